@@ -1,0 +1,84 @@
+//! A small SigV4-signing HTTP client for sparkplane's own commands.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use sparkplane_auth::{Credentials, UriEncoding};
+
+pub fn data_dir(flag: Option<PathBuf>) -> PathBuf {
+    flag.or_else(|| std::env::var_os("SPARKPLANE_DATA_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(crate::config::DEFAULT_DATA_DIR))
+}
+
+pub struct ApiClient {
+    base: String,
+    host: String,
+    credentials: Credentials,
+    region: String,
+}
+
+pub struct ApiResponse {
+    pub status: u16,
+    pub finished: bool,
+    pub body: Vec<u8>,
+}
+
+impl ApiClient {
+    /// Endpoint from the flag, `SPARKPLANE_ENDPOINT` or the default; keys from
+    /// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` or the data dir.
+    pub fn new(endpoint: Option<String>, data_dir_flag: Option<PathBuf>) -> anyhow::Result<ApiClient> {
+        let endpoint = endpoint
+            .or_else(|| std::env::var("SPARKPLANE_ENDPOINT").ok())
+            .unwrap_or_else(|| format!("http://{}", crate::config::DEFAULT_LISTEN));
+        let base = endpoint.trim_end_matches('/').to_string();
+        let Some(host) = base.strip_prefix("http://") else {
+            bail!("endpoint must be an http:// URL, got '{endpoint}'");
+        };
+        let host = host.split('/').next().unwrap_or(host).to_string();
+        let credentials = match (std::env::var("AWS_ACCESS_KEY_ID"), std::env::var("AWS_SECRET_ACCESS_KEY")) {
+            (Ok(access_key_id), Ok(secret_access_key)) => Credentials { access_key_id, secret_access_key },
+            _ => {
+                let path = data_dir(data_dir_flag).join("credentials");
+                sparkplane_auth::credentials::load(&path)
+                    .with_context(|| format!("read credentials {}", path.display()))?
+            }
+        };
+        let region = std::env::var("AWS_DEFAULT_REGION")
+            .or_else(|_| std::env::var("AWS_REGION"))
+            .unwrap_or_else(|_| crate::config::DEFAULT_REGION.to_string());
+        Ok(ApiClient { base, host, credentials, region })
+    }
+
+    /// A signed GET of `path` (already percent-encoded) with `query`.
+    pub fn get(&self, path: &str, query: &str) -> anyhow::Result<ApiResponse> {
+        let headers = [("host", self.host.as_str())];
+        let signed = sparkplane_auth::sign(
+            "GET",
+            path,
+            query,
+            &headers,
+            b"",
+            &self.credentials,
+            &self.region,
+            "emr-serverless",
+            UriEncoding::Double,
+            std::time::SystemTime::now(),
+        );
+        let url =
+            if query.is_empty() { format!("{}{path}", self.base) } else { format!("{}{path}?{query}", self.base) };
+        let mut request = ureq::get(&url).set("host", &self.host);
+        for (name, value) in &signed {
+            request = request.set(name, value);
+        }
+        let response = match request.call() {
+            Ok(response) => response,
+            Err(ureq::Error::Status(_, response)) => response,
+            Err(err) => return Err(err).with_context(|| format!("request {url}")),
+        };
+        let status = response.status();
+        let finished = response.header("x-sparkplane-finished") == Some("true");
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut body).context("read response")?;
+        Ok(ApiResponse { status, finished, body })
+    }
+}

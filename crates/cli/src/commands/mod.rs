@@ -1,0 +1,6 @@
+//! One module per subcommand.
+
+pub mod credentials;
+pub mod logs;
+pub mod runtime;
+pub mod server;

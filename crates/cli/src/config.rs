@@ -1,0 +1,174 @@
+//! Server configuration: named defaults, then a TOML file, then
+//! `SPARKPLANE_*` environment variables, then flags.
+//!
+//! The environment is passed in as a map so the precedence is testable.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8088";
+pub const DEFAULT_DATA_DIR: &str = "./sparkplane-data";
+pub const DEFAULT_REGION: &str = "us-east-1";
+pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
+pub const DEFAULT_PYTHON: &str = "python3";
+pub const DEFAULT_LOG_SHIP_SECONDS: u64 = 5;
+
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct ServerFlags {
+    /// TOML config file [env: SPARKPLANE_CONFIG]
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Address of the API, ADDR:PORT [env: SPARKPLANE_LISTEN] [default: 127.0.0.1:8088]
+    #[arg(long)]
+    pub listen: Option<String>,
+    /// Data directory [env: SPARKPLANE_DATA_DIR] [default: ./sparkplane-data]
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Region requests must be signed for [env: SPARKPLANE_REGION] [default: us-east-1]
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Account id in ARNs [env: SPARKPLANE_ACCOUNT_ID] [default: 123456789012]
+    #[arg(long)]
+    pub account_id: Option<String>,
+    /// Where engine runtimes are installed [env: SPARKPLANE_RUNTIME_DIR] [default: DATA_DIR/runtimes]
+    #[arg(long)]
+    pub runtime_dir: Option<PathBuf>,
+}
+
+/// The keys a config file may set.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    region: Option<String>,
+    account_id: Option<String>,
+    runtime_dir: Option<PathBuf>,
+    python: Option<String>,
+    log_ship_interval_seconds: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerConfig {
+    pub listen: String,
+    pub data_dir: PathBuf,
+    pub region: String,
+    pub account_id: String,
+    pub runtime_dir: PathBuf,
+    pub python: String,
+    pub log_ship_interval_seconds: u64,
+}
+
+impl ServerConfig {
+    pub fn resolve(flags: &ServerFlags, env: &HashMap<String, String>) -> anyhow::Result<ServerConfig> {
+        let config_path = flags.config.clone().or_else(|| env.get("SPARKPLANE_CONFIG").map(PathBuf::from));
+        let file = match &config_path {
+            Some(path) => {
+                let text =
+                    std::fs::read_to_string(path).with_context(|| format!("read config file {}", path.display()))?;
+                toml::from_str::<FileConfig>(&text).with_context(|| format!("parse config file {}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let env_str = |key: &str| env.get(key).filter(|v| !v.is_empty()).cloned();
+        let listen = flags
+            .listen
+            .clone()
+            .or_else(|| env_str("SPARKPLANE_LISTEN"))
+            .or(file.listen)
+            .unwrap_or_else(|| DEFAULT_LISTEN.to_string());
+        let data_dir = flags
+            .data_dir
+            .clone()
+            .or_else(|| env_str("SPARKPLANE_DATA_DIR").map(PathBuf::from))
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let region = flags
+            .region
+            .clone()
+            .or_else(|| env_str("SPARKPLANE_REGION"))
+            .or(file.region)
+            .unwrap_or_else(|| DEFAULT_REGION.to_string());
+        let account_id = flags
+            .account_id
+            .clone()
+            .or_else(|| env_str("SPARKPLANE_ACCOUNT_ID"))
+            .or(file.account_id)
+            .unwrap_or_else(|| DEFAULT_ACCOUNT_ID.to_string());
+        let runtime_dir = flags
+            .runtime_dir
+            .clone()
+            .or_else(|| env_str("SPARKPLANE_RUNTIME_DIR").map(PathBuf::from))
+            .or(file.runtime_dir)
+            .unwrap_or_else(|| data_dir.join("runtimes"));
+        let python = env_str("SPARKPLANE_PYTHON").or(file.python).unwrap_or_else(|| DEFAULT_PYTHON.to_string());
+        let log_ship_interval_seconds = match env_str("SPARKPLANE_LOG_SHIP_INTERVAL_SECONDS") {
+            Some(value) => value.parse().context("SPARKPLANE_LOG_SHIP_INTERVAL_SECONDS must be a whole number")?,
+            None => file.log_ship_interval_seconds.unwrap_or(DEFAULT_LOG_SHIP_SECONDS),
+        };
+        if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
+            bail!("account id must be 12 digits, got '{account_id}'");
+        }
+        if region.is_empty() || !region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            bail!("region must look like us-east-1, got '{region}'");
+        }
+        Ok(ServerConfig {
+            listen,
+            data_dir,
+            region,
+            account_id,
+            runtime_dir,
+            python,
+            log_ship_interval_seconds: log_ship_interval_seconds.max(1),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_apply_without_anything_else() {
+        let config = ServerConfig::resolve(&ServerFlags::default(), &env(&[])).unwrap();
+        assert_eq!(config.listen, "127.0.0.1:8088");
+        assert_eq!(config.data_dir, PathBuf::from("./sparkplane-data"));
+        assert_eq!(config.runtime_dir, PathBuf::from("./sparkplane-data/runtimes"));
+        assert_eq!(config.region, "us-east-1");
+    }
+
+    #[test]
+    fn file_then_env_then_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sparkplane.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:1\"\ndata_dir = \"/file\"\nregion = \"eu-west-1\"\n").unwrap();
+        let flags = ServerFlags { config: Some(path.clone()), ..Default::default() };
+        let from_file = ServerConfig::resolve(&flags, &env(&[])).unwrap();
+        assert_eq!((from_file.listen.as_str(), from_file.region.as_str()), ("127.0.0.1:1", "eu-west-1"));
+        assert_eq!(from_file.data_dir, PathBuf::from("/file"));
+        let environment = env(&[("SPARKPLANE_LISTEN", "127.0.0.1:2"), ("SPARKPLANE_DATA_DIR", "/env")]);
+        let from_env = ServerConfig::resolve(&flags, &environment).unwrap();
+        assert_eq!(from_env.listen, "127.0.0.1:2");
+        assert_eq!(from_env.data_dir, PathBuf::from("/env"));
+        assert_eq!(from_env.region, "eu-west-1");
+        let flags = ServerFlags { listen: Some("127.0.0.1:3".into()), ..flags };
+        assert_eq!(ServerConfig::resolve(&flags, &environment).unwrap().listen, "127.0.0.1:3");
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "listne = \"x\"\n").unwrap();
+        let flags = ServerFlags { config: Some(path), ..Default::default() };
+        assert!(ServerConfig::resolve(&flags, &env(&[])).is_err());
+        assert!(ServerConfig::resolve(&ServerFlags::default(), &env(&[("SPARKPLANE_ACCOUNT_ID", "12")])).is_err());
+    }
+}

@@ -1,0 +1,40 @@
+//! `sparkplane`: the command-line interface, and nothing more.
+//!
+//! This file defines the commands and hands each to its module; the work is
+//! in the library crates (server, control, engine, store, auth).
+
+mod client;
+mod commands;
+mod config;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "sparkplane", version, about = "Self-hosted serverless Spark with the EMR Serverless API")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the all-in-one server: API, state, scheduler and local workers.
+    Server(config::ServerFlags),
+    /// Print the root credentials as `export` lines, ready for `eval`.
+    Credentials(commands::credentials::Args),
+    /// Print (and follow) a job run's driver output.
+    Logs(commands::logs::Args),
+    /// Manage the pinned engine runtimes.
+    #[command(subcommand)]
+    Runtime(commands::runtime::Command),
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Server(flags) => commands::server::run(flags),
+        Command::Credentials(args) => commands::credentials::run(args),
+        Command::Logs(args) => commands::logs::run(args),
+        Command::Runtime(command) => commands::runtime::run(command),
+    }
+}

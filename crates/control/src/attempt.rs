@@ -1,0 +1,264 @@
+//! Supervision of one attempt of a job run, from SCHEDULED to a final state.
+//!
+//! The task owns the attempt's process group: it installs the runtime if
+//! needed, stages and launches, then waits for whichever comes first of the
+//! process exiting, a stop request (cancel or server shutdown) or the
+//! execution timeout. Logs are shipped periodically while the process runs
+//! and once at the end; usage is computed from what the attempt held.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sparkplane_api::{Application, JobRun, JobRunState};
+use sparkplane_engine::spark::{self, SparkJobPlan};
+use sparkplane_engine::{EngineError, ExitReport, ResourceRequest};
+use sparkplane_storage::{Location, LogShipper, LogTarget, WorkerLogDir};
+use tokio::sync::watch;
+
+use crate::{clock, metering, Controller};
+
+/// Why an attempt must stop before its process exits on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StopRequest {
+    Cancel { grace: Duration },
+    ServerShutdown,
+}
+
+/// Grace period of a stop when the caller gives none (the service's default
+/// for batch jobs).
+pub(crate) const DEFAULT_GRACE: Duration = Duration::from_secs(120);
+/// The service's default execution timeout: 12 hours.
+pub(crate) const DEFAULT_TIMEOUT_MINUTES: i64 = 720;
+
+/// `stateDetails` is at most 256 characters in the model.
+pub(crate) fn truncate_details(text: &str) -> String {
+    let single_line = text.replace(['\n', '\r'], " ");
+    if single_line.chars().count() <= 256 {
+        return single_line;
+    }
+    let mut cut: String = single_line.chars().take(253).collect();
+    cut.push_str("...");
+    cut
+}
+
+/// How the attempt ended, before it is written down.
+struct Outcome {
+    state: JobRunState,
+    details: String,
+    held_millis: i64,
+}
+
+impl Controller {
+    /// Runs attempt `attempt` of `run` to completion. Spawned by the
+    /// scheduler after it recorded the run as SCHEDULED.
+    pub(crate) async fn supervise_attempt(
+        self: Arc<Self>,
+        app: Application,
+        run: JobRun,
+        attempt: u32,
+        mut stop: watch::Receiver<Option<StopRequest>>,
+    ) {
+        let outcome = self.drive_attempt(&app, &run, attempt, &mut stop).await;
+        let ended_at = clock::now();
+        let resources = plan_for(&app, &run).ok().map(|plan| plan.resources);
+        let usage = resources
+            .as_ref()
+            .map(|r| metering::usage(&r.workers(), outcome.held_millis))
+            .unwrap_or_else(|| metering::usage(&[], 0));
+        let result = self
+            .update_run(&run.application_id, &run.job_run_id, attempt, |current| {
+                if current.state.is_terminal() {
+                    return false;
+                }
+                current.state = outcome.state;
+                current.state_details = truncate_details(&outcome.details);
+                current.ended_at = Some(ended_at);
+                let started = current.started_at.map(|t| t.as_millis()).unwrap_or(ended_at.as_millis());
+                current.total_execution_duration_seconds = Some((ended_at.as_millis() - started).max(0) / 1000);
+                current.total_resource_utilization = Some(usage.total.clone());
+                current.billed_resource_utilization = Some(usage.billed.clone());
+                true
+            })
+            .await;
+        if let Err(err) = result {
+            tracing::error!(job_run_id = %run.job_run_id, error = %err, "record end of attempt");
+        }
+        tracing::info!(job_run_id = %run.job_run_id, attempt, state = %outcome.state.as_str(), "attempt ended");
+        self.running.lock().await.remove(&run.job_run_id);
+        self.wake_scheduler();
+    }
+
+    async fn drive_attempt(
+        &self,
+        app: &Application,
+        run: &JobRun,
+        attempt: u32,
+        stop: &mut watch::Receiver<Option<StopRequest>>,
+    ) -> Outcome {
+        let failed = |details: String| Outcome { state: JobRunState::Failed, details, held_millis: 0 };
+        let stopped_early = |request: StopRequest| stopped_outcome(request, None, 0);
+        let plan = match plan_for(app, run) {
+            Ok(plan) => plan,
+            Err(err) => return failed(err.to_string()),
+        };
+        if let Some(request) = *stop.borrow() {
+            return stopped_early(request);
+        }
+        let runtime = tokio::select! {
+            installed = self.runtimes.ensure(plan.runtime) => match installed {
+                Ok(runtime) => runtime,
+                Err(err) => return failed(err.to_string()),
+            },
+            request = wait_for_stop(stop) => return stopped_early(request),
+        };
+        let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
+        let mut launched = match spark::launch(&plan, &runtime, &work_dir).await {
+            Ok(launched) => launched,
+            Err(err) => return failed(describe_launch_error(&err)),
+        };
+        let _ = std::fs::write(work_dir.join("pgid"), launched.process.pgid().to_string());
+        let started_at = clock::now();
+        let marked = self
+            .update_run(&run.application_id, &run.job_run_id, attempt, |current| {
+                if current.state != JobRunState::Scheduled {
+                    return false;
+                }
+                current.state = JobRunState::Running;
+                current.state_details = String::new();
+                current.started_at = Some(started_at);
+                true
+            })
+            .await;
+        if let Err(err) = marked {
+            tracing::error!(job_run_id = %run.job_run_id, error = %err, "record running state");
+        }
+        let targets = self.log_targets(app, run, attempt);
+        let timeout = execution_timeout(run);
+        let deadline = tokio::time::Instant::now() + timeout.unwrap_or(Duration::from_secs(u32::MAX as u64));
+        let mut ship_tick = tokio::time::interval(self.config.log_ship_interval);
+        ship_tick.tick().await;
+        let outcome = loop {
+            tokio::select! {
+                exit = launched.process.wait() => {
+                    let held = clock::now().as_millis() - started_at.as_millis();
+                    break exit_outcome(exit, &launched.logs, held);
+                }
+                request = wait_for_stop(stop) => {
+                    let grace = match request { StopRequest::Cancel { grace } => grace, StopRequest::ServerShutdown => Duration::from_secs(5) };
+                    let exit = launched.process.terminate(grace).await.ok();
+                    let held = clock::now().as_millis() - started_at.as_millis();
+                    break stopped_outcome(request, exit, held);
+                }
+                _ = tokio::time::sleep_until(deadline), if timeout.is_some() => {
+                    let _ = self.mark_cancelling(&run.application_id, &run.job_run_id, attempt).await;
+                    let exit = launched.process.terminate(DEFAULT_GRACE).await.ok();
+                    let held = clock::now().as_millis() - started_at.as_millis();
+                    let minutes = run.execution_timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES);
+                    let details = format!("Job run exceeded executionTimeoutMinutes ({minutes} minutes) and was cancelled");
+                    let _ = exit;
+                    break Outcome { state: JobRunState::Cancelled, details, held_millis: held };
+                }
+                _ = ship_tick.tick() => {
+                    if let Err(err) = LogShipper::ship(&launched.logs, &targets).await {
+                        tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship running logs");
+                    }
+                }
+            }
+        };
+        if let Err(err) = LogShipper::ship(&launched.logs, &targets).await {
+            tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship final logs");
+        }
+        outcome
+    }
+
+    /// Managed persistence under the data dir, plus the run's (or else the
+    /// application's) `logUri` when set.
+    fn log_targets(&self, app: &Application, run: &JobRun, attempt: u32) -> Vec<LogTarget> {
+        let managed = Location::Local(self.config.managed_logs_dir());
+        let mut targets = vec![LogTarget::for_job(managed, &run.application_id, &run.job_run_id, attempt)];
+        let from_run = run.configuration_overrides.as_ref().and_then(|o| o.monitoring_configuration.as_ref());
+        let monitoring = from_run.or(app.monitoring_configuration.as_ref());
+        let log_uri =
+            monitoring.and_then(|m| m.s3_monitoring_configuration.as_ref()).and_then(|s| s.log_uri.as_deref());
+        if let Some(uri) = log_uri {
+            match Location::parse(uri) {
+                Ok(base) => targets.push(LogTarget::for_job(base, &run.application_id, &run.job_run_id, attempt)),
+                Err(err) => tracing::warn!(job_run_id = %run.job_run_id, error = %err, "unusable logUri"),
+            }
+        }
+        targets
+    }
+}
+
+/// The engine plan of a run, with the application's runtime configuration.
+pub(crate) fn plan_for(app: &Application, run: &JobRun) -> Result<SparkJobPlan, EngineError> {
+    let Some(driver) = run.job_driver.spark_submit.as_ref() else {
+        return Err(EngineError::Property {
+            key: "jobDriver".into(),
+            value: "hive".into(),
+            reason: "this application runs sparkSubmit job drivers".into(),
+        });
+    };
+    let app_conf = app.runtime_configuration.as_deref().unwrap_or_default();
+    let job_conf =
+        run.configuration_overrides.as_ref().and_then(|o| o.application_configuration.as_deref()).unwrap_or_default();
+    SparkJobPlan::new(&run.release_label, driver, app_conf, job_conf)
+}
+
+pub(crate) fn resources_for(app: &Application, run: &JobRun) -> Option<ResourceRequest> {
+    plan_for(app, run).ok().map(|plan| plan.resources)
+}
+
+fn execution_timeout(run: &JobRun) -> Option<Duration> {
+    let minutes = run.execution_timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES);
+    (minutes > 0).then(|| Duration::from_secs(minutes as u64 * 60))
+}
+
+async fn wait_for_stop(stop: &mut watch::Receiver<Option<StopRequest>>) -> StopRequest {
+    loop {
+        if let Some(request) = *stop.borrow_and_update() {
+            return request;
+        }
+        if stop.changed().await.is_err() {
+            // The sender is gone: nobody can ask any more, wait forever.
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+fn describe_launch_error(err: &EngineError) -> String {
+    match err {
+        EngineError::EntryPointNotFound { .. } | EngineError::DependencyNotFound { .. } => err.to_string(),
+        other => format!("Job failed to start: {other}"),
+    }
+}
+
+fn exit_outcome(exit: std::io::Result<ExitReport>, logs: &[WorkerLogDir], held_millis: i64) -> Outcome {
+    match exit {
+        Ok(report) if report.success() => Outcome { state: JobRunState::Success, details: String::new(), held_millis },
+        Ok(report) => {
+            let last_error = logs.first().and_then(|w| spark::failure_summary(&w.dir.join("stderr")));
+            let details = match last_error {
+                Some(line) => format!("Job failed with {}: {line}", report.describe()),
+                None => format!("Job failed with {}", report.describe()),
+            };
+            Outcome { state: JobRunState::Failed, details, held_millis }
+        }
+        Err(err) => {
+            Outcome { state: JobRunState::Failed, details: format!("lost track of the driver: {err}"), held_millis }
+        }
+    }
+}
+
+fn stopped_outcome(request: StopRequest, _exit: Option<ExitReport>, held_millis: i64) -> Outcome {
+    match request {
+        StopRequest::Cancel { .. } => {
+            Outcome { state: JobRunState::Cancelled, details: "Job run was cancelled".into(), held_millis }
+        }
+        StopRequest::ServerShutdown => Outcome {
+            state: JobRunState::Failed,
+            details: "attempt lost: the sparkplane server stopped".into(),
+            held_millis,
+        },
+    }
+}

@@ -1,0 +1,32 @@
+//! Runtime configuration of the control layer (already resolved from
+//! defaults, file, environment and flags by the binary).
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct ControlConfig {
+    pub region: String,
+    pub account_id: String,
+    pub data_dir: PathBuf,
+    /// Where pinned engine runtimes are installed (shared between servers).
+    pub runtime_dir: PathBuf,
+    /// Python interpreter used for pip installs and PySpark workers.
+    pub python: String,
+    /// How often a running attempt's logs are uploaded.
+    pub log_ship_interval: std::time::Duration,
+}
+
+impl ControlConfig {
+    pub fn work_dir(&self) -> PathBuf {
+        self.data_dir.join("work")
+    }
+
+    /// Managed persistence: every job's logs, whether or not it set a logUri.
+    pub fn managed_logs_dir(&self) -> PathBuf {
+        self.data_dir.join("logs")
+    }
+
+    pub fn attempt_dir(&self, application_id: &str, job_run_id: &str, attempt: u32) -> PathBuf {
+        self.work_dir().join(application_id).join(job_run_id).join(attempt.to_string())
+    }
+}

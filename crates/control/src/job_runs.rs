@@ -1,0 +1,291 @@
+//! The job-run operations of the API, and the one place runs are updated.
+
+use sparkplane_api::{
+    ApiError, CancelJobRunResponse, JobRun, JobRunMode, JobRunState, StartJobRunRequest, StartJobRunResponse, Timestamp,
+};
+use sparkplane_store::{Created, JobRunFilter, Page, PageRequest};
+
+use crate::attempt::{plan_for, truncate_details, StopRequest, DEFAULT_GRACE, DEFAULT_TIMEOUT_MINUTES};
+use crate::state::{decide_app, decide_cancel, job_transition_allowed, AppDecision, AppOperation, CancelDecision};
+use crate::{clock, ids, metering, ControlError, Controller};
+
+/// Filters of ListJobRuns, already parsed from the query string.
+#[derive(Debug, Clone, Default)]
+pub struct JobRunListQuery {
+    pub filter: JobRunFilter,
+    pub page: Option<PageRequest>,
+}
+
+/// Which driver stream `sparkplane logs` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogStream {
+    Stdout,
+    Stderr,
+}
+
+impl Controller {
+    pub async fn start_job_run(
+        &self,
+        application_id: &str,
+        request: StartJobRunRequest,
+    ) -> Result<StartJobRunResponse, ControlError> {
+        let app = self.load_application(application_id).await?;
+        let job_driver = request.job_driver.clone().unwrap_or_default();
+        let app_type = app.r#type.to_ascii_uppercase();
+        match (app_type.as_str(), &job_driver.spark_submit, &job_driver.hive) {
+            ("SPARK", Some(_), None) | ("HIVE", None, Some(_)) => {}
+            _ => {
+                return Err(ControlError::validation(format!(
+                    "Job driver does not match the application type {}: use {} for this application",
+                    app.r#type,
+                    if app_type == "HIVE" { "jobDriver.hive" } else { "jobDriver.sparkSubmit" }
+                )))
+            }
+        }
+        if decide_app(app.state, AppOperation::SubmitJob) == AppDecision::Refuse {
+            return Err(ControlError::validation(format!(
+                "Application {application_id} is in {} state and cannot accept job runs",
+                app.state.as_str()
+            )));
+        }
+        let auto_start = app.auto_start_configuration.as_ref().and_then(|c| c.enabled).unwrap_or(true);
+        if !auto_start && app.state != sparkplane_api::ApplicationState::Started {
+            return Err(ControlError::validation(format!(
+                "Application {application_id} is not started and auto-start is disabled: start the application first"
+            )));
+        }
+        let now = clock::now();
+        let job_run_id = ids::new_id(now.as_millis());
+        let account = &self.config.account_id;
+        let run = JobRun {
+            arn: sparkplane_api::job_run_arn(&self.config.region, account, application_id, &job_run_id),
+            application_id: application_id.to_string(),
+            job_run_id,
+            name: request.name.clone(),
+            created_by: format!("arn:aws:iam::{account}:root"),
+            created_at: now,
+            updated_at: now,
+            execution_role: request.execution_role_arn.clone().unwrap_or_default(),
+            execution_iam_policy: request.execution_iam_policy.clone(),
+            state: JobRunState::Submitted,
+            state_details: String::new(),
+            release_label: app.release_label.clone(),
+            configuration_overrides: request.configuration_overrides.clone(),
+            job_driver,
+            tags: request.tags.clone(),
+            total_resource_utilization: None,
+            network_configuration: app.network_configuration.clone(),
+            total_execution_duration_seconds: None,
+            execution_timeout_minutes: Some(request.execution_timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES)),
+            billed_resource_utilization: None,
+            mode: Some(request.mode.unwrap_or(JobRunMode::Batch)),
+            retry_policy: request.retry_policy.clone(),
+            attempt: Some(1),
+            attempt_created_at: Some(now),
+            attempt_updated_at: Some(now),
+            started_at: None,
+            ended_at: None,
+            queued_duration_milliseconds: None,
+            image_configuration: None,
+            worker_type_specifications: None,
+            flex_execution: request.flex_execution.clone(),
+        };
+        // Reject what can never run now, not after it was queued.
+        if let Err(err) = plan_for(&app, &run) {
+            return Err(ControlError::validation(err.to_string()));
+        }
+        let client_token = request.client_token.clone().unwrap_or_else(|| run.job_run_id.clone());
+        let _guard = self.write_lock.lock().await;
+        let stored = self.store.create_job_run(&run, &client_token).await?;
+        drop(_guard);
+        if matches!(stored, Created::New(_)) {
+            tracing::info!(application_id, job_run_id = %run.job_run_id, "job run submitted");
+            self.wake_scheduler();
+        }
+        let run = stored.into_inner();
+        Ok(StartJobRunResponse { application_id: run.application_id, job_run_id: run.job_run_id, arn: run.arn })
+    }
+
+    pub async fn get_job_run(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        attempt: Option<u32>,
+    ) -> Result<JobRun, ControlError> {
+        let found = match attempt {
+            None => self.store.get_job_run(application_id, job_run_id).await?,
+            Some(n) => {
+                let run = self.store.get_job_run_attempt(application_id, job_run_id, n).await?;
+                if run.is_none() && self.store.get_job_run(application_id, job_run_id).await?.is_some() {
+                    return Err(ControlError::validation(format!("Job run {job_run_id} has no attempt {n}")));
+                }
+                run
+            }
+        };
+        found.ok_or_else(|| job_run_not_found(application_id, job_run_id))
+    }
+
+    pub async fn list_job_runs(
+        &self,
+        application_id: &str,
+        query: &JobRunListQuery,
+    ) -> Result<Page<JobRun>, ControlError> {
+        let page = query.page.clone().unwrap_or(PageRequest::first(50));
+        Ok(self.store.list_job_runs(application_id, &query.filter, &page).await?)
+    }
+
+    pub async fn list_job_run_attempts(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        page: Option<PageRequest>,
+    ) -> Result<Page<JobRun>, ControlError> {
+        self.get_job_run(application_id, job_run_id, None).await?;
+        let page = page.unwrap_or(PageRequest::first(50));
+        Ok(self.store.list_job_run_attempts(application_id, job_run_id, &page).await?)
+    }
+
+    pub async fn cancel_job_run(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        grace_seconds: Option<i64>,
+    ) -> Result<CancelJobRunResponse, ControlError> {
+        let grace = match grace_seconds {
+            Some(seconds) if seconds < 0 => {
+                return Err(ControlError::validation(format!(
+                    "1 validation error detected: Value '{seconds}' at 'shutdownGracePeriodInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 0"
+                )))
+            }
+            Some(seconds) => std::time::Duration::from_secs(seconds as u64),
+            None => DEFAULT_GRACE,
+        };
+        let run = self.get_job_run(application_id, job_run_id, None).await?;
+        let attempt = attempt_of(&run);
+        let response =
+            CancelJobRunResponse { application_id: application_id.to_string(), job_run_id: job_run_id.to_string() };
+        match decide_cancel(run.state) {
+            CancelDecision::Refuse => Err(ControlError::validation(format!(
+                "Job run {job_run_id} is in {} state and cannot be cancelled",
+                run.state.as_str()
+            ))),
+            CancelDecision::AlreadyCancelling => Ok(response),
+            CancelDecision::Immediate => {
+                let ended_at = clock::now();
+                let usage = metering::usage(&[], 0);
+                self.update_run(application_id, job_run_id, attempt, |current| {
+                    if !matches!(decide_cancel(current.state), CancelDecision::Immediate) {
+                        return false;
+                    }
+                    current.state = JobRunState::Cancelled;
+                    current.state_details = "Job run was cancelled before it started".into();
+                    current.ended_at = Some(ended_at);
+                    current.total_execution_duration_seconds = Some(0);
+                    current.total_resource_utilization = Some(usage.total.clone());
+                    current.billed_resource_utilization = Some(sparkplane_api::ResourceUtilization::default());
+                    true
+                })
+                .await?;
+                self.wake_scheduler();
+                Ok(response)
+            }
+            CancelDecision::Signal => {
+                self.mark_cancelling(application_id, job_run_id, attempt).await?;
+                if let Some(handle) = self.running.lock().await.get(job_run_id) {
+                    let _ = handle.cancel.send(Some(StopRequest::Cancel { grace }));
+                }
+                Ok(response)
+            }
+        }
+    }
+
+    pub(crate) async fn mark_cancelling(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        attempt: u32,
+    ) -> Result<(), ControlError> {
+        self.update_run(application_id, job_run_id, attempt, |current| {
+            if !matches!(current.state, JobRunState::Scheduled | JobRunState::Running) {
+                return false;
+            }
+            current.state = JobRunState::Cancelling;
+            current.state_details = "Job run is being cancelled".into();
+            true
+        })
+        .await
+    }
+
+    /// Reads a driver stream of the run's latest attempt from `offset`.
+    /// Returns the bytes and whether the run is over (nothing more will come).
+    pub async fn read_driver_log(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        stream: LogStream,
+        offset: u64,
+    ) -> Result<(Vec<u8>, bool), ControlError> {
+        let run = self.get_job_run(application_id, job_run_id, None).await?;
+        let path = self
+            .config
+            .attempt_dir(application_id, job_run_id, attempt_of(&run))
+            .join("logs")
+            .join(sparkplane_engine::spark::DRIVER_LOG_FOLDER)
+            .join(match stream {
+                LogStream::Stdout => "stdout",
+                LogStream::Stderr => "stderr",
+            });
+        let bytes = match tokio::fs::read(&path).await {
+            Ok(bytes) => bytes.get(offset as usize..).map(<[u8]>::to_vec).unwrap_or_default(),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(err) => return Err(ControlError::Api(ApiError::internal(format!("read driver log: {err}")))),
+        };
+        Ok((bytes, run.state.is_terminal()))
+    }
+
+    /// Loads the run, lets `change` edit it, and stores it with fresh
+    /// timestamps, all under the write lock. `change` returns false to leave
+    /// the run untouched (the state moved on meanwhile).
+    pub(crate) async fn update_run(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        attempt: u32,
+        change: impl FnOnce(&mut JobRun) -> bool,
+    ) -> Result<(), ControlError> {
+        let _guard = self.write_lock.lock().await;
+        let mut run = self.get_job_run(application_id, job_run_id, None).await?;
+        let before = run.state;
+        if !change(&mut run) {
+            return Ok(());
+        }
+        if before != run.state && !job_transition_allowed(before, run.state) {
+            // The server's own transitions (shutdown, recovery) may take a
+            // shortcut; they are logged so that an unexpected one is seen.
+            tracing::warn!(job_run_id, from = before.as_str(), to = run.state.as_str(), "unusual job run transition");
+        }
+        let now = clock::now();
+        run.updated_at = now;
+        run.attempt_updated_at = Some(now);
+        run.state_details = truncate_details(&run.state_details);
+        self.store.put_job_run(&run, attempt).await?;
+        Ok(())
+    }
+}
+
+pub(crate) fn attempt_of(run: &JobRun) -> u32 {
+    run.attempt.and_then(|a| u32::try_from(a).ok()).filter(|a| *a >= 1).unwrap_or(1)
+}
+
+pub(crate) fn job_run_not_found(application_id: &str, job_run_id: &str) -> ControlError {
+    ControlError::not_found(format!("Job run {job_run_id} of application {application_id} does not exist"))
+}
+
+/// Epoch milliseconds of a query-string timestamp, for list filters.
+pub fn query_timestamp(value: &str, field: &str) -> Result<i64, ApiError> {
+    Timestamp::parse_query_value(value).map(|t| t.as_millis()).ok_or_else(|| {
+        ApiError::validation(format!(
+            "1 validation error detected: Value '{value}' at '{field}' is not a valid timestamp"
+        ))
+    })
+}

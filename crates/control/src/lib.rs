@@ -1,0 +1,94 @@
+//! Domain logic of sparkplane: applications, job runs and their lifecycles.
+//!
+//! The API layer calls [`Controller`] with validated requests; the controller
+//! applies the service's state rules, persists through the [`Store`] before
+//! acknowledging, and wakes the scheduler. The scheduler is a reconcile loop:
+//! a pure [`scheduler::plan`] from observed state to actions, and a thin loop
+//! ([`Controller::run_scheduler`]) that applies them, launching attempts
+//! through the engine.
+
+mod applications;
+mod attempt;
+mod clock;
+mod config;
+mod error;
+pub mod ids;
+mod job_runs;
+pub mod metering;
+mod reconcile;
+mod recovery;
+pub mod scheduler;
+pub mod state;
+mod tags;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use sparkplane_engine::RuntimeManager;
+use sparkplane_store::Store;
+use tokio::sync::{Mutex, Notify};
+
+pub use config::ControlConfig;
+pub use error::ControlError;
+pub use job_runs::{query_timestamp, JobRunListQuery, LogStream};
+
+/// Handle to a running attempt, so cancel can reach it.
+struct RunningAttempt {
+    cancel: tokio::sync::watch::Sender<Option<attempt::StopRequest>>,
+}
+
+pub struct Controller {
+    store: Arc<dyn Store>,
+    config: ControlConfig,
+    runtimes: Arc<RuntimeManager>,
+    /// Serializes read-modify-write of resources; reads never take it.
+    write_lock: Mutex<()>,
+    running: Mutex<HashMap<String, RunningAttempt>>,
+    wake: Notify,
+    shutdown: tokio::sync::watch::Sender<bool>,
+}
+
+impl Controller {
+    pub fn new(store: Arc<dyn Store>, config: ControlConfig) -> Arc<Controller> {
+        let runtimes = Arc::new(RuntimeManager::new(config.runtime_dir.clone(), config.python.clone()));
+        let (shutdown, _) = tokio::sync::watch::channel(false);
+        Arc::new(Controller {
+            store,
+            config,
+            runtimes,
+            write_lock: Mutex::new(()),
+            running: Mutex::new(HashMap::new()),
+            wake: Notify::new(),
+            shutdown,
+        })
+    }
+
+    pub fn config(&self) -> &ControlConfig {
+        &self.config
+    }
+
+    pub fn runtimes(&self) -> &Arc<RuntimeManager> {
+        &self.runtimes
+    }
+
+    /// Asks the scheduler to look at the state again.
+    pub(crate) fn wake_scheduler(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Stops every running attempt (marking it failed, so a restart does
+    /// not wait for it) and ends the scheduler loop.
+    pub async fn shutdown(&self) {
+        let _ = self.shutdown.send(true);
+        let running: Vec<String> = self.running.lock().await.keys().cloned().collect();
+        for job_run_id in &running {
+            if let Some(handle) = self.running.lock().await.get(job_run_id) {
+                let _ = handle.cancel.send(Some(attempt::StopRequest::ServerShutdown));
+            }
+        }
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !self.running.lock().await.is_empty() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The scheduler loop: observe, [`plan`], apply, repeat.
+//!
+//! It wakes on every submit, cancel and attempt end, and at least once a
+//! second. Each pass re-reads the unfinished runs from the store, so the
+//! loop keeps no state that a restart could lose.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sparkplane_api::{Application, JobRunState};
+
+use crate::attempt::resources_for;
+use crate::job_runs::attempt_of;
+use crate::scheduler::{plan, Action, AppView, Capacity, RunView};
+use crate::state::AppOperation;
+use crate::{ControlError, Controller, RunningAttempt};
+
+fn app_view(app: &Application) -> AppView {
+    let maximum_capacity = app.maximum_capacity.as_ref().and_then(|max| {
+        let cpu = sparkplane_api::parse_cpu(&max.cpu).ok()?;
+        let memory_gb = sparkplane_api::parse_memory_gb(&max.memory).ok()?;
+        Some(Capacity { cpu: u64::from(cpu), memory_gb: u64::from(memory_gb) })
+    });
+    let max_concurrent_runs =
+        app.scheduler_configuration.as_ref().and_then(|s| s.max_concurrent_runs).and_then(|n| u32::try_from(n).ok());
+    AppView {
+        state: app.state,
+        auto_start: app.auto_start_configuration.as_ref().and_then(|c| c.enabled).unwrap_or(true),
+        maximum_capacity,
+        max_concurrent_runs,
+    }
+}
+
+impl Controller {
+    pub async fn run_scheduler(self: Arc<Self>) {
+        let mut shutdown = self.shutdown.subscribe();
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            match self.reconcile_once().await {
+                // Applied actions may unlock more (admit → schedule): go again.
+                Ok(applied) if applied > 0 => continue,
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "scheduler pass failed"),
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    async fn reconcile_once(self: &Arc<Self>) -> Result<usize, ControlError> {
+        let runs = self.store.list_unfinished_job_runs().await?;
+        let mut apps: BTreeMap<String, Application> = BTreeMap::new();
+        for run in &runs {
+            if !apps.contains_key(&run.application_id) {
+                if let Some(app) = self.store.get_application(&run.application_id).await? {
+                    apps.insert(app.application_id.clone(), app);
+                }
+            }
+        }
+        let views: Vec<RunView> = runs
+            .iter()
+            .filter_map(|run| {
+                let app = apps.get(&run.application_id)?;
+                let demand = resources_for(app, run)
+                    .map(|r| {
+                        r.workers().iter().fold(Capacity::default(), |acc, w| Capacity {
+                            cpu: acc.cpu + u64::from(w.cpu),
+                            memory_gb: acc.memory_gb + u64::from(w.memory_gb),
+                        })
+                    })
+                    .unwrap_or_default();
+                Some(RunView {
+                    application_id: run.application_id.clone(),
+                    job_run_id: run.job_run_id.clone(),
+                    state: run.state,
+                    demand,
+                })
+            })
+            .collect();
+        let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
+        let actions = plan(&app_views, &views);
+        let count = actions.len();
+        for action in actions {
+            self.apply(action, &runs, &apps).await?;
+        }
+        Ok(count)
+    }
+
+    async fn apply(
+        self: &Arc<Self>,
+        action: Action,
+        runs: &[sparkplane_api::JobRun],
+        apps: &BTreeMap<String, Application>,
+    ) -> Result<(), ControlError> {
+        let find = |id: &str| runs.iter().find(|r| r.job_run_id == id);
+        match action {
+            Action::StartApplication { application_id } => {
+                self.move_application(
+                    &application_id,
+                    AppOperation::Start,
+                    "Application started automatically for a job run",
+                )
+                .await
+            }
+            Action::Queue { job_run_id } => {
+                let Some(run) = find(&job_run_id) else { return Ok(()) };
+                self.update_run(&run.application_id, &job_run_id, attempt_of(run), |current| {
+                    if current.state != JobRunState::Submitted {
+                        return false;
+                    }
+                    current.state = JobRunState::Queued;
+                    current.state_details =
+                        "Waiting: the application runs its maximum number of concurrent runs".into();
+                    true
+                })
+                .await
+            }
+            Action::Admit { job_run_id } => {
+                let Some(run) = find(&job_run_id) else { return Ok(()) };
+                let now = crate::clock::now();
+                self.update_run(&run.application_id, &job_run_id, attempt_of(run), |current| {
+                    if !matches!(current.state, JobRunState::Submitted | JobRunState::Queued) {
+                        return false;
+                    }
+                    if current.state == JobRunState::Queued {
+                        current.queued_duration_milliseconds = Some(now.as_millis() - current.created_at.as_millis());
+                    }
+                    current.state = JobRunState::Pending;
+                    current.state_details = String::new();
+                    true
+                })
+                .await
+            }
+            Action::Schedule { job_run_id } => {
+                let Some(run) = find(&job_run_id) else { return Ok(()) };
+                let Some(app) = apps.get(&run.application_id) else { return Ok(()) };
+                let attempt = attempt_of(run);
+                let mut scheduled = false;
+                self.update_run(&run.application_id, &job_run_id, attempt, |current| {
+                    if current.state != JobRunState::Pending {
+                        return false;
+                    }
+                    current.state = JobRunState::Scheduled;
+                    current.state_details = String::new();
+                    scheduled = true;
+                    true
+                })
+                .await?;
+                if scheduled {
+                    let (cancel, stop) = tokio::sync::watch::channel(None);
+                    self.running.lock().await.insert(job_run_id.clone(), RunningAttempt { cancel });
+                    let current = self.get_job_run(&run.application_id, &job_run_id, None).await?;
+                    tokio::spawn(self.clone().supervise_attempt(app.clone(), current, attempt, stop));
+                }
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Engine errors. `is_user_error` separates what the job's author must fix
+//! (shown in `stateDetails`) from faults of the host.
+
+use sparkplane_storage::StorageError;
+
+use crate::spark::conf::ConfError;
+use crate::spark::params::ParamError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("invalid sparkSubmitParameters: {0}")]
+    Params(#[from] ParamError),
+    #[error("invalid configuration: {0}")]
+    Conf(#[from] ConfError),
+    #[error("invalid Spark property {key}={value}: {reason}")]
+    Property { key: String, value: String, reason: String },
+    #[error("unsupported release label '{label}': supported release labels are {supported}")]
+    UnsupportedRelease { label: String, supported: String },
+    #[error("entry point not found: {uri}")]
+    EntryPointNotFound { uri: String },
+    #[error("dependency not found: {uri}")]
+    DependencyNotFound { uri: String },
+    #[error("stage artifact: {0}")]
+    Storage(StorageError),
+    #[error("install Spark runtime {version}: {reason}")]
+    RuntimeInstall { version: String, reason: String },
+    #[error("{action}: {source}")]
+    Io {
+        action: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl EngineError {
+    pub(crate) fn io(action: impl Into<String>, source: std::io::Error) -> Self {
+        EngineError::Io { action: action.into(), source }
+    }
+
+    /// True when the job's definition is at fault rather than the host.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, EngineError::Io { .. } | EngineError::RuntimeInstall { .. })
+    }
+}

@@ -1,0 +1,18 @@
+//! Engines run one attempt of a job run as real processes.
+//!
+//! The control layer decides *when* an attempt runs and what it may hold; an
+//! engine decides *how*: it turns the job driver into a command, stages the
+//! artifacts into the attempt's work dir, launches the process group,
+//! captures its logs and reports how it ended. Today there is one engine,
+//! [`spark`], which runs `spark-submit` from a pinned pyspark runtime.
+
+mod error;
+pub mod process;
+pub mod resources;
+pub mod runtime;
+pub mod spark;
+
+pub use error::EngineError;
+pub use process::{ExitReport, ProcessGroup};
+pub use resources::{ResourceRequest, WorkerSize};
+pub use runtime::{RuntimeManager, SparkRuntime};

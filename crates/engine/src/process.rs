@@ -1,0 +1,184 @@
+//! Supervision of one attempt's process group.
+//!
+//! Each attempt is the leader of its own process group, so every process it
+//! starts (the JVM, Python workers, shells) can be signalled together. A
+//! graceful stop is SIGTERM to the group, then SIGKILL after the grace period;
+//! after the leader exits, the group is killed once more so that nothing
+//! outlives the attempt.
+
+use std::process::ExitStatus;
+use std::time::Duration;
+
+pub use libc::{SIGKILL, SIGTERM};
+use tokio::process::{Child, Command};
+
+/// How an attempt's process ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExitReport {
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+}
+
+impl ExitReport {
+    fn from_status(status: ExitStatus) -> Self {
+        use std::os::unix::process::ExitStatusExt;
+        ExitReport { code: status.code(), signal: status.signal() }
+    }
+
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    pub fn describe(&self) -> String {
+        match (self.code, self.signal) {
+            (Some(code), _) => format!("exit code {code}"),
+            (None, Some(signal)) => format!("killed by signal {signal}"),
+            (None, None) => "unknown exit status".to_string(),
+        }
+    }
+}
+
+pub struct ProcessGroup {
+    child: Child,
+    pgid: i32,
+    exited: Option<ExitReport>,
+}
+
+impl ProcessGroup {
+    /// Spawns `command` as the leader of a new process group.
+    pub fn spawn(mut command: Command) -> std::io::Result<ProcessGroup> {
+        command.process_group(0).kill_on_drop(false);
+        let child = command.spawn()?;
+        let pid = child.id().ok_or_else(|| std::io::Error::other("child exited before its pid was read"))?;
+        let pgid = i32::try_from(pid).map_err(|_| std::io::Error::other("pid out of range"))?;
+        Ok(ProcessGroup { child, pgid, exited: None })
+    }
+
+    pub fn pgid(&self) -> i32 {
+        self.pgid
+    }
+
+    /// Waits for the leader to exit, then kills whatever is left of the group.
+    pub async fn wait(&mut self) -> std::io::Result<ExitReport> {
+        if let Some(report) = &self.exited {
+            return Ok(report.clone());
+        }
+        let status = self.child.wait().await?;
+        kill_group(self.pgid, libc::SIGKILL);
+        let report = ExitReport::from_status(status);
+        self.exited = Some(report.clone());
+        Ok(report)
+    }
+
+    /// SIGTERM to the group, SIGKILL after `grace`, and wait for the leader.
+    pub async fn terminate(&mut self, grace: Duration) -> std::io::Result<ExitReport> {
+        if self.exited.is_none() {
+            kill_group(self.pgid, libc::SIGTERM);
+            if tokio::time::timeout(grace, self.child.wait()).await.is_err() {
+                kill_group(self.pgid, libc::SIGKILL);
+            }
+        }
+        self.wait().await
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        // A supervisor that goes away (server shutdown, panic) must not leave
+        // its job running unsupervised.
+        if self.exited.is_none() {
+            kill_group(self.pgid, libc::SIGKILL);
+        }
+    }
+}
+
+/// Sends `signal` to every process of group `pgid`; a group that is already
+/// gone is not an error.
+pub fn kill_group(pgid: i32, signal: i32) {
+    if pgid <= 1 {
+        return;
+    }
+    // SAFETY: killpg has no memory-safety preconditions; a stale pgid at worst
+    // yields ESRCH, which is ignored.
+    unsafe {
+        libc::killpg(pgid, signal);
+    }
+}
+
+/// Whether any live (non-zombie) process of group `pgid` still exists.
+///
+/// Zombies are ignored on purpose: an orphaned grandchild that was killed
+/// stays a zombie until init reaps it, and on some hosts init never does.
+pub fn group_alive(pgid: i32) -> bool {
+    if pgid <= 1 {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else {
+            return false;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            return false;
+        };
+        // Fields after the parenthesised command name: state ppid pgrp ...
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            return false;
+        };
+        let mut fields = rest.split_whitespace();
+        let state = fields.next();
+        let pgrp = fields.nth(1).and_then(|f| f.parse::<i32>().ok());
+        pgrp == Some(pgid) && state != Some("Z") && state != Some("X")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shell(script: &str) -> Command {
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(script);
+        command
+    }
+
+    #[tokio::test]
+    async fn reports_exit_codes() {
+        let mut group = ProcessGroup::spawn(shell("exit 3")).unwrap();
+        let report = group.wait().await.unwrap();
+        assert_eq!(report.code, Some(3));
+        assert!(!report.success());
+        assert_eq!(report.describe(), "exit code 3");
+    }
+
+    #[tokio::test]
+    async fn terminate_kills_the_whole_group_including_grandchildren() {
+        // The grandchild ignores SIGTERM, so only the SIGKILL after the grace
+        // period can end it.
+        let mut group = ProcessGroup::spawn(shell("trap '' TERM; sleep 600 & sleep 600; wait")).unwrap();
+        let pgid = group.pgid();
+        assert!(group_alive(pgid));
+        let report = group.terminate(Duration::from_millis(200)).await.unwrap();
+        assert!(!report.success());
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while group_alive(pgid) && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(!group_alive(pgid), "process group {pgid} survived terminate");
+    }
+
+    #[tokio::test]
+    async fn leftover_children_die_with_the_leader() {
+        let mut group = ProcessGroup::spawn(shell("sleep 600 & exit 0")).unwrap();
+        let pgid = group.pgid();
+        assert!(group.wait().await.unwrap().success());
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while group_alive(pgid) && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(!group_alive(pgid));
+    }
+}

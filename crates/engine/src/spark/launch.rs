@@ -1,0 +1,203 @@
+//! Staging and launch of one Spark attempt.
+
+use std::collections::BTreeSet;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use sparkplane_storage::{stage_into, StorageError, WorkerLogDir};
+use tokio::process::Command;
+
+use super::conf::archive_alias;
+use super::SparkJobPlan;
+use crate::process::ProcessGroup;
+use crate::runtime::InstalledRuntime;
+use crate::EngineError;
+
+/// Log folder of the driver in the EMR layout.
+pub const DRIVER_LOG_FOLDER: &str = "SPARK_DRIVER";
+
+/// Properties whose values are artifact lists: sparkplane stages them and
+/// passes local paths instead.
+const LIST_PROPERTIES: [&str; 4] = ["spark.jars", "spark.submit.pyFiles", "spark.files", "spark.archives"];
+
+pub struct LaunchedAttempt {
+    pub process: ProcessGroup,
+    pub logs: Vec<WorkerLogDir>,
+}
+
+/// Environment variables of the server that a job must not inherit.
+fn is_private_env(name: &str) -> bool {
+    name.starts_with("SPARKPLANE_") || name.starts_with("AWS_")
+}
+
+fn merged_list(plan: &SparkJobPlan, from_params: &[String], key: &str) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let from_conf = plan.conf.conf.get(key).map(|v| v.split(',').map(str::trim).map(String::from).collect::<Vec<_>>());
+    from_params
+        .iter()
+        .cloned()
+        .chain(from_conf.unwrap_or_default())
+        .filter(|item| !item.is_empty() && seen.insert(item.clone()))
+        .collect()
+}
+
+fn stage_error(uri: &str, err: StorageError, entry_point: bool) -> EngineError {
+    match err {
+        StorageError::NotFound { .. } if entry_point => EngineError::EntryPointNotFound { uri: uri.to_string() },
+        StorageError::NotFound { .. } => EngineError::DependencyNotFound { uri: uri.to_string() },
+        other => EngineError::Storage(other),
+    }
+}
+
+async fn stage_all(uris: &[String], dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
+    let mut staged = Vec::with_capacity(uris.len());
+    for uri in uris {
+        staged.push(stage_into(uri, dir, None).await.map_err(|err| stage_error(uri, err, false))?);
+    }
+    Ok(staged)
+}
+
+/// Unpacks `archive` into `work_dir/alias`, as EMR does for `--archives x#alias`,
+/// so that `./alias/...` paths (a packed virtualenv, say) work from the driver.
+async fn extract_archive(archive: &Path, target: &Path) -> Result<(), EngineError> {
+    tokio::fs::create_dir_all(target)
+        .await
+        .map_err(|err| EngineError::io(format!("create {}", target.display()), err))?;
+    let name = archive.to_string_lossy().to_ascii_lowercase();
+    let mut command = if name.ends_with(".zip") || name.ends_with(".jar") {
+        let mut c = Command::new("python3");
+        c.args(["-m", "zipfile", "-e"]).arg(archive).arg(target);
+        c
+    } else {
+        let mut c = Command::new("tar");
+        c.arg("-xf").arg(archive).arg("-C").arg(target);
+        c
+    };
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .map_err(|err| EngineError::io(format!("extract {}", archive.display()), err))?;
+    if !output.status.success() {
+        return Err(EngineError::Property {
+            key: "spark.archives".into(),
+            value: archive.display().to_string(),
+            reason: format!("cannot extract: {}", String::from_utf8_lossy(&output.stderr).trim()),
+        });
+    }
+    Ok(())
+}
+
+/// Stages every artifact of `plan` into `work_dir` and starts spark-submit.
+pub async fn launch(
+    plan: &SparkJobPlan,
+    runtime: &InstalledRuntime,
+    work_dir: &Path,
+) -> Result<LaunchedAttempt, EngineError> {
+    let deps_dir = work_dir.join("deps");
+    let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
+    tokio::fs::create_dir_all(&log_dir)
+        .await
+        .map_err(|err| EngineError::io(format!("create {}", log_dir.display()), err))?;
+
+    let entry_point =
+        stage_into(&plan.entry_point, work_dir, None).await.map_err(|err| stage_error(&plan.entry_point, err, true))?;
+    let jars = stage_all(&merged_list(plan, &plan.params.jars, "spark.jars"), &deps_dir).await?;
+    let py_files = stage_all(&merged_list(plan, &plan.params.py_files, "spark.submit.pyFiles"), &deps_dir).await?;
+    let files = stage_all(&merged_list(plan, &plan.params.files, "spark.files"), &deps_dir).await?;
+    for spec in merged_list(plan, &plan.params.archives, "spark.archives") {
+        let (uri, alias) = archive_alias(&spec);
+        let staged = stage_into(uri, &deps_dir, None).await.map_err(|err| stage_error(uri, err, false))?;
+        let folder = alias.map(str::to_string).or_else(|| staged.file_name().map(|n| n.to_string_lossy().into_owned()));
+        if let Some(folder) = folder {
+            extract_archive(&staged, &work_dir.join(folder)).await?;
+        }
+    }
+
+    let mut command = Command::new(runtime.spark_submit());
+    command.current_dir(work_dir).arg("--master").arg(format!("local[{}]", plan.resources.executor_cores_total()));
+    for (key, value) in &plan.conf.conf {
+        if LIST_PROPERTIES.contains(&key.as_str()) || key == "spark.master" || key == "spark.submit.deployMode" {
+            continue;
+        }
+        command.arg("--conf").arg(format!("{key}={value}"));
+    }
+    for (flag, staged) in [("--jars", &jars), ("--py-files", &py_files), ("--files", &files)] {
+        if !staged.is_empty() {
+            let joined: Vec<String> = staged.iter().map(|p| p.display().to_string()).collect();
+            command.arg(flag).arg(joined.join(","));
+        }
+    }
+    if let Some(class) = &plan.params.class {
+        command.arg("--class").arg(class);
+    }
+    command.arg(&entry_point).args(&plan.arguments);
+
+    let private: Vec<String> =
+        std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()).filter(|k| is_private_env(k)).collect();
+    for name in private {
+        command.env_remove(name);
+    }
+    let python_path = match std::env::var_os("PYTHONPATH") {
+        Some(existing) if !existing.is_empty() => {
+            format!("{}:{}", runtime.python_path.display(), existing.to_string_lossy())
+        }
+        _ => runtime.python_path.display().to_string(),
+    };
+    command
+        .env("SPARK_HOME", &runtime.spark_home)
+        .env("PYTHONPATH", python_path)
+        .env("PYSPARK_PYTHON", &runtime.python)
+        .env("SPARK_LOCAL_IP", "127.0.0.1");
+    for (name, value) in plan.conf.executor_env.iter().chain(plan.conf.driver_env.iter()) {
+        command.env(name, value);
+    }
+
+    let stdout =
+        std::fs::File::create(log_dir.join("stdout")).map_err(|err| EngineError::io("create driver stdout", err))?;
+    let stderr =
+        std::fs::File::create(log_dir.join("stderr")).map_err(|err| EngineError::io("create driver stderr", err))?;
+    command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
+    let process = ProcessGroup::spawn(command).map_err(|err| EngineError::io("start spark-submit", err))?;
+    Ok(LaunchedAttempt { process, logs: vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }] })
+}
+
+/// The most telling line of a failed driver's stderr: the last line naming an
+/// error or exception (a Python traceback ends with one), else the last line.
+pub fn failure_summary(stderr_path: &Path) -> Option<String> {
+    const TAIL_BYTES: u64 = 64 * 1024;
+    let mut file = std::fs::File::open(stderr_path).ok()?;
+    let len = file.metadata().ok()?.len();
+    file.seek(SeekFrom::Start(len.saturating_sub(TAIL_BYTES))).ok()?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).ok()?;
+    let text = String::from_utf8_lossy(&tail);
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let telling = lines.iter().rev().find(|line| {
+        let starts_like_error =
+            line.split(':').next().is_some_and(|head| head.ends_with("Error") || head.ends_with("Exception"));
+        starts_like_error || line.contains("Exception:") || line.contains("Error:")
+    });
+    telling.or(lines.last()).map(|line| line.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_summary_prefers_the_exception_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stderr");
+        std::fs::write(
+            &path,
+            "Traceback (most recent call last):\n  File \"x.py\", line 3\nValueError: boom\n24/11/20 INFO ShutdownHookManager: done\n",
+        )
+        .unwrap();
+        assert_eq!(failure_summary(&path).as_deref(), Some("ValueError: boom"));
+        std::fs::write(&path, "just a line\n\n").unwrap();
+        assert_eq!(failure_summary(&path).as_deref(), Some("just a line"));
+        assert_eq!(failure_summary(&dir.path().join("absent")), None);
+    }
+}

@@ -1,0 +1,84 @@
+//! The Spark engine: `sparkSubmit` job drivers on Apache Spark.
+//!
+//! [`SparkJobPlan::new`] is pure: it parses `sparkSubmitParameters`, merges the
+//! configuration layers and sizes the attempt, so the API can reject a bad job
+//! at submit time and the scheduler knows what the run will hold.
+//! [`launch`] stages the artifacts and starts `spark-submit --master local[N]`
+//! as its own process group.
+
+pub mod conf;
+mod launch;
+pub mod params;
+
+use sparkplane_api::{Configuration, SparkSubmit};
+
+pub use launch::{failure_summary, launch, LaunchedAttempt, DRIVER_LOG_FOLDER};
+
+use self::conf::{effective_spark_conf, ConfigLayer, EffectiveSparkConf};
+use self::params::{parse_spark_submit_parameters, SparkSubmitParams};
+use crate::resources::ResourceRequest;
+use crate::runtime::SparkRuntime;
+use crate::EngineError;
+
+/// Properties sparkplane sets unless the job does: keep the driver on
+/// loopback (no reliance on the host name resolving) and stderr free of
+/// progress bars.
+const SPARKPLANE_DEFAULTS: &[(&str, &str)] = &[
+    ("spark.driver.host", "127.0.0.1"),
+    ("spark.driver.bindAddress", "127.0.0.1"),
+    ("spark.ui.showConsoleProgress", "false"),
+];
+
+/// Everything needed to launch one attempt, derived from the API request.
+#[derive(Debug, Clone)]
+pub struct SparkJobPlan {
+    pub entry_point: String,
+    pub arguments: Vec<String>,
+    pub params: SparkSubmitParams,
+    pub conf: EffectiveSparkConf,
+    pub resources: ResourceRequest,
+    pub runtime: SparkRuntime,
+}
+
+impl SparkJobPlan {
+    pub fn new(
+        release_label: &str,
+        driver: &SparkSubmit,
+        application_configuration: &[Configuration],
+        job_configuration: &[Configuration],
+    ) -> Result<SparkJobPlan, EngineError> {
+        let runtime = SparkRuntime::for_release(release_label)?;
+        let params = match driver.spark_submit_parameters.as_deref() {
+            Some(text) => parse_spark_submit_parameters(text)?,
+            None => SparkSubmitParams::default(),
+        };
+        let defaults: Vec<(String, String)> =
+            SPARKPLANE_DEFAULTS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let conf = effective_spark_conf(
+            &defaults,
+            &to_layers(application_configuration),
+            &to_layers(job_configuration),
+            &params,
+        )?;
+        let resources = ResourceRequest::from_spark_conf(&conf.conf)?;
+        Ok(SparkJobPlan {
+            entry_point: driver.entry_point.clone(),
+            arguments: driver.entry_point_arguments.clone().unwrap_or_default(),
+            params,
+            conf,
+            resources,
+            runtime,
+        })
+    }
+}
+
+fn to_layers(configurations: &[Configuration]) -> Vec<ConfigLayer> {
+    configurations
+        .iter()
+        .map(|c| ConfigLayer {
+            classification: c.classification.clone(),
+            properties: c.properties.clone().unwrap_or_default(),
+            configurations: to_layers(c.configurations.as_deref().unwrap_or_default()),
+        })
+        .collect()
+}

@@ -1,0 +1,57 @@
+//! The one place where errors become HTTP responses.
+//!
+//! The status code and error type come from the API crate's [`ErrorCode`]
+//! (which follows botocore's model), the body is `{"message": ...}` and the
+//! type also goes in `x-amzn-ErrorType`, which is what botocore reads.
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sparkplane_api::{ApiError, ErrorCode};
+use sparkplane_auth::AuthError;
+use sparkplane_control::ControlError;
+
+#[derive(Debug)]
+pub struct ApiResponseError {
+    code: String,
+    status: u16,
+    message: String,
+}
+
+impl ApiResponseError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiResponseError { code: code.as_str().to_string(), status: code.http_status(), message: message.into() }
+    }
+}
+
+impl From<ApiError> for ApiResponseError {
+    fn from(err: ApiError) -> Self {
+        ApiResponseError::new(err.code, err.message)
+    }
+}
+
+impl From<ControlError> for ApiResponseError {
+    fn from(err: ControlError) -> Self {
+        if let ControlError::Store(store) = &err {
+            tracing::error!(error = %store, "store failure behind an API call");
+        }
+        err.to_api_error().into()
+    }
+}
+
+impl From<AuthError> for ApiResponseError {
+    fn from(err: AuthError) -> Self {
+        ApiResponseError { code: err.code().to_string(), status: err.http_status(), message: err.to_string() }
+    }
+}
+
+impl IntoResponse for ApiResponseError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::json!({ "message": self.message });
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Ok(value) = HeaderValue::from_str(&self.code) {
+            response.headers_mut().insert("x-amzn-ErrorType", value);
+        }
+        response
+    }
+}

@@ -1,0 +1,107 @@
+//! Handlers of the job-run operations.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery as RawQueryString, State};
+use axum::response::Response;
+use serde_json::json;
+use sparkplane_api::{
+    attempt_summary, parse_job_run_states, validate_application_id, validate_attempt, validate_job_run_id,
+    validate_max_results, validate_next_token, JobRunMode, JobRunSummary, StartJobRunRequest, Validate,
+};
+use sparkplane_control::{query_timestamp, JobRunListQuery};
+use sparkplane_store::{JobRunFilter, PageRequest};
+
+use super::{ok_json, parse_body};
+use crate::query::RawQuery;
+use crate::{ApiResponseError, AppState};
+
+type Result<T> = std::result::Result<T, ApiResponseError>;
+
+fn page_of(query: &RawQuery) -> Result<PageRequest> {
+    let max_results = query.integer("maxResults")?;
+    validate_max_results(max_results, "maxResults")?;
+    let next_token = query.first("nextToken").map(str::to_string);
+    validate_next_token(next_token.as_deref())?;
+    Ok(PageRequest { max_results: max_results.unwrap_or(50) as u32, next_token })
+}
+
+fn ids(application_id: &str, job_run_id: &str) -> Result<()> {
+    validate_application_id(application_id)?;
+    validate_job_run_id(job_run_id)?;
+    Ok(())
+}
+
+pub async fn start(State(state): State<AppState>, Path(application_id): Path<String>, body: Bytes) -> Result<Response> {
+    validate_application_id(&application_id)?;
+    let request: StartJobRunRequest = parse_body(&body)?;
+    request.validate()?;
+    Ok(ok_json(&state.controller.start_job_run(&application_id, request).await?))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    Path((application_id, job_run_id)): Path<(String, String)>,
+    RawQueryString(raw): RawQueryString,
+) -> Result<Response> {
+    ids(&application_id, &job_run_id)?;
+    let query = RawQuery::parse(raw.as_deref());
+    let attempt = match query.integer("attempt")? {
+        Some(n) => {
+            validate_attempt(n)?;
+            Some(u32::try_from(n).unwrap_or(u32::MAX))
+        }
+        None => None,
+    };
+    let run = state.controller.get_job_run(&application_id, &job_run_id, attempt).await?;
+    Ok(ok_json(&json!({ "jobRun": run })))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Path(application_id): Path<String>,
+    RawQueryString(raw): RawQueryString,
+) -> Result<Response> {
+    validate_application_id(&application_id)?;
+    let query = RawQuery::parse(raw.as_deref());
+    let page = page_of(&query)?;
+    let mode = query.first("mode").map(|m| JobRunMode::parse_at(m, "mode")).transpose()?;
+    let filter = JobRunFilter {
+        states: parse_job_run_states(&query.all("states"))?,
+        created_at_after: query.first("createdAtAfter").map(|v| query_timestamp(v, "createdAtAfter")).transpose()?,
+        created_at_before: query.first("createdAtBefore").map(|v| query_timestamp(v, "createdAtBefore")).transpose()?,
+        mode,
+    };
+    let result = state.controller.list_job_runs(&application_id, &JobRunListQuery { filter, page: Some(page) }).await?;
+    let runs: Vec<JobRunSummary> = result.items.iter().map(JobRunSummary::from).collect();
+    let mut body = json!({ "jobRuns": runs });
+    if let Some(token) = result.next_token {
+        body["nextToken"] = json!(token);
+    }
+    Ok(ok_json(&body))
+}
+
+pub async fn list_attempts(
+    State(state): State<AppState>,
+    Path((application_id, job_run_id)): Path<(String, String)>,
+    RawQueryString(raw): RawQueryString,
+) -> Result<Response> {
+    ids(&application_id, &job_run_id)?;
+    let page = page_of(&RawQuery::parse(raw.as_deref()))?;
+    let result = state.controller.list_job_run_attempts(&application_id, &job_run_id, Some(page)).await?;
+    let attempts: Vec<_> = result.items.iter().map(|run| attempt_summary(run, run.created_at)).collect();
+    let mut body = json!({ "jobRunAttempts": attempts });
+    if let Some(token) = result.next_token {
+        body["nextToken"] = json!(token);
+    }
+    Ok(ok_json(&body))
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path((application_id, job_run_id)): Path<(String, String)>,
+    RawQueryString(raw): RawQueryString,
+) -> Result<Response> {
+    ids(&application_id, &job_run_id)?;
+    let grace = RawQuery::parse(raw.as_deref()).integer("shutdownGracePeriodInSeconds")?;
+    Ok(ok_json(&state.controller.cancel_job_run(&application_id, &job_run_id, grace).await?))
+}

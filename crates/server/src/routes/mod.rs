@@ -1,0 +1,55 @@
+//! Route table of the API.
+
+mod applications;
+mod job_runs;
+mod logs;
+mod tags;
+
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{middleware, Json, Router};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sparkplane_api::ErrorCode;
+
+use crate::{auth, ApiResponseError, AppState};
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/applications", post(applications::create).get(applications::list))
+        .route(
+            "/applications/{application_id}",
+            get(applications::get).patch(applications::update).delete(applications::delete),
+        )
+        .route("/applications/{application_id}/start", post(applications::start))
+        .route("/applications/{application_id}/stop", post(applications::stop))
+        .route("/applications/{application_id}/jobruns", post(job_runs::start).get(job_runs::list))
+        .route("/applications/{application_id}/jobruns/{job_run_id}", get(job_runs::get).delete(job_runs::cancel))
+        .route("/applications/{application_id}/jobruns/{job_run_id}/attempts", get(job_runs::list_attempts))
+        .route("/tags/{resource_arn}", get(tags::list).post(tags::tag).delete(tags::untag))
+        .route("/sparkplane/v1/applications/{application_id}/jobruns/{job_run_id}/logs", get(logs::read))
+        .fallback(unknown_operation)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::require_sigv4))
+        .with_state(state);
+    Router::new().route("/health", get(health)).merge(api)
+}
+
+async fn health() -> &'static str {
+    "ok"
+}
+
+async fn unknown_operation() -> ApiResponseError {
+    ApiResponseError::new(ErrorCode::UnknownOperation, "The requested operation is not supported by this server")
+}
+
+/// Parses a JSON body (an empty body is the empty request); malformed JSON
+/// and missing members are 400s in the service's words.
+pub(crate) fn parse_body<T: DeserializeOwned + Default>(bytes: &Bytes) -> Result<T, ApiResponseError> {
+    Ok(sparkplane_api::parse_json_body(bytes)?)
+}
+
+pub(crate) fn ok_json<T: Serialize>(value: &T) -> Response {
+    (StatusCode::OK, Json(value)).into_response()
+}

@@ -1,0 +1,127 @@
+//! Log shipping in the EMR Serverless layout.
+//!
+//! A running attempt writes plain `stdout`/`stderr` files per worker into its
+//! work directory; the shipper gzips them to
+//! `<base>/applications/<app>/jobs/<job>/<WORKER>/stdout.gz` (and `stderr.gz`).
+//! It runs periodically while the job runs and once more at the end, so a
+//! reader sees progress. Each upload replaces the object atomically
+//! (temporary file + rename), so a reader never sees a torn gzip stream.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use crate::{Location, StorageError};
+
+/// The log files of one worker of an attempt: `dir/stdout` and `dir/stderr`.
+#[derive(Debug, Clone)]
+pub struct WorkerLogDir {
+    /// Folder name in the EMR layout: `SPARK_DRIVER`, `SPARK_EXECUTOR/1`, `HIVE_DRIVER`.
+    pub worker: String,
+    pub dir: PathBuf,
+}
+
+/// One destination: a base location plus the job's prefix below it.
+#[derive(Debug, Clone)]
+pub struct LogTarget {
+    pub base: Location,
+    pub prefix: String,
+}
+
+impl LogTarget {
+    /// `applications/<app>/jobs/<job>/` for the first attempt and
+    /// `applications/<app>/jobs/<job>/attempts/<n>/` for retries, so that
+    /// attempt 1 lands exactly where EMR users look for it.
+    pub fn for_job(base: Location, application_id: &str, job_run_id: &str, attempt: u32) -> LogTarget {
+        let mut prefix = format!("applications/{application_id}/jobs/{job_run_id}/");
+        if attempt > 1 {
+            prefix.push_str(&format!("attempts/{attempt}/"));
+        }
+        LogTarget { base, prefix }
+    }
+}
+
+/// The streams every worker has.
+pub const STREAMS: [&str; 2] = ["stdout", "stderr"];
+
+pub struct LogShipper;
+
+impl LogShipper {
+    /// Gzips every existing stream of every worker to every target.
+    pub async fn ship(workers: &[WorkerLogDir], targets: &[LogTarget]) -> Result<(), StorageError> {
+        let workers = workers.to_vec();
+        let targets = targets.to_vec();
+        tokio::task::spawn_blocking(move || ship_blocking(&workers, &targets))
+            .await
+            .map_err(|err| StorageError::io("join log shipper", "-", std::io::Error::other(err)))?
+    }
+}
+
+fn ship_blocking(workers: &[WorkerLogDir], targets: &[LogTarget]) -> Result<(), StorageError> {
+    for worker in workers {
+        for stream in STREAMS {
+            let source = worker.dir.join(stream);
+            let data = match std::fs::read(&source) {
+                Ok(data) => data,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(err) => return Err(StorageError::io("read log", source.display(), err)),
+            };
+            let compressed = gzip(&data).map_err(|err| StorageError::io("gzip log", source.display(), err))?;
+            for target in targets {
+                let key = format!("{}{}/{}.gz", target.prefix, worker.worker, stream);
+                match target.base.join(&key) {
+                    Location::Local(path) => write_atomically(&path, &compressed)?,
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn gzip(data: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(data.len() / 4 + 64), Compression::fast());
+    encoder.write_all(data)?;
+    encoder.finish()
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+    let parent = path.parent().unwrap_or_else(|| Path::new("/"));
+    std::fs::create_dir_all(parent).map_err(|err| StorageError::io("create log dir", parent.display(), err))?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = parent.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|err| StorageError::io("write log", tmp.display(), err))?;
+    std::fs::rename(&tmp, path).map_err(|err| StorageError::io("publish log", path.display(), err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[tokio::test]
+    async fn ships_gzipped_logs_in_emr_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        let worker_dir = dir.path().join("w");
+        std::fs::create_dir_all(&worker_dir).unwrap();
+        std::fs::write(worker_dir.join("stdout"), b"Houston,False,105\n").unwrap();
+        let logs = dir.path().join("logs");
+        let target = LogTarget::for_job(Location::Local(logs.clone()), "app1", "job1", 1);
+        let workers = [WorkerLogDir { worker: "SPARK_DRIVER".into(), dir: worker_dir }];
+        LogShipper::ship(&workers, &[target]).await.unwrap();
+        let gz = std::fs::read(logs.join("applications/app1/jobs/job1/SPARK_DRIVER/stdout.gz")).unwrap();
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut text).unwrap();
+        assert_eq!(text, "Houston,False,105\n");
+        // stderr did not exist, so nothing is shipped for it.
+        assert!(!logs.join("applications/app1/jobs/job1/SPARK_DRIVER/stderr.gz").exists());
+    }
+
+    #[test]
+    fn retries_get_their_own_prefix() {
+        let base = Location::Local("/l".into());
+        assert_eq!(LogTarget::for_job(base.clone(), "a", "j", 1).prefix, "applications/a/jobs/j/");
+        assert_eq!(LogTarget::for_job(base, "a", "j", 2).prefix, "applications/a/jobs/j/attempts/2/");
+    }
+}

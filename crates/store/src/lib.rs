@@ -1,0 +1,104 @@
+//! Durable state of sparkplane behind one [`Store`] trait.
+//!
+//! What is stored: applications, job runs and every attempt of a job run, as
+//! their API JSON, plus the client tokens that make creation idempotent. That
+//! is everything a restarted server needs; schedules, reservations and
+//! process handles are rebuilt in memory from it. SQLite is the embedded
+//! default; PostgreSQL implements the same trait and runs the same
+//! [`store_test_suite!`].
+
+mod error;
+mod page;
+pub mod sqlite;
+#[doc(hidden)]
+pub mod test_suite;
+
+use async_trait::async_trait;
+use sparkplane_api::{Application, ApplicationState, JobRun, JobRunMode, JobRunState};
+
+pub use error::StoreError;
+pub use page::{Page, PageRequest};
+pub use sqlite::SqliteStore;
+
+/// Result of an idempotent create: either the new record, or the record
+/// created earlier with the same client token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created<T> {
+    New(T),
+    Existing(T),
+}
+
+impl<T> Created<T> {
+    pub fn into_inner(self) -> T {
+        match self {
+            Created::New(value) | Created::Existing(value) => value,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    /// Empty means every state.
+    pub states: Vec<ApplicationState>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct JobRunFilter {
+    /// Empty means every state.
+    pub states: Vec<JobRunState>,
+    /// Epoch milliseconds, inclusive bounds.
+    pub created_at_after: Option<i64>,
+    pub created_at_before: Option<i64>,
+    pub mode: Option<JobRunMode>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Inserts `app` unless an application was already created with
+    /// `client_token`, in which case that one is returned.
+    async fn create_application(
+        &self,
+        app: &Application,
+        client_token: &str,
+    ) -> Result<Created<Application>, StoreError>;
+    async fn get_application(&self, id: &str) -> Result<Option<Application>, StoreError>;
+    /// Replaces a stored application (matched by `applicationId`).
+    async fn put_application(&self, app: &Application) -> Result<(), StoreError>;
+    /// Newest first.
+    async fn list_applications(
+        &self,
+        filter: &ApplicationFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Application>, StoreError>;
+
+    /// Inserts `run` as attempt 1, unless a run of the same application was
+    /// already created with `client_token`.
+    async fn create_job_run(&self, run: &JobRun, client_token: &str) -> Result<Created<JobRun>, StoreError>;
+    async fn get_job_run(&self, application_id: &str, job_run_id: &str) -> Result<Option<JobRun>, StoreError>;
+    async fn get_job_run_attempt(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        attempt: u32,
+    ) -> Result<Option<JobRun>, StoreError>;
+    /// Replaces the run's latest view and the snapshot of attempt `attempt`
+    /// in one transaction.
+    async fn put_job_run(&self, run: &JobRun, attempt: u32) -> Result<(), StoreError>;
+    /// Newest first.
+    async fn list_job_runs(
+        &self,
+        application_id: &str,
+        filter: &JobRunFilter,
+        page: &PageRequest,
+    ) -> Result<Page<JobRun>, StoreError>;
+    /// Oldest attempt first.
+    async fn list_job_run_attempts(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        page: &PageRequest,
+    ) -> Result<Page<JobRun>, StoreError>;
+    /// Every run not in a terminal state, oldest first: what the scheduler
+    /// must look after, at startup and on each pass.
+    async fn list_unfinished_job_runs(&self) -> Result<Vec<JobRun>, StoreError>;
+}

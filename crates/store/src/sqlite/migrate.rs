@@ -1,0 +1,37 @@
+//! Embedded migrations, applied at startup in order, each in a transaction.
+
+use sqlx::SqlitePool;
+
+use crate::StoreError;
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))];
+
+pub(super) async fn apply(pool: &SqlitePool) -> Result<(), StoreError> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL)",
+    )
+    .execute(pool)
+    .await?;
+    for (version, name, sql) in MIGRATIONS {
+        let mut tx = pool.begin().await?;
+        let applied: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = ?")
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if applied.is_some() {
+            continue;
+        }
+        sqlx::raw_sql(sql)
+            .execute(&mut *tx)
+            .await
+            .map_err(|source| StoreError::Migration { version: *version, source })?;
+        sqlx::query("INSERT INTO schema_migrations (version, name) VALUES (?, ?)")
+            .bind(version)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(version, name, "applied store migration");
+    }
+    Ok(())
+}

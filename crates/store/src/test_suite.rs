@@ -1,0 +1,182 @@
+//! One behavioural test suite for every [`Store`] backend.
+//!
+//! `store_test_suite!(expr)` expands to one `#[tokio::test]` per case, each
+//! building a fresh store with `expr`; SQLite runs it now and PostgreSQL runs
+//! the very same cases.
+
+use serde_json::json;
+use sparkplane_api::{Application, ApplicationState, JobRun, JobRunState};
+
+use crate::{ApplicationFilter, Created, JobRunFilter, PageRequest, Store};
+
+pub fn application(id: &str, created_at_ms: i64) -> Application {
+    serde_json::from_value(json!({
+        "applicationId": id,
+        "name": format!("app-{id}"),
+        "arn": format!("arn:aws:emr-serverless:us-east-1:123456789012:/applications/{id}"),
+        "releaseLabel": "emr-7.9.0",
+        "type": "SPARK",
+        "state": "CREATED",
+        "createdAt": created_at_ms as f64 / 1000.0,
+        "updatedAt": created_at_ms as f64 / 1000.0,
+        "tags": {"team": "data"},
+    }))
+    .expect("valid application fixture")
+}
+
+pub fn job_run(app_id: &str, id: &str, created_at_ms: i64) -> JobRun {
+    serde_json::from_value(json!({
+        "applicationId": app_id,
+        "jobRunId": id,
+        "arn": format!("arn:aws:emr-serverless:us-east-1:123456789012:/applications/{app_id}/jobruns/{id}"),
+        "createdBy": "arn:aws:iam::123456789012:root",
+        "createdAt": created_at_ms as f64 / 1000.0,
+        "updatedAt": created_at_ms as f64 / 1000.0,
+        "executionRole": "arn:aws:iam::123456789012:role/JobRole",
+        "state": "SUBMITTED",
+        "stateDetails": "submitted",
+        "releaseLabel": "emr-7.9.0",
+        "jobDriver": {"sparkSubmit": {"entryPoint": "/tmp/x.py"}},
+        "mode": "BATCH",
+    }))
+    .expect("valid job run fixture")
+}
+
+pub async fn create_is_idempotent_on_client_token(store: &dyn Store) {
+    let first = application("00app1", 1_000);
+    let created = store.create_application(&first, "token-1").await.unwrap();
+    assert_eq!(created, Created::New(first.clone()));
+    let second = application("00app2", 2_000);
+    let again = store.create_application(&second, "token-1").await.unwrap();
+    assert_eq!(again, Created::Existing(first.clone()));
+    assert_eq!(store.get_application("00app2").await.unwrap(), None);
+    assert_eq!(store.get_application("00app1").await.unwrap(), Some(first));
+}
+
+pub async fn put_application_replaces_and_missing_is_an_error(store: &dyn Store) {
+    let mut app = application("00app1", 1_000);
+    store.create_application(&app, "t").await.unwrap();
+    app.state = ApplicationState::Started;
+    store.put_application(&app).await.unwrap();
+    let loaded = store.get_application("00app1").await.unwrap().unwrap();
+    assert_eq!(loaded.state, ApplicationState::Started);
+    let ghost = application("00ghost", 1);
+    assert!(store.put_application(&ghost).await.is_err());
+}
+
+pub async fn list_applications_pages_newest_first_and_filters(store: &dyn Store) {
+    for i in 0..5 {
+        let mut app = application(&format!("00app{i}"), 1_000 + i);
+        if i % 2 == 0 {
+            app.state = ApplicationState::Started;
+        }
+        store.create_application(&app, &format!("t{i}")).await.unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut page = PageRequest::first(2);
+    loop {
+        let result = store.list_applications(&ApplicationFilter::default(), &page).await.unwrap();
+        assert!(result.items.len() <= 2);
+        seen.extend(result.items.iter().map(|a| a.application_id.clone()));
+        match result.next_token {
+            Some(token) => page.next_token = Some(token),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["00app4", "00app3", "00app2", "00app1", "00app0"]);
+    let started = ApplicationFilter { states: vec![ApplicationState::Started] };
+    let result = store.list_applications(&started, &PageRequest::first(50)).await.unwrap();
+    let ids: Vec<_> = result.items.iter().map(|a| a.application_id.as_str()).collect();
+    assert_eq!(ids, ["00app4", "00app2", "00app0"]);
+    assert_eq!(result.next_token, None);
+    let bad = PageRequest { max_results: 2, next_token: Some("nothex".into()) };
+    assert!(store.list_applications(&ApplicationFilter::default(), &bad).await.is_err());
+}
+
+pub async fn job_runs_are_idempotent_per_application(store: &dyn Store) {
+    store.create_application(&application("00a", 1), "ta").await.unwrap();
+    store.create_application(&application("00b", 2), "tb").await.unwrap();
+    let run = job_run("00a", "00run1", 10);
+    assert!(matches!(store.create_job_run(&run, "tok").await.unwrap(), Created::New(_)));
+    let again = store.create_job_run(&job_run("00a", "00run2", 11), "tok").await.unwrap();
+    assert_eq!(again, Created::Existing(run.clone()));
+    // The same token on another application is a different run.
+    let other = job_run("00b", "00run3", 12);
+    assert!(matches!(store.create_job_run(&other, "tok").await.unwrap(), Created::New(_)));
+    assert_eq!(store.get_job_run("00a", "00run1").await.unwrap(), Some(run));
+    // A run is only found under its own application.
+    assert_eq!(store.get_job_run("00b", "00run1").await.unwrap(), None);
+}
+
+pub async fn job_run_updates_keep_attempt_snapshots(store: &dyn Store) {
+    store.create_application(&application("00a", 1), "ta").await.unwrap();
+    let mut run = job_run("00a", "00run1", 10);
+    store.create_job_run(&run, "tok").await.unwrap();
+    run.state = JobRunState::Failed;
+    store.put_job_run(&run, 1).await.unwrap();
+    run.state = JobRunState::Running;
+    store.put_job_run(&run, 2).await.unwrap();
+    let latest = store.get_job_run("00a", "00run1").await.unwrap().unwrap();
+    assert_eq!(latest.state, JobRunState::Running);
+    let first = store.get_job_run_attempt("00a", "00run1", 1).await.unwrap().unwrap();
+    assert_eq!(first.state, JobRunState::Failed);
+    let attempts = store.list_job_run_attempts("00a", "00run1", &PageRequest::first(1)).await.unwrap();
+    assert_eq!(attempts.items.len(), 1);
+    assert_eq!(attempts.items[0].state, JobRunState::Failed);
+    let token = attempts.next_token.expect("a second page");
+    let rest = store
+        .list_job_run_attempts("00a", "00run1", &PageRequest { max_results: 5, next_token: Some(token) })
+        .await
+        .unwrap();
+    assert_eq!(rest.items.len(), 1);
+    assert_eq!(rest.items[0].state, JobRunState::Running);
+    assert_eq!(store.get_job_run_attempt("00a", "00run1", 3).await.unwrap(), None);
+}
+
+pub async fn list_job_runs_filters_by_state_and_time(store: &dyn Store) {
+    store.create_application(&application("00a", 1), "ta").await.unwrap();
+    for i in 0..4 {
+        let mut run = job_run("00a", &format!("00run{i}"), 100 * (i + 1));
+        store.create_job_run(&run, &format!("t{i}")).await.unwrap();
+        if i >= 2 {
+            run.state = JobRunState::Success;
+            store.put_job_run(&run, 1).await.unwrap();
+        }
+    }
+    let all = store.list_job_runs("00a", &JobRunFilter::default(), &PageRequest::first(50)).await.unwrap();
+    assert_eq!(all.items.len(), 4);
+    assert_eq!(all.items[0].job_run_id, "00run3");
+    let done = JobRunFilter { states: vec![JobRunState::Success], ..Default::default() };
+    let result = store.list_job_runs("00a", &done, &PageRequest::first(50)).await.unwrap();
+    assert_eq!(result.items.len(), 2);
+    let window = JobRunFilter { created_at_after: Some(200), created_at_before: Some(300), ..Default::default() };
+    let result = store.list_job_runs("00a", &window, &PageRequest::first(50)).await.unwrap();
+    let ids: Vec<_> = result.items.iter().map(|r| r.job_run_id.as_str()).collect();
+    assert_eq!(ids, ["00run2", "00run1"]);
+    let unfinished = store.list_unfinished_job_runs().await.unwrap();
+    let ids: Vec<_> = unfinished.iter().map(|r| r.job_run_id.as_str()).collect();
+    assert_eq!(ids, ["00run0", "00run1"]);
+}
+
+#[macro_export]
+macro_rules! store_test_suite {
+    ($make:expr) => {
+        $crate::store_test_suite!(@cases $make;
+            create_is_idempotent_on_client_token,
+            put_application_replaces_and_missing_is_an_error,
+            list_applications_pages_newest_first_and_filters,
+            job_runs_are_idempotent_per_application,
+            job_run_updates_keep_attempt_snapshots,
+            list_job_runs_filters_by_state_and_time,
+        );
+    };
+    (@cases $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let store = $make;
+                $crate::test_suite::$case(&store).await;
+            }
+        )*
+    };
+}
