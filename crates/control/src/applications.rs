@@ -2,7 +2,7 @@
 
 use sparkplane_api::{
     Application, ApplicationState, Architecture, AutoStartConfig, AutoStopConfig, CreateApplicationRequest,
-    CreateApplicationResponse, UpdateApplicationRequest, Validate,
+    CreateApplicationResponse, JobRunState, UpdateApplicationRequest, Validate,
 };
 use sparkplane_engine::SparkRuntime;
 use sparkplane_store::{ApplicationFilter, Page, PageRequest};
@@ -182,21 +182,9 @@ impl Controller {
         Ok(())
     }
 
+    /// Refused while a run holds workers (SCHEDULED, RUNNING, CANCELLING), as
+    /// the service does; runs still waiting stay queued.
     pub async fn stop_application(&self, application_id: &str) -> Result<(), ControlError> {
-        let active = self
-            .store
-            .list_unfinished_job_runs()
-            .await?
-            .into_iter()
-            .filter(|run| run.application_id == application_id)
-            .count();
-        if active > 0 {
-            // Validate the id first so an unknown app is still a 404.
-            self.load_application(application_id).await?;
-            return Err(ControlError::validation(format!(
-                "Application {application_id} has {active} job run(s) that have not finished: cancel them or wait before stopping"
-            )));
-        }
         self.move_application(application_id, AppOperation::Stop, "Application stopped").await
     }
 
@@ -210,6 +198,24 @@ impl Controller {
     ) -> Result<(), ControlError> {
         let _guard = self.write_lock.lock().await;
         let mut app = self.load_application(application_id).await?;
+        if operation == AppOperation::Stop {
+            let busy = self
+                .store
+                .list_unfinished_job_runs()
+                .await?
+                .into_iter()
+                .filter(|run| run.application_id == application_id)
+                .filter(|run| {
+                    matches!(run.state, JobRunState::Scheduled | JobRunState::Running | JobRunState::Cancelling)
+                })
+                .count();
+            if busy > 0 {
+                return Err(ControlError::validation(format!(
+                    "Application {application_id} has {busy} scheduled or running job run(s): \
+                     all scheduled and running jobs must be completed or cancelled before stopping the application"
+                )));
+            }
+        }
         match decide_app(app.state, operation) {
             AppDecision::NoOp => Ok(()),
             AppDecision::Refuse => Err(ControlError::validation(format!(

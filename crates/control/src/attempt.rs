@@ -24,9 +24,9 @@ pub(crate) enum StopRequest {
     ServerShutdown,
 }
 
-/// Grace period of a stop when the caller gives none (the service's default
-/// for batch jobs).
-pub(crate) const DEFAULT_GRACE: Duration = Duration::from_secs(120);
+/// Grace period of a cancel when the caller gives none: the service's
+/// default for batch jobs is no grace period (SIGTERM, then SIGKILL at once).
+pub(crate) const DEFAULT_GRACE: Duration = Duration::ZERO;
 /// The service's default execution timeout: 12 hours.
 pub(crate) const DEFAULT_TIMEOUT_MINUTES: i64 = 720;
 
@@ -209,6 +209,8 @@ pub(crate) fn resources_for(app: &Application, run: &JobRun) -> Option<ResourceR
     plan_for(app, run).ok().map(|plan| plan.resources)
 }
 
+/// Streaming runs may still disable the timeout with 0; batch runs may not
+/// (StartJobRun refuses it).
 fn execution_timeout(run: &JobRun) -> Option<Duration> {
     let minutes = run.execution_timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES);
     (minutes > 0).then(|| Duration::from_secs(minutes as u64 * 60))
@@ -237,7 +239,7 @@ fn exit_outcome(exit: std::io::Result<ExitReport>, logs: &[WorkerLogDir], held_m
     match exit {
         Ok(report) if report.success() => Outcome { state: JobRunState::Success, details: String::new(), held_millis },
         Ok(report) => {
-            let last_error = logs.first().and_then(|w| spark::failure_summary(&w.dir.join("stderr")));
+            let last_error = logs.first().and_then(|w| spark::failure_summary(&w.dir));
             let details = match last_error {
                 Some(line) => format!("Job failed with {}: {line}", report.describe()),
                 None => format!("Job failed with {}", report.describe()),

@@ -6,6 +6,10 @@ use sparkplane_api::{
 use sparkplane_store::{Created, JobRunFilter, Page, PageRequest};
 
 use crate::attempt::{plan_for, truncate_details, StopRequest, DEFAULT_GRACE, DEFAULT_TIMEOUT_MINUTES};
+
+/// The service's range for a cancel grace period; 0 means immediate.
+const MIN_GRACE_SECONDS: i64 = 15;
+const MAX_GRACE_SECONDS: i64 = 1800;
 use crate::state::{decide_app, decide_cancel, job_transition_allowed, AppDecision, AppOperation, CancelDecision};
 use crate::{clock, ids, metering, ControlError, Controller};
 
@@ -54,6 +58,12 @@ impl Controller {
                 "Application {application_id} is not started and auto-start is disabled: start the application first"
             )));
         }
+        let mode = request.mode.unwrap_or(JobRunMode::Batch);
+        if mode == JobRunMode::Batch && request.execution_timeout_minutes == Some(0) {
+            return Err(ControlError::validation(
+                "Setting executionTimeoutMinutes to 0 to disable the timeout is not supported for BATCH job runs",
+            ));
+        }
         let now = clock::now();
         let job_run_id = ids::new_id(now.as_millis());
         let account = &self.config.account_id;
@@ -78,7 +88,7 @@ impl Controller {
             total_execution_duration_seconds: None,
             execution_timeout_minutes: Some(request.execution_timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES)),
             billed_resource_utilization: None,
-            mode: Some(request.mode.unwrap_or(JobRunMode::Batch)),
+            mode: Some(mode),
             retry_policy: request.retry_policy.clone(),
             attempt: Some(1),
             attempt_created_at: Some(now),
@@ -152,13 +162,16 @@ impl Controller {
         grace_seconds: Option<i64>,
     ) -> Result<CancelJobRunResponse, ControlError> {
         let grace = match grace_seconds {
-            Some(seconds) if seconds < 0 => {
+            None => DEFAULT_GRACE,
+            Some(seconds) if seconds == 0 || (MIN_GRACE_SECONDS..=MAX_GRACE_SECONDS).contains(&seconds) => {
+                std::time::Duration::from_secs(seconds as u64)
+            }
+            Some(seconds) => {
                 return Err(ControlError::validation(format!(
-                    "1 validation error detected: Value '{seconds}' at 'shutdownGracePeriodInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 0"
+                    "1 validation error detected: Value '{seconds}' at 'shutdownGracePeriodInSeconds' failed to satisfy constraint: \
+                     Member must be 0 (immediate termination) or between {MIN_GRACE_SECONDS} and {MAX_GRACE_SECONDS} seconds"
                 )))
             }
-            Some(seconds) => std::time::Duration::from_secs(seconds as u64),
-            None => DEFAULT_GRACE,
         };
         let run = self.get_job_run(application_id, job_run_id, None).await?;
         let attempt = attempt_of(&run);

@@ -31,8 +31,11 @@ fn hours(value_times_millis: f64) -> f64 {
     }
 }
 
+/// Usage of `workers` held for `held_millis`, rounded up to whole seconds as
+/// the service does.
 pub fn usage(workers: &[WorkerSize], held_millis: i64) -> Usage {
-    let held = held_millis.max(0) as f64;
+    let held_millis = (held_millis.max(0) + 999) / 1000 * 1000;
+    let held = held_millis as f64;
     let billed_ms = held_millis.max(MINIMUM_BILLED_MILLIS) as f64;
     let (mut cpu, mut mem, mut disk, mut billed_disk) = (0.0, 0.0, 0.0, 0.0);
     for worker in workers {
@@ -87,5 +90,7 @@ mod tests {
     fn tiny_usage_is_not_rounded_away() {
         let usage = usage(&[WorkerSize { cpu: 1, memory_gb: 2, disk_gb: 20 }], 100);
         assert_eq!(usage.total.v_cpu_hour, Some(0.001));
+        // 100 ms are billed and totalled as one second.
+        assert_eq!(usage.total.memory_gb_hour, Some(0.001));
     }
 }

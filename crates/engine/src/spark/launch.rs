@@ -163,23 +163,39 @@ pub async fn launch(
     Ok(LaunchedAttempt { process, logs: vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }] })
 }
 
-/// The most telling line of a failed driver's stderr: the last line naming an
-/// error or exception (a Python traceback ends with one), else the last line.
-pub fn failure_summary(stderr_path: &Path) -> Option<String> {
+/// The most telling line of a failed driver's output: the last line naming an
+/// error or exception, else the last line of stderr.
+///
+/// Both streams are searched, stdout first: PySpark's `PythonRunner` merges
+/// the Python process's stderr into stdout, so a Python traceback ends up
+/// there, while JVM exceptions go to stderr.
+pub fn failure_summary(log_dir: &Path) -> Option<String> {
+    let stdout = tail_lines(&log_dir.join("stdout"));
+    let stderr = tail_lines(&log_dir.join("stderr"));
+    let telling = |lines: &[String]| lines.iter().rev().find(|line| is_error_line(line)).cloned();
+    telling(&stdout).or_else(|| telling(&stderr)).or_else(|| stderr.last().cloned()).or_else(|| stdout.last().cloned())
+}
+
+fn is_error_line(line: &str) -> bool {
+    let head = line.split(':').next().unwrap_or_default();
+    let names_error = !head.contains(' ') && (head.ends_with("Error") || head.ends_with("Exception"));
+    names_error || line.starts_with("Exception in thread")
+}
+
+fn tail_lines(path: &Path) -> Vec<String> {
     const TAIL_BYTES: u64 = 64 * 1024;
-    let mut file = std::fs::File::open(stderr_path).ok()?;
-    let len = file.metadata().ok()?.len();
-    file.seek(SeekFrom::Start(len.saturating_sub(TAIL_BYTES))).ok()?;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if file.seek(SeekFrom::Start(len.saturating_sub(TAIL_BYTES))).is_err() {
+        return Vec::new();
+    }
     let mut tail = Vec::new();
-    file.read_to_end(&mut tail).ok()?;
-    let text = String::from_utf8_lossy(&tail);
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let telling = lines.iter().rev().find(|line| {
-        let starts_like_error =
-            line.split(':').next().is_some_and(|head| head.ends_with("Error") || head.ends_with("Exception"));
-        starts_like_error || line.contains("Exception:") || line.contains("Error:")
-    });
-    telling.or(lines.last()).map(|line| line.to_string())
+    if file.read_to_end(&mut tail).is_err() {
+        return Vec::new();
+    }
+    String::from_utf8_lossy(&tail).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
 }
 
 #[cfg(test)]
@@ -187,17 +203,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn failure_summary_prefers_the_exception_line() {
+    fn failure_summary_finds_python_and_jvm_errors() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("stderr");
-        std::fs::write(
-            &path,
-            "Traceback (most recent call last):\n  File \"x.py\", line 3\nValueError: boom\n24/11/20 INFO ShutdownHookManager: done\n",
-        )
-        .unwrap();
-        assert_eq!(failure_summary(&path).as_deref(), Some("ValueError: boom"));
-        std::fs::write(&path, "just a line\n\n").unwrap();
-        assert_eq!(failure_summary(&path).as_deref(), Some("just a line"));
+        let stdout = dir.path().join("stdout");
+        let stderr = dir.path().join("stderr");
+        // PySpark: the traceback is in stdout, stderr ends with shutdown noise.
+        std::fs::write(&stdout, "Traceback (most recent call last):\n  File \"x.py\", line 3\nValueError: boom\n")
+            .unwrap();
+        std::fs::write(&stderr, "26/11/20 00:00:00 INFO ShutdownHookManager: Deleting directory /tmp/x\n").unwrap();
+        assert_eq!(failure_summary(dir.path()).as_deref(), Some("ValueError: boom"));
+        // A JVM job: the exception is in stderr.
+        std::fs::write(&stdout, "").unwrap();
+        std::fs::write(&stderr, "Exception in thread \"main\" java.lang.IllegalStateException: bad\n\tat X.main\n")
+            .unwrap();
+        assert_eq!(
+            failure_summary(dir.path()).as_deref(),
+            Some("Exception in thread \"main\" java.lang.IllegalStateException: bad")
+        );
+        // Nothing error-like: the last line of stderr.
+        std::fs::write(&stderr, "just a line\n\n").unwrap();
+        assert_eq!(failure_summary(dir.path()).as_deref(), Some("just a line"));
         assert_eq!(failure_summary(&dir.path().join("absent")), None);
     }
 }
