@@ -13,21 +13,45 @@ use serde_json::error::Category;
 /// `{}`, since botocore omits the body when no body member is set.
 pub fn parse_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    serde_json::from_slice(body).map_err(|e| json_error(&e))
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        located_json_error(err.inner(), &path)
+    })
 }
 
 /// The [`ApiError`] for a body that serde could not decode.
 pub fn json_error(err: &serde_json::Error) -> ApiError {
+    located_json_error(err, ".")
+}
+
+/// `path` is the member path serde was at (`.` for the top level), in the
+/// model's camelCase names, e.g. `maximumCapacity.cpu`.
+fn located_json_error(err: &serde_json::Error, path: &str) -> ApiError {
     let text = err.to_string();
     if err.classify() == Category::Data {
         // serde words this "missing field `name` at line 1 column 9".
         if let Some(field) = text.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+            let at = if path == "." { field.to_string() } else { format!("{path}.{field}") };
             return ApiError::validation(format!(
-                "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
+                "1 validation error detected: Value null at '{at}' failed to satisfy constraint: Member must not be null"
+            ));
+        }
+        // "unknown variant `SPARC`, expected `ARM64` or `X86_64`": an enum
+        // value outside the model's set, which AWS reports as a validation error.
+        if let Some(rest) = text.strip_prefix("unknown variant `") {
+            let value = rest.split('`').next().unwrap_or_default();
+            let expected = rest.split_once("expected").map(|(_, e)| e).unwrap_or_default();
+            let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+            return ApiError::validation(format!(
+                "1 validation error detected: Value '{value}' at '{path}' failed to satisfy constraint: \
+                 Member must satisfy enum value set: [{}]",
+                allowed.join(", ")
             ));
         }
     }
-    ApiError::serialization(format!("Invalid request body: {text}"))
+    let location = if path == "." { String::new() } else { format!(" at '{path}'") };
+    ApiError::serialization(format!("Invalid request body{location}: {text}"))
 }
 
 impl From<serde_json::Error> for ApiError {
@@ -66,7 +90,19 @@ mod tests {
         assert_eq!(err.code, ErrorCode::Validation);
         assert_eq!(
             err.message,
-            "1 validation error detected: Value null at 'cpu' failed to satisfy constraint: Member must not be null"
+            "1 validation error detected: Value null at 'maximumCapacity.cpu' failed to satisfy constraint: Member must not be null"
+        );
+    }
+
+    #[test]
+    fn unknown_enum_value_is_validation_error_naming_the_member() {
+        let body = br#"{"releaseLabel":"emr-7.9.0","type":"SPARK","clientToken":"t","architecture":"SPARC"}"#;
+        let err = parse_json_body::<CreateApplicationRequest>(body).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Validation);
+        assert_eq!(
+            err.message,
+            "1 validation error detected: Value 'SPARC' at 'architecture' failed to satisfy constraint: \
+             Member must satisfy enum value set: [ARM64, X86_64]"
         );
     }
 }

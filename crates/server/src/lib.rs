@@ -7,6 +7,7 @@
 mod auth;
 mod error;
 mod query;
+mod request_id;
 mod routes;
 
 use std::sync::Arc;

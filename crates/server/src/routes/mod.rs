@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sparkplane_api::ErrorCode;
 
-use crate::{auth, ApiResponseError, AppState};
+use crate::{auth, request_id, ApiResponseError, AppState};
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -33,7 +33,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(unknown_operation)
         .layer(middleware::from_fn_with_state(state.clone(), auth::require_sigv4))
         .with_state(state);
-    Router::new().route("/health", get(health)).merge(api)
+    // Outermost, so that errors from the SigV4 layer carry a request id too.
+    Router::new().route("/health", get(health)).merge(api).layer(middleware::from_fn(request_id::add_request_id))
 }
 
 async fn health() -> &'static str {

@@ -1,0 +1,158 @@
+"""The sparkplane command line: credentials, logs, configuration via env vars and flags."""
+import json
+import subprocess
+
+import pytest
+
+from conftest import (
+    AWS_CLI,
+    BIN,
+    create_app,
+    parse_exports,
+    spark_job_driver,
+    start_job,
+    unique,
+    wait_driver_log,
+    wait_for_state,
+)
+
+
+def test_help_lists_subcommands(server):
+    cp = server.cli("--help")
+    for sub in ("server", "credentials", "logs"):
+        assert sub in cp.stdout, cp.stdout
+
+
+def test_credentials_output_evaluates_in_a_shell(server):
+    script = (f'eval "$({BIN} credentials --data-dir {server.data_dir})" && '
+              f'printf "%s\\n%s\\n" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY"')
+    cp = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60, env=server._env())
+    assert cp.returncode == 0, cp.stderr
+    key, secret = cp.stdout.splitlines()[:2]
+    assert key == server.access_key and secret == server.secret_key
+    assert key and secret
+
+    # and the evaluated variables drive the aws CLI
+    script = (f'eval "$({BIN} credentials --data-dir {server.data_dir})" && '
+              f'{AWS_CLI} emr-serverless list-applications --endpoint-url {server.endpoint} --output json')
+    env = {k: v for k, v in server.aws_env().items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    env.update(SPARKPLANE_RUNTIME_DIR=server._env()["SPARKPLANE_RUNTIME_DIR"])
+    cp = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert cp.returncode == 0, cp.stderr
+    assert "applications" in json.loads(cp.stdout)
+
+
+def test_credentials_lines_format(server):
+    cp = server.cli("credentials", "--data-dir", str(server.data_dir))
+    exports = [ln for ln in cp.stdout.splitlines() if ln.startswith("export ")]
+    names = {ln.split("=", 1)[0][len("export "):] for ln in exports}
+    assert {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} <= names, cp.stdout
+
+
+def test_env_var_configuration(make_server):
+    srv = make_server(use_env=True)
+    srv.start()
+    assert (srv.data_dir / "credentials").is_file(), "SPARKPLANE_DATA_DIR was not honoured"
+    app = create_app(srv.client(), name=unique("envcfg"))
+    assert app["applicationId"]
+    srv.stop()
+
+
+def test_region_and_account_flags(make_server, tmp_path):
+    srv = make_server(extra_args=["--region", "eu-west-1", "--account-id", "111122223333"], region="eu-west-1")
+    srv.start()
+    c = srv.client()
+    app = create_app(c)
+    assert app["arn"] == f"arn:aws:emr-serverless:eu-west-1:111122223333:/applications/{app['applicationId']}"
+    resp = c.start_job_run(applicationId=app["applicationId"],
+                           executionRoleArn="arn:aws:iam::111122223333:role/R",
+                           jobDriver=spark_job_driver(str(tmp_path / "missing.py")))
+    assert resp["arn"].startswith("arn:aws:emr-serverless:eu-west-1:111122223333:/applications/")
+    # a request signed for us-east-1 does not authenticate against an eu-west-1 server
+    assert srv.raw("GET", "/applications", region="us-east-1").status == 403
+    wait_for_state(c, app["applicationId"], resp["jobRunId"], {"FAILED"})
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def hello_job(client, spark_app, tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli-hello")
+    script = d / "hello.py"
+    # Python's own stderr is merged into the driver stdout by spark-submit, so write the stderr
+    # marker through the driver JVM's System.err, which is the driver's stderr however it is launched
+    script.write_text(
+        "from pyspark import SparkContext\n"
+        "print('hello-stdout-2291', flush=True)\n"
+        "sc = SparkContext.getOrCreate()\n"
+        "sc._jvm.System.err.println('hello-stderr-2291')\n"
+        "sc._jvm.System.err.flush()\n"
+        "sc.stop()\n"
+    )
+    job = start_job(client, spark_app["id"], spark_job_driver(str(script)), log_dir=spark_app["log_dir"])
+    wait_for_state(client, spark_app["id"], job, {"SUCCESS"})
+    return spark_app["id"], job
+
+
+@pytest.mark.spark
+def test_logs_prints_stdout(server, hello_job):
+    app_id, job = hello_job
+    cp = server.cli("logs", app_id, job, "--endpoint", server.endpoint, "--data-dir", str(server.data_dir))
+    assert "hello-stdout-2291" in cp.stdout
+    assert "hello-stderr-2291" not in cp.stdout
+
+
+@pytest.mark.spark
+def test_logs_prints_stderr(server, hello_job):
+    app_id, job = hello_job
+    cp = server.cli("logs", app_id, job, "--stderr", "--endpoint", server.endpoint,
+                    "--data-dir", str(server.data_dir))
+    assert "hello-stderr-2291" in cp.stdout
+    assert "hello-stdout-2291" not in cp.stdout
+
+
+@pytest.mark.spark
+def test_logs_follow_on_finished_job_exits(server, hello_job):
+    app_id, job = hello_job
+    cp = server.cli("logs", app_id, job, "-f", "--endpoint", server.endpoint, "--data-dir",
+                    str(server.data_dir), timeout=60)
+    assert "hello-stdout-2291" in cp.stdout
+
+
+@pytest.mark.spark
+def test_logs_match_log_uri(server, hello_job, spark_app):
+    app_id, job = hello_job
+    assert "hello-stdout-2291" in wait_driver_log(spark_app["log_dir"], app_id, job)
+    assert "hello-stderr-2291" in wait_driver_log(spark_app["log_dir"], app_id, job, stream="stderr")
+
+
+def test_logs_unknown_job_fails(server, client):
+    app = create_app(client)["applicationId"]
+    cp = server.cli("logs", app, "00nonexistent00", "--endpoint", server.endpoint,
+                    "--data-dir", str(server.data_dir), check=False)
+    assert cp.returncode != 0
+    assert "00nonexistent00" in cp.stderr or "not found" in cp.stderr.lower(), cp.stderr
+
+
+def test_credentials_in_env_alternative(server):
+    cp = server.cli("credentials", env={"SPARKPLANE_DATA_DIR": str(server.data_dir)})
+    assert parse_exports(cp.stdout)["AWS_ACCESS_KEY_ID"] == server.access_key
+
+
+@pytest.mark.spark
+def test_logs_without_log_uri_and_with_aws_env_credentials(server, client, spark_app, tmp_path):
+    """`logs` must work for a run with no monitoringConfiguration, authenticating from AWS_* variables."""
+    script = tmp_path / "plain_hello.py"
+    script.write_text("print('no-log-uri-hello-6620', flush=True)\n")
+    job = start_job(client, spark_app["id"], spark_job_driver(str(script)))
+    wait_for_state(client, spark_app["id"], job, {"SUCCESS"})
+    cp = server.cli("logs", spark_app["id"], job, "--endpoint", server.endpoint,
+                    env={"AWS_ACCESS_KEY_ID": server.access_key, "AWS_SECRET_ACCESS_KEY": server.secret_key})
+    assert "no-log-uri-hello-6620" in cp.stdout
+
+
+def test_logs_with_wrong_credentials_fails(server, client):
+    app = create_app(client)["applicationId"]
+    cp = server.cli("logs", app, "00whatever00", "--endpoint", server.endpoint, check=False,
+                    env={"AWS_ACCESS_KEY_ID": server.access_key, "AWS_SECRET_ACCESS_KEY": "x" * 40})
+    assert cp.returncode != 0
+    assert "signature" in cp.stderr.lower() or "InvalidSignature" in cp.stderr, cp.stderr
