@@ -67,7 +67,8 @@ def start_server(base: Path):
     env = dict(os.environ, SPARKPLANE_RUNTIME_DIR=str(RUNTIME_DIR))
     log = open(base / "server.log", "wb")
     proc = subprocess.Popen(
-        [str(BIN), "server", "--listen", f"127.0.0.1:{port}", "--data-dir", str(base / "data")],
+        [str(BIN), "server", "--listen", f"127.0.0.1:{port}", "--s3-listen", f"127.0.0.1:{free_port()}",
+         "--data-dir", str(base / "data")],
         stdout=log, stderr=subprocess.STDOUT, env=env,
     )
 

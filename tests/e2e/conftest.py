@@ -323,6 +323,9 @@ class Server:
         self.data_dir = self.base / "data"
         self.log_path = self.base / "server.log"
         self.port = port or free_port()
+        # Every server gets its own embedded S3 endpoint port (the default,
+        # 9000, would collide between servers).
+        self.s3_port = free_port()
         self.extra_args = list(extra_args or [])
         self.use_env = use_env
         self.region = region
@@ -336,6 +339,10 @@ class Server:
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def s3_endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.s3_port}"
 
     def _env(self) -> dict:
         # no ambient AWS_* / SPARKPLANE_* settings may leak into the binary under test
@@ -352,8 +359,11 @@ class Server:
         if self.use_env:
             env["SPARKPLANE_LISTEN"] = f"127.0.0.1:{self.port}"
             env["SPARKPLANE_DATA_DIR"] = str(self.data_dir)
+            env["SPARKPLANE_S3_LISTEN"] = f"127.0.0.1:{self.s3_port}"
         else:
             cmd += ["--listen", f"127.0.0.1:{self.port}", "--data-dir", str(self.data_dir)]
+            if not any(arg.startswith("--s3-listen") for arg in self.extra_args):
+                cmd += ["--s3-listen", f"127.0.0.1:{self.s3_port}"]
         cmd += self.extra_args
         self.starts += 1
         log = open(self.log_path, "ab")

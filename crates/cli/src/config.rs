@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 use serde::Deserialize;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8088";
+pub const DEFAULT_S3_LISTEN: &str = "127.0.0.1:9000";
 pub const DEFAULT_DATA_DIR: &str = "./sparkplane-data";
 pub const DEFAULT_REGION: &str = "us-east-1";
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
@@ -36,6 +37,9 @@ pub struct ServerFlags {
     /// Where engine runtimes are installed [env: SPARKPLANE_RUNTIME_DIR] [default: DATA_DIR/runtimes]
     #[arg(long)]
     pub runtime_dir: Option<PathBuf>,
+    /// Address of the embedded S3 endpoint, or `off` [env: SPARKPLANE_S3_LISTEN] [default: 127.0.0.1:9000]
+    #[arg(long)]
+    pub s3_listen: Option<String>,
 }
 
 /// The keys a config file may set.
@@ -49,6 +53,34 @@ struct FileConfig {
     runtime_dir: Option<PathBuf>,
     python: Option<String>,
     log_ship_interval_seconds: Option<u64>,
+    s3_listen: Option<String>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key_file: Option<PathBuf>,
+    s3_path_style: Option<bool>,
+}
+
+/// An external S3-compatible service that `s3://` URIs resolve to instead of
+/// the embedded endpoint.
+#[derive(Clone, PartialEq)]
+pub struct ExternalS3 {
+    pub endpoint: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub path_style: bool,
+}
+
+impl std::fmt::Debug for ExternalS3 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExternalS3")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("path_style", &self.path_style)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +92,9 @@ pub struct ServerConfig {
     pub runtime_dir: PathBuf,
     pub python: String,
     pub log_ship_interval_seconds: u64,
+    /// None when the embedded S3 endpoint is off.
+    pub s3_listen: Option<String>,
+    pub external_s3: Option<ExternalS3>,
 }
 
 impl ServerConfig {
@@ -109,6 +144,44 @@ impl ServerConfig {
             Some(value) => value.parse().context("SPARKPLANE_LOG_SHIP_INTERVAL_SECONDS must be a whole number")?,
             None => file.log_ship_interval_seconds.unwrap_or(DEFAULT_LOG_SHIP_SECONDS),
         };
+        let s3_listen = flags
+            .s3_listen
+            .clone()
+            .or_else(|| env_str("SPARKPLANE_S3_LISTEN"))
+            .or(file.s3_listen)
+            .unwrap_or_else(|| DEFAULT_S3_LISTEN.to_string());
+        let s3_listen = (s3_listen != "off").then_some(s3_listen);
+        let external_s3 = match env_str("SPARKPLANE_S3_ENDPOINT").or(file.s3_endpoint) {
+            None => None,
+            Some(endpoint) => {
+                // Secrets come from the environment or a file, never from a
+                // flag (visible in `ps`) or the config file itself.
+                let secret = match (env_str("SPARKPLANE_S3_SECRET_ACCESS_KEY"), file.s3_secret_access_key_file) {
+                    (Some(secret), _) => secret,
+                    (None, Some(path)) => std::fs::read_to_string(&path)
+                        .with_context(|| format!("read s3_secret_access_key_file {}", path.display()))?
+                        .trim()
+                        .to_string(),
+                    (None, None) => bail!(
+                        "an external S3 endpoint needs SPARKPLANE_S3_SECRET_ACCESS_KEY or s3_secret_access_key_file"
+                    ),
+                };
+                let access_key_id = env_str("SPARKPLANE_S3_ACCESS_KEY_ID")
+                    .or(file.s3_access_key_id)
+                    .context("an external S3 endpoint needs SPARKPLANE_S3_ACCESS_KEY_ID or s3_access_key_id")?;
+                let path_style = match env_str("SPARKPLANE_S3_PATH_STYLE") {
+                    Some(value) => value.parse().context("SPARKPLANE_S3_PATH_STYLE must be true or false")?,
+                    None => file.s3_path_style.unwrap_or(true),
+                };
+                Some(ExternalS3 {
+                    region: env_str("SPARKPLANE_S3_REGION").or(file.s3_region).unwrap_or_else(|| region.clone()),
+                    endpoint,
+                    access_key_id,
+                    secret_access_key: secret,
+                    path_style,
+                })
+            }
+        };
         if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
             bail!("account id must be 12 digits, got '{account_id}'");
         }
@@ -123,6 +196,8 @@ impl ServerConfig {
             runtime_dir,
             python,
             log_ship_interval_seconds: log_ship_interval_seconds.max(1),
+            s3_listen,
+            external_s3,
         })
     }
 }
@@ -142,6 +217,25 @@ mod tests {
         assert_eq!(config.data_dir, PathBuf::from("./sparkplane-data"));
         assert_eq!(config.runtime_dir, PathBuf::from("./sparkplane-data/runtimes"));
         assert_eq!(config.region, "us-east-1");
+        assert_eq!(config.s3_listen.as_deref(), Some("127.0.0.1:9000"));
+        assert_eq!(config.external_s3, None);
+    }
+
+    #[test]
+    fn s3_endpoint_can_be_turned_off_or_made_external() {
+        let off = ServerConfig::resolve(&ServerFlags::default(), &env(&[("SPARKPLANE_S3_LISTEN", "off")])).unwrap();
+        assert_eq!(off.s3_listen, None);
+        let environment = env(&[
+            ("SPARKPLANE_S3_ENDPOINT", "http://127.0.0.1:5000"),
+            ("SPARKPLANE_S3_ACCESS_KEY_ID", "AK"),
+            ("SPARKPLANE_S3_SECRET_ACCESS_KEY", "SK"),
+        ]);
+        let external = ServerConfig::resolve(&ServerFlags::default(), &environment).unwrap().external_s3.unwrap();
+        assert_eq!((external.endpoint.as_str(), external.region.as_str()), ("http://127.0.0.1:5000", "us-east-1"));
+        assert!(external.path_style);
+        assert!(!format!("{external:?}").contains("SK"));
+        let no_secret = env(&[("SPARKPLANE_S3_ENDPOINT", "http://x"), ("SPARKPLANE_S3_ACCESS_KEY_ID", "AK")]);
+        assert!(ServerConfig::resolve(&ServerFlags::default(), &no_secret).is_err());
     }
 
     #[test]

@@ -10,12 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sparkplane_api::{Application, JobRun, JobRunState};
-use sparkplane_engine::spark::{self, SparkJobPlan};
+use sparkplane_engine::spark::{self, hadoop_s3, LaunchContext, SparkJobPlan};
 use sparkplane_engine::{EngineError, ExitReport, ResourceRequest};
 use sparkplane_storage::{Location, LogShipper, LogTarget, WorkerLogDir};
 use tokio::sync::watch;
 
-use crate::{clock, metering, Controller};
+use crate::{clock, metering, Controller, S3ForJobs};
 
 /// Why an attempt must stop before its process exits on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +112,8 @@ impl Controller {
             request = wait_for_stop(stop) => return stopped_early(request),
         };
         let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
-        let mut launched = match spark::launch(&plan, &runtime, &work_dir).await {
+        let context = self.launch_context();
+        let mut launched = match spark::launch(&plan, &runtime, &work_dir, &context).await {
             Ok(launched) => launched,
             Err(err) => return failed(describe_launch_error(&err)),
         };
@@ -159,16 +160,39 @@ impl Controller {
                     break Outcome { state: JobRunState::Cancelled, details, held_millis: held };
                 }
                 _ = ship_tick.tick() => {
-                    if let Err(err) = LogShipper::ship(&launched.logs, &targets).await {
+                    if let Err(err) = LogShipper::ship(&self.storage, &launched.logs, &targets).await {
                         tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship running logs");
                     }
                 }
             }
         };
-        if let Err(err) = LogShipper::ship(&launched.logs, &targets).await {
+        if let Err(err) = LogShipper::ship(&self.storage, &launched.logs, &targets).await {
             tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship final logs");
         }
         outcome
+    }
+
+    /// Hadoop properties and environment that give the job `s3://`.
+    fn launch_context(&self) -> LaunchContext<'_> {
+        let (default_conf, env) = match &self.config.s3_for_jobs {
+            S3ForJobs::None => (Vec::new(), Vec::new()),
+            S3ForJobs::Embedded { root } => (hadoop_s3::embedded_store_conf(root), Vec::new()),
+            S3ForJobs::External { endpoint, region, path_style } => {
+                let env = self
+                    .storage
+                    .s3_settings()
+                    .map(|s| {
+                        vec![
+                            ("AWS_ACCESS_KEY_ID".to_string(), s.access_key_id.clone()),
+                            ("AWS_SECRET_ACCESS_KEY".to_string(), s.secret_access_key.clone()),
+                            ("AWS_REGION".to_string(), s.region.clone()),
+                        ]
+                    })
+                    .unwrap_or_default();
+                (hadoop_s3::external_store_conf(endpoint, region, *path_style), env)
+            }
+        };
+        LaunchContext { storage: &self.storage, default_conf, env }
     }
 
     /// Managed persistence under the data dir, plus the run's (or else the

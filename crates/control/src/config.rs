@@ -14,6 +14,19 @@ pub struct ControlConfig {
     pub python: String,
     /// How often a running attempt's logs are uploaded.
     pub log_ship_interval: std::time::Duration,
+    /// Where `s3://` lives for jobs: the embedded store's directory, or an
+    /// external endpoint, or nowhere.
+    pub s3_for_jobs: S3ForJobs,
+}
+
+#[derive(Debug, Clone)]
+pub enum S3ForJobs {
+    /// No S3 endpoint: `s3://` URIs are refused.
+    None,
+    /// The embedded endpoint, whose buckets are directories under this root.
+    Embedded { root: PathBuf },
+    /// An external S3-compatible service (jobs need hadoop-aws on their classpath).
+    External { endpoint: String, region: String, path_style: bool },
 }
 
 impl ControlConfig {

@@ -25,10 +25,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use sparkplane_engine::RuntimeManager;
+use sparkplane_storage::ObjectStorage;
 use sparkplane_store::Store;
 use tokio::sync::{Mutex, Notify};
 
-pub use config::ControlConfig;
+pub use config::{ControlConfig, S3ForJobs};
 pub use error::ControlError;
 pub use job_runs::{query_timestamp, JobRunListQuery, LogStream};
 
@@ -39,6 +40,7 @@ struct RunningAttempt {
 
 pub struct Controller {
     store: Arc<dyn Store>,
+    storage: Arc<ObjectStorage>,
     config: ControlConfig,
     runtimes: Arc<RuntimeManager>,
     /// Serializes read-modify-write of resources; reads never take it.
@@ -49,11 +51,12 @@ pub struct Controller {
 }
 
 impl Controller {
-    pub fn new(store: Arc<dyn Store>, config: ControlConfig) -> Arc<Controller> {
+    pub fn new(store: Arc<dyn Store>, storage: Arc<ObjectStorage>, config: ControlConfig) -> Arc<Controller> {
         let runtimes = Arc::new(RuntimeManager::new(config.runtime_dir.clone(), config.python.clone()));
         let (shutdown, _) = tokio::sync::watch::channel(false);
         Arc::new(Controller {
             store,
+            storage,
             config,
             runtimes,
             write_lock: Mutex::new(()),

@@ -3,12 +3,16 @@
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
-    #[error("unsupported URI scheme in '{uri}': use file:// or a local path")]
+    #[error("unsupported URI scheme in '{uri}': use s3://, file:// or a local path")]
     UnsupportedScheme { uri: String },
     #[error("invalid URI '{uri}': {reason}")]
     InvalidUri { uri: String, reason: String },
     #[error("object not found: {uri}")]
     NotFound { uri: String },
+    #[error("{action} {uri}: {message}")]
+    ObjectStore { action: &'static str, uri: String, message: String },
+    #[error("s3:// URIs need an S3 endpoint, and none is configured (the embedded endpoint is off): {uri}")]
+    NoS3Endpoint { uri: String },
     #[error("{action} '{path}': {source}")]
     Io {
         action: &'static str,
@@ -26,6 +30,6 @@ impl StorageError {
     /// Whether retrying the same operation may succeed (a transient I/O error)
     /// as opposed to a permanent one (bad URI, missing object).
     pub fn is_permanent(&self) -> bool {
-        !matches!(self, StorageError::Io { .. })
+        !matches!(self, StorageError::Io { .. } | StorageError::ObjectStore { .. })
     }
 }

@@ -2,16 +2,18 @@
 //!
 //! Every URI the EMR API accepts (entry points, `--jars`/`--py-files`/`--files`/
 //! `--archives`, `logUri`) resolves through this crate, so the engines never
-//! care where bytes live. Today that is the local filesystem (`file://` URIs and
-//! plain paths); `s3://` joins the same [`Location`] enum when the embedded S3
-//! endpoint lands.
+//! care where bytes live: `s3://` (and `s3a://`) through `object_store`'s S3
+//! client to the embedded endpoint or an external one, `file://` URIs and plain
+//! paths to the local filesystem.
 
 mod error;
 mod location;
 mod logs;
+mod objects;
 mod stage;
 
 pub use error::StorageError;
-pub use location::Location;
+pub use location::{valid_bucket_name, Location};
 pub use logs::{LogShipper, LogTarget, WorkerLogDir};
+pub use objects::{ObjectStorage, S3Settings};
 pub use stage::stage_into;

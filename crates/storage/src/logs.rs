@@ -10,10 +10,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use bytes::Bytes;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-use crate::{Location, StorageError};
+use crate::{Location, ObjectStorage, StorageError};
 
 /// The log files of one worker of an attempt: `dir/stdout` and `dir/stderr`.
 #[derive(Debug, Clone)]
@@ -49,35 +50,43 @@ pub const STREAMS: [&str; 2] = ["stdout", "stderr"];
 pub struct LogShipper;
 
 impl LogShipper {
-    /// Gzips every existing stream of every worker to every target.
-    pub async fn ship(workers: &[WorkerLogDir], targets: &[LogTarget]) -> Result<(), StorageError> {
-        let workers = workers.to_vec();
-        let targets = targets.to_vec();
-        tokio::task::spawn_blocking(move || ship_blocking(&workers, &targets))
-            .await
-            .map_err(|err| StorageError::io("join log shipper", "-", std::io::Error::other(err)))?
-    }
-}
-
-fn ship_blocking(workers: &[WorkerLogDir], targets: &[LogTarget]) -> Result<(), StorageError> {
-    for worker in workers {
-        for stream in STREAMS {
-            let source = worker.dir.join(stream);
-            let data = match std::fs::read(&source) {
-                Ok(data) => data,
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(err) => return Err(StorageError::io("read log", source.display(), err)),
-            };
-            let compressed = gzip(&data).map_err(|err| StorageError::io("gzip log", source.display(), err))?;
-            for target in targets {
-                let key = format!("{}{}/{}.gz", target.prefix, worker.worker, stream);
-                match target.base.join(&key) {
-                    Location::Local(path) => write_atomically(&path, &compressed)?,
+    /// Gzips every existing stream of every worker to every target. Every
+    /// target is attempted even when one fails; the first error is returned.
+    pub async fn ship(
+        storage: &ObjectStorage,
+        workers: &[WorkerLogDir],
+        targets: &[LogTarget],
+    ) -> Result<(), StorageError> {
+        let mut first_error = None;
+        for worker in workers {
+            for stream in STREAMS {
+                let source = worker.dir.join(stream);
+                let compressed = match tokio::task::spawn_blocking(move || read_gzipped(&source)).await {
+                    Ok(Ok(Some(bytes))) => Bytes::from(bytes),
+                    Ok(Ok(None)) => continue,
+                    Ok(Err(err)) => return Err(err),
+                    Err(err) => return Err(StorageError::io("join log compressor", "-", std::io::Error::other(err))),
+                };
+                for target in targets {
+                    let key = format!("{}{}/{}.gz", target.prefix, worker.worker, stream);
+                    if let Err(err) = storage.put(&target.base.join(&key), compressed.clone()).await {
+                        first_error.get_or_insert(err);
+                    }
                 }
             }
         }
+        first_error.map_or(Ok(()), Err)
     }
-    Ok(())
+}
+
+/// The gzip of a log file, or None when the stream was never written.
+fn read_gzipped(source: &Path) -> Result<Option<Vec<u8>>, StorageError> {
+    let data = match std::fs::read(source) {
+        Ok(data) => data,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(StorageError::io("read log", source.display(), err)),
+    };
+    gzip(&data).map(Some).map_err(|err| StorageError::io("gzip log", source.display(), err))
 }
 
 fn gzip(data: &[u8]) -> std::io::Result<Vec<u8>> {
@@ -86,11 +95,14 @@ fn gzip(data: &[u8]) -> std::io::Result<Vec<u8>> {
     encoder.finish()
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
     let parent = path.parent().unwrap_or_else(|| Path::new("/"));
     std::fs::create_dir_all(parent).map_err(|err| StorageError::io("create log dir", parent.display(), err))?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = parent.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    // Unique per writer, so concurrent shippers never share a temporary file.
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = parent.join(format!(".{file_name}.tmp-{}-{n}", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|err| StorageError::io("write log", tmp.display(), err))?;
     std::fs::rename(&tmp, path).map_err(|err| StorageError::io("publish log", path.display(), err))
 }
@@ -109,7 +121,7 @@ mod tests {
         let logs = dir.path().join("logs");
         let target = LogTarget::for_job(Location::Local(logs.clone()), "app1", "job1", 1);
         let workers = [WorkerLogDir { worker: "SPARK_DRIVER".into(), dir: worker_dir }];
-        LogShipper::ship(&workers, &[target]).await.unwrap();
+        LogShipper::ship(&ObjectStorage::new(None), &workers, &[target]).await.unwrap();
         let gz = std::fs::read(logs.join("applications/app1/jobs/job1/SPARK_DRIVER/stdout.gz")).unwrap();
         let mut text = String::new();
         flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut text).unwrap();

@@ -1,37 +1,13 @@
-//! Staging of job artifacts into an attempt's work directory.
+//! Staging of local artifacts, kept for callers without object storage.
 
 use std::path::{Path, PathBuf};
 
-use crate::{Location, StorageError};
+use crate::{ObjectStorage, StorageError};
 
-/// Copies the object at `uri` into `dest_dir` (under `file_name`, or the URI's
-/// last segment) and returns the local path. A missing object is
-/// [`StorageError::NotFound`] naming the URI.
+/// Copies a local (`file://` or path) artifact into `dest_dir`; `s3://` URIs
+/// need [`ObjectStorage::stage_into`] with an endpoint.
 pub async fn stage_into(uri: &str, dest_dir: &Path, file_name: Option<&str>) -> Result<PathBuf, StorageError> {
-    let location = Location::parse(uri)?;
-    let name = match file_name {
-        Some(name) => name.to_string(),
-        None => location
-            .file_name()
-            .ok_or_else(|| StorageError::InvalidUri { uri: uri.to_string(), reason: "no file name".into() })?,
-    };
-    let dest = dest_dir.join(&name);
-    match &location {
-        Location::Local(src) => {
-            let meta = tokio::fs::metadata(src).await.map_err(|err| match err.kind() {
-                std::io::ErrorKind::NotFound => StorageError::NotFound { uri: uri.to_string() },
-                _ => StorageError::io("stat", src.display(), err),
-            })?;
-            if meta.is_dir() {
-                return Err(StorageError::InvalidUri { uri: uri.to_string(), reason: "is a directory".into() });
-            }
-            tokio::fs::create_dir_all(dest_dir)
-                .await
-                .map_err(|err| StorageError::io("create work dir", dest_dir.display(), err))?;
-            tokio::fs::copy(src, &dest).await.map_err(|err| StorageError::io("copy artifact", src.display(), err))?;
-        }
-    }
-    Ok(dest)
+    ObjectStorage::new(None).stage_into(uri, dest_dir, file_name).await
 }
 
 #[cfg(test)]
@@ -49,5 +25,7 @@ mod tests {
         let missing = format!("file://{}/nope.py", dir.path().display());
         let err = stage_into(&missing, &work, None).await.unwrap_err();
         assert!(matches!(err, StorageError::NotFound { ref uri } if uri == &missing));
+        let err = stage_into("s3://bucket/job.py", &work, None).await.unwrap_err();
+        assert!(matches!(err, StorageError::NoS3Endpoint { .. }), "{err}");
     }
 }

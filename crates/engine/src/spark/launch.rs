@@ -5,7 +5,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use sparkplane_storage::{stage_into, StorageError, WorkerLogDir};
+use sparkplane_storage::{ObjectStorage, StorageError, WorkerLogDir};
 use tokio::process::Command;
 
 use super::conf::archive_alias;
@@ -24,6 +24,15 @@ const LIST_PROPERTIES: [&str; 4] = ["spark.jars", "spark.submit.pyFiles", "spark
 pub struct LaunchedAttempt {
     pub process: ProcessGroup,
     pub logs: Vec<WorkerLogDir>,
+}
+
+/// What the host adds to every launch: where artifacts come from, and the
+/// Hadoop properties and environment that make `s3://` work inside the job.
+pub struct LaunchContext<'a> {
+    pub storage: &'a ObjectStorage,
+    /// Spark properties set unless the job sets them itself.
+    pub default_conf: Vec<(String, String)>,
+    pub env: Vec<(String, String)>,
 }
 
 /// Environment variables of the server that a job must not inherit.
@@ -50,10 +59,10 @@ fn stage_error(uri: &str, err: StorageError, entry_point: bool) -> EngineError {
     }
 }
 
-async fn stage_all(uris: &[String], dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
+async fn stage_all(storage: &ObjectStorage, uris: &[String], dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
     let mut staged = Vec::with_capacity(uris.len());
     for uri in uris {
-        staged.push(stage_into(uri, dir, None).await.map_err(|err| stage_error(uri, err, false))?);
+        staged.push(storage.stage_into(uri, dir, None).await.map_err(|err| stage_error(uri, err, false))?);
     }
     Ok(staged)
 }
@@ -94,21 +103,26 @@ pub async fn launch(
     plan: &SparkJobPlan,
     runtime: &InstalledRuntime,
     work_dir: &Path,
+    context: &LaunchContext<'_>,
 ) -> Result<LaunchedAttempt, EngineError> {
+    let storage = context.storage;
     let deps_dir = work_dir.join("deps");
     let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
     tokio::fs::create_dir_all(&log_dir)
         .await
         .map_err(|err| EngineError::io(format!("create {}", log_dir.display()), err))?;
 
-    let entry_point =
-        stage_into(&plan.entry_point, work_dir, None).await.map_err(|err| stage_error(&plan.entry_point, err, true))?;
-    let jars = stage_all(&merged_list(plan, &plan.params.jars, "spark.jars"), &deps_dir).await?;
-    let py_files = stage_all(&merged_list(plan, &plan.params.py_files, "spark.submit.pyFiles"), &deps_dir).await?;
-    let files = stage_all(&merged_list(plan, &plan.params.files, "spark.files"), &deps_dir).await?;
+    let entry_point = storage
+        .stage_into(&plan.entry_point, work_dir, None)
+        .await
+        .map_err(|err| stage_error(&plan.entry_point, err, true))?;
+    let jars = stage_all(storage, &merged_list(plan, &plan.params.jars, "spark.jars"), &deps_dir).await?;
+    let py_files =
+        stage_all(storage, &merged_list(plan, &plan.params.py_files, "spark.submit.pyFiles"), &deps_dir).await?;
+    let files = stage_all(storage, &merged_list(plan, &plan.params.files, "spark.files"), &deps_dir).await?;
     for spec in merged_list(plan, &plan.params.archives, "spark.archives") {
         let (uri, alias) = archive_alias(&spec);
-        let staged = stage_into(uri, &deps_dir, None).await.map_err(|err| stage_error(uri, err, false))?;
+        let staged = storage.stage_into(uri, &deps_dir, None).await.map_err(|err| stage_error(uri, err, false))?;
         let folder = alias.map(str::to_string).or_else(|| staged.file_name().map(|n| n.to_string_lossy().into_owned()));
         if let Some(folder) = folder {
             extract_archive(&staged, &work_dir.join(folder)).await?;
@@ -122,6 +136,11 @@ pub async fn launch(
             continue;
         }
         command.arg("--conf").arg(format!("{key}={value}"));
+    }
+    for (key, value) in &context.default_conf {
+        if !plan.conf.conf.contains_key(key) {
+            command.arg("--conf").arg(format!("{key}={value}"));
+        }
     }
     for (flag, staged) in [("--jars", &jars), ("--py-files", &py_files), ("--files", &files)] {
         if !staged.is_empty() {
@@ -150,6 +169,9 @@ pub async fn launch(
         .env("PYTHONPATH", python_path)
         .env("PYSPARK_PYTHON", &runtime.python)
         .env("SPARK_LOCAL_IP", "127.0.0.1");
+    for (name, value) in &context.env {
+        command.env(name, value);
+    }
     for (name, value) in plan.conf.executor_env.iter().chain(plan.conf.driver_env.iter()) {
         command.env(name, value);
     }

@@ -12,7 +12,9 @@ pub mod params;
 
 use sparkplane_api::{Configuration, SparkSubmit};
 
-pub use launch::{failure_summary, launch, LaunchedAttempt, DRIVER_LOG_FOLDER};
+pub mod hadoop_s3;
+
+pub use launch::{failure_summary, launch, LaunchContext, LaunchedAttempt, DRIVER_LOG_FOLDER};
 
 use self::conf::{effective_spark_conf, ConfigLayer, EffectiveSparkConf};
 use self::params::{parse_spark_submit_parameters, SparkSubmitParams};

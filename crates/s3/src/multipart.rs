@@ -1,0 +1,275 @@
+//! Multipart upload operations: how `aws s3 cp`, boto3 and S3A move large files.
+//!
+//! Parts are staged like any other write and renamed into the upload's
+//! directory; completion concatenates them into one temp file and publishes
+//! it with the S3-style ETag `md5(part md5s)-N`, so clients that verify
+//! multipart ETags accept it.
+
+use std::collections::HashMap;
+
+use s3s::dto::{
+    AbortMultipartUploadInput, AbortMultipartUploadOutput, Checksum, CompleteMultipartUploadInput,
+    CompleteMultipartUploadOutput, CopyPartResult, CopySource, CreateMultipartUploadInput, CreateMultipartUploadOutput,
+    ETag, Timestamp, UploadPartCopyInput, UploadPartCopyOutput, UploadPartInput, UploadPartOutput,
+};
+use s3s::{S3Error, S3ErrorCode, S3Request};
+
+use crate::checksum::{verify_content_md5, ChecksumCheck};
+use crate::conditions::{check_copy_source, Conditions};
+use crate::durable::{Staged, TmpFile};
+use crate::error::{io_err, no_such_upload, StoreError};
+use crate::keys::ObjectKey;
+use crate::meta::{multipart_etag, Headers};
+use crate::ops_write::ns_to_time;
+use crate::uploads::{list_parts, remove_upload_dir, PartFile, MAX_PART_NUMBER};
+use crate::FsBackend;
+
+/// S3's minimum size of every part but the last.
+const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
+
+impl FsBackend {
+    pub(crate) async fn do_create_multipart_upload(
+        &self,
+        input: CreateMultipartUploadInput,
+    ) -> Result<CreateMultipartUploadOutput, S3Error> {
+        self.layout.bucket_dir(&input.bucket).await?;
+        let key = ObjectKey::parse(&input.key)?;
+        if key.is_dir_marker() {
+            return Err(
+                StoreError::InvalidKey { key: input.key, reason: "a key ending in '/' cannot hold data" }.into()
+            );
+        }
+        let headers = Headers {
+            content_type: input.content_type,
+            content_encoding: input.content_encoding,
+            content_disposition: input.content_disposition,
+            content_language: input.content_language,
+            cache_control: input.cache_control,
+            user: input.metadata.unwrap_or_default().into_iter().collect(),
+        };
+        let upload_id = self.create_upload(&input.bucket, &input.key, headers).await?;
+        Ok(CreateMultipartUploadOutput {
+            bucket: Some(input.bucket),
+            key: Some(input.key),
+            upload_id: Some(upload_id),
+            ..Default::default()
+        })
+    }
+
+    pub(crate) async fn do_upload_part(&self, req: S3Request<UploadPartInput>) -> Result<UploadPartOutput, S3Error> {
+        let S3Request { input, trailing_headers, .. } = req;
+        let (dir, _) = self.load_upload(&input.upload_id, &input.bucket, &input.key).await?;
+        check_part_number(input.part_number)?;
+        let expected = Checksum {
+            checksum_crc32: input.checksum_crc32,
+            checksum_crc32c: input.checksum_crc32c,
+            checksum_crc64nvme: input.checksum_crc64nvme,
+            checksum_sha1: input.checksum_sha1,
+            checksum_sha256: input.checksum_sha256,
+            ..Checksum::default()
+        };
+        let mut check = ChecksumCheck::new(input.checksum_algorithm.as_ref(), expected)?;
+        let mut tmp = TmpFile::create(&self.layout).await?;
+        if let Some(body) = input.body {
+            tmp.write_stream(body, |chunk| check.update(chunk)).await?;
+        }
+        let staged = tmp.finish().await?;
+        if input.content_length.is_some_and(|len| u64::try_from(len).ok() != Some(staged.size)) {
+            return Err(S3Error::with_message(S3ErrorCode::IncompleteBody, "body length differs from Content-Length"));
+        }
+        verify_content_md5(input.content_md5.as_deref(), &staged.md5)?;
+        check.verify(trailing_headers.as_ref())?;
+        let (etag, _) = store_part(staged, &dir, input.part_number, &input.upload_id).await?;
+        Ok(UploadPartOutput { e_tag: Some(ETag::Strong(etag)), ..Default::default() })
+    }
+
+    pub(crate) async fn do_upload_part_copy(
+        &self,
+        input: UploadPartCopyInput,
+    ) -> Result<UploadPartCopyOutput, S3Error> {
+        let (dir, _) = self.load_upload(&input.upload_id, &input.bucket, &input.key).await?;
+        check_part_number(input.part_number)?;
+        let CopySource::Bucket { bucket: src_bucket, key: src_key, .. } = &input.copy_source else {
+            return Err(S3Error::with_message(
+                S3ErrorCode::NotImplemented,
+                "only bucket/key copy sources are supported",
+            ));
+        };
+        let src = self.find_object(src_bucket, src_key).await?;
+        let conditions = Conditions {
+            if_match: input.copy_source_if_match.as_ref(),
+            if_none_match: input.copy_source_if_none_match.as_ref(),
+            if_modified_since: input.copy_source_if_modified_since.as_ref(),
+            if_unmodified_since: input.copy_source_if_unmodified_since.as_ref(),
+        };
+        check_copy_source(&conditions, &src.info)?;
+        let (start, len) = copy_range(input.copy_source_range.as_deref(), src.info.size)?;
+        let mut tmp = TmpFile::create(&self.layout).await?;
+        if let Some(mut file) = src.file {
+            tmp.copy_from(&mut file, &src.path, start, len).await?;
+        }
+        let staged = tmp.finish().await?;
+        let (etag, mtime_ns) = store_part(staged, &dir, input.part_number, &input.upload_id).await?;
+        Ok(UploadPartCopyOutput {
+            copy_part_result: Some(CopyPartResult {
+                e_tag: Some(ETag::Strong(etag)),
+                last_modified: Some(Timestamp::from(ns_to_time(mtime_ns))),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    }
+
+    pub(crate) async fn do_complete_multipart_upload(
+        &self,
+        input: CompleteMultipartUploadInput,
+    ) -> Result<CompleteMultipartUploadOutput, S3Error> {
+        let (dir, manifest) = self.load_upload(&input.upload_id, &input.bucket, &input.key).await?;
+        let requested = input.multipart_upload.and_then(|m| m.parts).unwrap_or_default();
+        if requested.is_empty() {
+            return Err(S3Error::with_message(S3ErrorCode::MalformedXML, "You must specify at least one part"));
+        }
+        let stored: HashMap<(i32, String), PartFile> =
+            list_parts(&dir).await?.into_iter().map(|p| ((p.number, p.md5.clone()), p)).collect();
+        let mut chosen = Vec::with_capacity(requested.len());
+        let mut previous = 0;
+        for part in &requested {
+            let number = part.part_number.ok_or_else(|| invalid_part("a part has no part number"))?;
+            if number <= previous {
+                return Err(S3Error::with_message(
+                    S3ErrorCode::InvalidPartOrder,
+                    "The list of parts was not in ascending order. Parts must be ordered by part number.",
+                ));
+            }
+            previous = number;
+            let etag = part.e_tag.as_ref().map(|e| e.value().to_ascii_lowercase()).unwrap_or_default();
+            let file = stored
+                .get(&(number, etag))
+                .ok_or_else(|| invalid_part(&format!("part {number} was not uploaded or its ETag does not match")))?;
+            chosen.push(file.clone());
+        }
+        if let Some(small) = chosen.iter().rev().skip(1).find(|p| p.size < MIN_PART_SIZE) {
+            return Err(S3Error::with_message(
+                S3ErrorCode::EntityTooSmall,
+                format!("part {} is smaller than the 5 MiB minimum for all but the last part", small.number),
+            ));
+        }
+        let bucket_dir = self.layout.bucket_dir(&input.bucket).await?;
+
+        // Concatenating gigabytes takes a while; s3s keeps the connection
+        // alive with whitespace while this future runs, as S3 itself does.
+        let this = self.clone();
+        let (bucket, key) = (input.bucket, input.key);
+        let future = async move {
+            let object_key = ObjectKey::parse(&key)?;
+            let mut tmp = TmpFile::create(&this.layout).await?;
+            for part in &chosen {
+                let mut file = tokio::fs::File::open(&part.path).await.map_err(io_err("open part", &part.path))?;
+                tmp.copy_from(&mut file, &part.path, 0, part.size).await?;
+            }
+            let staged = tmp.finish().await?;
+            let md5s: Vec<[u8; 16]> = chosen.iter().map(PartFile::md5_bytes).collect();
+            let etag = multipart_etag(&md5s);
+            this.publish(staged, &bucket, &bucket_dir, &object_key, etag.clone(), manifest.headers).await?;
+            remove_upload_dir(&dir).await;
+            Ok(CompleteMultipartUploadOutput {
+                location: Some(format!("/{bucket}/{key}")),
+                bucket: Some(bucket),
+                key: Some(key),
+                e_tag: Some(ETag::Strong(etag)),
+                ..Default::default()
+            })
+        };
+        Ok(CompleteMultipartUploadOutput { future: Some(Box::pin(future)), ..Default::default() })
+    }
+
+    pub(crate) async fn do_abort_multipart_upload(
+        &self,
+        input: AbortMultipartUploadInput,
+    ) -> Result<AbortMultipartUploadOutput, S3Error> {
+        let (dir, _) = self.load_upload(&input.upload_id, &input.bucket, &input.key).await?;
+        remove_upload_dir(&dir).await;
+        Ok(AbortMultipartUploadOutput::default())
+    }
+}
+
+/// Renames a staged part into the upload directory and drops older versions
+/// of the same part number. Returns the part's ETag and mtime.
+async fn store_part(
+    staged: Staged,
+    dir: &std::path::Path,
+    number: i32,
+    upload_id: &str,
+) -> Result<(String, i128), S3Error> {
+    let etag = hex::encode(staged.md5);
+    let mtime_ns = staged.mtime_ns;
+    let dest = dir.join(PartFile::file_name(number, &etag));
+    match staged.rename_to(&dest).await {
+        Ok(()) => {}
+        // Aborted (or completed) while the part was uploading.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(no_such_upload(upload_id)),
+        Err(e) => return Err(io_err("store part", &dest)(e)),
+    }
+    for old in list_parts(dir).await? {
+        if old.number == number && old.md5 != etag {
+            let _ = tokio::fs::remove_file(&old.path).await;
+        }
+    }
+    Ok((etag, mtime_ns))
+}
+
+fn check_part_number(n: i32) -> Result<(), S3Error> {
+    if (1..=MAX_PART_NUMBER).contains(&n) {
+        Ok(())
+    } else {
+        Err(S3Error::with_message(S3ErrorCode::InvalidArgument, "Part number must be an integer between 1 and 10000"))
+    }
+}
+
+fn invalid_part(detail: &str) -> S3Error {
+    S3Error::with_message(
+        S3ErrorCode::InvalidPart,
+        format!("One or more of the specified parts could not be found or did not match: {detail}"),
+    )
+}
+
+/// Parses `x-amz-copy-source-range: bytes=first-last` (both required, inclusive).
+fn copy_range(range: Option<&str>, size: u64) -> Result<(u64, u64), S3Error> {
+    let Some(range) = range else { return Ok((0, size)) };
+    let invalid =
+        || S3Error::with_message(S3ErrorCode::InvalidArgument, format!("invalid copy source range {range:?}"));
+    let (first, last) = range.strip_prefix("bytes=").and_then(|r| r.split_once('-')).ok_or_else(invalid)?;
+    let first: u64 = first.trim().parse().map_err(|_| invalid())?;
+    let last: u64 = last.trim().parse().map_err(|_| invalid())?;
+    if first > last || last >= size {
+        return Err(S3Error::with_message(
+            S3ErrorCode::InvalidRange,
+            format!("The requested copy range {range:?} is not satisfiable (object size {size})"),
+        ));
+    }
+    Ok((first, last - first + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_ranges() {
+        assert_eq!(copy_range(None, 10).unwrap(), (0, 10));
+        assert_eq!(copy_range(Some("bytes=0-9"), 10).unwrap(), (0, 10));
+        assert_eq!(copy_range(Some("bytes=3-4"), 10).unwrap(), (3, 2));
+        assert_eq!(*copy_range(Some("bytes=3-10"), 10).unwrap_err().code(), S3ErrorCode::InvalidRange);
+        assert_eq!(*copy_range(Some("bytes=5-3"), 10).unwrap_err().code(), S3ErrorCode::InvalidRange);
+        assert_eq!(*copy_range(Some("bytes=-3"), 10).unwrap_err().code(), S3ErrorCode::InvalidArgument);
+        assert_eq!(*copy_range(Some("3-4"), 10).unwrap_err().code(), S3ErrorCode::InvalidArgument);
+    }
+
+    #[test]
+    fn part_number_bounds() {
+        assert!(check_part_number(0).is_err());
+        assert!(check_part_number(1).is_ok());
+        assert!(check_part_number(10_000).is_ok());
+        assert!(check_part_number(10_001).is_err());
+    }
+}
