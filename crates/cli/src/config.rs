@@ -92,6 +92,8 @@ pub struct ServerConfig {
     pub runtime_dir: PathBuf,
     pub python: String,
     pub log_ship_interval_seconds: u64,
+    /// Seconds in one minute of `idleTimeoutMinutes` (60; less only in tests).
+    pub auto_stop_minute_seconds: u64,
     /// None when the embedded S3 endpoint is off.
     pub s3_listen: Option<String>,
     pub external_s3: Option<ExternalS3>,
@@ -143,6 +145,10 @@ impl ServerConfig {
         let log_ship_interval_seconds = match env_str("SPARKPLANE_LOG_SHIP_INTERVAL_SECONDS") {
             Some(value) => value.parse().context("SPARKPLANE_LOG_SHIP_INTERVAL_SECONDS must be a whole number")?,
             None => file.log_ship_interval_seconds.unwrap_or(DEFAULT_LOG_SHIP_SECONDS),
+        };
+        let auto_stop_minute_seconds = match env_str("SPARKPLANE_AUTO_STOP_MINUTE_SECONDS") {
+            Some(value) => value.parse().context("SPARKPLANE_AUTO_STOP_MINUTE_SECONDS must be a whole number")?,
+            None => 60,
         };
         let s3_listen = flags
             .s3_listen
@@ -196,6 +202,7 @@ impl ServerConfig {
             runtime_dir,
             python,
             log_ship_interval_seconds: log_ship_interval_seconds.max(1),
+            auto_stop_minute_seconds: auto_stop_minute_seconds.max(1),
             s3_listen,
             external_s3,
         })

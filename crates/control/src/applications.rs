@@ -2,13 +2,13 @@
 
 use sparkplane_api::{
     Application, ApplicationState, Architecture, AutoStartConfig, AutoStopConfig, CreateApplicationRequest,
-    CreateApplicationResponse, JobRunState, UpdateApplicationRequest, Validate,
+    CreateApplicationResponse, JobRunState, SchedulerConfiguration, UpdateApplicationRequest, Validate,
 };
 use sparkplane_engine::SparkRuntime;
 use sparkplane_store::{ApplicationFilter, Page, PageRequest};
 
 use crate::state::{decide_app, AppDecision, AppOperation};
-use crate::{clock, ids, ControlError, Controller};
+use crate::{clock, ids, sizing, ControlError, Controller};
 
 /// Application types this server runs.
 const SUPPORTED_TYPES: &[&str] = &["SPARK"];
@@ -48,6 +48,14 @@ impl Controller {
         let engine_type = check_type(request.r#type.as_deref().unwrap_or_default())?;
         check_release(&release_label)?;
         check_log_uri(request.monitoring_configuration.as_ref())?;
+        let initial_capacity = request
+            .initial_capacity
+            .as_ref()
+            .map(|capacity| sizing::normalize_initial_capacity(&engine_type, capacity))
+            .transpose()?;
+        if let Some(max) = &request.maximum_capacity {
+            sizing::check_maximum_capacity(max)?;
+        }
         let now = clock::now();
         let id = ids::new_id(now.as_millis());
         let app = Application {
@@ -58,7 +66,7 @@ impl Controller {
             r#type: engine_type,
             state: ApplicationState::Created,
             state_details: Some("Application created".into()),
-            initial_capacity: request.initial_capacity.clone(),
+            initial_capacity,
             maximum_capacity: request.maximum_capacity.clone(),
             created_at: now,
             updated_at: now,
@@ -75,7 +83,7 @@ impl Controller {
             monitoring_configuration: request.monitoring_configuration.clone(),
             disk_encryption_configuration: request.disk_encryption_configuration.clone(),
             interactive_configuration: request.interactive_configuration.clone(),
-            scheduler_configuration: request.scheduler_configuration.clone(),
+            scheduler_configuration: scheduler_defaults(request.scheduler_configuration.as_ref()),
             identity_center_configuration: None,
             job_level_cost_allocation_configuration: request.job_level_cost_allocation_configuration.clone(),
         };
@@ -127,8 +135,13 @@ impl Controller {
         macro_rules! replace {
             ($($field:ident),*) => { $( if request.$field.is_some() { app.$field = request.$field.clone(); } )* };
         }
+        if let Some(capacity) = &request.initial_capacity {
+            app.initial_capacity = Some(sizing::normalize_initial_capacity(&app.r#type, capacity)?);
+        }
+        if let Some(max) = &request.maximum_capacity {
+            sizing::check_maximum_capacity(max)?;
+        }
         replace!(
-            initial_capacity,
             maximum_capacity,
             network_configuration,
             runtime_configuration,
@@ -143,6 +156,9 @@ impl Controller {
         }
         if let Some(config) = &request.auto_stop_configuration {
             app.auto_stop_configuration = Some(auto_stop(Some(config)));
+        }
+        if let Some(config) = &request.scheduler_configuration {
+            app.scheduler_configuration = scheduler_defaults(Some(config));
         }
         if let Some(architecture) = request.architecture {
             app.architecture = Some(architecture);
@@ -235,6 +251,15 @@ impl Controller {
             }
         }
     }
+}
+
+/// A present `schedulerConfiguration` block gets the service's defaults for
+/// what it leaves out (15 concurrent runs, 360 minutes in the queue).
+fn scheduler_defaults(config: Option<&SchedulerConfiguration>) -> Option<SchedulerConfiguration> {
+    config.map(|c| SchedulerConfiguration {
+        max_concurrent_runs: Some(c.max_concurrent_runs.unwrap_or(crate::lifecycle::DEFAULT_MAX_CONCURRENT_RUNS)),
+        queue_timeout_minutes: Some(c.queue_timeout_minutes.unwrap_or(crate::lifecycle::DEFAULT_QUEUE_TIMEOUT_MINUTES)),
+    })
 }
 
 fn auto_stop(config: Option<&AutoStopConfig>) -> AutoStopConfig {

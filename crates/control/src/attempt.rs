@@ -66,7 +66,7 @@ impl Controller {
             .map(|r| metering::usage(&r.workers(), outcome.held_millis))
             .unwrap_or_else(|| metering::usage(&[], 0));
         let result = self
-            .update_run(&run.application_id, &run.job_run_id, attempt, |current| {
+            .finish_attempt(&run.application_id, &run.job_run_id, attempt, |current| {
                 if current.state.is_terminal() {
                     return false;
                 }

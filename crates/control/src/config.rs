@@ -14,6 +14,9 @@ pub struct ControlConfig {
     pub python: String,
     /// How often a running attempt's logs are uploaded.
     pub log_ship_interval: std::time::Duration,
+    /// How long one minute of `idleTimeoutMinutes` lasts: 60 s, shorter only
+    /// so that tests can watch an application stop itself.
+    pub auto_stop_minute: std::time::Duration,
     /// Where `s3://` lives for jobs: the embedded store's directory, or an
     /// external endpoint, or nowhere.
     pub s3_for_jobs: S3ForJobs,

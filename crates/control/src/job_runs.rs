@@ -59,6 +59,15 @@ impl Controller {
             )));
         }
         let mode = request.mode.unwrap_or(JobRunMode::Batch);
+        if let Some(max) = request.retry_policy.as_ref().and_then(|p| p.max_attempts) {
+            if max > crate::retry::MAX_ATTEMPTS {
+                return Err(ControlError::validation(format!(
+                    "1 validation error detected: Value '{max}' at 'retryPolicy.maxAttempts' failed to satisfy constraint: \
+                     Member must have value less than or equal to {}",
+                    crate::retry::MAX_ATTEMPTS
+                )));
+            }
+        }
         if mode == JobRunMode::Batch && request.execution_timeout_minutes == Some(0) {
             return Err(ControlError::validation(
                 "Setting executionTimeoutMinutes to 0 to disable the timeout is not supported for BATCH job runs",
@@ -101,8 +110,21 @@ impl Controller {
             flex_execution: request.flex_execution.clone(),
         };
         // Reject what can never run now, not after it was queued.
-        if let Err(err) = plan_for(&app, &run) {
-            return Err(ControlError::validation(err.to_string()));
+        let plan = plan_for(&app, &run).map_err(|err| ControlError::validation(err.to_string()))?;
+        if let Some(max) = app.maximum_capacity.as_ref() {
+            let workers = plan.resources.workers();
+            let cpu: u64 = workers.iter().map(|w| u64::from(w.cpu)).sum();
+            let memory: u64 = workers.iter().map(|w| u64::from(w.memory_gb)).sum();
+            let max_cpu = u64::from(sparkplane_api::parse_cpu(&max.cpu)?);
+            let max_memory = u64::from(sparkplane_api::parse_memory_gb(&max.memory)?);
+            if cpu > max_cpu || memory > max_memory {
+                return Err(ControlError::validation(format!(
+                    "The job run needs {} workers with {cpu} vCPU and {memory} GB in total, more than the application's \
+                     maximumCapacity ({max_cpu} vCPU, {max_memory} GB): it could never start. Lower the driver/executor \
+                     sizes or spark.executor.instances, or raise maximumCapacity",
+                    workers.len()
+                )));
+            }
         }
         let client_token = request.client_token.clone().unwrap_or_else(|| run.job_run_id.clone());
         let _guard = self.write_lock.lock().await;
@@ -282,6 +304,36 @@ impl Controller {
         run.attempt_updated_at = Some(now);
         run.state_details = truncate_details(&run.state_details);
         self.store.put_job_run(&run, attempt).await?;
+        Ok(())
+    }
+}
+
+impl Controller {
+    /// Ends attempt `attempt` through `change` (see [`Controller::update_run`])
+    /// and, when it failed and the retry policy allows, writes the next
+    /// attempt as PENDING in the same critical section.
+    pub(crate) async fn finish_attempt(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        attempt: u32,
+        change: impl FnOnce(&mut JobRun) -> bool,
+    ) -> Result<(), ControlError> {
+        let _guard = self.write_lock.lock().await;
+        let mut run = self.get_job_run(application_id, job_run_id, None).await?;
+        if !change(&mut run) {
+            return Ok(());
+        }
+        let now = clock::now();
+        run.updated_at = now;
+        run.attempt_updated_at = Some(now);
+        run.state_details = truncate_details(&run.state_details);
+        self.store.put_job_run(&run, attempt).await?;
+        if let Some(next) = crate::retry::next_attempt(&run, attempt, now) {
+            tracing::info!(job_run_id, attempt = attempt + 1, "retrying failed job run");
+            self.store.put_job_run(&next, attempt + 1).await?;
+            self.wake_scheduler();
+        }
         Ok(())
     }
 }

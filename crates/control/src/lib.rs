@@ -14,10 +14,13 @@ mod config;
 mod error;
 pub mod ids;
 mod job_runs;
+pub mod lifecycle;
 pub mod metering;
 mod reconcile;
 mod recovery;
+pub mod retry;
 pub mod scheduler;
+pub mod sizing;
 pub mod state;
 mod tags;
 

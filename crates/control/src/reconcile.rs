@@ -39,6 +39,9 @@ impl Controller {
             if *shutdown.borrow() {
                 return;
             }
+            if let Err(err) = self.apply_lifecycle_rules().await {
+                tracing::error!(error = %err, "auto-stop and queue timeout pass failed");
+            }
             match self.reconcile_once().await {
                 // Applied actions may unlock more (admit → schedule): go again.
                 Ok(applied) if applied > 0 => continue,

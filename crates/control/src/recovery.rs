@@ -32,7 +32,7 @@ impl Controller {
                 }
             }
             let ended_at = clock::now();
-            self.update_run(&run.application_id, &run.job_run_id, attempt, |current| {
+            self.finish_attempt(&run.application_id, &run.job_run_id, attempt, |current| {
                 current.state = state;
                 current.state_details = details.to_string();
                 current.ended_at = Some(ended_at);

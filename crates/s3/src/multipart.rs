@@ -210,9 +210,15 @@ async fn store_part(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(no_such_upload(upload_id)),
         Err(e) => return Err(io_err("store part", &dest)(e)),
     }
-    for old in list_parts(dir).await? {
-        if old.number == number && old.md5 != etag {
-            let _ = tokio::fs::remove_file(&old.path).await;
+    // Names only, no stat: this runs once per part, and uploads can have 10,000.
+    let keep = PartFile::file_name(number, &etag);
+    let same_number = format!("{number:05}.");
+    let mut entries = tokio::fs::read_dir(dir).await.map_err(io_err("read upload", dir))?;
+    while let Some(entry) = entries.next_entry().await.map_err(io_err("read upload", dir))? {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with(&same_number) && name != keep {
+            let _ = tokio::fs::remove_file(entry.path()).await;
         }
     }
     Ok((etag, mtime_ns))

@@ -86,6 +86,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             python: config.python.clone(),
             log_ship_interval: std::time::Duration::from_secs(config.log_ship_interval_seconds),
             s3_for_jobs,
+            auto_stop_minute: std::time::Duration::from_secs(config.auto_stop_minute_seconds),
         },
     );
     controller.recover().await.context("recover state from the last run")?;

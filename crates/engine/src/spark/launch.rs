@@ -186,7 +186,8 @@ pub async fn launch(
 }
 
 /// The most telling line of a failed driver's output: the last line naming an
-/// error or exception, else the last line of stderr.
+/// error or exception, else the last line that is not Spark's own INFO/WARN
+/// logging (stderr first), else the last line of stderr.
 ///
 /// Both streams are searched, stdout first: PySpark's `PythonRunner` merges
 /// the Python process's stderr into stdout, so a Python traceback ends up
@@ -195,7 +196,22 @@ pub fn failure_summary(log_dir: &Path) -> Option<String> {
     let stdout = tail_lines(&log_dir.join("stdout"));
     let stderr = tail_lines(&log_dir.join("stderr"));
     let telling = |lines: &[String]| lines.iter().rev().find(|line| is_error_line(line)).cloned();
-    telling(&stdout).or_else(|| telling(&stderr)).or_else(|| stderr.last().cloned()).or_else(|| stdout.last().cloned())
+    let not_logging = |lines: &[String]| lines.iter().rev().find(|line| !is_spark_log_line(line)).cloned();
+    telling(&stdout)
+        .or_else(|| telling(&stderr))
+        .or_else(|| not_logging(&stderr))
+        .or_else(|| not_logging(&stdout))
+        .or_else(|| stderr.last().cloned())
+        .or_else(|| stdout.last().cloned())
+}
+
+/// Spark's log4j lines: `26/11/21 00:32:43 INFO ShutdownHookManager: ...`.
+fn is_spark_log_line(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    let date_like = words.next().is_some_and(|w| w.len() == 8 && w.as_bytes().get(2) == Some(&b'/'));
+    let time_like = words.next().is_some_and(|w| w.len() == 8 && w.as_bytes().get(2) == Some(&b':'));
+    let level = words.next().is_some_and(|w| matches!(w, "INFO" | "WARN" | "DEBUG" | "TRACE"));
+    date_like && time_like && level
 }
 
 fn is_error_line(line: &str) -> bool {
@@ -242,7 +258,10 @@ mod tests {
             failure_summary(dir.path()).as_deref(),
             Some("Exception in thread \"main\" java.lang.IllegalStateException: bad")
         );
-        // Nothing error-like: the last line of stderr.
+        // Nothing error-like: the last line that is not Spark's logging.
+        std::fs::write(&stdout, "sys.exit message\n").unwrap();
+        std::fs::write(&stderr, "26/11/21 00:32:43 INFO ShutdownHookManager: Deleting directory /tmp/x\n").unwrap();
+        assert_eq!(failure_summary(dir.path()).as_deref(), Some("sys.exit message"));
         std::fs::write(&stderr, "just a line\n\n").unwrap();
         assert_eq!(failure_summary(dir.path()).as_deref(), Some("just a line"));
         assert_eq!(failure_summary(&dir.path().join("absent")), None);
