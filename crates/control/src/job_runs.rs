@@ -289,10 +289,22 @@ impl Controller {
         change: impl FnOnce(&mut JobRun) -> bool,
     ) -> Result<(), ControlError> {
         let _guard = self.write_lock.lock().await;
+        self.change_run_locked(application_id, job_run_id, attempt, change).await.map(|_| ())
+    }
+
+    /// The body of [`Controller::update_run`], for callers that already hold
+    /// the write lock. Returns the run as stored, or None if `change` left it.
+    async fn change_run_locked(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        attempt: u32,
+        change: impl FnOnce(&mut JobRun) -> bool,
+    ) -> Result<Option<JobRun>, ControlError> {
         let mut run = self.get_job_run(application_id, job_run_id, None).await?;
         let before = run.state;
         if !change(&mut run) {
-            return Ok(());
+            return Ok(None);
         }
         if before != run.state && !job_transition_allowed(before, run.state) {
             // The server's own transitions (shutdown, recovery) may take a
@@ -304,7 +316,7 @@ impl Controller {
         run.attempt_updated_at = Some(now);
         run.state_details = truncate_details(&run.state_details);
         self.store.put_job_run(&run, attempt).await?;
-        Ok(())
+        Ok(Some(run))
     }
 }
 
@@ -320,16 +332,10 @@ impl Controller {
         change: impl FnOnce(&mut JobRun) -> bool,
     ) -> Result<(), ControlError> {
         let _guard = self.write_lock.lock().await;
-        let mut run = self.get_job_run(application_id, job_run_id, None).await?;
-        if !change(&mut run) {
+        let Some(run) = self.change_run_locked(application_id, job_run_id, attempt, change).await? else {
             return Ok(());
-        }
-        let now = clock::now();
-        run.updated_at = now;
-        run.attempt_updated_at = Some(now);
-        run.state_details = truncate_details(&run.state_details);
-        self.store.put_job_run(&run, attempt).await?;
-        if let Some(next) = crate::retry::next_attempt(&run, attempt, now) {
+        };
+        if let Some(next) = crate::retry::next_attempt(&run, attempt, run.updated_at) {
             tracing::info!(job_run_id, attempt = attempt + 1, "retrying failed job run");
             self.store.put_job_run(&next, attempt + 1).await?;
             self.wake_scheduler();

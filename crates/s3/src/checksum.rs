@@ -146,6 +146,52 @@ fn decode_base64(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The checksum fields a PutObject or UploadPart input carries (the two
+/// inputs are distinct types with the same members).
+macro_rules! expected_checksum {
+    ($input:expr) => {
+        s3s::dto::Checksum {
+            checksum_crc32: $input.checksum_crc32,
+            checksum_crc32c: $input.checksum_crc32c,
+            checksum_crc64nvme: $input.checksum_crc64nvme,
+            checksum_sha1: $input.checksum_sha1,
+            checksum_sha256: $input.checksum_sha256,
+            ..s3s::dto::Checksum::default()
+        }
+    };
+}
+pub(crate) use expected_checksum;
+
+/// What a request claims about its body, checked as the body is received.
+pub(crate) struct BodyClaims<'a> {
+    pub content_length: Option<i64>,
+    pub content_md5: Option<&'a str>,
+    pub algorithm: Option<&'a ChecksumAlgorithm>,
+    pub expected: Checksum,
+    pub trailers: Option<&'a TrailingHeaders>,
+}
+
+/// Streams `body` into a temporary file of `layout`, verifying its length,
+/// Content-MD5 and `x-amz-checksum-*` claims; nothing is published here.
+pub(crate) async fn receive_body(
+    layout: &crate::layout::Layout,
+    body: Option<s3s::dto::StreamingBlob>,
+    claims: BodyClaims<'_>,
+) -> Result<crate::durable::Staged, S3Error> {
+    let mut check = ChecksumCheck::new(claims.algorithm, claims.expected)?;
+    let mut tmp = crate::durable::TmpFile::create(layout).await?;
+    if let Some(body) = body {
+        tmp.write_stream(body, |chunk| check.update(chunk)).await?;
+    }
+    let staged = tmp.finish().await?;
+    if claims.content_length.is_some_and(|len| u64::try_from(len).ok() != Some(staged.size)) {
+        return Err(S3Error::with_message(S3ErrorCode::IncompleteBody, "body length differs from Content-Length"));
+    }
+    verify_content_md5(claims.content_md5, &staged.md5)?;
+    check.verify(claims.trailers)?;
+    Ok(staged)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

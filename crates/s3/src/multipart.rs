@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 
 use s3s::dto::{
-    AbortMultipartUploadInput, AbortMultipartUploadOutput, Checksum, CompleteMultipartUploadInput,
-    CompleteMultipartUploadOutput, CopyPartResult, CopySource, CreateMultipartUploadInput, CreateMultipartUploadOutput,
-    ETag, Timestamp, UploadPartCopyInput, UploadPartCopyOutput, UploadPartInput, UploadPartOutput,
+    AbortMultipartUploadInput, AbortMultipartUploadOutput, CompleteMultipartUploadInput, CompleteMultipartUploadOutput,
+    CopyPartResult, CopySource, CreateMultipartUploadInput, CreateMultipartUploadOutput, ETag, Timestamp,
+    UploadPartCopyInput, UploadPartCopyOutput, UploadPartInput, UploadPartOutput,
 };
 use s3s::{S3Error, S3ErrorCode, S3Request};
 
-use crate::checksum::{verify_content_md5, ChecksumCheck};
+use crate::checksum::{expected_checksum, receive_body, BodyClaims};
 use crate::conditions::{check_copy_source, Conditions};
 use crate::durable::{Staged, TmpFile};
 use crate::error::{io_err, no_such_upload, StoreError};
@@ -60,25 +60,14 @@ impl FsBackend {
         let S3Request { input, trailing_headers, .. } = req;
         let (dir, _) = self.load_upload(&input.upload_id, &input.bucket, &input.key).await?;
         check_part_number(input.part_number)?;
-        let expected = Checksum {
-            checksum_crc32: input.checksum_crc32,
-            checksum_crc32c: input.checksum_crc32c,
-            checksum_crc64nvme: input.checksum_crc64nvme,
-            checksum_sha1: input.checksum_sha1,
-            checksum_sha256: input.checksum_sha256,
-            ..Checksum::default()
+        let claims = BodyClaims {
+            content_length: input.content_length,
+            content_md5: input.content_md5.as_deref(),
+            algorithm: input.checksum_algorithm.as_ref(),
+            expected: expected_checksum!(input),
+            trailers: trailing_headers.as_ref(),
         };
-        let mut check = ChecksumCheck::new(input.checksum_algorithm.as_ref(), expected)?;
-        let mut tmp = TmpFile::create(&self.layout).await?;
-        if let Some(body) = input.body {
-            tmp.write_stream(body, |chunk| check.update(chunk)).await?;
-        }
-        let staged = tmp.finish().await?;
-        if input.content_length.is_some_and(|len| u64::try_from(len).ok() != Some(staged.size)) {
-            return Err(S3Error::with_message(S3ErrorCode::IncompleteBody, "body length differs from Content-Length"));
-        }
-        verify_content_md5(input.content_md5.as_deref(), &staged.md5)?;
-        check.verify(trailing_headers.as_ref())?;
+        let staged = receive_body(&self.layout, input.body, claims).await?;
         let (etag, _) = store_part(staged, &dir, input.part_number, &input.upload_id).await?;
         Ok(UploadPartOutput { e_tag: Some(ETag::Strong(etag)), ..Default::default() })
     }

@@ -6,13 +6,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures::StreamExt;
 use s3s::dto::{
-    Checksum, CopyObjectInput, CopyObjectOutput, CopyObjectResult, CopySource, DeleteObjectInput, DeleteObjectOutput,
+    CopyObjectInput, CopyObjectOutput, CopyObjectResult, CopySource, DeleteObjectInput, DeleteObjectOutput,
     DeleteObjectsInput, DeleteObjectsOutput, DeletedObject, ETag, Error as KeyError, MetadataDirective, PutObjectInput,
     PutObjectOutput, StreamingBlob, Timestamp,
 };
 use s3s::{S3Error, S3ErrorCode, S3Request};
 
-use crate::checksum::{verify_content_md5, ChecksumCheck};
+use crate::checksum::{expected_checksum, receive_body, BodyClaims};
 use crate::conditions::{check_copy_source, Conditions};
 use crate::durable::{make_parents, prune_empty_dirs, Staged, TmpFile};
 use crate::error::{io_err, is_not_found, StoreError};
@@ -49,25 +49,14 @@ impl FsBackend {
             });
         }
 
-        let expected = Checksum {
-            checksum_crc32: input.checksum_crc32,
-            checksum_crc32c: input.checksum_crc32c,
-            checksum_crc64nvme: input.checksum_crc64nvme,
-            checksum_sha1: input.checksum_sha1,
-            checksum_sha256: input.checksum_sha256,
-            ..Checksum::default()
+        let claims = BodyClaims {
+            content_length: input.content_length,
+            content_md5: input.content_md5.as_deref(),
+            algorithm: input.checksum_algorithm.as_ref(),
+            expected: expected_checksum!(input),
+            trailers: trailing_headers.as_ref(),
         };
-        let mut check = ChecksumCheck::new(input.checksum_algorithm.as_ref(), expected)?;
-        let mut tmp = TmpFile::create(&self.layout).await?;
-        if let Some(body) = input.body {
-            tmp.write_stream(body, |chunk| check.update(chunk)).await?;
-        }
-        let staged = tmp.finish().await?;
-        if input.content_length.is_some_and(|len| u64::try_from(len).ok() != Some(staged.size)) {
-            return Err(S3Error::with_message(S3ErrorCode::IncompleteBody, "body length differs from Content-Length"));
-        }
-        verify_content_md5(input.content_md5.as_deref(), &staged.md5)?;
-        check.verify(trailing_headers.as_ref())?;
+        let staged = receive_body(&self.layout, input.body, claims).await?;
 
         let etag = hex::encode(staged.md5);
         let size = staged.size;
