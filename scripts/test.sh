@@ -9,7 +9,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
-ensure_python_tools boto3 awscli pytest
+ensure_python_tools boto3 awscli pytest "moto[server]"
 
 log "cargo fmt --check"
 cargo fmt --all -- --check

@@ -315,7 +315,7 @@ class Server:
     """A real ``sparkplane server`` process on a loopback port."""
 
     def __init__(self, base: Path, port: int | None = None, extra_args: list[str] | None = None,
-                 use_env: bool = False, region: str = REGION):
+                 use_env: bool = False, region: str = REGION, extra_env: dict | None = None):
         if not BIN.exists():
             pytest.fail(f"sparkplane binary not found at {BIN} (set SPARKPLANE_BIN)")
         self.base = Path(base)
@@ -327,6 +327,7 @@ class Server:
         # 9000, would collide between servers).
         self.s3_port = free_port()
         self.extra_args = list(extra_args or [])
+        self.extra_env = dict(extra_env or {})  # set on the server process only (e.g. SPARKPLANE_S3_*)
         self.use_env = use_env
         self.region = region
         self.proc: subprocess.Popen | None = None
@@ -355,6 +356,7 @@ class Server:
     def start(self, timeout: float = 60) -> "Server":
         RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
         env = self._env()
+        env.update(self.extra_env)
         cmd = [str(BIN), "server"]
         if self.use_env:
             env["SPARKPLANE_LISTEN"] = f"127.0.0.1:{self.port}"

@@ -145,7 +145,8 @@ def test_worker_sizes_follow_the_service_table(client):
         "DRIVER": {"workerCount": 1, "workerConfiguration": {"cpu": "4vCPU", "memory": "16GB", "disk": "20GB"}}})[
         "applicationId"]
     app = client.get_application(applicationId=app_id)["application"]
-    assert list(app["initialCapacity"]) == ["Driver"]
+    # Validated case-insensitively, echoed as given.
+    assert list(app["initialCapacity"]) == ["DRIVER"]
 
 
 def test_idle_application_stops_itself(make_server):

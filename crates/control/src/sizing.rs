@@ -48,8 +48,9 @@ pub fn check_worker(field: &str, worker: &WorkerResourceConfig) -> Result<(), Co
     Ok(())
 }
 
-/// Checks `initialCapacity` (worker types and sizes) and returns it with the
-/// worker-type keys in the service's spelling.
+/// Checks `initialCapacity`: worker types (matched case-insensitively, so
+/// `DRIVER` and `Driver` are the same type) and sizes. Keys keep the
+/// caller's spelling, as the service echoes them.
 pub fn normalize_initial_capacity(
     application_type: &str,
     capacity: &BTreeMap<String, InitialCapacityConfig>,
@@ -66,9 +67,10 @@ pub fn normalize_initial_capacity(
         if let Some(worker) = &config.worker_configuration {
             check_worker(&format!("initialCapacity.{canonical}.workerConfiguration"), worker)?;
         }
-        if normalized.insert(canonical.to_string(), config.clone()).is_some() {
+        if normalized.keys().any(|k: &String| k.eq_ignore_ascii_case(canonical)) {
             return Err(ControlError::validation(format!("initialCapacity: worker type {canonical} is given twice")));
         }
+        normalized.insert(key.clone(), config.clone());
     }
     Ok(normalized)
 }
@@ -113,7 +115,9 @@ mod tests {
         let capacity =
             BTreeMap::from([("DRIVER".to_string(), config.clone()), ("executor".to_string(), config.clone())]);
         let normalized = normalize_initial_capacity("SPARK", &capacity).unwrap();
-        assert_eq!(normalized.keys().collect::<Vec<_>>(), ["Driver", "Executor"]);
+        assert_eq!(normalized.keys().collect::<Vec<_>>(), ["DRIVER", "executor"]);
+        let twice = BTreeMap::from([("DRIVER".to_string(), config.clone()), ("Driver".to_string(), config.clone())]);
+        assert!(normalize_initial_capacity("SPARK", &twice).is_err());
         let hive = BTreeMap::from([("Driver".to_string(), config)]);
         assert!(normalize_initial_capacity("HIVE", &hive).is_err());
     }

@@ -101,4 +101,20 @@ pub trait Store: Send + Sync + 'static {
     /// Every run not in a terminal state, oldest first: what the scheduler
     /// must look after, at startup and on each pass.
     async fn list_unfinished_job_runs(&self) -> Result<Vec<JobRun>, StoreError>;
+
+    // The HIVE catalog. Documents are opaque JSON to the store; the SQL
+    // engine owns their shape.
+
+    /// Creates the database unless it exists; returns whether it was created.
+    async fn create_catalog_database(&self, name: &str, body: &str) -> Result<bool, StoreError>;
+    async fn get_catalog_database(&self, name: &str) -> Result<Option<String>, StoreError>;
+    /// Names in order.
+    async fn list_catalog_databases(&self) -> Result<Vec<String>, StoreError>;
+    /// Inserts or replaces a table document; the database must exist.
+    async fn put_catalog_table(&self, database: &str, name: &str, body: &str) -> Result<(), StoreError>;
+    async fn get_catalog_table(&self, database: &str, name: &str) -> Result<Option<String>, StoreError>;
+    /// Returns whether a table was dropped.
+    async fn drop_catalog_table(&self, database: &str, name: &str) -> Result<bool, StoreError>;
+    /// (name, body) of every table of `database`, by name.
+    async fn list_catalog_tables(&self, database: &str) -> Result<Vec<(String, String)>, StoreError>;
 }

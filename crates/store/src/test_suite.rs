@@ -158,6 +158,24 @@ pub async fn list_job_runs_filters_by_state_and_time(store: &dyn Store) {
     assert_eq!(ids, ["00run0", "00run1"]);
 }
 
+pub async fn catalog_keeps_databases_and_tables(store: &dyn Store) {
+    assert!(store.create_catalog_database("default", "{}").await.unwrap());
+    assert!(!store.create_catalog_database("default", "{\"other\":1}").await.unwrap());
+    assert_eq!(store.get_catalog_database("default").await.unwrap().as_deref(), Some("{}"));
+    assert_eq!(store.get_catalog_database("nope").await.unwrap(), None);
+    // A table needs its database.
+    assert!(store.put_catalog_table("nope", "t", "{}").await.is_err());
+    store.put_catalog_table("default", "b", "{\"v\":1}").await.unwrap();
+    store.put_catalog_table("default", "a", "{\"v\":1}").await.unwrap();
+    store.put_catalog_table("default", "b", "{\"v\":2}").await.unwrap();
+    assert_eq!(store.get_catalog_table("default", "b").await.unwrap().as_deref(), Some("{\"v\":2}"));
+    let names: Vec<String> = store.list_catalog_tables("default").await.unwrap().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert!(store.drop_catalog_table("default", "a").await.unwrap());
+    assert!(!store.drop_catalog_table("default", "a").await.unwrap());
+    assert_eq!(store.list_catalog_databases().await.unwrap(), ["default"]);
+}
+
 #[macro_export]
 macro_rules! store_test_suite {
     ($make:expr) => {
@@ -168,6 +186,7 @@ macro_rules! store_test_suite {
             job_runs_are_idempotent_per_application,
             job_run_updates_keep_attempt_snapshots,
             list_job_runs_filters_by_state_and_time,
+            catalog_keeps_databases_and_tables,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

@@ -4,7 +4,10 @@ use sqlx::SqlitePool;
 
 use crate::StoreError;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
+    (2, "catalog", include_str!("../../migrations/sqlite/0002_catalog.sql")),
+];
 
 pub(super) async fn apply(pool: &SqlitePool) -> Result<(), StoreError> {
     sqlx::query(

@@ -1,6 +1,7 @@
 //! The embedded SQLite backend: one file in the data dir, WAL mode, FULL
 //! synchronous so that an acknowledged write survives a crash or power loss.
 
+mod catalog;
 mod migrate;
 mod queries;
 

@@ -261,4 +261,32 @@ impl Store for SqliteStore {
         .await?;
         rows.iter().map(|body| decode("job run", body)).collect()
     }
+
+    async fn create_catalog_database(&self, name: &str, body: &str) -> Result<bool, StoreError> {
+        self.catalog_create_database(name, body).await
+    }
+
+    async fn get_catalog_database(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.catalog_get_database(name).await
+    }
+
+    async fn list_catalog_databases(&self) -> Result<Vec<String>, StoreError> {
+        self.catalog_list_databases().await
+    }
+
+    async fn put_catalog_table(&self, database: &str, name: &str, body: &str) -> Result<(), StoreError> {
+        self.catalog_put_table(database, name, body).await
+    }
+
+    async fn get_catalog_table(&self, database: &str, name: &str) -> Result<Option<String>, StoreError> {
+        self.catalog_get_table(database, name).await
+    }
+
+    async fn drop_catalog_table(&self, database: &str, name: &str) -> Result<bool, StoreError> {
+        self.catalog_drop_table(database, name).await
+    }
+
+    async fn list_catalog_tables(&self, database: &str) -> Result<Vec<(String, String)>, StoreError> {
+        self.catalog_list_tables(database).await
+    }
 }
