@@ -1,0 +1,99 @@
+//! The crate's one error type.
+//!
+//! Its `Display` is exactly what the control plane writes into a job run's
+//! `stateDetails`, so every variant reads as a sentence for the user, and the
+//! per-statement wrappers put the statement number and its first line in front
+//! (`statement 3 (line 12): Table not found: default.missing`).
+
+use datafusion::error::DataFusionError;
+
+/// Everything that can fail while running a HiveQL job.
+#[derive(Debug, thiserror::Error)]
+pub enum SqlError {
+    /// A statement failed; `source` says why. `index` is 1-based.
+    #[error("{prefix}statement {index} (line {line}): {source}")]
+    Statement { prefix: &'static str, index: usize, line: usize, source: Box<SqlError> },
+
+    /// A statement could not be parsed. `index` is 1-based.
+    #[error("syntax error in {prefix}statement {index} (line {line}): {message}")]
+    Syntax { prefix: &'static str, index: usize, line: usize, message: String },
+
+    /// A parse error before the statement is known; wrapped into `Syntax`.
+    #[error("{0}")]
+    Parse(String),
+
+    /// HiveQL that is valid but that this engine does not run.
+    #[error("unsupported statement: {0}")]
+    Unsupported(String),
+
+    #[error("Table not found: {0}")]
+    TableNotFound(String),
+
+    #[error("Database does not exist: {0}")]
+    DatabaseNotFound(String),
+
+    #[error("Table already exists: {0}")]
+    TableExists(String),
+
+    #[error("Database already exists: {0}")]
+    DatabaseExists(String),
+
+    /// `${name}` with no value in hivevar or hiveconf.
+    #[error("undefined variable ${{{0}}}")]
+    UndefinedVariable(String),
+
+    /// The job's `parameters` string is malformed.
+    #[error("invalid parameters: {0}")]
+    Parameters(String),
+
+    /// A statement that parses but makes no sense (column count mismatch, bad type...).
+    #[error("{0}")]
+    Semantic(String),
+
+    /// A location that is not a URI we can resolve.
+    #[error("invalid location '{0}': {1}")]
+    Location(String, String),
+
+    /// The durable catalog failed.
+    #[error("catalog error: {0}")]
+    Catalog(String),
+
+    #[error("{}", datafusion_message(.0))]
+    DataFusion(#[from] DataFusionError),
+
+    #[error("object store error: {0}")]
+    ObjectStore(#[from] object_store::Error),
+
+    /// Writing results to stdout/stderr failed.
+    #[error("output error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl SqlError {
+    /// Attaches the statement position, turning parse failures into syntax errors.
+    pub(crate) fn at(self, prefix: &'static str, index: usize, line: usize) -> SqlError {
+        match self {
+            SqlError::Parse(message) => SqlError::Syntax { prefix, index, line, message },
+            SqlError::DataFusion(DataFusionError::SQL(e, _)) => {
+                SqlError::Syntax { prefix, index, line, message: e.to_string() }
+            }
+            e @ (SqlError::Statement { .. } | SqlError::Syntax { .. }) => e,
+            other => SqlError::Statement { prefix, index, line, source: Box::new(other) },
+        }
+    }
+}
+
+impl From<datafusion::arrow::error::ArrowError> for SqlError {
+    fn from(e: datafusion::arrow::error::ArrowError) -> Self {
+        SqlError::DataFusion(DataFusionError::ArrowError(Box::new(e), None))
+    }
+}
+
+/// DataFusion's message without its "please file a bug" boilerplate, which
+/// would only confuse a job's user.
+fn datafusion_message(e: &DataFusionError) -> String {
+    const BOILERPLATE: &str = ".\nThis issue was likely caused by a bug in DataFusion's code. Please help us to resolve this by filing a bug report in our issue tracker: https://github.com/apache/datafusion/issues";
+    e.to_string().replace(BOILERPLATE, "")
+}
+
+pub(crate) type Result<T, E = SqlError> = std::result::Result<T, E>;
