@@ -27,6 +27,9 @@ enum Command {
     /// Manage the pinned engine runtimes.
     #[command(subcommand)]
     Runtime(commands::runtime::Command),
+    /// Run one HIVE attempt (started by the server).
+    #[command(hide = true)]
+    HiveWorker(commands::hive_worker::Args),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -36,5 +39,6 @@ fn main() -> anyhow::Result<()> {
         Command::Credentials(args) => commands::credentials::run(args),
         Command::Logs(args) => commands::logs::run(args),
         Command::Runtime(command) => commands::runtime::run(command),
+        Command::HiveWorker(args) => commands::hive_worker::run(args),
     }
 }

@@ -11,7 +11,7 @@ use crate::state::{decide_app, AppDecision, AppOperation};
 use crate::{clock, ids, sizing, ControlError, Controller};
 
 /// Application types this server runs.
-const SUPPORTED_TYPES: &[&str] = &["SPARK"];
+const SUPPORTED_TYPES: &[&str] = &["SPARK", "HIVE"];
 
 fn check_type(engine_type: &str) -> Result<String, ControlError> {
     let upper = engine_type.to_ascii_uppercase();

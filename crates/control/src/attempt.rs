@@ -10,11 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sparkplane_api::{Application, JobRun, JobRunState};
-use sparkplane_engine::spark::{self, hadoop_s3, LaunchContext, SparkJobPlan};
-use sparkplane_engine::{EngineError, ExitReport, ResourceRequest};
+use sparkplane_engine::spark::{self, hadoop_s3, LaunchContext};
+use sparkplane_engine::{EngineError, ExitReport};
 use sparkplane_storage::{Location, LogShipper, LogTarget, WorkerLogDir};
 use tokio::sync::watch;
 
+use crate::plan::{plan_for, JobPlan};
 use crate::{clock, metering, Controller, S3ForJobs};
 
 /// Why an attempt must stop before its process exits on its own.
@@ -60,7 +61,7 @@ impl Controller {
     ) {
         let outcome = self.drive_attempt(&app, &run, attempt, &mut stop).await;
         let ended_at = clock::now();
-        let resources = plan_for(&app, &run).ok().map(|plan| plan.resources);
+        let resources = plan_for(&app, &run).ok().map(|plan| plan.resources().clone());
         let usage = resources
             .as_ref()
             .map(|r| metering::usage(&r.workers(), outcome.held_millis))
@@ -104,16 +105,22 @@ impl Controller {
         if let Some(request) = *stop.borrow() {
             return stopped_early(request);
         }
-        let runtime = tokio::select! {
-            installed = self.runtimes.ensure(plan.runtime) => match installed {
-                Ok(runtime) => runtime,
-                Err(err) => return failed(err.to_string()),
-            },
-            request = wait_for_stop(stop) => return stopped_early(request),
-        };
         let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
-        let context = self.launch_context();
-        let mut launched = match spark::launch(&plan, &runtime, &work_dir, &context).await {
+        let launch = match &plan {
+            JobPlan::Spark(spark_plan) => {
+                let runtime = tokio::select! {
+                    installed = self.runtimes.ensure(spark_plan.runtime) => match installed {
+                        Ok(runtime) => runtime,
+                        Err(err) => return failed(err.to_string()),
+                    },
+                    request = wait_for_stop(stop) => return stopped_early(request),
+                };
+                let context = self.launch_context();
+                spark::launch(spark_plan, &runtime, &work_dir, &context).await
+            }
+            JobPlan::Hive(hive_plan) => self.launch_hive(hive_plan, &work_dir).await,
+        };
+        let mut launched = match launch {
             Ok(launched) => launched,
             Err(err) => return failed(describe_launch_error(&err)),
         };
@@ -212,25 +219,6 @@ impl Controller {
         }
         targets
     }
-}
-
-/// The engine plan of a run, with the application's runtime configuration.
-pub(crate) fn plan_for(app: &Application, run: &JobRun) -> Result<SparkJobPlan, EngineError> {
-    let Some(driver) = run.job_driver.spark_submit.as_ref() else {
-        return Err(EngineError::Property {
-            key: "jobDriver".into(),
-            value: "hive".into(),
-            reason: "this application runs sparkSubmit job drivers".into(),
-        });
-    };
-    let app_conf = app.runtime_configuration.as_deref().unwrap_or_default();
-    let job_conf =
-        run.configuration_overrides.as_ref().and_then(|o| o.application_configuration.as_deref()).unwrap_or_default();
-    SparkJobPlan::new(&run.release_label, driver, app_conf, job_conf)
-}
-
-pub(crate) fn resources_for(app: &Application, run: &JobRun) -> Option<ResourceRequest> {
-    plan_for(app, run).ok().map(|plan| plan.resources)
 }
 
 /// Streaming runs may still disable the timeout with 0; batch runs may not

@@ -5,7 +5,8 @@ use sparkplane_api::{
 };
 use sparkplane_store::{Created, JobRunFilter, Page, PageRequest};
 
-use crate::attempt::{plan_for, truncate_details, StopRequest, DEFAULT_GRACE, DEFAULT_TIMEOUT_MINUTES};
+use crate::attempt::{truncate_details, StopRequest, DEFAULT_GRACE, DEFAULT_TIMEOUT_MINUTES};
+use crate::plan::plan_for;
 
 /// The service's range for a cancel grace period; 0 means immediate.
 const MIN_GRACE_SECONDS: i64 = 15;
@@ -112,7 +113,7 @@ impl Controller {
         // Reject what can never run now, not after it was queued.
         let plan = plan_for(&app, &run).map_err(|err| ControlError::validation(err.to_string()))?;
         if let Some(max) = app.maximum_capacity.as_ref() {
-            let workers = plan.resources.workers();
+            let workers = plan.resources().workers();
             let cpu: u64 = workers.iter().map(|w| u64::from(w.cpu)).sum();
             let memory: u64 = workers.iter().map(|w| u64::from(w.memory_gb)).sum();
             let max_cpu = u64::from(sparkplane_api::parse_cpu(&max.cpu)?);
@@ -265,7 +266,11 @@ impl Controller {
             .config
             .attempt_dir(application_id, job_run_id, attempt_of(&run))
             .join("logs")
-            .join(sparkplane_engine::spark::DRIVER_LOG_FOLDER)
+            .join(if run.job_driver.hive.is_some() {
+                crate::hive::HIVE_DRIVER_LOG_FOLDER
+            } else {
+                sparkplane_engine::spark::DRIVER_LOG_FOLDER
+            })
             .join(match stream {
                 LogStream::Stdout => "stdout",
                 LogStream::Stderr => "stderr",

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use sparkplane_api::{Application, JobRunState};
 
-use crate::attempt::resources_for;
 use crate::job_runs::attempt_of;
+use crate::plan::resources_for;
 use crate::scheduler::{plan, Action, AppView, Capacity, RunView};
 use crate::state::AppOperation;
 use crate::{ControlError, Controller, RunningAttempt};

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod credentials;
+pub mod hive_worker;
 pub mod logs;
 pub mod runtime;
 pub mod server;

@@ -1,0 +1,116 @@
+//! Starting a HIVE attempt: the worker's spec file, its process group and
+//! its log files.
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+use std::process::Stdio;
+
+use sparkplane_engine::spark::LaunchedAttempt;
+use sparkplane_engine::{EngineError, ProcessGroup};
+use sparkplane_storage::WorkerLogDir;
+use tokio::process::Command;
+
+use crate::hive::{HivePlan, HiveWorkerSpec, WorkerS3, HIVE_DRIVER_LOG_FOLDER};
+use crate::{Controller, S3ForJobs};
+
+/// The bucket managed tables go to by default on an S3 store.
+const WAREHOUSE_BUCKET: &str = "sparkplane-warehouse";
+
+impl Controller {
+    fn worker_s3(&self) -> WorkerS3 {
+        let settings = self.storage.s3_settings();
+        match (&self.config.s3_for_jobs, settings) {
+            (S3ForJobs::Embedded { root }, Some(s)) => WorkerS3::Embedded {
+                root: root.clone(),
+                endpoint: s.endpoint.clone(),
+                region: s.region.clone(),
+                access_key_id: s.access_key_id.clone(),
+                secret_access_key: s.secret_access_key.clone(),
+            },
+            (S3ForJobs::External { path_style, .. }, Some(s)) => WorkerS3::External {
+                endpoint: s.endpoint.clone(),
+                region: s.region.clone(),
+                access_key_id: s.access_key_id.clone(),
+                secret_access_key: s.secret_access_key.clone(),
+                path_style: *path_style,
+            },
+            _ => WorkerS3::None,
+        }
+    }
+
+    fn warehouse_dir(&self, plan: &HivePlan) -> String {
+        if let Some(dir) = plan.hive_site.get("hive.metastore.warehouse.dir") {
+            return dir.clone();
+        }
+        match &self.config.s3_for_jobs {
+            S3ForJobs::Embedded { root } => {
+                // The embedded store serves every directory under its root as a
+                // bucket; the warehouse bucket must exist to be written to.
+                let _ = std::fs::create_dir_all(root.join(WAREHOUSE_BUCKET));
+                format!("s3://{WAREHOUSE_BUCKET}/")
+            }
+            S3ForJobs::External { .. } => format!("s3://{WAREHOUSE_BUCKET}/"),
+            S3ForJobs::None => format!("file://{}/", self.config.data_dir.join("warehouse").display()),
+        }
+    }
+
+    pub(crate) async fn launch_hive(&self, plan: &HivePlan, work_dir: &Path) -> Result<LaunchedAttempt, EngineError> {
+        let log_dir = work_dir.join("logs").join(HIVE_DRIVER_LOG_FOLDER);
+        tokio::fs::create_dir_all(&log_dir)
+            .await
+            .map_err(|err| EngineError::Io { action: format!("create {}", log_dir.display()), source: err })?;
+        let spec = HiveWorkerSpec {
+            query_uri: plan.driver.query.clone(),
+            init_uri: plan.driver.init_query_file.clone(),
+            parameters: plan.driver.parameters.clone(),
+            hive_site: plan.hive_site.clone(),
+            target_partitions: plan.resources.driver.cpu as usize,
+            memory_limit_bytes: usize::try_from(plan.resources.driver_memory_mb.saturating_mul(1024 * 1024))
+                .unwrap_or(usize::MAX),
+            warehouse_dir: self.warehouse_dir(plan),
+            state_db: self.config.data_dir.join("state.db"),
+            s3: self.worker_s3(),
+        };
+        let spec_path = work_dir.join("spec.json");
+        let io = |action: &str, err: std::io::Error| EngineError::Io { action: action.to_string(), source: err };
+        let body = serde_json::to_vec(&spec).map_err(|err| io("encode worker spec", std::io::Error::other(err)))?;
+        // 0600 from the start: the spec may carry the external store's secret.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&spec_path)
+            .map_err(|err| io("write worker spec", err))?;
+        file.write_all(&body).map_err(|err| io("write worker spec", err))?;
+        let exe = worker_exe().map_err(|err| io("find the sparkplane binary", err))?;
+        let stdout = std::fs::File::create(log_dir.join("stdout")).map_err(|err| io("create driver stdout", err))?;
+        let stderr = std::fs::File::create(log_dir.join("stderr")).map_err(|err| io("create driver stderr", err))?;
+        let mut command = Command::new(exe);
+        command.arg("hive-worker").arg("--spec").arg(&spec_path).current_dir(work_dir);
+        for (name, _) in std::env::vars() {
+            if name.starts_with("AWS_") || name.starts_with("SPARKPLANE_") {
+                command.env_remove(name);
+            }
+        }
+        command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
+        let process = ProcessGroup::spawn(command).map_err(|err| io("start the hive worker", err))?;
+        Ok(LaunchedAttempt {
+            process,
+            logs: vec![WorkerLogDir { worker: HIVE_DRIVER_LOG_FOLDER.to_string(), dir: log_dir }],
+        })
+    }
+}
+
+/// This binary, which also runs HIVE workers. When the file was replaced
+/// while the server runs (a rebuild), Linux reports the old path with a
+/// " (deleted)" suffix; the new file at that path is the one to run.
+fn worker_exe() -> std::io::Result<std::path::PathBuf> {
+    let exe = std::env::current_exe()?;
+    let text = exe.to_string_lossy();
+    Ok(match text.strip_suffix(" (deleted)") {
+        Some(path) => std::path::PathBuf::from(path),
+        None => exe,
+    })
+}
