@@ -63,11 +63,14 @@ def wait_until(predicate, timeout, what):
 
 
 def start_server(base: Path):
+    """Starts a server; returns (process, EMR client). `process.s3_endpoint` and
+    `process.keys` are the embedded S3 endpoint and the root key."""
     port = free_port()
+    s3_port = free_port()
     env = dict(os.environ, SPARKPLANE_RUNTIME_DIR=str(RUNTIME_DIR))
     log = open(base / "server.log", "wb")
     proc = subprocess.Popen(
-        [str(BIN), "server", "--listen", f"127.0.0.1:{port}", "--s3-listen", f"127.0.0.1:{free_port()}",
+        [str(BIN), "server", "--listen", f"127.0.0.1:{port}", "--s3-listen", f"127.0.0.1:{s3_port}",
          "--data-dir", str(base / "data")],
         stdout=log, stderr=subprocess.STDOUT, env=env,
     )
@@ -88,6 +91,8 @@ def start_server(base: Path):
         aws_access_key_id=keys["AWS_ACCESS_KEY_ID"], aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
         config=Config(retries={"max_attempts": 1}),
     )
+    proc.s3_endpoint = f"http://127.0.0.1:{s3_port}"
+    proc.keys = keys
     return proc, client
 
 
