@@ -24,7 +24,7 @@ from pathlib import Path
 import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spark_overhead import BIN, REPO, RUNTIME_DIR, TARGET, start_server  # noqa: E402
+from common import REPO, RUNTIME_DIR, TARGET, start_server  # noqa: E402
 
 SOURCE = REPO / "examples" / "data" / "mcdonalds_dataset.csv"
 DF_BIN = Path(os.environ.get("DF_GROUPBY_BIN", TARGET / "release" / "examples" / "df_groupby"))

@@ -26,7 +26,6 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,26 +33,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-TARGET = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-BIN = Path(os.environ.get("SPARKPLANE_BIN", TARGET / "debug" / "sparkplane"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BIN, REPO, TARGET, free_port, wait_until  # noqa: E402,F401
+
 AWS = os.environ.get("SPARKPLANE_TEST_AWS") or str(Path(sys.executable).parent / "aws")
 MiB = 1024 * 1024
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise SystemExit(f"timed out waiting for {what}")
 
 
 def run(cmd, env=None):

@@ -13,7 +13,6 @@ Prints the medians and the ratio a/b. Usage (after `cargo build -p sparkplane-cl
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,13 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
 
-REPO = Path(__file__).resolve().parent.parent
-TARGET = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-BIN = Path(os.environ.get("SPARKPLANE_BIN", TARGET / "debug" / "sparkplane"))
-RUNTIME_DIR = Path(os.environ.get("SPARKPLANE_RUNTIME_DIR", Path.home() / ".cache/sparkplane/runtimes"))
+from common import REPO, RUNTIME_DIR, start_server  # noqa: E402  (bench/ is the script's folder)
+
 SCRIPT = REPO / "examples" / "mcdonalds.py"
 DATA = REPO / "examples" / "data" / "mcdonalds_dataset.csv"
 # The job's own sizing; sparkplane turns it into local[2] and -Xmx1g.
@@ -45,55 +40,6 @@ SPARKPLANE_DEFAULTS = {
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.ui.showConsoleProgress": "false",
 }
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise SystemExit(f"timed out waiting for {what}")
-
-
-def start_server(base: Path):
-    """Starts a server; returns (process, EMR client). `process.s3_endpoint` and
-    `process.keys` are the embedded S3 endpoint and the root key."""
-    port = free_port()
-    s3_port = free_port()
-    env = dict(os.environ, SPARKPLANE_RUNTIME_DIR=str(RUNTIME_DIR))
-    log = open(base / "server.log", "wb")
-    proc = subprocess.Popen(
-        [str(BIN), "server", "--listen", f"127.0.0.1:{port}", "--s3-listen", f"127.0.0.1:{s3_port}",
-         "--data-dir", str(base / "data")],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-
-    def healthy():
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return (base / "data" / "credentials").exists()
-        except OSError:
-            return False
-
-    wait_until(healthy, 60, "server start")
-    creds = subprocess.run([str(BIN), "credentials", "--data-dir", str(base / "data")],
-                           check=True, capture_output=True, text=True).stdout
-    keys = dict(line.split(" ", 1)[1].split("=", 1) for line in creds.splitlines() if line.startswith("export "))
-    client = boto3.client(
-        "emr-serverless", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-        aws_access_key_id=keys["AWS_ACCESS_KEY_ID"], aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
-        config=Config(retries={"max_attempts": 1}),
-    )
-    proc.s3_endpoint = f"http://127.0.0.1:{s3_port}"
-    proc.keys = keys
-    return proc, client
 
 
 def run_sparkplane(client, app_id):
