@@ -60,3 +60,20 @@ def start_server(base: Path):
     proc.s3_endpoint = f"http://127.0.0.1:{s3_port}"
     proc.keys = keys
     return proc, client
+
+
+def run_to_end(client, app_id: str, poll_seconds: float, **job) -> float:
+    """StartJobRun, then GetJobRun every `poll_seconds` until the run ends:
+    the submit -> SUCCESS latency a user sees. Any other end is fatal."""
+    start = time.monotonic()
+    job_id = client.start_job_run(applicationId=app_id, clientToken=f"bench-{time.time_ns()}",
+                                  executionRoleArn="arn:aws:iam::123456789012:role/Bench", **job)["jobRunId"]
+    while True:
+        run = client.get_job_run(applicationId=app_id, jobRunId=job_id)["jobRun"]
+        if run["state"] in ("SUCCESS", "FAILED", "CANCELLED"):
+            break
+        time.sleep(poll_seconds)
+    elapsed = time.monotonic() - start
+    if run["state"] != "SUCCESS":
+        raise SystemExit(f"job run ended {run['state']}: {run['stateDetails']}")
+    return elapsed

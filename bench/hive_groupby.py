@@ -24,7 +24,7 @@ from pathlib import Path
 import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, RUNTIME_DIR, TARGET, start_server  # noqa: E402
+from common import REPO, RUNTIME_DIR, TARGET, run_to_end, start_server  # noqa: E402
 
 SOURCE = REPO / "examples" / "data" / "mcdonalds_dataset.csv"
 DF_BIN = Path(os.environ.get("DF_GROUPBY_BIN", TARGET / "release" / "examples" / "df_groupby"))
@@ -49,18 +49,7 @@ def generate(rows: int, path: Path) -> None:
 
 
 def run_hive(client, app_id, query_uri) -> float:
-    start = time.monotonic()
-    job = client.start_job_run(applicationId=app_id, executionRoleArn="arn:aws:iam::123456789012:role/Bench",
-                               clientToken=f"b{time.time_ns()}", jobDriver={"hive": {"query": query_uri}})
-    while True:
-        run = client.get_job_run(applicationId=app_id, jobRunId=job["jobRunId"])["jobRun"]
-        if run["state"] in ("SUCCESS", "FAILED", "CANCELLED"):
-            break
-        time.sleep(0.005)
-    elapsed = time.monotonic() - start
-    if run["state"] != "SUCCESS":
-        raise SystemExit(f"hive job ended {run['state']}: {run['stateDetails']}")
-    return elapsed
+    return run_to_end(client, app_id, 0.005, jobDriver={"hive": {"query": query_uri}})
 
 
 def run_spark(csv: Path, work: Path) -> float:

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 
-from common import REPO, RUNTIME_DIR, start_server  # noqa: E402  (bench/ is the script's folder)
+from common import REPO, RUNTIME_DIR, run_to_end, start_server  # noqa: E402  (bench/ is the script's folder)
 
 SCRIPT = REPO / "examples" / "mcdonalds.py"
 DATA = REPO / "examples" / "data" / "mcdonalds_dataset.csv"
@@ -44,22 +44,8 @@ SPARKPLANE_DEFAULTS = {
 
 def run_sparkplane(client, app_id):
     params = " ".join(f"--conf {k}={v}" for k, v in CONF.items())
-    start = time.monotonic()
-    job = client.start_job_run(
-        applicationId=app_id, clientToken=f"bench-{time.time_ns()}",
-        executionRoleArn="arn:aws:iam::123456789012:role/Bench",
-        jobDriver={"sparkSubmit": {"entryPoint": str(SCRIPT), "entryPointArguments": [str(DATA)],
-                                   "sparkSubmitParameters": params}},
-    )
-    while True:
-        run = client.get_job_run(applicationId=app_id, jobRunId=job["jobRunId"])["jobRun"]
-        if run["state"] in ("SUCCESS", "FAILED", "CANCELLED"):
-            break
-        time.sleep(0.05)
-    elapsed = time.monotonic() - start
-    if run["state"] != "SUCCESS":
-        raise SystemExit(f"sparkplane run ended {run['state']}: {run['stateDetails']}")
-    return elapsed
+    driver = {"entryPoint": str(SCRIPT), "entryPointArguments": [str(DATA)], "sparkSubmitParameters": params}
+    return run_to_end(client, app_id, 0.05, jobDriver={"sparkSubmit": driver})
 
 
 def run_direct(scratch: Path):

@@ -9,18 +9,18 @@ use std::collections::HashMap;
 
 use s3s::dto::{
     AbortMultipartUploadInput, AbortMultipartUploadOutput, CompleteMultipartUploadInput, CompleteMultipartUploadOutput,
-    CopyPartResult, CopySource, CreateMultipartUploadInput, CreateMultipartUploadOutput, ETag, Timestamp,
-    UploadPartCopyInput, UploadPartCopyOutput, UploadPartInput, UploadPartOutput,
+    CopyPartResult, CreateMultipartUploadInput, CreateMultipartUploadOutput, ETag, Timestamp, UploadPartCopyInput,
+    UploadPartCopyOutput, UploadPartInput, UploadPartOutput,
 };
 use s3s::{S3Error, S3ErrorCode, S3Request};
 
 use crate::checksum::{expected_checksum, receive_body, BodyClaims};
-use crate::conditions::{check_copy_source, Conditions};
+use crate::conditions::Conditions;
 use crate::durable::{Staged, TmpFile};
 use crate::error::{io_err, no_such_upload, StoreError};
 use crate::keys::ObjectKey;
 use crate::meta::{multipart_etag, Headers};
-use crate::ops_write::ns_to_time;
+use crate::ops_write::{copy_source_conditions, ns_to_time};
 use crate::uploads::{list_parts, remove_upload_dir, PartFile, MAX_PART_NUMBER};
 use crate::FsBackend;
 
@@ -78,20 +78,7 @@ impl FsBackend {
     ) -> Result<UploadPartCopyOutput, S3Error> {
         let (dir, _) = self.load_upload(&input.upload_id, &input.bucket, &input.key).await?;
         check_part_number(input.part_number)?;
-        let CopySource::Bucket { bucket: src_bucket, key: src_key, .. } = &input.copy_source else {
-            return Err(S3Error::with_message(
-                S3ErrorCode::NotImplemented,
-                "only bucket/key copy sources are supported",
-            ));
-        };
-        let src = self.find_object(src_bucket, src_key).await?;
-        let conditions = Conditions {
-            if_match: input.copy_source_if_match.as_ref(),
-            if_none_match: input.copy_source_if_none_match.as_ref(),
-            if_modified_since: input.copy_source_if_modified_since.as_ref(),
-            if_unmodified_since: input.copy_source_if_unmodified_since.as_ref(),
-        };
-        check_copy_source(&conditions, &src.info)?;
+        let src = self.copy_source(&input.copy_source, copy_source_conditions!(input)).await?;
         let (start, len) = copy_range(input.copy_source_range.as_deref(), src.info.size)?;
         let mut tmp = TmpFile::create(&self.layout).await?;
         if let Some(mut file) = src.file {

@@ -20,6 +20,53 @@ use crate::keys::ObjectKey;
 use crate::meta::{self, Headers, Sidecar, EMPTY_MD5};
 use crate::FsBackend;
 
+/// The stored headers of a PutObject or CopyObject input (distinct s3s types
+/// with the same members).
+macro_rules! headers_of {
+    ($input:expr) => {
+        Headers {
+            content_type: $input.content_type,
+            content_encoding: $input.content_encoding,
+            content_disposition: $input.content_disposition,
+            content_language: $input.content_language,
+            cache_control: $input.cache_control,
+            user: $input.metadata.unwrap_or_default().into_iter().collect(),
+        }
+    };
+}
+
+/// The `x-amz-copy-source-if-*` conditions of a CopyObject or UploadPartCopy input.
+macro_rules! copy_source_conditions {
+    ($input:expr) => {
+        Conditions {
+            if_match: $input.copy_source_if_match.as_ref(),
+            if_none_match: $input.copy_source_if_none_match.as_ref(),
+            if_modified_since: $input.copy_source_if_modified_since.as_ref(),
+            if_unmodified_since: $input.copy_source_if_unmodified_since.as_ref(),
+        }
+    };
+}
+pub(crate) use copy_source_conditions;
+
+impl FsBackend {
+    /// The object a copy reads from, after its preconditions hold.
+    pub(crate) async fn copy_source(
+        &self,
+        source: &CopySource,
+        conditions: Conditions<'_>,
+    ) -> Result<crate::ops_read::Found, S3Error> {
+        let CopySource::Bucket { bucket, key, .. } = source else {
+            return Err(S3Error::with_message(
+                S3ErrorCode::NotImplemented,
+                "only bucket/key copy sources are supported",
+            ));
+        };
+        let found = self.find_object(bucket, key).await?;
+        check_copy_source(&conditions, &found.info)?;
+        Ok(found)
+    }
+}
+
 /// S3's cap on keys per DeleteObjects request.
 const MAX_DELETE_KEYS: usize = 1000;
 
@@ -31,14 +78,7 @@ impl FsBackend {
         if input.if_match.is_some() || input.if_none_match.is_some() {
             self.check_put_conditions(&input).await?;
         }
-        let headers = Headers {
-            content_type: input.content_type,
-            content_encoding: input.content_encoding,
-            content_disposition: input.content_disposition,
-            content_language: input.content_language,
-            cache_control: input.cache_control,
-            user: input.metadata.unwrap_or_default().into_iter().collect(),
-        };
+        let headers = headers_of!(input);
         if key.is_dir_marker() {
             ensure_empty_body(input.body, input.content_length).await?;
             self.put_marker(&input.bucket, &bucket_dir, &key, headers).await?;
@@ -124,38 +164,15 @@ impl FsBackend {
     }
 
     pub(crate) async fn do_copy_object(&self, input: CopyObjectInput) -> Result<CopyObjectOutput, S3Error> {
-        let CopySource::Bucket { bucket: src_bucket, key: src_key, .. } = &input.copy_source else {
-            return Err(S3Error::with_message(
-                S3ErrorCode::NotImplemented,
-                "only bucket/key copy sources are supported",
-            ));
-        };
-        let src = self.find_object(src_bucket, src_key).await?;
-        let conditions = Conditions {
-            if_match: input.copy_source_if_match.as_ref(),
-            if_none_match: input.copy_source_if_none_match.as_ref(),
-            if_modified_since: input.copy_source_if_modified_since.as_ref(),
-            if_unmodified_since: input.copy_source_if_unmodified_since.as_ref(),
-        };
-        check_copy_source(&conditions, &src.info)?;
+        let src = self.copy_source(&input.copy_source, copy_source_conditions!(input)).await?;
 
         let bucket_dir = self.layout.bucket_dir(&input.bucket).await?;
         let key = ObjectKey::parse(&input.key)?;
         let replace = input.metadata_directive.as_ref().is_some_and(|d| d.as_str() == MetadataDirective::REPLACE);
-        let headers = if replace {
-            Headers {
-                content_type: input.content_type,
-                content_encoding: input.content_encoding,
-                content_disposition: input.content_disposition,
-                content_language: input.content_language,
-                cache_control: input.cache_control,
-                user: input.metadata.unwrap_or_default().into_iter().collect(),
-            }
-        } else {
-            src.info.headers.clone()
-        };
+        let headers = if replace { headers_of!(input) } else { src.info.headers.clone() };
 
-        let same_object = **src_bucket == *input.bucket && **src_key == *input.key;
+        let same_object = matches!(&input.copy_source,
+            CopySource::Bucket { bucket, key, .. } if **bucket == *input.bucket && **key == *input.key);
         if same_object {
             if !replace {
                 return Err(S3Error::with_message(
