@@ -53,6 +53,36 @@ pub enum TableFormat {
     Json,
 }
 
+impl TableFormat {
+    /// The Hive SerDe, InputFormat and OutputFormat class names, as
+    /// `DESCRIBE FORMATTED` and the metastore report them.
+    pub fn hive_classes(&self) -> (&'static str, &'static str, &'static str) {
+        const TEXT_INPUT: &str = "org.apache.hadoop.mapred.TextInputFormat";
+        const TEXT_OUTPUT: &str = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
+        match self {
+            TableFormat::Text { open_csv: true, .. } => {
+                ("org.apache.hadoop.hive.serde2.OpenCSVSerde", TEXT_INPUT, TEXT_OUTPUT)
+            }
+            TableFormat::Text { .. } => ("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe", TEXT_INPUT, TEXT_OUTPUT),
+            TableFormat::Parquet => (
+                "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            ),
+            TableFormat::Json => ("org.apache.hive.hcatalog.data.JsonSerDe", TEXT_INPUT, TEXT_OUTPUT),
+        }
+    }
+
+    /// The `STORED AS` keyword of the format.
+    pub fn stored_as(&self) -> &'static str {
+        match self {
+            TableFormat::Text { .. } => "TEXTFILE",
+            TableFormat::Parquet => "PARQUET",
+            TableFormat::Json => "JSONFILE",
+        }
+    }
+}
+
 /// A registered partition: its values in partition-column order, and where its files are.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct PartitionDef {

@@ -20,32 +20,6 @@ fn columns(out: &mut String, cols: &[ColumnDef]) {
     }
 }
 
-/// The Hive SerDe, input and output format class names of a table format.
-fn storage_classes(format: &TableFormat) -> (&'static str, &'static str, &'static str) {
-    match format {
-        TableFormat::Text { open_csv: true, .. } => (
-            "org.apache.hadoop.hive.serde2.OpenCSVSerde",
-            "org.apache.hadoop.mapred.TextInputFormat",
-            "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-        ),
-        TableFormat::Text { .. } => (
-            "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
-            "org.apache.hadoop.mapred.TextInputFormat",
-            "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-        ),
-        TableFormat::Parquet => (
-            "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
-            "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-            "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-        ),
-        TableFormat::Json => (
-            "org.apache.hive.hcatalog.data.JsonSerDe",
-            "org.apache.hadoop.mapred.TextInputFormat",
-            "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-        ),
-    }
-}
-
 pub fn describe(def: &TableDef, formatted: bool) -> String {
     let mut out = String::new();
     if formatted {
@@ -62,7 +36,7 @@ pub fn describe(def: &TableDef, formatted: bool) -> String {
     if !formatted {
         return out;
     }
-    let (serde, input, output) = storage_classes(&def.format);
+    let (serde, input, output) = def.format.hive_classes();
     row(&mut out, "", "", "");
     row(&mut out, "# Detailed Table Information", "", "");
     row(&mut out, "Database:", &def.database, "");
@@ -109,7 +83,7 @@ pub fn show_create_table(def: &TableDef) -> String {
     if !def.partition_columns.is_empty() {
         let _ = writeln!(out, "PARTITIONED BY (\n{})", column_list(&def.partition_columns));
     }
-    let (serde, ..) = storage_classes(&def.format);
+    let (serde, ..) = def.format.hive_classes();
     match &def.format {
         TableFormat::Text { delimiter, open_csv: false, .. } => {
             let d = format!("\\{:03o}", *delimiter as u32);

@@ -22,7 +22,7 @@ use datafusion::sql::sqlparser::ast::{Query, Statement};
 use futures::StreamExt;
 
 use crate::catalog::{Catalog, DatabaseDef, TableDef, DEFAULT_DATABASE};
-use crate::error::{Result, SqlError};
+use crate::error::{JobFailure, Result, SqlError};
 use crate::output::{write_batch, write_header};
 use crate::params::{parse_parameters, substitute};
 use crate::parse::{parse_command, Command};
@@ -52,6 +52,9 @@ pub struct JobSession<'a> {
 }
 
 /// Runs the job's init script, then its query script, statement by statement.
+///
+/// A failure names the statement and line it stopped at and carries the
+/// report of the statements that succeeded before it.
 pub async fn run_job(
     job: &SqlJob,
     options: &SqlOptions,
@@ -59,19 +62,32 @@ pub async fn run_job(
     stores: Arc<dyn StoreResolver>,
     stdout: &mut (dyn Write + Send),
     stderr: &mut (dyn Write + Send),
-) -> Result<RunReport> {
+) -> Result<RunReport, JobFailure> {
+    let mut report = RunReport::default();
+    match run_scripts(job, options, catalog, stores, &mut Output { stdout, stderr }, &mut report).await {
+        Ok(()) => Ok(report),
+        Err(error) => Err(JobFailure { report, error }),
+    }
+}
+
+async fn run_scripts(
+    job: &SqlJob,
+    options: &SqlOptions,
+    catalog: Arc<dyn Catalog>,
+    stores: Arc<dyn StoreResolver>,
+    out: &mut Output<'_>,
+    report: &mut RunReport,
+) -> Result<()> {
     let (hivevar, params_conf) = parse_parameters(job.parameters.as_deref().unwrap_or(""))?;
     let mut hiveconf = job.hive_site.clone();
     hiveconf.extend(params_conf);
     let mut session = JobSession::new(options, catalog, stores, hivevar, hiveconf)?;
-    let mut out = Output { stdout, stderr };
-    let mut report = RunReport::default();
     if let Some(init) = &job.init_script {
-        session.run_script(init, "init script ", &mut report, &mut out).await?;
+        session.run_script(init, "init script ", report, out).await?;
     }
-    session.run_script(&job.query, "", &mut report, &mut out).await?;
+    session.run_script(&job.query, "", report, out).await?;
     out.stdout.flush()?;
-    Ok(report)
+    Ok(())
 }
 
 impl<'a> JobSession<'a> {
@@ -150,8 +166,12 @@ impl<'a> JobSession<'a> {
                     });
                 }
                 Err(e) => {
+                    // The one place every failure of a statement passes, whether
+                    // it was raised parsing, planning or executing (memory pool,
+                    // unreadable file, bad cast, catalog): name it here, once.
                     let e = e.at(prefix, stmt.index, stmt.line);
-                    writeln!(out.stderr, "FAILED: {e}")?;
+                    // A broken stderr must not hide the statement's own error.
+                    let _ = writeln!(out.stderr, "FAILED: {e}");
                     return Err(e);
                 }
             }

@@ -7,6 +7,20 @@
 
 use datafusion::error::DataFusionError;
 
+use crate::RunReport;
+
+/// A job that stopped at a failure: the error, and the report of what ran
+/// before it (a job that fails at statement 7 still did the work of 1–6, and
+/// its record should say so).
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct JobFailure {
+    /// The statements that succeeded before the failure.
+    pub report: RunReport,
+    /// Why the job stopped; its `Display` names the statement and line.
+    pub error: SqlError,
+}
+
 /// Everything that can fail while running a HiveQL job.
 #[derive(Debug, thiserror::Error)]
 pub enum SqlError {
@@ -90,10 +104,37 @@ impl From<datafusion::arrow::error::ArrowError> for SqlError {
 }
 
 /// DataFusion's message without its "please file a bug" boilerplate, which
-/// would only confuse a job's user.
+/// would only confuse a job's user, and without the repeats nested wrappers
+/// leave ("Parquet error: Parquet error: Invalid Parquet file").
 fn datafusion_message(e: &DataFusionError) -> String {
     const BOILERPLATE: &str = ".\nThis issue was likely caused by a bug in DataFusion's code. Please help us to resolve this by filing a bug report in our issue tracker: https://github.com/apache/datafusion/issues";
-    e.to_string().replace(BOILERPLATE, "")
+    let message = e.to_string().replace(BOILERPLATE, "");
+    let mut parts: Vec<&str> = Vec::new();
+    for part in message.split(": ") {
+        // Only "... error" labels are collapsed; other text is kept as written.
+        if part.ends_with("error") && parts.last() == Some(&part) {
+            continue;
+        }
+        parts.push(part);
+    }
+    parts.join(": ")
 }
 
 pub(crate) type Result<T, E = SqlError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_error_labels_are_collapsed() {
+        let e = DataFusionError::Execution(
+            "Parquet error: Parquet error: Failed to fetch metadata for file a: b: Parquet error: Parquet error: Corrupt footer"
+                .into(),
+        );
+        assert_eq!(
+            SqlError::from(e).to_string(),
+            "Execution error: Parquet error: Failed to fetch metadata for file a: b: Parquet error: Corrupt footer"
+        );
+    }
+}

@@ -7,7 +7,8 @@
 //! `Catalog` (the control plane's durable metastore), queries and writes
 //! through DataFusion over the object stores a `StoreResolver` provides.
 //! Results go to stdout like the Hive CLI; progress and errors to stderr. The
-//! first failing statement stops the job with an error naming it.
+//! first failing statement stops the job with an error naming it, and the
+//! error still carries the report of the statements that ran before it.
 //!
 //! Module map: `script` splits, `params` substitutes, `dialect`/`parse`/`ddl`
 //! parse, `rewrite`/`udf` bridge Hive and DataFusion semantics, `table` reads
@@ -38,7 +39,7 @@ pub use catalog::{
     Catalog, ColumnDef, DatabaseDef, InMemoryCatalog, PartitionDef, TableDef, TableFormat, DEFAULT_DATABASE,
 };
 pub use engine::run_job;
-pub use error::SqlError;
+pub use error::{JobFailure, SqlError};
 pub use params::parse_parameters;
 pub use script::{split_statements, ScriptStatement};
 pub use stores::{LocalBucketResolver, StoreResolver};
@@ -67,14 +68,19 @@ pub struct SqlOptions {
     pub default_warehouse_dir: String,
 }
 
-/// What ran, for the job run's record.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What ran, for the job run's record. Serializable so the worker can leave
+/// it next to the run's logs for the dashboard.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RunReport {
+    /// The statements that succeeded, in order; a failed job lists those
+    /// before the failure.
     pub statements: Vec<StatementReport>,
 }
 
 /// One successful statement.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StatementReport {
     /// 1-based position in its script.
     pub index: usize,

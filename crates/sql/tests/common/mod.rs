@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use sparkplane_sql::{run_job, InMemoryCatalog, LocalBucketResolver, RunReport, SqlError, SqlJob, SqlOptions};
+use sparkplane_sql::{run_job, InMemoryCatalog, JobFailure, LocalBucketResolver, RunReport, SqlJob, SqlOptions};
 
 pub struct Env {
     pub dir: tempfile::TempDir,
@@ -15,12 +15,21 @@ pub struct Env {
 }
 
 pub struct Run {
-    pub result: Result<RunReport, SqlError>,
+    pub result: Result<RunReport, JobFailure>,
     pub stdout: String,
     pub stderr: String,
 }
 
 impl Run {
+    /// The failure of a run that must have failed (its error and partial report).
+    #[track_caller]
+    pub fn failure(&self) -> &JobFailure {
+        match &self.result {
+            Ok(_) => panic!("run succeeded unexpectedly; stdout:\n{}", self.stdout),
+            Err(failure) => failure,
+        }
+    }
+
     /// Stdout of a run that must have succeeded.
     #[track_caller]
     pub fn ok(&self) -> &str {
