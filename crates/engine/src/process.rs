@@ -58,6 +58,33 @@ impl ProcessGroup {
         self.pgid
     }
 
+    /// The leader's stdin, when it was spawned with `Stdio::piped()`: a
+    /// warm worker's request channel.
+    pub fn take_stdin(&mut self) -> Option<tokio::process::ChildStdin> {
+        self.child.stdin.take()
+    }
+
+    /// The leader's stdout, when it was spawned with `Stdio::piped()`.
+    pub fn take_stdout(&mut self) -> Option<tokio::process::ChildStdout> {
+        self.child.stdout.take()
+    }
+
+    /// Whether the leader is still running (without waiting for it).
+    pub fn is_running(&mut self) -> bool {
+        if self.exited.is_some() {
+            return false;
+        }
+        match self.child.try_wait() {
+            Ok(None) => true,
+            Ok(Some(status)) => {
+                kill_group(self.pgid, libc::SIGKILL);
+                self.exited = Some(ExitReport::from_status(status));
+                false
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Waits for the leader to exit, then kills whatever is left of the group.
     pub async fn wait(&mut self) -> std::io::Result<ExitReport> {
         if let Some(report) = &self.exited {

@@ -19,7 +19,7 @@ pub const DRIVER_LOG_FOLDER: &str = "SPARK_DRIVER";
 
 /// Properties whose values are artifact lists: sparkplane stages them and
 /// passes local paths instead.
-const LIST_PROPERTIES: [&str; 4] = ["spark.jars", "spark.submit.pyFiles", "spark.files", "spark.archives"];
+pub(super) const LIST_PROPERTIES: [&str; 4] = ["spark.jars", "spark.submit.pyFiles", "spark.files", "spark.archives"];
 
 pub struct LaunchedAttempt {
     pub process: ProcessGroup,
@@ -51,7 +51,7 @@ fn merged_list(plan: &SparkJobPlan, from_params: &[String], key: &str) -> Vec<St
         .collect()
 }
 
-fn stage_error(uri: &str, err: StorageError, entry_point: bool) -> EngineError {
+pub(super) fn stage_error(uri: &str, err: StorageError, entry_point: bool) -> EngineError {
     match err {
         StorageError::NotFound { .. } if entry_point => EngineError::EntryPointNotFound { uri: uri.to_string() },
         StorageError::NotFound { .. } => EngineError::DependencyNotFound { uri: uri.to_string() },
@@ -98,6 +98,60 @@ async fn extract_archive(archive: &Path, target: &Path) -> Result<(), EngineErro
     Ok(())
 }
 
+/// `--master local[N]` and the `--conf` options of `plan` and `context`: the
+/// spark-submit options every launch of `plan` shares, cold or warm. List
+/// properties are left out (the cold launch passes staged paths instead).
+pub(super) fn submit_options(plan: &SparkJobPlan, context: &LaunchContext<'_>) -> Vec<String> {
+    let mut options = vec!["--master".to_string(), format!("local[{}]", plan.resources.executor_cores_total())];
+    for (key, value) in &plan.conf.conf {
+        if LIST_PROPERTIES.contains(&key.as_str()) || key == "spark.master" || key == "spark.submit.deployMode" {
+            continue;
+        }
+        options.push("--conf".to_string());
+        options.push(format!("{key}={value}"));
+    }
+    for (key, value) in &context.default_conf {
+        if !plan.conf.conf.contains_key(key) {
+            options.push("--conf".to_string());
+            options.push(format!("{key}={value}"));
+        }
+    }
+    options
+}
+
+/// The environment of a job's driver: the server's private variables
+/// removed, the runtime's Spark variables, then the context's and the plan's
+/// (driver variables last, so they win).
+pub(super) fn set_job_env(
+    command: &mut Command,
+    plan: &SparkJobPlan,
+    runtime: &InstalledRuntime,
+    context: &LaunchContext<'_>,
+) {
+    let private: Vec<String> =
+        std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()).filter(|k| is_private_env(k)).collect();
+    for name in private {
+        command.env_remove(name);
+    }
+    let python_path = match std::env::var_os("PYTHONPATH") {
+        Some(existing) if !existing.is_empty() => {
+            format!("{}:{}", runtime.python_path.display(), existing.to_string_lossy())
+        }
+        _ => runtime.python_path.display().to_string(),
+    };
+    command
+        .env("SPARK_HOME", &runtime.spark_home)
+        .env("PYTHONPATH", python_path)
+        .env("PYSPARK_PYTHON", &runtime.python)
+        .env("SPARK_LOCAL_IP", "127.0.0.1");
+    for (name, value) in &context.env {
+        command.env(name, value);
+    }
+    for (name, value) in plan.conf.executor_env.iter().chain(plan.conf.driver_env.iter()) {
+        command.env(name, value);
+    }
+}
+
 /// Stages every artifact of `plan` into `work_dir` and starts spark-submit.
 pub async fn launch(
     plan: &SparkJobPlan,
@@ -130,18 +184,7 @@ pub async fn launch(
     }
 
     let mut command = Command::new(runtime.spark_submit());
-    command.current_dir(work_dir).arg("--master").arg(format!("local[{}]", plan.resources.executor_cores_total()));
-    for (key, value) in &plan.conf.conf {
-        if LIST_PROPERTIES.contains(&key.as_str()) || key == "spark.master" || key == "spark.submit.deployMode" {
-            continue;
-        }
-        command.arg("--conf").arg(format!("{key}={value}"));
-    }
-    for (key, value) in &context.default_conf {
-        if !plan.conf.conf.contains_key(key) {
-            command.arg("--conf").arg(format!("{key}={value}"));
-        }
-    }
+    command.current_dir(work_dir).args(submit_options(plan, context));
     for (flag, staged) in [("--jars", &jars), ("--py-files", &py_files), ("--files", &files)] {
         if !staged.is_empty() {
             let joined: Vec<String> = staged.iter().map(|p| p.display().to_string()).collect();
@@ -152,29 +195,7 @@ pub async fn launch(
         command.arg("--class").arg(class);
     }
     command.arg(&entry_point).args(&plan.arguments);
-
-    let private: Vec<String> =
-        std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()).filter(|k| is_private_env(k)).collect();
-    for name in private {
-        command.env_remove(name);
-    }
-    let python_path = match std::env::var_os("PYTHONPATH") {
-        Some(existing) if !existing.is_empty() => {
-            format!("{}:{}", runtime.python_path.display(), existing.to_string_lossy())
-        }
-        _ => runtime.python_path.display().to_string(),
-    };
-    command
-        .env("SPARK_HOME", &runtime.spark_home)
-        .env("PYTHONPATH", python_path)
-        .env("PYSPARK_PYTHON", &runtime.python)
-        .env("SPARK_LOCAL_IP", "127.0.0.1");
-    for (name, value) in &context.env {
-        command.env(name, value);
-    }
-    for (name, value) in plan.conf.executor_env.iter().chain(plan.conf.driver_env.iter()) {
-        command.env(name, value);
-    }
+    set_job_env(&mut command, plan, runtime, context);
 
     let stdout =
         std::fs::File::create(log_dir.join("stdout")).map_err(|err| EngineError::io("create driver stdout", err))?;
@@ -220,7 +241,7 @@ fn is_error_line(line: &str) -> bool {
     names_error || line.starts_with("Exception in thread")
 }
 
-fn tail_lines(path: &Path) -> Vec<String> {
+pub(super) fn tail_lines(path: &Path) -> Vec<String> {
     const TAIL_BYTES: u64 = 64 * 1024;
     let Ok(mut file) = std::fs::File::open(path) else {
         return Vec::new();

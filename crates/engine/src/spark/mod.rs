@@ -4,17 +4,20 @@
 //! configuration layers and sizes the attempt, so the API can reject a bad job
 //! at submit time and the scheduler knows what the run will hold.
 //! [`launch`] stages the artifacts and starts `spark-submit --master local[N]`
-//! as its own process group.
+//! as its own process group; [`warm::WarmDriver`] is the same driver started
+//! ahead of time, with its SparkSession up, waiting for one job.
 
 pub mod conf;
 mod launch;
 pub mod params;
+pub mod warm;
 
 use sparkplane_api::{Configuration, SparkSubmit};
 
 pub mod hadoop_s3;
 
 pub use launch::{failure_summary, launch, LaunchContext, LaunchedAttempt, DRIVER_LOG_FOLDER};
+pub use warm::{WarmDriver, WARM_UP_LOG};
 
 use self::conf::{effective_spark_conf, ConfigLayer, EffectiveSparkConf};
 use self::params::{parse_spark_submit_parameters, SparkSubmitParams};

@@ -1,0 +1,462 @@
+//! Pre-initialized ("warm") Spark drivers.
+//!
+//! A cold attempt spends about ten seconds before the job's first query
+//! returns: starting the JVM and the SparkContext, then loading and compiling
+//! Spark SQL. EMR Serverless' pre-initialized capacity hides that by keeping
+//! drivers warm. Here a warm driver is a PySpark process (`warm_driver.py`)
+//! started ahead of time with the template plan's `local[N]`, conf and
+//! environment, which brings the SparkSession up, runs one small query, and
+//! waits on its stdin. [`WarmDriver::hand_over`] gives it one job: the script
+//! points its own and the JVM's output at the job's SPARK_DRIVER files, moves
+//! the working directory and warehouse to the job's work dir, runs the entry
+//! point in the same interpreter (`getOrCreate()` returns the live session)
+//! and exits with the job's exit code. A driver serves exactly one job, so
+//! jobs stay as isolated from each other as cold ones.
+//!
+//! Only plans a cold launch would run identically can go warm
+//! ([`WarmDriver::accepts`]): a Python entry point without artifacts to stage,
+//! with the template's conf, environment, resources and runtime. Left
+//! different from a cold attempt: static settings the job passes to the
+//! builder in code (`appName`, `master`, `spark.executor.memory`) do not apply
+//! to a session that is already up, the app name is `pyspark-shell`, the
+//! Spark UI lists the warm-up query, and the JVM's own working directory stays
+//! the warm driver's (Spark's relative paths resolve in the work dir through
+//! Hadoop's local working directory).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde::Serialize;
+use sparkplane_storage::WorkerLogDir;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{ChildStdin, ChildStdout, Command};
+
+use super::launch::{set_job_env, stage_error, submit_options, tail_lines, LIST_PROPERTIES};
+use super::{LaunchContext, LaunchedAttempt, SparkJobPlan, DRIVER_LOG_FOLDER};
+use crate::process::ProcessGroup;
+use crate::runtime::InstalledRuntime;
+use crate::EngineError;
+
+const SCRIPT: &str = include_str!("warm_driver.py");
+const SCRIPT_NAME: &str = "warm_driver.py";
+/// The warm driver's own output until a job takes over, in its dir.
+pub const WARM_UP_LOG: &str = "warmup.log";
+const READY_LINE: &str = "SPARKPLANE-WARM-READY";
+const STARTED_LINE: &str = "SPARKPLANE-WARM-STARTED";
+/// Bounds on the JVM and session start-up, on the script switching to a job,
+/// and on a process that closed its stdout to finish exiting.
+const READY_TIMEOUT: Duration = Duration::from_secs(180);
+const HAND_OVER_TIMEOUT: Duration = Duration::from_secs(30);
+const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// SIGTERM to SIGKILL when stopping: the JVM's shutdown hooks get this long.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+/// Hadoop properties that can still change at hand-over (bucket mounts).
+const HADOOP_PREFIX: &str = "spark.hadoop.";
+
+/// The one request line a warm driver reads.
+#[derive(Serialize)]
+struct JobRequest<'a> {
+    entry: &'a str,
+    args: &'a [String],
+    cwd: &'a str,
+    stdout: &'a str,
+    stderr: &'a str,
+    hadoop_conf: BTreeMap<&'a str, &'a str>,
+}
+
+pub struct WarmDriver {
+    process: ProcessGroup,
+    stdin: Option<ChildStdin>,
+    control: Lines<BufReader<ChildStdout>>,
+    template: SparkJobPlan,
+    dir: PathBuf,
+    context_conf: Vec<(String, String)>,
+    context_env: Vec<(String, String)>,
+    ready: bool,
+}
+
+impl WarmDriver {
+    /// Starts `warm_driver.py` with the template's spark-submit options and
+    /// environment (as [`super::launch`] would) in `dir`, which is created and
+    /// holds the script and [`WARM_UP_LOG`].
+    pub async fn start(
+        template: &SparkJobPlan,
+        runtime: &InstalledRuntime,
+        dir: &Path,
+        context: &LaunchContext<'_>,
+    ) -> Result<WarmDriver, EngineError> {
+        if let Some(reason) = needs_cold_launch(template) {
+            return Err(invalid(format!("this plan cannot run on a warm driver: {reason}")));
+        }
+        let python = driver_python(template, runtime, context);
+        if python.contains('/') && !Path::new(&python).is_absolute() {
+            return Err(invalid(format!("driver python {python} is relative to a work dir")));
+        }
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|err| EngineError::io(format!("create {}", dir.display()), err))?;
+        let dir = std::path::absolute(dir).map_err(|err| EngineError::io("resolve warm driver dir", err))?;
+        let script = dir.join(SCRIPT_NAME);
+        tokio::fs::write(&script, SCRIPT).await.map_err(|err| EngineError::io("write warm driver script", err))?;
+        let log =
+            std::fs::File::create(dir.join(WARM_UP_LOG)).map_err(|err| EngineError::io("create warm-up log", err))?;
+
+        let mut command = Command::new(&python);
+        command.current_dir(&dir).arg(&script).args(submit_options(template, context));
+        set_job_env(&mut command, template, runtime, context);
+        // What PySpark's PythonRunner gives a cold driver's interpreter.
+        command.env("PYTHONUNBUFFERED", "YES");
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(log);
+        let mut process = ProcessGroup::spawn(command).map_err(|err| EngineError::io("start warm driver", err))?;
+        let stdin = Some(process.take_stdin().ok_or_else(|| invalid("warm driver has no stdin pipe".into()))?);
+        let stdout = process.take_stdout().ok_or_else(|| invalid("warm driver has no stdout pipe".into()))?;
+        Ok(WarmDriver {
+            process,
+            stdin,
+            control: BufReader::new(stdout).lines(),
+            template: template.clone(),
+            dir,
+            context_conf: context.default_conf.clone(),
+            context_env: context.env.clone(),
+            ready: false,
+        })
+    }
+
+    /// Resolves once the SparkSession is up. Cancel-safe. After an error the
+    /// driver is of no use: stop it.
+    pub async fn ready(&mut self) -> Result<(), EngineError> {
+        if self.ready {
+            return Ok(());
+        }
+        match tokio::time::timeout(READY_TIMEOUT, next_line_is(&mut self.control, READY_LINE)).await {
+            Ok(Ok(true)) => {
+                self.ready = true;
+                Ok(())
+            }
+            Ok(Ok(false)) => Err(self.exit_error("exited before its SparkSession was up").await),
+            Ok(Err(err)) => Err(EngineError::io("read warm driver readiness", err)),
+            Err(_) => Err(self.failure(&format!("SparkSession not up after {}s", READY_TIMEOUT.as_secs()))),
+        }
+    }
+
+    /// Whether `plan` can run on this driver exactly as it would cold.
+    pub fn accepts(&self, plan: &SparkJobPlan) -> bool {
+        plan_matches(&self.template, plan)
+    }
+
+    /// Whether the host adds to a launch now what it added when this driver
+    /// started. `spark.hadoop.*` properties may differ (buckets created since
+    /// are mounted at hand-over); other properties and the environment may not.
+    pub fn accepts_context(&self, context: &LaunchContext<'_>) -> bool {
+        let fixed = |conf: &[(String, String)]| -> Vec<(String, String)> {
+            conf.iter().filter(|(key, _)| !key.starts_with(HADOOP_PREFIX)).cloned().collect()
+        };
+        self.context_env == context.env && fixed(&self.context_conf) == fixed(&context.default_conf)
+    }
+
+    /// Stages the entry point into `work_dir` as [`super::launch`] does,
+    /// creates `work_dir/logs/SPARK_DRIVER/{stdout,stderr}`, waits for
+    /// readiness and hands the job over; returns once the driver has switched
+    /// its output to those files. The attempt's process group is this
+    /// driver's: cancel and timeout work as for a cold attempt. On error the
+    /// driver is killed (dropped); the caller may launch the job cold instead.
+    pub async fn hand_over(
+        mut self,
+        plan: &SparkJobPlan,
+        work_dir: &Path,
+        context: &LaunchContext<'_>,
+    ) -> Result<LaunchedAttempt, EngineError> {
+        if !self.accepts(plan) || !self.accepts_context(context) {
+            return Err(invalid("the job does not match this warm driver".into()));
+        }
+        let work_dir = std::path::absolute(work_dir).map_err(|err| EngineError::io("resolve work dir", err))?;
+        let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
+        tokio::fs::create_dir_all(&log_dir)
+            .await
+            .map_err(|err| EngineError::io(format!("create {}", log_dir.display()), err))?;
+        let entry = context
+            .storage
+            .stage_into(&plan.entry_point, &work_dir, None)
+            .await
+            .map_err(|err| stage_error(&plan.entry_point, err, true))?;
+        let (stdout, stderr) = (log_dir.join("stdout"), log_dir.join("stderr"));
+        for path in [&stdout, &stderr] {
+            std::fs::File::create(path).map_err(|err| EngineError::io(format!("create {}", path.display()), err))?;
+        }
+        self.ready().await?;
+
+        let request = JobRequest {
+            entry: utf8(&entry)?,
+            args: &plan.arguments,
+            cwd: utf8(&work_dir)?,
+            stdout: utf8(&stdout)?,
+            stderr: utf8(&stderr)?,
+            hadoop_conf: context
+                .default_conf
+                .iter()
+                .filter(|(key, _)| !plan.conf.conf.contains_key(key))
+                .filter_map(|(key, value)| Some((key.strip_prefix(HADOOP_PREFIX)?, value.as_str())))
+                .collect(),
+        };
+        let mut line = serde_json::to_vec(&request).map_err(|err| EngineError::io("encode job request", err.into()))?;
+        line.push(b'\n');
+        let mut stdin = self.stdin.take().ok_or_else(|| invalid("warm driver has no stdin pipe".into()))?;
+        let sent = async {
+            stdin.write_all(&line).await?;
+            stdin.flush().await
+        };
+        if sent.await.is_err() {
+            return Err(self.exit_error("exited before taking the job").await);
+        }
+        drop(stdin);
+        match tokio::time::timeout(HAND_OVER_TIMEOUT, next_line_is(&mut self.control, STARTED_LINE)).await {
+            Ok(Ok(true)) => {}
+            Ok(Ok(false)) | Ok(Err(_)) => return Err(self.exit_error("exited before taking the job").await),
+            Err(_) => return Err(self.failure("did not take the job")),
+        }
+        let logs = vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }];
+        Ok(LaunchedAttempt { process: self.process, logs })
+    }
+
+    pub fn pgid(&self) -> i32 {
+        self.process.pgid()
+    }
+
+    /// The plan this driver was started for.
+    pub fn template(&self) -> &SparkJobPlan {
+        &self.template
+    }
+
+    /// The driver's output until it takes a job.
+    pub fn warm_up_log(&self) -> PathBuf {
+        self.dir.join(WARM_UP_LOG)
+    }
+
+    /// Whether the process is still alive.
+    pub fn is_alive(&mut self) -> bool {
+        self.process.is_running()
+    }
+
+    /// SIGTERM to the group (the script lets the JVM run its shutdown hooks),
+    /// SIGKILL after a grace period.
+    pub async fn stop(mut self) {
+        let _ = self.process.terminate(STOP_GRACE).await;
+    }
+
+    /// The driver closed its stdout: wait (bounded) for its exit and say how
+    /// it ended and how its warm-up log ends.
+    async fn exit_error(&mut self, what: &str) -> EngineError {
+        let exit = match tokio::time::timeout(EXIT_TIMEOUT, self.process.wait()).await {
+            Ok(Ok(report)) => report.describe(),
+            Ok(Err(err)) => format!("exit status unknown: {err}"),
+            Err(_) => "still running".to_string(),
+        };
+        self.failure(&format!("{what} ({exit})"))
+    }
+
+    fn failure(&self, what: &str) -> EngineError {
+        let log = self.warm_up_log();
+        let lines = tail_lines(&log);
+        let tail = lines[lines.len().saturating_sub(20)..].join("\n");
+        EngineError::io(
+            "warm Spark driver",
+            std::io::Error::other(format!("{what}; {} ends with:\n{tail}", log.display())),
+        )
+    }
+}
+
+/// Reads control lines until `expected` (true) or the end of the stream
+/// (false). Cancel-safe: `next_line` is, and no state is kept between lines.
+async fn next_line_is(control: &mut Lines<BufReader<ChildStdout>>, expected: &str) -> std::io::Result<bool> {
+    while let Some(line) = control.next_line().await? {
+        if line.trim() == expected {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Why `plan` can only run cold, if it can.
+fn needs_cold_launch(plan: &SparkJobPlan) -> Option<&'static str> {
+    let params = &plan.params;
+    let listed = LIST_PROPERTIES
+        .iter()
+        .chain(&["spark.jars.packages"])
+        .any(|key| plan.conf.conf.get(*key).is_some_and(|value| !value.trim().is_empty()));
+    if !plan.entry_point.ends_with(".py") {
+        Some("the entry point is not a Python file")
+    } else if params.class.is_some() {
+        Some("it sets --class")
+    } else if listed
+        || !params.jars.is_empty()
+        || !params.py_files.is_empty()
+        || !params.files.is_empty()
+        || !params.archives.is_empty()
+        || !params.packages.is_empty()
+    {
+        Some("it has jars, py-files, files, archives or packages to stage")
+    } else {
+        None
+    }
+}
+
+/// Whether a driver started for `template` runs `plan` as a cold launch would.
+fn plan_matches(template: &SparkJobPlan, plan: &SparkJobPlan) -> bool {
+    needs_cold_launch(plan).is_none()
+        && plan.runtime == template.runtime
+        && plan.conf == template.conf
+        && plan.resources == template.resources
+}
+
+/// The interpreter a cold spark-submit runs the driver with: PythonRunner's
+/// order of `spark.pyspark.driver.python`, `spark.pyspark.python`,
+/// `PYSPARK_DRIVER_PYTHON`, `PYSPARK_PYTHON`, over the job's environment.
+fn driver_python(plan: &SparkJobPlan, runtime: &InstalledRuntime, context: &LaunchContext<'_>) -> String {
+    let conf = &plan.conf.conf;
+    let env = |name: &str| {
+        let from_plan = plan.conf.driver_env.get(name).or_else(|| plan.conf.executor_env.get(name)).cloned();
+        from_plan.or_else(|| context.env.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.clone()))
+    };
+    conf.get("spark.pyspark.driver.python")
+        .or_else(|| conf.get("spark.pyspark.python"))
+        .cloned()
+        .or_else(|| env("PYSPARK_DRIVER_PYTHON"))
+        .or_else(|| std::env::var("PYSPARK_DRIVER_PYTHON").ok().filter(|value| !value.is_empty()))
+        .or_else(|| env("PYSPARK_PYTHON"))
+        .unwrap_or_else(|| runtime.python.clone())
+}
+
+fn utf8(path: &Path) -> Result<&str, EngineError> {
+    path.to_str().ok_or_else(|| invalid(format!("path {} is not UTF-8", path.display())))
+}
+
+fn invalid(message: String) -> EngineError {
+    EngineError::io("warm Spark driver", std::io::Error::new(std::io::ErrorKind::InvalidInput, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use sparkplane_api::SparkSubmit;
+    use sparkplane_storage::ObjectStorage;
+
+    use super::*;
+    use crate::runtime::{RuntimeManager, SparkRuntime};
+    use crate::spark::failure_summary;
+
+    const SMALL: &str = "--conf spark.driver.memory=1g --conf spark.executor.cores=1 \
+        --conf spark.executor.instances=2 --conf spark.dynamicAllocation.enabled=false";
+    /// One Spark test at a time: the machine is small and shared.
+    static SPARK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+    fn plan(entry: &str, args: &[&str], params: &str) -> SparkJobPlan {
+        let driver = SparkSubmit {
+            entry_point: entry.to_string(),
+            entry_point_arguments: Some(args.iter().map(|a| a.to_string()).collect()),
+            spark_submit_parameters: Some(params.to_string()),
+        };
+        SparkJobPlan::new("emr-7.2.0", &driver, &[], &[]).unwrap()
+    }
+
+    async fn installed_runtime() -> Option<InstalledRuntime> {
+        let dir = match std::env::var_os("SPARKPLANE_RUNTIME_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => PathBuf::from(std::env::var_os("HOME")?).join(".cache/sparkplane/runtimes"),
+        };
+        let runtime = SparkRuntime::for_release("emr-7.2.0").unwrap();
+        if !dir.join(format!("spark-{}/pyspark/bin/spark-submit", runtime.spark_version)).exists() {
+            eprintln!("skipped: Spark {} is not installed under {}", runtime.spark_version, dir.display());
+            return None;
+        }
+        Some(RuntimeManager::new(dir, "python3".into()).ensure(runtime).await.unwrap())
+    }
+
+    /// Starts a warm driver for `script`, hands it over with `args` and waits for the exit.
+    async fn run_warm(script: &str, args: &[&str]) -> Option<(crate::ExitReport, tempfile::TempDir)> {
+        let runtime = installed_runtime().await?;
+        let _one_at_a_time = SPARK.lock().await;
+        let tmp = tempfile::tempdir().unwrap();
+        let entry = tmp.path().join("job.py");
+        std::fs::write(&entry, script).unwrap();
+        let entry = entry.to_str().unwrap();
+        let storage = ObjectStorage::new(None);
+        let context = LaunchContext { storage: &storage, default_conf: Vec::new(), env: Vec::new() };
+        let started = Instant::now();
+        let mut warm =
+            WarmDriver::start(&plan(entry, &[], SMALL), &runtime, &tmp.path().join("warm"), &context).await.unwrap();
+        warm.ready().await.unwrap();
+        let ready_after = started.elapsed();
+        let job = plan(entry, args, SMALL);
+        assert!(warm.accepts(&job) && warm.accepts_context(&context));
+        let handed = Instant::now();
+        let mut attempt = warm.hand_over(&job, &tmp.path().join("work"), &context).await.unwrap();
+        let exit = tokio::time::timeout(Duration::from_secs(180), attempt.process.wait()).await.unwrap().unwrap();
+        println!("start->ready {ready_after:?}, hand_over->exit {:?}", handed.elapsed());
+        Some((exit, tmp))
+    }
+
+    fn driver_log(tmp: &tempfile::TempDir, name: &str) -> String {
+        std::fs::read_to_string(tmp.path().join("work/logs/SPARK_DRIVER").join(name)).unwrap()
+    }
+
+    #[tokio::test]
+    async fn runs_a_job_on_the_live_session_with_its_own_logs() {
+        let script = "import sys\n\
+            from pyspark.sql import SparkSession\n\
+            spark = SparkSession.builder.getOrCreate()\n\
+            print(spark.range(10).count())\n\
+            print(spark.sparkContext.master)\n\
+            print(sys.argv[1:])\n\
+            spark.range(3).write.csv('relative_out')\n\
+            spark.range(3).write.saveAsTable('managed')\n\
+            print('warehouse', spark.conf.get('spark.sql.warehouse.dir'))\n";
+        let Some((exit, tmp)) = run_warm(script, &["alpha", "beta gamma"]).await else { return };
+        let (stdout, stderr) = (driver_log(&tmp, "stdout"), driver_log(&tmp, "stderr"));
+        assert!(exit.success(), "{exit:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert!(lines.contains(&"10") && lines.contains(&"local[2]"), "{stdout}");
+        assert!(lines.contains(&"['alpha', 'beta gamma']"), "{stdout}");
+        let work = tmp.path().join("work");
+        assert!(stdout.contains(&format!("warehouse file:{}/spark-warehouse", work.display())), "{stdout}");
+        assert!(work.join("relative_out/_SUCCESS").exists(), "relative output not in the work dir");
+        assert!(work.join("spark-warehouse/managed").is_dir() && !tmp.path().join("warm/spark-warehouse").exists());
+        // The JVM's log4j output of the job, and none of the warm-up.
+        let job_log = |line: &&str| line.contains("INFO DAGScheduler: Job") && line.contains("finished: count");
+        assert!(stderr.lines().any(|line| job_log(&line)), "{stderr}");
+        assert!(stderr.contains("Successfully stopped SparkContext"), "{stderr}");
+        let warm_up = std::fs::read_to_string(tmp.path().join("warm").join(WARM_UP_LOG)).unwrap();
+        assert!(warm_up.contains("sparkplane warm driver: SparkSession up"), "{warm_up}");
+        assert!(!stdout.contains("SparkSession up") && !stderr.contains("Setting default log level"));
+    }
+
+    #[tokio::test]
+    async fn an_uncaught_exception_fails_the_job_like_a_cold_driver() {
+        let script = "from pyspark.sql import SparkSession\n\
+            spark = SparkSession.builder.getOrCreate()\n\
+            raise ValueError('boom')\n";
+        let Some((exit, tmp)) = run_warm(script, &[]).await else { return };
+        assert_eq!(exit.code, Some(1), "{exit:?}");
+        let log_dir = tmp.path().join("work/logs/SPARK_DRIVER");
+        assert_eq!(failure_summary(&log_dir).as_deref(), Some("ValueError: boom"));
+        let stdout = driver_log(&tmp, "stdout");
+        assert!(stdout.contains("Traceback (most recent call last)") && !stdout.contains(SCRIPT_NAME), "{stdout}");
+    }
+
+    #[test]
+    fn accepts_only_plans_that_would_run_the_same_cold() {
+        let template = plan("s3://bucket/a.py", &[], SMALL);
+        assert!(plan_matches(&template, &plan("s3://bucket/other.py", &["x"], SMALL)));
+        assert!(!plan_matches(&template, &plan("s3://bucket/a.py", &[], &format!("{SMALL} --jars s3://b/x.jar"))));
+        assert!(!plan_matches(&template, &plan("s3://bucket/a.py", &[], &format!("{SMALL} --conf spark.x=1"))));
+        assert!(!plan_matches(&template, &plan("s3://bucket/a.py", &[], "--conf spark.driver.memory=1g")));
+        assert!(!plan_matches(&template, &plan("s3://bucket/a.jar", &[], &format!("{SMALL} --class Main"))));
+        let env = format!("{SMALL} --conf spark.emr-serverless.driverEnv.X=1");
+        assert!(!plan_matches(&template, &plan("s3://bucket/a.py", &[], &env)));
+        assert!(
+            needs_cold_launch(&plan("s3://bucket/a.py", &[], &format!("{SMALL} --py-files s3://b/d.zip"))).is_some()
+        );
+    }
+}

@@ -1,0 +1,277 @@
+"""sparkplane's pre-initialized ("warm") PySpark driver.
+
+The server starts this as `python warm_driver.py <spark-submit options>` in the
+warm driver's own directory, stdin and stdout connected to the server, stderr to
+the warm-up log. It starts the JVM and the SparkSession, says so on stdout, then
+reads one JSON request from stdin and runs that job's entry point in this
+interpreter, so the job's `SparkSession.builder.getOrCreate()` returns the
+session that is already up. The process exits with the job's exit code: one warm
+driver runs one job.
+
+Output. The JVM writes into two pipes that threads here relay: its stdout to our
+fd 1, its stderr to an fd of its own. Pointing those fds at the job's files at
+hand-over therefore redirects the JVM too, which a dup2 alone could not (the JVM
+keeps the fds it got when it started). As with a cold spark-submit, where
+PySpark's PythonRunner merges the Python process's stderr into its stdout,
+Python's stdout and stderr go to the job's stdout file and the JVM's stderr
+(log4j) to the job's stderr file.
+"""
+
+import atexit
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+import traceback
+
+READY = "SPARKPLANE-WARM-READY"
+STARTED = "SPARKPLANE-WARM-STARTED"
+# Bounds on waiting for the JVM to exit and for the relays to drain.
+JVM_EXIT_TIMEOUT = 60
+RELAY_JOIN_TIMEOUT = 10
+
+_SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
+_state = {"code": 1, "relays": [], "finishing": False, "warehouse": "spark-warehouse"}
+
+# The server's end of the control channel; fd 1 itself goes to the warm-up log
+# (fd 2) until a job takes over. Both dups are non-inheritable.
+_control = os.dup(1)
+os.dup2(2, 1)
+_jvm_err = os.dup(2)
+
+
+def _say(line):
+    os.write(_control, (line + "\n").encode())
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        try:
+            written = os.write(fd, view)
+        except OSError:
+            return  # nowhere to write to any more: drop the output
+        view = view[written:]
+
+
+def _relay(source, target):
+    """Copies `source` to whatever fd number `target` refers to at the time."""
+    while True:
+        try:
+            data = os.read(source, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        _write_all(target, data)
+    os.close(source)
+
+
+def _gateway_process():
+    context = sys.modules.get("pyspark.context")
+    gateway = context.SparkContext._gateway if context is not None else None
+    return getattr(gateway, "proc", None)
+
+
+def _stop_jvm(stop_context):
+    """Stops the SparkContext (if asked and still up), then the gateway JVM, and
+    waits for it, so that its last output reaches the pipes."""
+    if stop_context:
+        context = sys.modules.get("pyspark.context")
+        active = context.SparkContext._active_spark_context if context is not None else None
+        if active is not None:
+            try:
+                active.stop()
+            except Exception as err:  # the job may have broken the gateway
+                print("sparkplane: stopping the SparkContext failed: %s" % err, file=sys.stderr)
+    proc = _gateway_process()
+    if proc is None:
+        return
+    try:
+        proc.stdin.close()  # PythonGatewayServer exits at EOF on its stdin
+    except OSError:
+        pass
+    try:
+        proc.wait(timeout=JVM_EXIT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _drain_relays():
+    for relay in _state["relays"]:
+        relay.join(RELAY_JOIN_TIMEOUT)
+
+
+def _flush():
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
+def _finish():
+    """Registered first, so it runs last at interpreter exit: after the job's
+    non-daemon threads ended and its own atexit handlers ran."""
+    _state["finishing"] = True
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _flush()
+    _stop_jvm(stop_context=True)
+    _flush()
+    _drain_relays()
+    os._exit(_state["code"] & 0xFF)
+
+
+def _on_sigterm(signum, frame):
+    """Cancel or stop: the whole group got SIGTERM. Let the JVM run its shutdown
+    hooks (last log lines, temp dirs) as it would in a cold attempt, then die by
+    the signal."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if not _state["finishing"]:
+        _state["finishing"] = True
+        _flush()
+        _stop_jvm(stop_context=False)
+        _drain_relays()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _start_session(options):
+    os.environ["PYSPARK_SUBMIT_ARGS"] = shlex.join(list(options) + ["pyspark-shell"])
+    from pyspark import SparkContext
+    from pyspark.java_gateway import launch_gateway
+    from pyspark.sql import SparkSession
+
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+    for source, target in ((out_read, 1), (err_read, _jvm_err)):
+        relay = threading.Thread(target=_relay, args=(source, target), name="sparkplane-relay", daemon=True)
+        relay.start()
+        _state["relays"].append(relay)
+    try:
+        gateway = launch_gateway(popen_kwargs={"stdout": out_write, "stderr": err_write})
+    finally:
+        os.close(out_write)
+        os.close(err_write)
+    del os.environ["PYSPARK_SUBMIT_ARGS"]
+    context = SparkContext(gateway=gateway)
+    session = SparkSession.builder.getOrCreate()
+    # The gateway JVM counts as a shell, and Spark filters a shell's console
+    # logging to WARN; a cold spark-submit logs at the configured root level.
+    root = context._jvm.org.apache.logging.log4j.LogManager.getRootLogger().getLevel().toString()
+    context.setLogLevel(root)
+    # A job's first query spends seconds loading and compiling Spark SQL: do
+    # that now. The session takes its warehouse path from the warm driver's
+    # directory here; hand-over moves it to the job's (the catalog that
+    # creates the warehouse is still lazy then).
+    _state["warehouse"] = context.getConf().get("spark.sql.warehouse.dir", "spark-warehouse")
+    session.range(16).count()
+    session.sql("SELECT k, sum(v) FROM (SELECT id % 4 AS k, id AS v FROM range(16)) GROUP BY k").collect()
+    # Let Spark's cleaner drop the warm-up's broadcasts now, so that its log
+    # lines land in the warm-up log rather than the job's.
+    context._jvm.System.gc()
+    print("sparkplane warm driver: SparkSession up, master %s" % context.master, flush=True)
+    return session
+
+
+def _take_request(request):
+    """Points every output at the job's files and confirms the hand-over."""
+    job_out = os.open(request["stdout"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    job_err = os.open(request["stderr"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    _flush()
+    os.dup2(job_out, 1)
+    os.dup2(job_out, 2)
+    os.dup2(job_err, _jvm_err)
+    os.close(job_out)
+    os.close(job_err)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    _say(STARTED)
+    os.close(_control)
+
+
+def _prepare_job(session, request):
+    """Gives the job the working directory, warehouse and Hadoop settings of a
+    cold launch in its work dir."""
+    cwd = request["cwd"]
+    os.chdir(cwd)
+    context = session.sparkContext
+    jvm = context._jvm
+    hadoop = context._jsc.hadoopConfiguration()
+    for key, value in request.get("hadoop_conf", {}).items():
+        hadoop.set(key, value)
+    # The JVM's own working directory stays the warm driver's; relative Spark
+    # paths resolve against the local filesystem's working directory instead.
+    local = jvm.org.apache.hadoop.fs.FileSystem.getLocal(hadoop)
+    local.setWorkingDirectory(jvm.org.apache.hadoop.fs.Path(jvm.java.io.File(cwd).toURI()))
+    shared_state = jvm.org.apache.spark.sql.internal.SharedState
+    warehouse = shared_state.qualifyWarehousePath(hadoop, _state["warehouse"])
+    shared_state.setWarehousePathConf(context._jsc.sc().conf(), hadoop, warehouse)
+    shared = session._jsparkSession.sharedState()
+    shared_state.setWarehousePathConf(shared.conf(), shared.hadoopConf(), warehouse)
+    session._jsparkSession.sessionState().conf().setConfString("spark.sql.warehouse.dir", warehouse)
+
+
+def _exit_code(code):
+    """What the interpreter would exit with for `SystemExit(code)`."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _job_frames(tb, entry):
+    """The traceback from the job's first frame on, as `python entry` shows it."""
+    start = tb
+    while start is not None and start.tb_frame.f_code.co_filename != entry:
+        start = start.tb_next
+    return start if start is not None else tb
+
+
+def _run_job(entry, args):
+    import runpy
+
+    sys.argv = [entry] + list(args)
+    # `python entry` puts the entry's (resolved) directory first, not ours.
+    own = os.path.realpath(_SCRIPT_DIR)
+    rest = [path for path in sys.path if not (path and os.path.realpath(path) == own)]
+    sys.path[:] = [os.path.dirname(os.path.realpath(entry))] + rest
+    try:
+        runpy.run_path(entry, run_name="__main__")
+        return 0
+    except SystemExit as exit:
+        return _exit_code(exit.code)
+    except BaseException:
+        kind, value, tb = sys.exc_info()
+        tb = _job_frames(tb, entry)
+        # The hook prints the exception's own traceback, so trim that one.
+        sys.excepthook(kind, value.with_traceback(tb), tb)
+        return 1
+
+
+def main(options):
+    session = _start_session(options)
+    _say(READY)
+    line = sys.stdin.buffer.readline()
+    if not line.strip():
+        return 0  # the server went away before handing over a job
+    request = json.loads(line)
+    _take_request(request)
+    _prepare_job(session, request)
+    return _run_job(request["entry"], request["args"])
+
+
+atexit.register(_finish)
+signal.signal(signal.SIGTERM, _on_sigterm)
+try:
+    _state["code"] = main(sys.argv[1:])
+except BaseException:
+    traceback.print_exc()
+    _state["code"] = 1
