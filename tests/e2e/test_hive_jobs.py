@@ -5,6 +5,7 @@ scripts and data, submits, and checks the rows the job printed (read back
 from the EMR log layout in S3) or the catalog it left behind.
 """
 import gzip
+import json
 import textwrap
 
 import pytest
@@ -59,25 +60,88 @@ def rows(run: dict) -> list[list[str]]:
     return [line.split("\t") for line in run["stdout"].splitlines() if line.strip()]
 
 
-def test_partitioned_open_csv_table_with_init_script_and_partition_pruning(hive):
+SALES_DDL = f"""
+    CREATE EXTERNAL TABLE IF NOT EXISTS sales (id string, amount string)
+    PARTITIONED BY (region string)
+    ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
+    STORED AS TEXTFILE
+    LOCATION 's3://{BUCKET}/sales/'
+    TBLPROPERTIES ('skip.header.line.count'='1');
+    ALTER TABLE sales ADD IF NOT EXISTS
+      PARTITION (region='east') LOCATION 's3://{BUCKET}/sales/region=east/'
+      PARTITION (region='west') LOCATION 's3://{BUCKET}/sales/region=west/';
+"""
+
+
+@pytest.fixture(scope="module")
+def sales(hive):
+    """The partitioned OpenCSV `sales` table and its data. The DDL is
+    idempotent, so tests may also run it themselves (as an init script)."""
     put(hive, "sales/region=east/part-0.csv", '"id","amount"\n"1","10"\n"2","20"\n')
     put(hive, "sales/region=west/part-0.csv", '"id","amount"\n"3","5"\n')
-    init = f"""
-        CREATE EXTERNAL TABLE IF NOT EXISTS sales (id string, amount string)
-        PARTITIONED BY (region string)
-        ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
-        STORED AS TEXTFILE
-        LOCATION 's3://{BUCKET}/sales/'
-        TBLPROPERTIES ('skip.header.line.count'='1');
-        ALTER TABLE sales ADD IF NOT EXISTS
-          PARTITION (region='east') LOCATION 's3://{BUCKET}/sales/region=east/'
-          PARTITION (region='west') LOCATION 's3://{BUCKET}/sales/region=west/';
-    """
-    run = run_hive(hive, "SELECT region, sum(amount) FROM sales WHERE region = 'east' GROUP BY region;", init=init)
+    return SALES_DDL
+
+
+def test_partitioned_open_csv_table_with_init_script_and_partition_pruning(hive, sales):
+    run = run_hive(hive, "SELECT region, sum(amount) FROM sales WHERE region = 'east' GROUP BY region;", init=sales)
     assert run["state"] == "SUCCESS", run["stateDetails"]
     assert rows(run) == [["east", "30.0"]] or rows(run) == [["east", "30"]]
     shown = run_hive(hive, "SHOW PARTITIONS sales;")
     assert rows(shown) == [["region=east"], ["region=west"]]
+
+
+def catalog(server, *args: str, check: bool = True):
+    return server.cli("catalog", *args, "--endpoint", server.endpoint, "--data-dir", str(server.data_dir),
+                      check=check)
+
+
+def test_catalog_commands_show_the_table_a_job_created(server, hive, sales):
+    created = run_hive(hive, sales)
+    assert created["state"] == "SUCCESS", created["stateDetails"]
+    location = f"s3://{BUCKET}/sales"  # the catalog keeps locations without a trailing slash
+
+    databases = [line.split("\t") for line in catalog(server, "databases").stdout.splitlines()]
+    assert "default" in [row[0] for row in databases], databases
+
+    tables = [line.split("\t") for line in catalog(server, "tables").stdout.splitlines()]
+    assert ["sales", "EXTERNAL_TABLE", "TEXTFILE", location] in tables, tables
+    listed = json.loads(catalog(server, "tables", "--database", "default", "--output", "json").stdout)["tables"]
+    assert {"name": "sales", "partitionKeys": ["region"], "partitionCount": 2}.items() <= next(
+        t for t in listed if t["name"] == "sales").items()
+
+    table = json.loads(catalog(server, "describe", "default.sales", "--output", "json").stdout)["table"]
+    assert [(c["name"], c["type"]) for c in table["columns"]] == [("id", "string"), ("amount", "string")]
+    assert [(c["name"], c["type"]) for c in table["partitionKeys"]] == [("region", "string")]
+    assert table["location"] == location
+    assert table["tableType"] == "EXTERNAL_TABLE"
+    assert table["storage"]["serdeLibrary"] == "org.apache.hadoop.hive.serde2.OpenCSVSerde"
+    assert table["properties"]["skip.header.line.count"] == "1"
+
+    described = catalog(server, "describe", "sales").stdout
+    fields = {parts[0]: parts[1] for parts in (
+        [cell.strip() for cell in line.split("\t")] for line in described.splitlines()) if len(parts) > 1}
+    assert fields["id"] == "string" and fields["region"] == "string", described
+    assert fields["Location:"] == location and fields["Table Type:"] == "EXTERNAL_TABLE", described
+    assert "# Partition Information" in described
+
+    partitions = [line.split("\t") for line in catalog(server, "partitions", "default.sales").stdout.splitlines()]
+    assert partitions == [["region=east", f"{location}/region=east"], ["region=west", f"{location}/region=west"]]
+    as_json = json.loads(catalog(server, "partitions", "sales", "--output", "json").stdout)["partitions"]
+    assert [p["values"] for p in as_json] == [["east"], ["west"]]
+
+
+def test_catalog_unknown_and_invalid_names_fail_with_the_reason(server, hive):
+    missing = catalog(server, "describe", "default.no_such_table", check=False)
+    assert missing.returncode != 0 and missing.stdout == ""
+    assert "Table default.no_such_table does not exist (HTTP 404)" in missing.stderr, missing.stderr
+
+    no_db = catalog(server, "tables", "--database", "no_such_db", check=False)
+    assert no_db.returncode != 0
+    assert "Database no_such_db does not exist (HTTP 404)" in no_db.stderr, no_db.stderr
+
+    invalid = catalog(server, "partitions", "default.bad/name", check=False)
+    assert invalid.returncode != 0
+    assert "Invalid table name 'bad/name'" in invalid.stderr and "HTTP 400" in invalid.stderr, invalid.stderr
 
 
 def test_cte_and_window_functions_exact_rows(hive):
@@ -128,6 +192,17 @@ def test_syntax_error_names_the_statement_and_line(hive):
     run = run_hive(hive, query)
     assert run["state"] == "FAILED"
     assert "statement 2" in run["stateDetails"] and "line 4" in run["stateDetails"], run["stateDetails"]
+
+
+def test_runtime_error_names_the_statement_and_line(hive):
+    put(hive, "broken/part-0.parquet", "only text, not a parquet file\n")
+    query = (f"CREATE EXTERNAL TABLE IF NOT EXISTS broken (k int) STORED AS PARQUET LOCATION 's3://{BUCKET}/broken/';\n"
+             "SELECT 1;\n\nSELECT count(k) FROM broken;\n")
+    run = run_hive(hive, query)
+    assert run["state"] == "FAILED"
+    assert "statement 3 (line 4)" in run["stateDetails"], run["stateDetails"]
+    assert "Invalid Parquet file" in run["stateDetails"], run["stateDetails"]
+    assert rows(run) == [["1"]]
 
 
 def test_memory_limit_fails_the_query_cleanly(hive, server):

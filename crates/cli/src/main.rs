@@ -24,6 +24,8 @@ enum Command {
     Credentials(commands::credentials::Args),
     /// Print (and follow) a job run's driver output.
     Logs(commands::logs::Args),
+    /// Read the HIVE catalog: databases, tables, columns, partitions.
+    Catalog(commands::catalog::Args),
     /// Manage the pinned engine runtimes.
     #[command(subcommand)]
     Runtime(commands::runtime::Command),
@@ -38,6 +40,7 @@ fn main() -> anyhow::Result<()> {
         Command::Server(flags) => commands::server::run(flags),
         Command::Credentials(args) => commands::credentials::run(args),
         Command::Logs(args) => commands::logs::run(args),
+        Command::Catalog(args) => commands::catalog::run(args),
         Command::Runtime(command) => commands::runtime::run(command),
         Command::HiveWorker(args) => commands::hive_worker::run(args),
     }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod catalog;
 pub mod credentials;
 pub mod hive_worker;
 pub mod logs;
