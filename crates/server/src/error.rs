@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sparkplane_api::{ApiError, ErrorCode};
 use sparkplane_auth::AuthError;
+use sparkplane_control::dashboard::DashboardError;
 use sparkplane_control::ControlError;
 
 #[derive(Debug)]
@@ -35,6 +36,19 @@ impl From<ControlError> for ApiResponseError {
             tracing::error!(error = %store, "store failure behind an API call");
         }
         err.to_api_error().into()
+    }
+}
+
+impl From<DashboardError> for ApiResponseError {
+    fn from(err: DashboardError) -> Self {
+        match err {
+            DashboardError::Control(control) => control.into(),
+            // The key's path may be logged, never its bytes (which no error holds).
+            other => {
+                tracing::error!(error = %other, "dashboard failure behind an API call");
+                ApiResponseError::new(ErrorCode::InternalServer, "Internal error, please retry")
+            }
+        }
     }
 }
 

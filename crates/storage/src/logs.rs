@@ -6,6 +6,7 @@
 //! It runs periodically while the job runs and once more at the end, so a
 //! reader sees progress. Each upload replaces the object atomically
 //! (temporary file + rename), so a reader never sees a torn gzip stream.
+//! Spark event logs go next to them, as they are, under `sparklogs/`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -77,6 +78,47 @@ impl LogShipper {
         }
         first_error.map_or(Ok(()), Err)
     }
+
+    /// Copies every regular file of `dir` as it is to `<prefix><folder>/<name>`
+    /// of every target; a missing `dir` ships nothing. Used for Spark event
+    /// logs (`sparklogs/`), which stay uncompressed so that a Spark History
+    /// Server pointed at the log location reads them directly.
+    pub async fn ship_files(
+        storage: &ObjectStorage,
+        dir: &Path,
+        folder: &str,
+        targets: &[LogTarget],
+    ) -> Result<(), StorageError> {
+        let mut entries = match tokio::fs::read_dir(dir).await {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(err) => return Err(StorageError::io("list", dir.display(), err)),
+        };
+        let mut first_error = None;
+        while let Some(entry) =
+            entries.next_entry().await.map_err(|err| StorageError::io("list", dir.display(), err))?
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_file = entry.file_type().await.map(|t| t.is_file()).unwrap_or(false);
+            if !is_file || name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let bytes = match tokio::fs::read(&path).await {
+                Ok(bytes) => Bytes::from(bytes),
+                // Renamed meanwhile (Spark drops `.inprogress` when it stops).
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(err) => return Err(StorageError::io("read log", path.display(), err)),
+            };
+            for target in targets {
+                let key = format!("{}{folder}/{name}", target.prefix);
+                if let Err(err) = storage.put(&target.base.join(&key), bytes.clone()).await {
+                    first_error.get_or_insert(err);
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
 }
 
 /// The gzip of a log file, or None when the stream was never written.
@@ -128,6 +170,25 @@ mod tests {
         assert_eq!(text, "Houston,False,105\n");
         // stderr did not exist, so nothing is shipped for it.
         assert!(!logs.join("applications/app1/jobs/job1/SPARK_DRIVER/stderr.gz").exists());
+    }
+
+    #[tokio::test]
+    async fn ships_files_of_a_folder_as_they_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let events = dir.path().join("sparklogs");
+        std::fs::create_dir_all(events.join("nested")).unwrap();
+        std::fs::write(events.join("local-1"), b"{\"Event\":\"SparkListenerLogStart\"}\n").unwrap();
+        std::fs::write(events.join(".local-1.crc"), b"x").unwrap();
+        let logs = dir.path().join("logs");
+        let target = LogTarget::for_job(Location::Local(logs.clone()), "app1", "job1", 1);
+        let storage = ObjectStorage::new(None);
+        LogShipper::ship_files(&storage, &events, "sparklogs", std::slice::from_ref(&target)).await.unwrap();
+        let shipped = logs.join("applications/app1/jobs/job1/sparklogs");
+        assert_eq!(std::fs::read(shipped.join("local-1")).unwrap(), b"{\"Event\":\"SparkListenerLogStart\"}\n");
+        let names: Vec<_> = std::fs::read_dir(&shipped).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["local-1"]);
+        // No folder, nothing to ship.
+        LogShipper::ship_files(&storage, &dir.path().join("absent"), "sparklogs", &[target]).await.unwrap();
     }
 
     #[test]

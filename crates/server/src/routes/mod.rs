@@ -1,6 +1,8 @@
 //! Route table of the API.
 
 mod applications;
+mod catalog;
+mod dashboard;
 mod job_runs;
 mod logs;
 mod tags;
@@ -28,13 +30,28 @@ pub fn router(state: AppState) -> Router {
         .route("/applications/{application_id}/jobruns", post(job_runs::start).get(job_runs::list))
         .route("/applications/{application_id}/jobruns/{job_run_id}", get(job_runs::get).delete(job_runs::cancel))
         .route("/applications/{application_id}/jobruns/{job_run_id}/attempts", get(job_runs::list_attempts))
+        .route("/applications/{application_id}/jobruns/{job_run_id}/dashboard", get(dashboard::get_url))
         .route("/tags/{resource_arn}", get(tags::list).post(tags::tag).delete(tags::untag))
         .route("/sparkplane/v1/applications/{application_id}/jobruns/{job_run_id}/logs", get(logs::read))
+        .route("/sparkplane/v1/catalog/databases", get(catalog::list_databases))
+        .route("/sparkplane/v1/catalog/databases/{database}/tables", get(catalog::list_tables))
+        .route("/sparkplane/v1/catalog/databases/{database}/tables/{table}", get(catalog::get_table))
         .fallback(unknown_operation)
         .layer(middleware::from_fn_with_state(state.clone(), auth::require_sigv4))
+        .with_state(state.clone());
+    // Opened by a browser, so not SigV4-signed: authorized by the URL's
+    // token, then by the cookie it is traded for (see dashboard.rs).
+    let dashboards = Router::new()
+        .route("/dashboard/{application_id}/{job_run_id}/{attempt}", get(dashboard::add_slash))
+        .route("/dashboard/{application_id}/{job_run_id}/{attempt}/", get(dashboard::browse_root))
+        .route("/dashboard/{application_id}/{job_run_id}/{attempt}/{*rest}", get(dashboard::browse))
         .with_state(state);
     // Outermost, so that errors from the SigV4 layer carry a request id too.
-    Router::new().route("/health", get(health)).merge(api).layer(middleware::from_fn(request_id::add_request_id))
+    Router::new()
+        .route("/health", get(health))
+        .merge(dashboards)
+        .merge(api)
+        .layer(middleware::from_fn(request_id::add_request_id))
 }
 
 async fn health() -> &'static str {
