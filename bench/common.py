@@ -62,18 +62,27 @@ def start_server(base: Path):
     return proc, client
 
 
-def run_to_end(client, app_id: str, poll_seconds: float, **job) -> float:
-    """StartJobRun, then GetJobRun every `poll_seconds` until the run ends:
-    the submit -> SUCCESS latency a user sees. Any other end is fatal."""
+def run_timed(client, app_id: str, poll_seconds: float, **job) -> tuple[float, float]:
+    """StartJobRun, then GetJobRun every `poll_seconds` until the run ends.
+    Returns (submit -> first seen RUNNING or later, submit -> SUCCESS): the
+    latencies a user sees. Any end but SUCCESS is fatal."""
     start = time.monotonic()
     job_id = client.start_job_run(applicationId=app_id, clientToken=f"bench-{time.time_ns()}",
                                   executionRoleArn="arn:aws:iam::123456789012:role/Bench", **job)["jobRunId"]
+    to_running = None
     while True:
         run = client.get_job_run(applicationId=app_id, jobRunId=job_id)["jobRun"]
+        if to_running is None and run["state"] in ("RUNNING", "SUCCESS", "FAILED", "CANCELLED"):
+            to_running = time.monotonic() - start
         if run["state"] in ("SUCCESS", "FAILED", "CANCELLED"):
             break
         time.sleep(poll_seconds)
     elapsed = time.monotonic() - start
     if run["state"] != "SUCCESS":
         raise SystemExit(f"job run ended {run['state']}: {run['stateDetails']}")
-    return elapsed
+    return to_running, elapsed
+
+
+def run_to_end(client, app_id: str, poll_seconds: float, **job) -> float:
+    """submit -> SUCCESS of one run (see run_timed)."""
+    return run_timed(client, app_id, poll_seconds, **job)[1]

@@ -59,6 +59,10 @@ struct FileConfig {
     s3_access_key_id: Option<String>,
     s3_secret_access_key_file: Option<PathBuf>,
     s3_path_style: Option<bool>,
+    host_vcpu: Option<u64>,
+    host_memory_gb: Option<u64>,
+    max_engine_processes: Option<u32>,
+    heap_budget_gb: Option<u64>,
 }
 
 /// An external S3-compatible service that `s3://` URIs resolve to instead of
@@ -97,6 +101,8 @@ pub struct ServerConfig {
     /// None when the embedded S3 endpoint is off.
     pub s3_listen: Option<String>,
     pub external_s3: Option<ExternalS3>,
+    /// Logical capacity and physical limits (defaults from the machine).
+    pub host: sparkplane_control::host::HostLimits,
 }
 
 impl ServerConfig {
@@ -188,6 +194,25 @@ impl ServerConfig {
                 })
             }
         };
+        let mut host = sparkplane_control::host::HostLimits::default();
+        let number = |key: &str, from_file: Option<u64>| -> anyhow::Result<Option<u64>> {
+            match env_str(key) {
+                Some(value) => Ok(Some(value.parse().with_context(|| format!("{key} must be a whole number"))?)),
+                None => Ok(from_file),
+            }
+        };
+        if let Some(vcpu) = number("SPARKPLANE_HOST_VCPU", file.host_vcpu)? {
+            host.vcpu = vcpu;
+        }
+        if let Some(memory) = number("SPARKPLANE_HOST_MEMORY_GB", file.host_memory_gb)? {
+            host.memory_gb = memory;
+        }
+        if let Some(max) = number("SPARKPLANE_MAX_ENGINE_PROCESSES", file.max_engine_processes.map(u64::from))? {
+            host.max_processes = u32::try_from(max.max(1)).unwrap_or(u32::MAX);
+        }
+        if let Some(heap) = number("SPARKPLANE_HEAP_BUDGET_GB", file.heap_budget_gb)? {
+            host.heap_budget_mb = heap.saturating_mul(1024);
+        }
         if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
             bail!("account id must be 12 digits, got '{account_id}'");
         }
@@ -205,6 +230,7 @@ impl ServerConfig {
             auto_stop_minute_seconds: auto_stop_minute_seconds.max(1),
             s3_listen,
             external_s3,
+            host,
         })
     }
 }

@@ -244,9 +244,22 @@ impl Controller {
                     app.state = *state;
                     app.state_details = Some(details.to_string());
                     app.updated_at = clock::now();
+                    // Pre-initialized workers come up before STARTED: the
+                    // pool's reconcile pass finishes the start.
+                    let warm = crate::pool::warm_target(&app).drivers;
+                    if app.state == ApplicationState::Starting && warm > 0 {
+                        app.state_details = Some(format!("Starting {warm} pre-initialized driver worker(s)"));
+                        self.store.put_application(&app).await?;
+                        break;
+                    }
                     self.store.put_application(&app).await?;
                 }
                 tracing::info!(application_id, state = app.state.as_str(), "application state changed");
+                if app.state == ApplicationState::Stopped {
+                    drop(_guard);
+                    self.release_warm_workers().await;
+                }
+                self.wake_scheduler();
                 Ok(())
             }
         }

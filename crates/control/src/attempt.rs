@@ -16,6 +16,7 @@ use sparkplane_storage::{Location, LogShipper, LogTarget, WorkerLogDir};
 use tokio::sync::watch;
 
 use crate::plan::{plan_for, JobPlan};
+use crate::pool::AttemptDriver;
 use crate::{clock, metering, Controller, S3ForJobs};
 
 /// Why an attempt must stop before its process exits on its own.
@@ -115,16 +116,25 @@ impl Controller {
                     },
                     request = wait_for_stop(stop) => return stopped_early(request),
                 };
-                let context = self.launch_context();
-                spark::launch(spark_plan, &runtime, &work_dir, &context).await
+                if let Some(launched) = self.launch_spark_warm(&run.application_id, spark_plan, &work_dir).await {
+                    Ok(launched)
+                } else {
+                    let mut context = self.launch_context();
+                    // The dashboard's Spark UI port, proxy base and event logs.
+                    let prefix = crate::dashboard::dashboard_prefix(&run.application_id, &run.job_run_id, attempt);
+                    context.default_conf.extend(crate::dashboard::spark_launch_conf(spark_plan, &prefix, &work_dir));
+                    spark::launch(spark_plan, &runtime, &work_dir, &context)
+                        .await
+                        .map(|launched| (AttemptDriver::Process(launched.process), launched.logs))
+                }
             }
-            JobPlan::Hive(hive_plan) => self.launch_hive(hive_plan, &work_dir).await,
+            JobPlan::Hive(hive_plan) => self.launch_hive_attempt(&run.application_id, hive_plan, &work_dir).await,
         };
-        let mut launched = match launch {
+        let (mut driver, logs) = match launch {
             Ok(launched) => launched,
             Err(err) => return failed(describe_launch_error(&err)),
         };
-        let _ = std::fs::write(work_dir.join("pgid"), launched.process.pgid().to_string());
+        let _ = std::fs::write(work_dir.join("pgid"), driver.pgid().to_string());
         let started_at = clock::now();
         let marked = self
             .update_run(&run.application_id, &run.job_run_id, attempt, |current| {
@@ -147,19 +157,19 @@ impl Controller {
         ship_tick.tick().await;
         let outcome = loop {
             tokio::select! {
-                exit = launched.process.wait() => {
+                exit = driver.wait() => {
                     let held = clock::now().as_millis() - started_at.as_millis();
-                    break exit_outcome(exit, &launched.logs, held);
+                    break exit_outcome(exit, &logs, held);
                 }
                 request = wait_for_stop(stop) => {
                     let grace = match request { StopRequest::Cancel { grace } => grace, StopRequest::ServerShutdown => Duration::from_secs(5) };
-                    let exit = launched.process.terminate(grace).await.ok();
+                    let exit = driver.terminate(grace).await.ok();
                     let held = clock::now().as_millis() - started_at.as_millis();
                     break stopped_outcome(request, exit, held);
                 }
                 _ = tokio::time::sleep_until(deadline), if timeout.is_some() => {
                     let _ = self.mark_cancelling(&run.application_id, &run.job_run_id, attempt).await;
-                    let exit = launched.process.terminate(DEFAULT_GRACE).await.ok();
+                    let exit = driver.terminate(DEFAULT_GRACE).await.ok();
                     let held = clock::now().as_millis() - started_at.as_millis();
                     let minutes = run.execution_timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES);
                     let details = format!("Job run exceeded executionTimeoutMinutes ({minutes} minutes) and was cancelled");
@@ -167,20 +177,73 @@ impl Controller {
                     break Outcome { state: JobRunState::Cancelled, details, held_millis: held };
                 }
                 _ = ship_tick.tick() => {
-                    if let Err(err) = LogShipper::ship(&self.storage, &launched.logs, &targets).await {
+                    if let Err(err) = LogShipper::ship(&self.storage, &logs, &targets).await {
                         tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship running logs");
                     }
                 }
             }
         };
-        if let Err(err) = LogShipper::ship(&self.storage, &launched.logs, &targets).await {
+        if let Err(err) = LogShipper::ship(&self.storage, &logs, &targets).await {
             tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship final logs");
+        }
+        self.ship_event_logs(&work_dir, &targets, &run.job_run_id).await;
+        if let AttemptDriver::WarmHive(worker) = driver {
+            // A worker that finished its job goes back to the pool; one that
+            // was killed (cancel, timeout) is dropped and replaced.
+            self.pool.give_back_hive(&run.application_id, Some(worker));
         }
         outcome
     }
 
+    /// The run on a pre-initialized Spark driver, when one is ready and the
+    /// run's plan is what it was started with; `None` means launch cold.
+    async fn launch_spark_warm(
+        &self,
+        application_id: &str,
+        plan: &spark::SparkJobPlan,
+        work_dir: &std::path::Path,
+    ) -> Option<(AttemptDriver, Vec<WorkerLogDir>)> {
+        let context = self.launch_context();
+        let driver = self.pool.take_spark(application_id)?;
+        if !driver.accepts(plan) || !driver.accepts_context(&context) {
+            // It was started for the application's plain configuration; this
+            // run differs, so it starts cold and the driver waits for another.
+            tracing::info!(application_id, "run differs from the warm driver's configuration: cold start");
+            self.pool.put_back_spark(application_id, driver);
+            return None;
+        }
+        match driver.hand_over(plan, work_dir, &context).await {
+            Ok(launched) => Some((AttemptDriver::Process(launched.process), launched.logs)),
+            Err(err) => {
+                tracing::warn!(application_id, error = %err, "warm spark driver unusable: cold start");
+                None
+            }
+        }
+    }
+
+    /// A warm worker of the application when one is free, else a new process.
+    async fn launch_hive_attempt(
+        &self,
+        application_id: &str,
+        plan: &crate::hive::HivePlan,
+        work_dir: &std::path::Path,
+    ) -> Result<(AttemptDriver, Vec<WorkerLogDir>), EngineError> {
+        if let Some(mut worker) = self.pool.take_hive(application_id) {
+            match self.launch_hive_warm(plan, work_dir, &mut worker).await {
+                Ok(logs) => return Ok((AttemptDriver::WarmHive(worker), logs)),
+                Err(err) => {
+                    // A worker that died while idle: start this job cold.
+                    tracing::warn!(application_id, error = %err, "warm hive worker unusable");
+                    self.pool.give_back_hive(application_id, Some(worker));
+                }
+            }
+        }
+        let launched = self.launch_hive(plan, work_dir).await?;
+        Ok((AttemptDriver::Process(launched.process), launched.logs))
+    }
+
     /// Hadoop properties and environment that give the job `s3://`.
-    fn launch_context(&self) -> LaunchContext<'_> {
+    pub(crate) fn launch_context(&self) -> LaunchContext<'_> {
         let (default_conf, env) = match &self.config.s3_for_jobs {
             S3ForJobs::None => (Vec::new(), Vec::new()),
             S3ForJobs::Embedded { root } => (hadoop_s3::embedded_store_conf(root), Vec::new()),

@@ -20,6 +20,8 @@ pub struct ControlConfig {
     /// Where `s3://` lives for jobs: the embedded store's directory, or an
     /// external endpoint, or nowhere.
     pub s3_for_jobs: S3ForJobs,
+    /// Logical capacity and physical limits of this host.
+    pub host: crate::host::HostLimits,
 }
 
 #[derive(Debug, Clone)]

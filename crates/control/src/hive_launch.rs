@@ -1,5 +1,5 @@
-//! Starting a HIVE attempt: the worker's spec file, its process group and
-//! its log files.
+//! Starting a HIVE attempt: the worker's spec file, its log files, and its
+//! process: a new one (cold) or a pre-initialized one (warm).
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -12,6 +12,7 @@ use sparkplane_storage::WorkerLogDir;
 use tokio::process::Command;
 
 use crate::hive::{HivePlan, HiveWorkerSpec, WorkerS3, HIVE_DRIVER_LOG_FOLDER};
+use crate::pool::WarmHiveWorker;
 use crate::{Controller, S3ForJobs};
 
 /// The bucket managed tables go to by default on an S3 store.
@@ -55,7 +56,13 @@ impl Controller {
         }
     }
 
-    pub(crate) async fn launch_hive(&self, plan: &HivePlan, work_dir: &Path) -> Result<LaunchedAttempt, EngineError> {
+    /// Writes the attempt's spec and log folder; returns the spec path and
+    /// the HIVE_DRIVER log dir.
+    async fn prepare_hive(
+        &self,
+        plan: &HivePlan,
+        work_dir: &Path,
+    ) -> Result<(std::path::PathBuf, std::path::PathBuf), EngineError> {
         let log_dir = work_dir.join("logs").join(HIVE_DRIVER_LOG_FOLDER);
         tokio::fs::create_dir_all(&log_dir)
             .await
@@ -73,7 +80,6 @@ impl Controller {
             s3: self.worker_s3(),
         };
         let spec_path = work_dir.join("spec.json");
-        let io = |action: &str, err: std::io::Error| EngineError::Io { action: action.to_string(), source: err };
         let body = serde_json::to_vec(&spec).map_err(|err| io("encode worker spec", std::io::Error::other(err)))?;
         // 0600 from the start: the spec may carry the external store's secret.
         let mut file = std::fs::OpenOptions::new()
@@ -84,6 +90,12 @@ impl Controller {
             .open(&spec_path)
             .map_err(|err| io("write worker spec", err))?;
         file.write_all(&body).map_err(|err| io("write worker spec", err))?;
+        Ok((spec_path, log_dir))
+    }
+
+    /// A cold start: a new `sparkplane hive-worker` process for this attempt.
+    pub(crate) async fn launch_hive(&self, plan: &HivePlan, work_dir: &Path) -> Result<LaunchedAttempt, EngineError> {
+        let (spec_path, log_dir) = self.prepare_hive(plan, work_dir).await?;
         let exe = worker_exe().map_err(|err| io("find the sparkplane binary", err))?;
         let stdout = std::fs::File::create(log_dir.join("stdout")).map_err(|err| io("create driver stdout", err))?;
         let stderr = std::fs::File::create(log_dir.join("stderr")).map_err(|err| io("create driver stderr", err))?;
@@ -101,12 +113,31 @@ impl Controller {
             logs: vec![WorkerLogDir { worker: HIVE_DRIVER_LOG_FOLDER.to_string(), dir: log_dir }],
         })
     }
+
+    /// A warm start: the job goes to a pre-initialized worker over its channel.
+    pub(crate) async fn launch_hive_warm(
+        &self,
+        plan: &HivePlan,
+        work_dir: &Path,
+        worker: &mut WarmHiveWorker,
+    ) -> Result<Vec<WorkerLogDir>, EngineError> {
+        let (spec_path, log_dir) = self.prepare_hive(plan, work_dir).await?;
+        worker
+            .send(&spec_path, &log_dir.join("stdout"), &log_dir.join("stderr"))
+            .await
+            .map_err(|err| io("hand the job to a warm hive worker", err))?;
+        Ok(vec![WorkerLogDir { worker: HIVE_DRIVER_LOG_FOLDER.to_string(), dir: log_dir }])
+    }
+}
+
+fn io(action: &str, err: std::io::Error) -> EngineError {
+    EngineError::Io { action: action.to_string(), source: err }
 }
 
 /// This binary, which also runs HIVE workers. When the file was replaced
 /// while the server runs (a rebuild), Linux reports the old path with a
 /// " (deleted)" suffix; the new file at that path is the one to run.
-fn worker_exe() -> std::io::Result<std::path::PathBuf> {
+pub(crate) fn worker_exe() -> std::io::Result<std::path::PathBuf> {
     let exe = std::env::current_exe()?;
     let text = exe.to_string_lossy();
     Ok(match text.strip_suffix(" (deleted)") {

@@ -57,7 +57,44 @@ async fn read_script(storage: &ObjectStorage, uri: &str, work_dir: &Path, name: 
     std::fs::read_to_string(&path).map_err(|err| format!("read {uri}: {err}"))
 }
 
+/// The catalog store a worker keeps open between jobs (a warm worker runs
+/// many), keyed by its path.
+#[derive(Default)]
+pub struct CatalogCache {
+    open: Option<(std::path::PathBuf, Arc<StoreCatalog>)>,
+}
+
+impl CatalogCache {
+    pub async fn get(&mut self, state_db: &Path) -> Result<Arc<StoreCatalog>, String> {
+        if let Some((path, catalog)) = &self.open {
+            if path == state_db {
+                return Ok(catalog.clone());
+            }
+        }
+        let store = SqliteStore::open(state_db).await.map_err(|err| format!("open the catalog: {err}"))?;
+        let catalog = Arc::new(StoreCatalog::new(Arc::new(store)));
+        self.open = Some((state_db.to_path_buf(), catalog.clone()));
+        Ok(catalog)
+    }
+}
+
 async fn run(spec_path: &Path) -> Result<(), String> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout());
+    let mut stderr = std::io::stderr();
+    let result = run_attempt(spec_path, &mut CatalogCache::default(), &mut stdout, &mut stderr).await;
+    stdout.flush().map_err(|err| format!("write results: {err}"))?;
+    result
+}
+
+/// One attempt described by `spec_path`, with results and progress written
+/// to the given streams: the process's own (cold worker) or the attempt's
+/// log files (warm worker).
+pub async fn run_attempt(
+    spec_path: &Path,
+    catalogs: &mut CatalogCache,
+    stdout: &mut (dyn Write + Send),
+    stderr: &mut (dyn Write + Send),
+) -> Result<(), String> {
     let bytes = std::fs::read(spec_path).map_err(|err| format!("read {}: {err}", spec_path.display()))?;
     let spec: HiveWorkerSpec = serde_json::from_slice(&bytes).map_err(|err| format!("bad worker spec: {err}"))?;
     let work_dir = spec_path.parent().unwrap_or_else(|| Path::new("."));
@@ -67,8 +104,7 @@ async fn run(spec_path: &Path) -> Result<(), String> {
         Some(uri) => Some(read_script(&storage, uri, work_dir, "init.sql").await?),
         None => None,
     };
-    let store = SqliteStore::open(&spec.state_db).await.map_err(|err| format!("open the catalog: {err}"))?;
-    let catalog = Arc::new(StoreCatalog::new(Arc::new(store)));
+    let catalog = catalogs.get(&spec.state_db).await?;
     // Hive always has a `default` database, whose tables live in the warehouse.
     if catalog.get_database(DEFAULT_DATABASE).await.map_err(|err| err.to_string())?.is_none() {
         let default = DatabaseDef {
@@ -85,12 +121,37 @@ async fn run(spec_path: &Path) -> Result<(), String> {
         memory_limit_bytes: spec.memory_limit_bytes,
         default_warehouse_dir: spec.warehouse_dir.clone(),
     };
-    let mut stdout = std::io::BufWriter::new(std::io::stdout());
-    let mut stderr = std::io::stderr();
-    let report = run_job(&job, &options, catalog, resolver_for(&spec.s3), &mut stdout, &mut stderr)
-        .await
-        .map_err(|err| err.to_string())?;
-    stdout.flush().map_err(|err| format!("write results: {err}"))?;
-    tracing::debug!(statements = report.statements.len(), "hive script finished");
-    Ok(())
+    let result = run_job(&job, &options, catalog, resolver_for(&spec.s3), stdout, stderr).await;
+    let (report, error) = match &result {
+        Ok(report) => (report, None),
+        Err(failure) => (&failure.report, Some(failure.to_string())),
+    };
+    write_report(work_dir, report, error.as_deref());
+    result.map(|_| ()).map_err(|failure| failure.to_string())
+}
+
+/// `hive-report.json` in the attempt's work dir: what ran, for the run's
+/// dashboard page. Best effort: a job does not fail for its report.
+fn write_report(work_dir: &Path, report: &sparkplane_sql::RunReport, error: Option<&str>) {
+    let statements: Vec<serde_json::Value> = report
+        .statements
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "index": s.index,
+                "line": s.line,
+                "text": s.text_preview,
+                "elapsed_ms": s.elapsed_ms,
+                "rows": s.rows,
+                "init_script": s.init_script,
+            })
+        })
+        .collect();
+    let body = serde_json::json!({ "statements": statements, "error": error });
+    let path = work_dir.join("hive-report.json");
+    let tmp = work_dir.join("hive-report.json.tmp");
+    let written = std::fs::write(&tmp, body.to_string()).and_then(|_| std::fs::rename(&tmp, &path));
+    if let Err(err) = written {
+        tracing::warn!(error = %err, "write hive-report.json");
+    }
 }

@@ -127,6 +127,19 @@ impl Controller {
                 )));
             }
         }
+        let host = self.config.host;
+        let workers = plan.resources().workers();
+        let (cpu, memory): (u64, u64) =
+            workers.iter().fold((0, 0), |(c, m), w| (c + u64::from(w.cpu), m + u64::from(w.memory_gb)));
+        if cpu > host.vcpu || memory > host.memory_gb {
+            return Err(ControlError::validation(format!(
+                "The job run needs {} workers with {cpu} vCPU and {memory} GB in total, more than this host offers \
+                 ({} vCPU, {} GB): it could never start. Lower the driver/executor sizes or spark.executor.instances",
+                workers.len(),
+                host.vcpu,
+                host.memory_gb
+            )));
+        }
         let client_token = request.client_token.clone().unwrap_or_else(|| run.job_run_id.clone());
         let _guard = self.write_lock.lock().await;
         let stored = self.store.create_job_run(&run, &client_token).await?;

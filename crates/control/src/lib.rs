@@ -9,17 +9,21 @@
 
 mod applications;
 mod attempt;
+pub mod catalog_view;
 mod clock;
 mod config;
+pub mod dashboard;
 mod error;
 pub mod hive;
 mod hive_launch;
 pub mod hive_worker;
+pub mod host;
 pub mod ids;
 mod job_runs;
 pub mod lifecycle;
 pub mod metering;
 pub mod plan;
+pub mod pool;
 mod reconcile;
 mod recovery;
 pub mod retry;
@@ -53,6 +57,10 @@ pub struct Controller {
     /// Serializes read-modify-write of resources; reads never take it.
     write_lock: Mutex<()>,
     running: Mutex<HashMap<String, RunningAttempt>>,
+    /// Pre-initialized workers of started applications.
+    pool: pool::WorkerPool,
+    /// Dashboard tokens and the History Server (see [`dashboard`]).
+    dashboard: dashboard::Dashboard,
     wake: Notify,
     shutdown: tokio::sync::watch::Sender<bool>,
 }
@@ -61,6 +69,7 @@ impl Controller {
     pub fn new(store: Arc<dyn Store>, storage: Arc<ObjectStorage>, config: ControlConfig) -> Arc<Controller> {
         let runtimes = Arc::new(RuntimeManager::new(config.runtime_dir.clone(), config.python.clone()));
         let (shutdown, _) = tokio::sync::watch::channel(false);
+        let dashboard = dashboard::Dashboard::new(&config.data_dir);
         Arc::new(Controller {
             store,
             storage,
@@ -68,6 +77,8 @@ impl Controller {
             runtimes,
             write_lock: Mutex::new(()),
             running: Mutex::new(HashMap::new()),
+            pool: pool::WorkerPool::default(),
+            dashboard,
             wake: Notify::new(),
             shutdown,
         })
@@ -100,5 +111,9 @@ impl Controller {
         while !self.running.lock().await.is_empty() && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+        for worker in self.pool.drain() {
+            worker.stop().await;
+        }
+        self.dashboard.history.stop().await;
     }
 }

@@ -48,3 +48,16 @@ pub fn plan_for(app: &Application, run: &JobRun) -> Result<JobPlan, EngineError>
 pub(crate) fn resources_for(app: &Application, run: &JobRun) -> Option<ResourceRequest> {
     plan_for(app, run).ok().map(|plan| plan.resources().clone())
 }
+
+/// The plan a warm Spark driver of `app` is started with: the application's
+/// configuration and nothing job-specific. Jobs whose own plan matches it
+/// (same effective configuration, no extra artifacts) run on it.
+pub(crate) fn warm_spark_template(app: &Application) -> Result<SparkJobPlan, EngineError> {
+    let driver = sparkplane_api::SparkSubmit {
+        entry_point: "warm.py".into(),
+        entry_point_arguments: None,
+        spark_submit_parameters: None,
+    };
+    let app_conf = app.runtime_configuration.as_deref().unwrap_or_default();
+    SparkJobPlan::new(&app.release_label, &driver, app_conf, &[])
+}

@@ -12,7 +12,7 @@ use sparkplane_api::{Application, JobRunState};
 
 use crate::job_runs::attempt_of;
 use crate::plan::resources_for;
-use crate::scheduler::{plan, Action, AppView, Capacity, RunView};
+use crate::scheduler::{plan, Action, AppView, Capacity, Demand, RunView, Warm};
 use crate::state::AppOperation;
 use crate::{ControlError, Controller, RunningAttempt};
 
@@ -29,7 +29,35 @@ fn app_view(app: &Application) -> AppView {
         auto_start: app.auto_start_configuration.as_ref().and_then(|c| c.enabled).unwrap_or(true),
         maximum_capacity,
         max_concurrent_runs,
+        warm: warm_of(app),
     }
+}
+
+/// The application's `initialCapacity` as the planner counts it.
+fn warm_of(app: &Application) -> Warm {
+    let mut warm = Warm::default();
+    for (key, config) in app.initial_capacity.iter().flatten() {
+        let count = u32::try_from(config.worker_count.max(0)).unwrap_or(u32::MAX);
+        let size = config
+            .worker_configuration
+            .as_ref()
+            .and_then(|w| {
+                let cpu = sparkplane_api::parse_cpu(&w.cpu).ok()?;
+                let memory_gb = sparkplane_api::parse_memory_gb(&w.memory).ok()?;
+                Some(Capacity { cpu: u64::from(cpu), memory_gb: u64::from(memory_gb) })
+            })
+            .unwrap_or_default();
+        if key.eq_ignore_ascii_case("Driver") || key.eq_ignore_ascii_case("HiveDriver") {
+            (warm.drivers, warm.driver) = (count, size);
+        } else {
+            (warm.executors, warm.executor) = (count, size);
+        }
+    }
+    warm
+}
+
+fn capacity_of(size: &sparkplane_engine::WorkerSize) -> Capacity {
+    Capacity { cpu: u64::from(size.cpu), memory_gb: u64::from(size.memory_gb) }
 }
 
 impl Controller {
@@ -41,6 +69,9 @@ impl Controller {
             }
             if let Err(err) = self.apply_lifecycle_rules().await {
                 tracing::error!(error = %err, "auto-stop and queue timeout pass failed");
+            }
+            if let Err(err) = self.reconcile_pool().await {
+                tracing::error!(error = %err, "warm worker pass failed");
             }
             match self.reconcile_once().await {
                 // Applied actions may unlock more (admit → schedule): go again.
@@ -71,11 +102,11 @@ impl Controller {
             .filter_map(|run| {
                 let app = apps.get(&run.application_id)?;
                 let demand = resources_for(app, run)
-                    .map(|r| {
-                        r.workers().iter().fold(Capacity::default(), |acc, w| Capacity {
-                            cpu: acc.cpu + u64::from(w.cpu),
-                            memory_gb: acc.memory_gb + u64::from(w.memory_gb),
-                        })
+                    .map(|r| Demand {
+                        driver: capacity_of(&r.driver),
+                        executor: capacity_of(&r.executor),
+                        executors: r.executor_count,
+                        heap_mb: r.driver_memory_mb,
                     })
                     .unwrap_or_default();
                 Some(RunView {
@@ -87,7 +118,7 @@ impl Controller {
             })
             .collect();
         let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
-        let actions = plan(&app_views, &views);
+        let actions = plan(&app_views, &views, &self.config.host.view());
         let count = actions.len();
         for action in actions {
             self.apply(action, &runs, &apps).await?;

@@ -3,10 +3,17 @@
 //! [`plan`] looks at every unfinished run (oldest first) and the applications
 //! they belong to, and returns the next actions: start an application that
 //! has work, admit a submitted run (or queue it behind `maxConcurrentRuns`),
-//! and schedule a pending run whose resources fit under `maximumCapacity`.
-//! Runs of one application are served first-in first-out; a run that does
-//! not fit yet waits rather than fails. The loop that applies the actions
-//! lives in `reconcile`.
+//! and schedule a pending run whose workers fit. Runs of one application are
+//! served first-in first-out; a run that does not fit yet waits rather than
+//! fails. The loop that applies the actions lives in `reconcile`.
+//!
+//! Capacity is counted the way the service counts it. A started
+//! application holds its pre-initialized workers whether they are busy or
+//! not; a run uses free warm workers of its sizes first and asks for
+//! on-demand workers only for the rest. `maximumCapacity` caps warm plus
+//! on-demand workers of one application; the host's logical capacity caps
+//! them across applications. Separately, physical safety caps how many new
+//! engine processes run at once and the heap they may claim together.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -29,12 +36,93 @@ impl Capacity {
     }
 }
 
+/// A run's workers, by type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Demand {
+    pub driver: Capacity,
+    pub executor: Capacity,
+    pub executors: u32,
+    /// Heap of the process the run starts (the driver JVM, or the HIVE
+    /// worker's memory pool), in MB.
+    pub heap_mb: u64,
+}
+
+impl Demand {
+    pub fn total(&self) -> Capacity {
+        let executors = Capacity {
+            cpu: self.executor.cpu * u64::from(self.executors),
+            memory_gb: self.executor.memory_gb * u64::from(self.executors),
+        };
+        self.driver.plus(executors)
+    }
+}
+
+/// An application's pre-initialized workers (`initialCapacity`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Warm {
+    pub drivers: u32,
+    pub driver: Capacity,
+    pub executors: u32,
+    pub executor: Capacity,
+}
+
+impl Warm {
+    pub fn total(&self) -> Capacity {
+        Demand { driver: Capacity::default(), executor: self.executor, executors: self.executors, heap_mb: 0 }
+            .total()
+            .plus(Capacity {
+                cpu: self.driver.cpu * u64::from(self.drivers),
+                memory_gb: self.driver.memory_gb * u64::from(self.drivers),
+            })
+    }
+}
+
+/// The free warm workers of one application while a pass walks its runs.
+#[derive(Debug, Clone, Copy)]
+struct WarmLeft {
+    drivers: u32,
+    executors: u32,
+}
+
+/// What a run adds on top of the warm workers it can use: on-demand
+/// capacity, and whether it needs a new driver process.
+fn on_demand(demand: &Demand, warm: &Warm, left: &mut WarmLeft) -> (Capacity, bool) {
+    let mut extra = Capacity::default();
+    let warm_driver = left.drivers > 0 && demand.driver == warm.driver;
+    if warm_driver {
+        left.drivers -= 1;
+    } else {
+        extra = extra.plus(demand.driver);
+    }
+    let from_warm = if demand.executor == warm.executor { demand.executors.min(left.executors) } else { 0 };
+    left.executors -= from_warm;
+    let missing = demand.executors - from_warm;
+    extra = extra.plus(Capacity {
+        cpu: demand.executor.cpu * u64::from(missing),
+        memory_gb: demand.executor.memory_gb * u64::from(missing),
+    });
+    (extra, !warm_driver)
+}
+
+/// Limits of the machine the runs share.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HostView {
+    /// Logical capacity: warm plus on-demand workers of every application.
+    pub capacity: Option<Capacity>,
+    /// Physical safety: new engine processes (driver JVMs, HIVE workers) at once.
+    pub max_processes: Option<u32>,
+    /// Physical safety: heap those processes may claim together, in MB. One
+    /// process may always run, so that a job larger than the budget runs alone.
+    pub heap_budget_mb: Option<u64>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppView {
     pub state: ApplicationState,
     pub auto_start: bool,
     pub maximum_capacity: Option<Capacity>,
     pub max_concurrent_runs: Option<u32>,
+    pub warm: Warm,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +131,7 @@ pub struct RunView {
     pub job_run_id: String,
     pub state: JobRunState,
     /// What the run holds once scheduled.
-    pub demand: Capacity,
+    pub demand: Demand,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,25 +163,60 @@ fn holds_resources(state: JobRunState) -> bool {
     matches!(state, JobRunState::Scheduled | JobRunState::Running | JobRunState::Cancelling)
 }
 
+fn holds_warm(state: ApplicationState) -> bool {
+    matches!(state, ApplicationState::Starting | ApplicationState::Started)
+}
+
+/// What is in use: per application and on the host.
+#[derive(Default)]
+struct Usage<'a> {
+    app: BTreeMap<&'a str, Capacity>,
+    warm_left: BTreeMap<&'a str, WarmLeft>,
+    host: Capacity,
+    processes: u32,
+    heap_mb: u64,
+}
+
+impl<'a> Usage<'a> {
+    fn observe(apps: &'a BTreeMap<String, AppView>, runs: &'a [RunView]) -> Usage<'a> {
+        let mut usage = Usage::default();
+        for (id, app) in apps.iter().filter(|(_, app)| holds_warm(app.state)) {
+            usage.app.insert(id, app.warm.total());
+            usage.warm_left.insert(id, WarmLeft { drivers: app.warm.drivers, executors: app.warm.executors });
+            usage.host = usage.host.plus(app.warm.total());
+            usage.processes += app.warm.drivers;
+        }
+        for run in runs.iter().filter(|r| holds_resources(r.state)) {
+            let warm = apps.get(&run.application_id).map(|a| a.warm).unwrap_or_default();
+            let left = usage.warm_left.entry(&run.application_id).or_insert(WarmLeft { drivers: 0, executors: 0 });
+            let (extra, new_process) = on_demand(&run.demand, &warm, left);
+            let held = usage.app.entry(&run.application_id).or_default();
+            *held = held.plus(extra);
+            usage.host = usage.host.plus(extra);
+            if new_process {
+                usage.processes += 1;
+                usage.heap_mb += run.demand.heap_mb;
+            }
+        }
+        usage
+    }
+}
+
 /// `runs` must be ordered oldest first.
-pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView]) -> Vec<Action> {
+pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView) -> Vec<Action> {
     let mut actions = Vec::new();
     let mut started_apps = HashSet::new();
     let mut active: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut held: BTreeMap<&str, Capacity> = BTreeMap::new();
-    for run in runs {
-        if is_active(run.state) {
-            *active.entry(&run.application_id).or_default() += 1;
-        }
-        if holds_resources(run.state) {
-            let entry = held.entry(&run.application_id).or_default();
-            *entry = entry.plus(run.demand);
-        }
+    for run in runs.iter().filter(|r| is_active(r.state)) {
+        *active.entry(&run.application_id).or_default() += 1;
     }
+    let mut usage = Usage::observe(apps, runs);
     // Once a run of an application waits (queue or capacity), later runs of
-    // that application wait behind it.
+    // that application wait behind it; once a run waits for the host, later
+    // runs that need more of the host wait behind it too.
     let mut queue_blocked = HashSet::new();
     let mut capacity_blocked = HashSet::new();
+    let mut host_blocked = false;
 
     for run in runs {
         let Some(app) = apps.get(&run.application_id) else { continue };
@@ -123,14 +246,26 @@ pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView]) -> Vec<Action> {
                 if app.state != ApplicationState::Started || capacity_blocked.contains(app_id) {
                     continue;
                 }
-                let holding = held.entry(app_id).or_default();
-                let wanted = holding.plus(run.demand);
-                let fits = app.maximum_capacity.is_none_or(|limit| wanted.fits_within(limit));
-                if fits {
-                    *holding = wanted;
+                let mut left = usage.warm_left.get(app_id).copied().unwrap_or(WarmLeft { drivers: 0, executors: 0 });
+                let (extra, new_process) = on_demand(&run.demand, &app.warm, &mut left);
+                let held = usage.app.get(app_id).copied().unwrap_or_default().plus(extra);
+                let fits_app = app.maximum_capacity.is_none_or(|limit| held.fits_within(limit));
+                let needs_host = extra != Capacity::default() || new_process;
+                let fits_host = !(needs_host && host_blocked)
+                    && host.capacity.is_none_or(|limit| usage.host.plus(extra).fits_within(limit))
+                    && (!new_process || fits_physically(&usage, run.demand.heap_mb, host));
+                if fits_app && fits_host {
+                    usage.warm_left.insert(app_id, left);
+                    usage.app.insert(app_id, held);
+                    usage.host = usage.host.plus(extra);
+                    if new_process {
+                        usage.processes += 1;
+                        usage.heap_mb += run.demand.heap_mb;
+                    }
                     actions.push(Action::Schedule { job_run_id: run.job_run_id.clone() });
                 } else {
                     capacity_blocked.insert(app_id);
+                    host_blocked |= fits_app;
                 }
             }
             _ => {}
@@ -139,6 +274,16 @@ pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView]) -> Vec<Action> {
     actions
 }
 
+fn fits_physically(usage: &Usage<'_>, heap_mb: u64, host: &HostView) -> bool {
+    let processes_ok = host.max_processes.is_none_or(|max| usage.processes < max);
+    let heap_ok = usage.heap_mb == 0 || host.heap_budget_mb.is_none_or(|budget| usage.heap_mb + heap_mb <= budget);
+    processes_ok && heap_ok
+}
+
 #[cfg(test)]
 #[path = "scheduler_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "scheduler_props.rs"]
+mod props;

@@ -3,12 +3,20 @@ use ApplicationState as A;
 use JobRunState as J;
 
 fn app(state: ApplicationState) -> AppView {
-    AppView { state, auto_start: true, maximum_capacity: None, max_concurrent_runs: None }
+    AppView { state, auto_start: true, maximum_capacity: None, max_concurrent_runs: None, warm: Warm::default() }
 }
 
 fn run(id: &str, state: JobRunState, cpu: u64) -> RunView {
-    RunView { application_id: "a".into(), job_run_id: id.into(), state, demand: Capacity { cpu, memory_gb: cpu * 4 } }
+    let driver = Capacity { cpu, memory_gb: cpu * 4 };
+    RunView {
+        application_id: "a".into(),
+        job_run_id: id.into(),
+        state,
+        demand: Demand { driver, executor: Capacity::default(), executors: 0, heap_mb: 1024 },
+    }
 }
+
+const NO_HOST: HostView = HostView { capacity: None, max_processes: None, heap_budget_mb: None };
 
 fn apps(view: AppView) -> BTreeMap<String, AppView> {
     BTreeMap::from([("a".to_string(), view)])
@@ -17,16 +25,16 @@ fn apps(view: AppView) -> BTreeMap<String, AppView> {
 #[test]
 fn submitted_run_on_a_stopped_app_starts_it_once() {
     let runs = [run("r1", J::Submitted, 1), run("r2", J::Submitted, 1)];
-    let actions = plan(&apps(app(A::Stopped)), &runs);
+    let actions = plan(&apps(app(A::Stopped)), &runs, &NO_HOST);
     assert_eq!(actions, [Action::StartApplication { application_id: "a".into() }]);
     let mut no_auto = app(A::Created);
     no_auto.auto_start = false;
-    assert!(plan(&apps(no_auto), &runs).is_empty());
+    assert!(plan(&apps(no_auto), &runs, &NO_HOST).is_empty());
 }
 
 #[test]
 fn admits_then_schedules_on_a_started_app() {
-    let actions = plan(&apps(app(A::Started)), &[run("r1", J::Submitted, 1), run("r0", J::Pending, 1)]);
+    let actions = plan(&apps(app(A::Started)), &[run("r1", J::Submitted, 1), run("r0", J::Pending, 1)], &NO_HOST);
     assert_eq!(actions, [Action::Admit { job_run_id: "r1".into() }, Action::Schedule { job_run_id: "r0".into() }]);
 }
 
@@ -35,10 +43,10 @@ fn max_concurrent_runs_queues_in_submission_order() {
     let mut view = app(A::Started);
     view.max_concurrent_runs = Some(1);
     let runs = [run("r1", J::Running, 1), run("r2", J::Submitted, 1), run("r3", J::Queued, 1)];
-    assert_eq!(plan(&apps(view.clone()), &runs), [Action::Queue { job_run_id: "r2".into() }]);
+    assert_eq!(plan(&apps(view.clone()), &runs, &NO_HOST), [Action::Queue { job_run_id: "r2".into() }]);
     // When the running one ends, the oldest waiting run goes first.
     let runs = [run("r2", J::Queued, 1), run("r3", J::Queued, 1)];
-    assert_eq!(plan(&apps(view), &runs), [Action::Admit { job_run_id: "r2".into() }]);
+    assert_eq!(plan(&apps(view), &runs, &NO_HOST), [Action::Admit { job_run_id: "r2".into() }]);
 }
 
 #[test]
@@ -47,10 +55,10 @@ fn maximum_capacity_makes_runs_wait_fifo() {
     view.maximum_capacity = Some(Capacity { cpu: 4, memory_gb: 100 });
     let runs = [run("r1", J::Running, 3), run("r2", J::Pending, 2), run("r3", J::Pending, 1)];
     // r3 would fit, but r2 came first and is still waiting.
-    assert!(plan(&apps(view.clone()), &runs).is_empty());
+    assert!(plan(&apps(view.clone()), &runs, &NO_HOST).is_empty());
     let runs = [run("r2", J::Pending, 2), run("r3", J::Pending, 1)];
     assert_eq!(
-        plan(&apps(view), &runs),
+        plan(&apps(view), &runs, &NO_HOST),
         [Action::Schedule { job_run_id: "r2".into() }, Action::Schedule { job_run_id: "r3".into() }]
     );
 }
@@ -68,15 +76,16 @@ fn never_exceeds_caps_and_never_starves_with_free_capacity() {
                 let mut view = app(A::Started);
                 view.maximum_capacity = Some(Capacity { cpu: limit_cpu, memory_gb: 1000 });
                 view.max_concurrent_runs = Some(max_runs);
-                let actions = plan(&apps(view), &runs);
-                let held_before: u64 = runs.iter().filter(|r| holds_resources(r.state)).map(|r| r.demand.cpu).sum();
+                let actions = plan(&apps(view), &runs, &NO_HOST);
+                let held_before: u64 =
+                    runs.iter().filter(|r| holds_resources(r.state)).map(|r| r.demand.total().cpu).sum();
                 let scheduled: u64 = actions
                     .iter()
                     .filter_map(|a| match a {
                         Action::Schedule { job_run_id } => runs.iter().find(|r| &r.job_run_id == job_run_id),
                         _ => None,
                     })
-                    .map(|r| r.demand.cpu)
+                    .map(|r| r.demand.total().cpu)
                     .sum();
                 if scheduled > 0 {
                     assert!(held_before + scheduled <= limit_cpu, "{runs:?} {actions:?}");
@@ -88,7 +97,7 @@ fn never_exceeds_caps_and_never_starves_with_free_capacity() {
                 }
                 // The oldest pending run is scheduled whenever it fits.
                 if let Some(first) = runs.iter().find(|r| r.state == J::Pending) {
-                    if held_before + first.demand.cpu <= limit_cpu {
+                    if held_before + first.demand.total().cpu <= limit_cpu {
                         assert!(actions.contains(&Action::Schedule { job_run_id: first.job_run_id.clone() }));
                     }
                 }

@@ -1,5 +1,6 @@
-//! `sparkplane hive-worker --spec FILE`: the process one HIVE attempt runs in
-//! (started by the server, not by users).
+//! `sparkplane hive-worker --spec FILE`: the process one HIVE attempt runs in;
+//! `--serve`: a pre-initialized worker taking jobs over stdin (both started by
+//! the server, not by users).
 
 use std::path::PathBuf;
 
@@ -8,8 +9,17 @@ use anyhow::Context;
 #[derive(clap::Args)]
 pub struct Args {
     /// The attempt's spec, written by the server into the work dir
+    #[arg(long, required_unless_present = "serve")]
+    spec: Option<PathBuf>,
+    /// Stay up as a pre-initialized worker, taking jobs on stdin
+    #[arg(long, requires = "state_db")]
+    serve: bool,
+    /// The server's state database (the catalog), opened once when serving
     #[arg(long)]
-    spec: PathBuf,
+    state_db: Option<PathBuf>,
+    /// Name of this warm worker in logs
+    #[arg(long, default_value = "worker")]
+    label: String,
 }
 
 /// Worker threads get large stacks: DataFusion plans deep expressions
@@ -22,7 +32,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .thread_stack_size(WORKER_STACK_BYTES)
         .build()
         .context("start async runtime")?;
-    let code = runtime.block_on(sparkplane_control::hive_worker::run_worker(&args.spec));
+    let code = match (&args.spec, &args.state_db) {
+        (_, Some(state_db)) if args.serve => {
+            runtime.block_on(sparkplane_control::pool::serve_hive_worker(state_db, &args.label))
+        }
+        (Some(spec), _) => runtime.block_on(sparkplane_control::hive_worker::run_worker(spec)),
+        _ => anyhow::bail!("hive-worker needs --spec FILE or --serve --state-db FILE"),
+    };
     drop(runtime);
     std::process::exit(code);
 }

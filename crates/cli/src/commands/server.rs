@@ -87,6 +87,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             log_ship_interval: std::time::Duration::from_secs(config.log_ship_interval_seconds),
             s3_for_jobs,
             auto_stop_minute: std::time::Duration::from_secs(config.auto_stop_minute_seconds),
+            host: config.host,
         },
     );
     controller.recover().await.context("recover state from the last run")?;

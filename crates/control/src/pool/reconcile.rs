@@ -1,0 +1,112 @@
+//! The pool's reconcile pass, run by the scheduler loop: bring each
+//! application's warm workers to what it wants, finish STARTING
+//! applications whose workers are ready, stop the workers of applications
+//! that no longer want them.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use sparkplane_api::{Application, ApplicationState};
+use sparkplane_store::{ApplicationFilter, PageRequest};
+
+use sparkplane_engine::spark::WarmDriver;
+
+use super::{warm_target, worker_log_path, WarmHiveWorker, WarmWorker};
+use crate::{ControlError, Controller};
+
+impl Controller {
+    /// Applications that may hold warm workers.
+    async fn live_applications(&self) -> Result<Vec<Application>, ControlError> {
+        let filter = ApplicationFilter { states: vec![ApplicationState::Starting, ApplicationState::Started] };
+        let mut page = PageRequest::first(50);
+        let mut apps = Vec::new();
+        loop {
+            let listed = self.store.list_applications(&filter, &page).await?;
+            apps.extend(listed.items);
+            match listed.next_token {
+                Some(token) => page = PageRequest { max_results: 50, next_token: Some(token) },
+                None => return Ok(apps),
+            }
+        }
+    }
+
+    pub(crate) async fn reconcile_pool(self: &Arc<Self>) -> Result<(), ControlError> {
+        self.release_warm_workers().await;
+        let apps = self.live_applications().await?;
+        for app in &apps {
+            let target = warm_target(app);
+            let step = self.pool.step(&app.application_id, target, Instant::now());
+            for label in step.start {
+                tokio::spawn(self.clone().start_warm_worker(app.clone(), target.spark, label));
+            }
+            if app.state == ApplicationState::Starting && step.ready {
+                let details = match (&step.failure, target.drivers) {
+                    (Some(why), _) => format!("Application started; pre-initialized workers unavailable: {why}"),
+                    (None, 0) => "Application started".to_string(),
+                    (None, n) => format!("Application started with {n} pre-initialized driver worker(s)"),
+                };
+                self.finish_starting(&app.application_id, &details).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Stops the idle warm workers of applications that no longer want them,
+    /// at once rather than at the next pass.
+    pub(crate) async fn release_warm_workers(&self) {
+        let Ok(apps) = self.live_applications().await else { return };
+        let keep: Vec<&str> = apps.iter().map(|a| a.application_id.as_str()).collect();
+        for worker in self.pool.release_others(&keep) {
+            worker.stop().await;
+        }
+    }
+
+    async fn start_warm_worker(self: Arc<Self>, app: Application, spark: bool, label: String) {
+        let application_id = app.application_id.clone();
+        let log = worker_log_path(&self.config.data_dir, &application_id, &label);
+        let result = async {
+            let parent = log.parent().ok_or_else(|| "no pool directory".to_string())?;
+            std::fs::create_dir_all(parent).map_err(|err| err.to_string())?;
+            if spark {
+                return self.start_warm_spark_driver(&app, &parent.join(&label)).await;
+            }
+            let exe = crate::hive_launch::worker_exe().map_err(|err| err.to_string())?;
+            let state_db = self.config.data_dir.join("state.db");
+            let worker = WarmHiveWorker::start(&exe, &state_db, &log, &label).await.map_err(|err| err.to_string())?;
+            Ok(WarmWorker::Hive(Box::new(worker)))
+        }
+        .await;
+        match &result {
+            Ok(_) => tracing::info!(application_id, label, "warm worker ready"),
+            Err(why) => tracing::warn!(application_id, label, error = %why, "warm worker failed to start"),
+        }
+        self.pool.started(&application_id, result);
+        self.wake_scheduler();
+    }
+
+    /// A Spark driver with the application's configuration and the
+    /// service's default sizes, its session up, in `dir`.
+    async fn start_warm_spark_driver(&self, app: &Application, dir: &std::path::Path) -> Result<WarmWorker, String> {
+        let template = crate::plan::warm_spark_template(app).map_err(|err| err.to_string())?;
+        let runtime = self.runtimes.ensure(template.runtime).await.map_err(|err| err.to_string())?;
+        let context = self.launch_context();
+        let mut driver = WarmDriver::start(&template, &runtime, dir, &context).await.map_err(|err| err.to_string())?;
+        driver.ready().await.map_err(|err| err.to_string())?;
+        Ok(WarmWorker::Spark(Box::new(driver)))
+    }
+
+    /// STARTING → STARTED, once the warm workers are up.
+    async fn finish_starting(&self, application_id: &str, details: &str) -> Result<(), ControlError> {
+        let _guard = self.write_lock.lock().await;
+        let mut app = self.load_application(application_id).await?;
+        if app.state != ApplicationState::Starting {
+            return Ok(());
+        }
+        app.state = ApplicationState::Started;
+        app.state_details = Some(details.to_string());
+        app.updated_at = crate::clock::now();
+        self.store.put_application(&app).await?;
+        tracing::info!(application_id, "application started");
+        Ok(())
+    }
+}

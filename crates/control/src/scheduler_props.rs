@@ -1,0 +1,172 @@
+//! Property tests of the planner's invariants over random mixes of runs,
+//! warm workers and limits. The oracles below recount usage independently
+//! of the planner's own bookkeeping.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use sparkplane_api::{ApplicationState, JobRunState};
+
+use super::*;
+
+const SIZE: Capacity = Capacity { cpu: 4, memory_gb: 16 };
+const OTHER: Capacity = Capacity { cpu: 2, memory_gb: 8 };
+
+fn state() -> impl Strategy<Value = JobRunState> {
+    prop_oneof![
+        Just(JobRunState::Submitted),
+        Just(JobRunState::Queued),
+        Just(JobRunState::Pending),
+        Just(JobRunState::Pending),
+        Just(JobRunState::Scheduled),
+        Just(JobRunState::Running),
+    ]
+}
+
+fn run() -> impl Strategy<Value = (JobRunState, bool, u32, bool)> {
+    (state(), any::<bool>(), 0u32..4, any::<bool>())
+}
+
+fn build(specs: &[(JobRunState, bool, u32, bool)]) -> Vec<RunView> {
+    specs
+        .iter()
+        .enumerate()
+        .map(|(i, (state, standard_driver, executors, standard_executor))| RunView {
+            application_id: "a".into(),
+            job_run_id: format!("r{i}"),
+            state: *state,
+            demand: Demand {
+                driver: if *standard_driver { SIZE } else { OTHER },
+                executor: if *standard_executor { SIZE } else { OTHER },
+                executors: *executors,
+                heap_mb: 1024,
+            },
+        })
+        .collect()
+}
+
+/// Warm plus on-demand capacity of `held` runs: warm workers cover runs of
+/// their size first, whatever the order (all such runs ask for equal sizes).
+fn oracle_total(warm: &Warm, held: &[&RunView]) -> Capacity {
+    let mut total = warm.total();
+    let matching_drivers = held.iter().filter(|r| r.demand.driver == warm.driver).count() as u64;
+    let covered_drivers = matching_drivers.min(u64::from(warm.drivers));
+    let matching_executors: u64 =
+        held.iter().filter(|r| r.demand.executor == warm.executor).map(|r| u64::from(r.demand.executors)).sum();
+    let covered_executors = matching_executors.min(u64::from(warm.executors));
+    for r in held {
+        total = total.plus(r.demand.total());
+    }
+    let covered = |count: u64, size: Capacity| Capacity { cpu: count * size.cpu, memory_gb: count * size.memory_gb };
+    let minus = covered(covered_drivers, warm.driver).plus(covered(covered_executors, warm.executor));
+    Capacity { cpu: total.cpu - minus.cpu, memory_gb: total.memory_gb - minus.memory_gb }
+}
+
+fn scheduled<'a>(actions: &[Action], runs: &'a [RunView]) -> Vec<&'a RunView> {
+    runs.iter().filter(|r| actions.contains(&Action::Schedule { job_run_id: r.job_run_id.clone() })).collect()
+}
+
+proptest! {
+    #[test]
+    fn caps_fifo_and_warm_first(
+        specs in prop::collection::vec(run(), 0..8),
+        warm_drivers in 0u32..3,
+        warm_executors in 0u32..5,
+        max_cpu in 4u64..60,
+        host_cpu in 4u64..80,
+        max_processes in 1u32..5,
+    ) {
+        let runs = build(&specs);
+        let warm = Warm { drivers: warm_drivers, driver: SIZE, executors: warm_executors, executor: SIZE };
+        let app = AppView {
+            state: ApplicationState::Started,
+            auto_start: true,
+            maximum_capacity: Some(Capacity { cpu: max_cpu, memory_gb: max_cpu * 4 }),
+            max_concurrent_runs: None,
+            warm,
+        };
+        let host = HostView {
+            capacity: Some(Capacity { cpu: host_cpu, memory_gb: host_cpu * 4 }),
+            max_processes: Some(max_processes),
+            heap_budget_mb: None,
+        };
+        let apps = BTreeMap::from([("a".to_string(), app)]);
+        let actions = plan(&apps, &runs, &host);
+        let before: Vec<&RunView> = runs.iter().filter(|r| holds_resources(r.state)).collect();
+        let added = scheduled(&actions, &runs);
+        let after: Vec<&RunView> = before.iter().copied().chain(added.iter().copied()).collect();
+
+        // Caps hold whenever the planner adds anything.
+        if !added.is_empty() {
+            let total = oracle_total(&warm, &after);
+            prop_assert!(total.fits_within(Capacity { cpu: max_cpu, memory_gb: max_cpu * 4 }), "{total:?}");
+            prop_assert!(total.fits_within(Capacity { cpu: host_cpu, memory_gb: host_cpu * 4 }), "{total:?}");
+        }
+        // FIFO: the scheduled runs are the oldest pending ones.
+        let pending: Vec<&RunView> = runs.iter().filter(|r| r.state == JobRunState::Pending).collect();
+        prop_assert_eq!(&pending[..added.len()], &added[..]);
+        // No starvation: the oldest pending run goes when it fits on its own
+        // (capacity and processes), and warm workers that cover it count.
+        if let Some(first) = pending.first() {
+            let mut with_first = before.clone();
+            with_first.push(first);
+            let total = oracle_total(&warm, &with_first);
+            let fits = total.fits_within(Capacity { cpu: max_cpu.min(host_cpu), memory_gb: max_cpu.min(host_cpu) * 4 });
+            let drivers_warm = before.iter().filter(|r| r.demand.driver == SIZE).count() as u32;
+            let new_processes = before.len() as u32 - drivers_warm.min(warm_drivers);
+            let first_is_warm = first.demand.driver == SIZE && drivers_warm < warm_drivers;
+            let process_ok = first_is_warm || warm_drivers + new_processes < max_processes;
+            if fits && process_ok {
+                prop_assert!(added.first() == Some(first), "{runs:?} {actions:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn admits_never_exceed_max_concurrent_runs(specs in prop::collection::vec(run(), 0..10), limit in 1u32..4) {
+        let runs = build(&specs);
+        let app = AppView {
+            state: ApplicationState::Started,
+            auto_start: true,
+            maximum_capacity: None,
+            max_concurrent_runs: Some(limit),
+            warm: Warm::default(),
+        };
+        let apps = BTreeMap::from([("a".to_string(), app)]);
+        let actions = plan(&apps, &runs, &HostView::default());
+        let active = runs.iter().filter(|r| is_active(r.state)).count() as u32;
+        let admitted: Vec<&String> = actions
+            .iter()
+            .filter_map(|a| match a { Action::Admit { job_run_id } => Some(job_run_id), _ => None })
+            .collect();
+        if !admitted.is_empty() {
+            prop_assert!(active + admitted.len() as u32 <= limit);
+        }
+        // Admission is in submission order too.
+        let waiting: Vec<&String> = runs
+            .iter()
+            .filter(|r| matches!(r.state, JobRunState::Submitted | JobRunState::Queued))
+            .map(|r| &r.job_run_id)
+            .collect();
+        prop_assert_eq!(&waiting[..admitted.len()], &admitted[..]);
+    }
+}
+
+#[test]
+fn a_run_covered_by_warm_workers_starts_even_when_the_host_is_full() {
+    let warm = Warm { drivers: 1, driver: SIZE, executors: 2, executor: SIZE };
+    let app = AppView {
+        state: ApplicationState::Started,
+        auto_start: true,
+        maximum_capacity: Some(warm.total()),
+        max_concurrent_runs: None,
+        warm,
+    };
+    let host = HostView { capacity: Some(warm.total()), max_processes: Some(1), heap_budget_mb: Some(1) };
+    let mut runs = build(&[(JobRunState::Pending, true, 2, true), (JobRunState::Pending, true, 1, true)]);
+    runs[1].job_run_id = "r1".into();
+    let apps = BTreeMap::from([("a".to_string(), app)]);
+    // The first run fits entirely in the warm workers; the second needs an
+    // on-demand driver beyond every limit and waits.
+    assert_eq!(plan(&apps, &runs, &host), [Action::Schedule { job_run_id: "r0".into() }]);
+}
