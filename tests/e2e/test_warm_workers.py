@@ -17,9 +17,8 @@ from helpers_s3 import s3_client
 BUCKET = "warm-e2e"
 
 
-def warm_pids(app_id: str) -> set[int]:
-    """PIDs of live warm HIVE workers of `app_id` (found by their command line)."""
-    pids = set()
+def live_argvs():
+    """(pid, argv) of every live, non-zombie process."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -30,9 +29,14 @@ def warm_pids(app_id: str) -> set[int]:
                 state = fh.read().rsplit(b")", 1)[-1].split()[0]
         except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError):
             continue
-        if state != b"Z" and b"--serve" in argv and any(arg.startswith(app_id.encode()) for arg in argv):
-            pids.add(int(entry))
-    return pids
+        if state != b"Z":
+            yield int(entry), argv
+
+
+def warm_pids(app_id: str) -> set[int]:
+    """PIDs of live warm HIVE workers of `app_id` (found by their command line)."""
+    return {pid for pid, argv in live_argvs()
+            if b"--serve" in argv and any(arg.startswith(app_id.encode()) for arg in argv)}
 
 
 @pytest.fixture(scope="module")
@@ -107,21 +111,8 @@ def test_hive_warm_workers_run_jobs_survive_them_are_replaced_and_stop(client, s
 
 def warm_spark_pids(app_id: str) -> set[int]:
     """PIDs of warm Spark drivers (python warm_driver.py) of `app_id`."""
-    pids = set()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as fh:
-                argv = fh.read().split(b"\0")
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                state = fh.read().rsplit(b")", 1)[-1].split()[0]
-        except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError):
-            continue
-        script = [arg for arg in argv if arg.endswith(b"warm_driver.py")]
-        if state != b"Z" and script and app_id.encode() in script[0]:
-            pids.add(int(entry))
-    return pids
+    return {pid for pid, argv in live_argvs()
+            if any(arg.endswith(b"warm_driver.py") and app_id.encode() in arg for arg in argv)}
 
 
 def test_spark_warm_driver_runs_the_job_and_is_replaced(client, s3):

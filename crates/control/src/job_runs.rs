@@ -112,34 +112,26 @@ impl Controller {
         };
         // Reject what can never run now, not after it was queued.
         let plan = plan_for(&app, &run).map_err(|err| ControlError::validation(err.to_string()))?;
-        if let Some(max) = app.maximum_capacity.as_ref() {
-            let workers = plan.resources().workers();
-            let cpu: u64 = workers.iter().map(|w| u64::from(w.cpu)).sum();
-            let memory: u64 = workers.iter().map(|w| u64::from(w.memory_gb)).sum();
-            let max_cpu = u64::from(sparkplane_api::parse_cpu(&max.cpu)?);
-            let max_memory = u64::from(sparkplane_api::parse_memory_gb(&max.memory)?);
-            if cpu > max_cpu || memory > max_memory {
-                return Err(ControlError::validation(format!(
-                    "The job run needs {} workers with {cpu} vCPU and {memory} GB in total, more than the application's \
-                     maximumCapacity ({max_cpu} vCPU, {max_memory} GB): it could never start. Lower the driver/executor \
-                     sizes or spark.executor.instances, or raise maximumCapacity",
-                    workers.len()
-                )));
-            }
-        }
-        let host = self.config.host;
         let workers = plan.resources().workers();
         let (cpu, memory): (u64, u64) =
             workers.iter().fold((0, 0), |(c, m), w| (c + u64::from(w.cpu), m + u64::from(w.memory_gb)));
-        if cpu > host.vcpu || memory > host.memory_gb {
-            return Err(ControlError::validation(format!(
-                "The job run needs {} workers with {cpu} vCPU and {memory} GB in total, more than this host offers \
-                 ({} vCPU, {} GB): it could never start. Lower the driver/executor sizes or spark.executor.instances",
-                workers.len(),
-                host.vcpu,
-                host.memory_gb
-            )));
+        let never_fits = |limit_cpu: u64, limit_memory: u64, what: &str, remedy: &str| {
+            if cpu <= limit_cpu && memory <= limit_memory {
+                return Ok(());
+            }
+            Err(ControlError::validation(format!(
+                "The job run needs {} workers with {cpu} vCPU and {memory} GB in total, more than {what} \
+                 ({limit_cpu} vCPU, {limit_memory} GB): it could never start. Lower the driver/executor sizes or \
+                 spark.executor.instances{remedy}",
+                workers.len()
+            )))
+        };
+        if let Some(max) = app.maximum_capacity.as_ref() {
+            let max_cpu = u64::from(sparkplane_api::parse_cpu(&max.cpu)?);
+            let max_memory = u64::from(sparkplane_api::parse_memory_gb(&max.memory)?);
+            never_fits(max_cpu, max_memory, "the application's maximumCapacity", ", or raise maximumCapacity")?;
         }
+        never_fits(self.config.host.vcpu, self.config.host.memory_gb, "this host offers", "")?;
         let client_token = request.client_token.clone().unwrap_or_else(|| run.job_run_id.clone());
         let _guard = self.write_lock.lock().await;
         let stored = self.store.create_job_run(&run, &client_token).await?;
