@@ -42,6 +42,18 @@ impl RawQuery {
             })
             .transpose()
     }
+
+    /// The `attempt` member of GetJobRun and GetDashboardForJobRun, checked
+    /// against the model's AttemptNumber range.
+    pub fn attempt(&self) -> Result<Option<u32>, sparkplane_api::ApiError> {
+        match self.integer("attempt")? {
+            Some(n) => {
+                sparkplane_api::validate_attempt(n)?;
+                Ok(Some(u32::try_from(n).unwrap_or(u32::MAX)))
+            }
+            None => Ok(None),
+        }
+    }
 }
 
 fn decode(text: &str) -> String {

@@ -14,9 +14,7 @@ mod proxy;
 use axum::extract::{Path, RawQuery as RawQueryString, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use sparkplane_api::{
-    validate_application_id, validate_attempt, validate_job_run_id, ApiError, GetDashboardForJobRunResponse,
-};
+use sparkplane_api::{validate_application_id, validate_job_run_id, ApiError, GetDashboardForJobRunResponse};
 use sparkplane_control::dashboard::{dashboard_prefix, valid_spark_app_id, DashboardError, DashboardView, TokenScope};
 
 use super::ok_json;
@@ -38,13 +36,7 @@ pub async fn get_url(
     validate_application_id(&application_id)?;
     validate_job_run_id(&job_run_id)?;
     let query = RawQuery::parse(raw.as_deref());
-    let attempt = match query.integer("attempt")? {
-        Some(n) => {
-            validate_attempt(n)?;
-            Some(u32::try_from(n).unwrap_or(u32::MAX))
-        }
-        None => None,
-    };
+    let attempt = query.attempt()?;
     // accessSystemProfileLogs concerns Lake Formation, which sparkplane does
     // not have: accepted and ignored.
     let path = state.controller.dashboard_url_path(&application_id, &job_run_id, attempt).await?;

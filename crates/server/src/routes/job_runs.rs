@@ -5,8 +5,8 @@ use axum::extract::{Path, RawQuery as RawQueryString, State};
 use axum::response::Response;
 use serde_json::json;
 use sparkplane_api::{
-    attempt_summary, parse_job_run_states, validate_application_id, validate_attempt, validate_job_run_id,
-    validate_max_results, validate_next_token, JobRunMode, JobRunSummary, StartJobRunRequest, Validate,
+    attempt_summary, parse_job_run_states, validate_application_id, validate_job_run_id, validate_max_results,
+    validate_next_token, JobRunMode, JobRunSummary, StartJobRunRequest, Validate,
 };
 use sparkplane_control::{query_timestamp, JobRunListQuery};
 use sparkplane_store::{JobRunFilter, PageRequest};
@@ -45,13 +45,7 @@ pub async fn get(
 ) -> Result<Response> {
     ids(&application_id, &job_run_id)?;
     let query = RawQuery::parse(raw.as_deref());
-    let attempt = match query.integer("attempt")? {
-        Some(n) => {
-            validate_attempt(n)?;
-            Some(u32::try_from(n).unwrap_or(u32::MAX))
-        }
-        None => None,
-    };
+    let attempt = query.attempt()?;
     let run = state.controller.get_job_run(&application_id, &job_run_id, attempt).await?;
     Ok(ok_json(&json!({ "jobRun": run })))
 }
