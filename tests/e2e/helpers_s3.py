@@ -28,7 +28,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
-from conftest import AWS_CLI, RawResponse, Server, free_port, http, wait_until
+from helpers_base import AWS_CLI, RawResponse, free_port, http, wait_until
+from helpers_server import Server
 
 S3_TIMEOUT = 300.0  # for aws CLI transfers of a few tens of MB on a slow machine
 

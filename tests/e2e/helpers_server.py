@@ -1,0 +1,296 @@
+"""The `Server` test harness: a real `sparkplane server` subprocess on a
+loopback port with a throw-away data dir, its clients (boto3, the aws CLI,
+raw SigV4 requests, the sparkplane CLI) and its teardown checks."""
+from __future__ import annotations
+
+import atexit
+import datetime as _dt
+import json
+import os
+import shlex
+import signal
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Callable
+from unittest import mock
+
+import boto3
+import botocore.auth
+import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+
+from helpers_base import (
+    AWS_CLI,
+    BIN,
+    REGION,
+    RUNTIME_DIR,
+    RawResponse,
+    free_port,
+    http,
+    kill_pids,
+    processes_referencing,
+    wait_until,
+)
+
+# --------------------------------------------------------------------------
+# the server
+# --------------------------------------------------------------------------
+
+_ALL_SERVERS: list["Server"] = []
+
+
+class Server:
+    """A real ``sparkplane server`` process on a loopback port."""
+
+    def __init__(self, base: Path, port: int | None = None, extra_args: list[str] | None = None,
+                 use_env: bool = False, region: str = REGION, extra_env: dict | None = None):
+        if not BIN.exists():
+            pytest.fail(f"sparkplane binary not found at {BIN} (set SPARKPLANE_BIN)")
+        self.base = Path(base)
+        self.base.mkdir(parents=True, exist_ok=True)
+        self.data_dir = self.base / "data"
+        self.log_path = self.base / "server.log"
+        self.port = port or free_port()
+        # Every server gets its own embedded S3 endpoint port (the default,
+        # 9000, would collide between servers).
+        self.s3_port = free_port()
+        self.extra_args = list(extra_args or [])
+        self.extra_env = dict(extra_env or {})  # set on the server process only (e.g. SPARKPLANE_S3_*)
+        self.use_env = use_env
+        self.region = region
+        self.proc: subprocess.Popen | None = None
+        self.access_key = self.secret_key = None
+        self.starts = 0
+        _ALL_SERVERS.append(self)
+
+    # ---- lifecycle -------------------------------------------------------
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def s3_endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.s3_port}"
+
+    def _env(self) -> dict:
+        # no ambient AWS_* / SPARKPLANE_* settings may leak into the binary under test
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("AWS_") and not k.startswith("SPARKPLANE_")}
+        env["SPARKPLANE_RUNTIME_DIR"] = str(RUNTIME_DIR)
+        env.setdefault("RUST_BACKTRACE", "1")
+        return env
+
+    def start(self, timeout: float = 60) -> "Server":
+        RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
+        env = self._env()
+        env.update(self.extra_env)
+        cmd = [str(BIN), "server"]
+        if self.use_env:
+            env["SPARKPLANE_LISTEN"] = f"127.0.0.1:{self.port}"
+            env["SPARKPLANE_DATA_DIR"] = str(self.data_dir)
+            env["SPARKPLANE_S3_LISTEN"] = f"127.0.0.1:{self.s3_port}"
+        else:
+            cmd += ["--listen", f"127.0.0.1:{self.port}", "--data-dir", str(self.data_dir)]
+            if not any(arg.startswith("--s3-listen") for arg in self.extra_args):
+                cmd += ["--s3-listen", f"127.0.0.1:{self.s3_port}"]
+        cmd += self.extra_args
+        self.starts += 1
+        log = open(self.log_path, "ab")
+        log.write(f"\n===== start #{self.starts}: {shlex.join(cmd)}\n".encode())
+        log.flush()
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        self.wait_healthy(timeout)
+        self.load_credentials()
+        return self
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        def ok():
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"sparkplane server exited with {self.proc.returncode} during startup:\n{self.log_tail()}"
+                )
+            try:
+                return http("GET", self.endpoint + "/health", timeout=2).status == 200
+            except (urllib.error.URLError, ConnectionError, OSError):
+                return False
+
+        try:
+            wait_until(ok, timeout, f"GET {self.endpoint}/health == 200")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n--- server log ---\n{self.log_tail()}") from None
+
+    def log_tail(self, n: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return "<no log>"
+
+    def stop(self, timeout: float = 30) -> int | None:
+        """SIGTERM the server and wait; SIGKILL after ``timeout``. Returns the exit code."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+                self.proc = None
+                raise AssertionError(f"server did not exit within {timeout}s of SIGTERM\n{self.log_tail()}")
+        rc = self.proc.returncode
+        self.proc = None
+        return rc
+
+    def restart(self, timeout: float = 60) -> int | None:
+        rc = self.stop()
+        self.start(timeout)
+        return rc
+
+    def leftovers(self) -> list[tuple[int, str]]:
+        return processes_referencing(self.data_dir)
+
+    def teardown(self) -> None:
+        """Stop the server, then check that nothing referencing the data dir survives."""
+        problems = []
+        try:
+            self.stop()
+        except AssertionError as exc:
+            problems.append(str(exc))
+        try:
+            wait_until(lambda: not self.leftovers(), 20, "no processes left referencing the data dir")
+        except AssertionError:
+            left = self.leftovers()
+            kill_pids(pid for pid, _ in left)
+            problems.append("orphan processes after server shutdown (killed now):\n" +
+                            "\n".join(f"  {pid}: {cmd[:300]}" for pid, cmd in left))
+        if problems:
+            pytest.fail("\n".join(problems), pytrace=False)
+
+    # ---- credentials & clients ------------------------------------------
+
+    def cli(self, *args: str, check: bool = True, timeout: float = 120, env: dict | None = None,
+            **kw) -> subprocess.CompletedProcess:
+        """Run the sparkplane binary itself (not the server)."""
+        full_env = self._env()
+        if env:
+            full_env.update(env)
+        cp = subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=timeout,
+                            env=full_env, **kw)
+        if check and cp.returncode != 0:
+            raise AssertionError(f"sparkplane {shlex.join(args)} failed ({cp.returncode}):\n{cp.stderr}")
+        return cp
+
+    def load_credentials(self) -> None:
+        cp = self.cli("credentials", "--data-dir", str(self.data_dir))
+        creds = parse_exports(cp.stdout)
+        assert "AWS_ACCESS_KEY_ID" in creds and "AWS_SECRET_ACCESS_KEY" in creds, cp.stdout
+        self.access_key = creds["AWS_ACCESS_KEY_ID"]
+        self.secret_key = creds["AWS_SECRET_ACCESS_KEY"]
+
+    def client(self, validate: bool = True, access_key: str | None = None, secret_key: str | None = None,
+               region: str | None = None):
+        cfg = Config(retries={"mode": "standard", "total_max_attempts": 1},
+                     parameter_validation=validate, connect_timeout=5, read_timeout=60)
+        session = boto3.session.Session()
+        return session.client(
+            "emr-serverless",
+            endpoint_url=self.endpoint,
+            region_name=region or self.region,
+            aws_access_key_id=access_key or self.access_key,
+            aws_secret_access_key=secret_key or self.secret_key,
+            config=cfg,
+        )
+
+    def aws_env(self) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(
+            AWS_ACCESS_KEY_ID=self.access_key,
+            AWS_SECRET_ACCESS_KEY=self.secret_key,
+            AWS_DEFAULT_REGION=self.region,
+            AWS_CONFIG_FILE=str(self.base / "no-aws-config"),
+            AWS_SHARED_CREDENTIALS_FILE=str(self.base / "no-aws-credentials"),
+            AWS_EC2_METADATA_DISABLED="true",
+            AWS_MAX_ATTEMPTS="1",
+            AWS_PAGER="",
+        )
+        return env
+
+    def aws(self, *args: str, expect_error: bool = False, timeout: float = 120):
+        """Run ``aws <args> --endpoint-url ...``.
+
+        Returns parsed JSON ({} for empty output) on success; with
+        ``expect_error=True`` asserts failure and returns the CompletedProcess.
+        """
+        cmd = [AWS_CLI, *args, "--endpoint-url", self.endpoint, "--output", "json"]
+        cp = self.aws_cp(*args, timeout=timeout)
+        if expect_error:
+            assert cp.returncode != 0, f"expected {shlex.join(cmd)} to fail, got:\n{cp.stdout}"
+            return cp
+        assert cp.returncode == 0, f"{shlex.join(cmd)} failed ({cp.returncode}):\n{cp.stderr}"
+        return json.loads(cp.stdout) if cp.stdout.strip() else {}
+
+    def aws_cp(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        """Run the aws CLI against this server and return the CompletedProcess, whatever the outcome."""
+        cmd = [AWS_CLI, *args, "--endpoint-url", self.endpoint, "--output", "json"]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=self.aws_env())
+
+    # ---- raw signed requests --------------------------------------------
+
+    def raw(self, method: str, path: str, body: bytes | str | None = None, *, sign: bool = True,
+            access_key: str | None = None, secret_key: str | None = None, region: str | None = None,
+            service: str = "emr-serverless", when: _dt.datetime | None = None,
+            headers: dict | None = None, mutate: Callable[[AWSRequest], None] | None = None) -> RawResponse:
+        """Send a raw request, SigV4-signed with botocore's signer unless ``sign=False``.
+
+        ``when`` (naive UTC) overrides the signing time; ``mutate`` may tamper
+        with the signed request before it is sent.
+        """
+        if isinstance(body, str):
+            body = body.encode()
+        hdrs = {"Content-Type": "application/json"} if body is not None else {}
+        hdrs.update(headers or {})
+        req = AWSRequest(method=method, url=self.endpoint + path, data=body, headers=hdrs)
+        if sign:
+            creds = Credentials(access_key or self.access_key, secret_key or self.secret_key)
+            signer = SigV4Auth(creds, service, region or self.region)
+            if when is not None:
+                with mock.patch.object(botocore.auth, "get_current_datetime", return_value=when):
+                    signer.add_auth(req)
+            else:
+                signer.add_auth(req)
+        if mutate:
+            mutate(req)
+        prepared = req.prepare()
+        return http(method, prepared.url, body=prepared.body, headers=dict(prepared.headers))
+
+
+def parse_exports(text: str) -> dict:
+    out = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith("export "):
+            continue
+        key, _, val = line[len("export "):].partition("=")
+        parts = shlex.split(val) if val else [""]
+        out[key.strip()] = parts[0] if parts else ""
+    return out
+
+
+def _cleanup_all_servers():
+    for s in _ALL_SERVERS:
+        if s.proc is not None and s.proc.poll() is None:
+            s.proc.kill()
+        kill_pids(pid for pid, _ in processes_referencing(s.data_dir))
+
+
+
+atexit.register(_cleanup_all_servers)
