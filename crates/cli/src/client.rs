@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use std::fmt::Write as _;
+
+use anyhow::{anyhow, bail, Context};
+use serde::de::DeserializeOwned;
 use sparkplane_auth::{Credentials, UriEncoding};
 
 pub fn data_dir(flag: Option<PathBuf>) -> PathBuf {
@@ -21,6 +24,17 @@ pub struct ApiResponse {
     pub status: u16,
     pub finished: bool,
     pub body: Vec<u8>,
+}
+
+impl ApiResponse {
+    /// The error a non-200 answer means: the server's `message` and the status.
+    pub fn error(&self) -> anyhow::Error {
+        let message = serde_json::from_slice::<serde_json::Value>(&self.body)
+            .ok()
+            .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
+            .unwrap_or_else(|| String::from_utf8_lossy(&self.body).into_owned());
+        anyhow!("{message} (HTTP {})", self.status)
+    }
 }
 
 impl ApiClient {
@@ -81,4 +95,28 @@ impl ApiClient {
         std::io::Read::read_to_end(&mut response.into_reader(), &mut body).context("read response")?;
         Ok(ApiResponse { status, finished, body })
     }
+
+    /// A signed GET whose 200 body decodes as `T`; any other status is an
+    /// error carrying the server's message (404 unknown, 400 malformed).
+    pub fn get_json<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+        let response = self.get(path, "")?;
+        if response.status != 200 {
+            return Err(response.error());
+        }
+        serde_json::from_slice(&response.body).with_context(|| format!("unexpected response from {path}"))
+    }
+}
+
+/// Percent-encodes one path segment, so a mistyped name reaches the server
+/// (and its validation message) instead of some other route.
+pub fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }

@@ -26,6 +26,8 @@ enum Command {
     Logs(commands::logs::Args),
     /// Read the HIVE catalog: databases, tables, columns, partitions.
     Catalog(commands::catalog::Args),
+    /// Show an application's pre-initialized workers (or wait for them).
+    Workers(commands::workers::Args),
     /// Manage the pinned engine runtimes.
     #[command(subcommand)]
     Runtime(commands::runtime::Command),
@@ -41,6 +43,7 @@ fn main() -> anyhow::Result<()> {
         Command::Credentials(args) => commands::credentials::run(args),
         Command::Logs(args) => commands::logs::run(args),
         Command::Catalog(args) => commands::catalog::run(args),
+        Command::Workers(args) => commands::workers::run(args),
         Command::Runtime(command) => commands::runtime::run(command),
         Command::HiveWorker(args) => commands::hive_worker::run(args),
     }

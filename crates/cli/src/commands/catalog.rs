@@ -10,12 +10,10 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sparkplane_control::catalog_view::{ColumnView, DatabaseView, PartitionView, TableSummaryView, TableView};
 
-use crate::client::ApiClient;
+use crate::client::{encode_segment, ApiClient};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -55,7 +53,7 @@ enum Command {
 }
 
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
-enum Output {
+pub(crate) enum Output {
     Text,
     Json,
 }
@@ -82,18 +80,12 @@ struct Partitions {
     partitions: Vec<PartitionView>,
 }
 
-/// The error body every failed call has.
-#[derive(Deserialize)]
-struct ErrorBody {
-    message: String,
-}
-
 pub fn run(args: Args) -> anyhow::Result<()> {
     let client = ApiClient::new(args.endpoint.clone(), args.data_dir.clone())?;
     let json = args.output == Output::Json;
     let text = match &args.command {
         Command::Databases => {
-            let body: Databases = get(&client, "/sparkplane/v1/catalog/databases")?;
+            let body: Databases = client.get_json("/sparkplane/v1/catalog/databases")?;
             if json {
                 pretty(&body)?
             } else {
@@ -101,7 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         }
         Command::Tables { database } => {
-            let body: Tables = get(&client, &format!("{}/tables", database_path(database)))?;
+            let body: Tables = client.get_json(&format!("{}/tables", database_path(database)))?;
             if json {
                 pretty(&body)?
             } else {
@@ -109,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         }
         Command::Describe { table } => {
-            let body: Table = get(&client, &table_path(table))?;
+            let body: Table = client.get_json(&table_path(table))?;
             if json {
                 pretty(&body)?
             } else {
@@ -117,7 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         }
         Command::Partitions { table } => {
-            let body: Table = get(&client, &table_path(table))?;
+            let body: Table = client.get_json(&table_path(table))?;
             if json {
                 pretty(&Partitions { partitions: body.table.partitions })?
             } else {
@@ -129,19 +121,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     Ok(())
-}
-
-/// A signed GET whose 200 body decodes as `T`; any other status is an error
-/// carrying the server's message (404 for unknown names, 400 for bad ones).
-fn get<T: DeserializeOwned>(client: &ApiClient, path: &str) -> anyhow::Result<T> {
-    let response = client.get(path, "")?;
-    if response.status != 200 {
-        let message = serde_json::from_slice::<ErrorBody>(&response.body)
-            .map(|body| body.message)
-            .unwrap_or_else(|_| String::from_utf8_lossy(&response.body).into_owned());
-        bail!("{message} (HTTP {})", response.status);
-    }
-    serde_json::from_slice(&response.body).with_context(|| format!("unexpected response from {path}"))
 }
 
 fn pretty(value: &impl Serialize) -> anyhow::Result<String> {
@@ -156,20 +135,6 @@ fn database_path(database: &str) -> String {
 fn table_path(name: &str) -> String {
     let (database, table) = name.split_once('.').unwrap_or(("default", name));
     format!("{}/tables/{}", database_path(database), encode_segment(table))
-}
-
-/// Percent-encodes one path segment, so a mistyped name reaches the server
-/// (and its validation message) instead of some other route.
-fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
 }
 
 fn databases_text(databases: &[DatabaseView]) -> String {

@@ -5,8 +5,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::bail;
-
 use crate::client::ApiClient;
 
 #[derive(clap::Args)]
@@ -36,11 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     loop {
         let response = client.get(&path, &format!("offset={offset}&stream={stream}"))?;
         if response.status != 200 {
-            let message = serde_json::from_slice::<serde_json::Value>(&response.body)
-                .ok()
-                .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
-                .unwrap_or_else(|| String::from_utf8_lossy(&response.body).into_owned());
-            bail!("{message} (HTTP {})", response.status);
+            return Err(response.error());
         }
         stdout.write_all(&response.body)?;
         stdout.flush()?;

@@ -6,3 +6,4 @@ pub mod hive_worker;
 pub mod logs;
 pub mod runtime;
 pub mod server;
+pub mod workers;

@@ -20,6 +20,7 @@
 
 pub(crate) mod hive_channel;
 mod reconcile;
+pub mod view;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -90,6 +91,9 @@ struct AppWorkers {
     /// Ready Spark drivers; one serves one job, so a taken driver is not
     /// counted any more and a replacement starts at once.
     spark_idle: Vec<WarmDriver>,
+    /// Drivers taken by a run and still running its job: processes the
+    /// warm target no longer counts, since a replacement is starting.
+    spark_serving: u32,
     starting: u32,
     next_label: u64,
     last_failure: Option<(Instant, String)>,
@@ -162,6 +166,21 @@ impl WorkerPool {
         });
     }
 
+    /// What the application's workers are doing (nothing known: zeros).
+    pub fn counts(&self, application_id: &str) -> view::PoolCounts {
+        self.with(|apps| {
+            let Some(workers) = apps.get_mut(application_id) else { return view::PoolCounts::default() };
+            workers.hive_idle.retain_mut(|w| w.is_alive());
+            workers.spark_idle.retain_mut(|d| d.is_alive());
+            view::PoolCounts {
+                idle: (workers.hive_idle.len() + workers.spark_idle.len()) as u32,
+                busy: workers.hive_busy + workers.spark_serving,
+                starting: workers.starting,
+                last_failure: workers.last_failure.as_ref().map(|(_, why)| why.clone()),
+            }
+        })
+    }
+
     /// A free warm HIVE worker of the application, marked busy.
     pub fn take_hive(&self, application_id: &str) -> Option<WarmHiveWorker> {
         self.with(|apps| {
@@ -188,6 +207,24 @@ impl WorkerPool {
             }
             None
         })
+    }
+
+    /// A taken Spark driver now runs a job, until [`Self::spark_job_done`].
+    pub fn spark_serving(&self, application_id: &str) {
+        self.with(|apps| apps.entry(application_id.to_string()).or_default().spark_serving += 1);
+    }
+
+    pub fn spark_job_done(&self, application_id: &str) {
+        self.with(|apps| {
+            if let Some(workers) = apps.get_mut(application_id) {
+                workers.spark_serving = workers.spark_serving.saturating_sub(1);
+            }
+        });
+    }
+
+    /// Warm Spark drivers running jobs, over all applications.
+    pub fn spark_serving_total(&self) -> u32 {
+        self.with(|apps| apps.values().map(|w| w.spark_serving).sum())
     }
 
     /// Returns an unused Spark driver (the run could not use it).
@@ -223,12 +260,13 @@ impl WorkerPool {
                     released.extend(workers.spark_idle.into_iter().map(|d| WarmWorker::Spark(Box::new(d))));
                     // Busy or starting workers come back through give_back /
                     // started and are kept only if the app wants them again.
-                    if workers.hive_busy > 0 || workers.starting > 0 {
+                    if workers.hive_busy > 0 || workers.starting > 0 || workers.spark_serving > 0 {
                         apps.insert(
                             id,
                             AppWorkers {
                                 hive_busy: workers.hive_busy,
                                 starting: workers.starting,
+                                spark_serving: workers.spark_serving,
                                 ..Default::default()
                             },
                         );

@@ -6,6 +6,7 @@ mod dashboard;
 mod job_runs;
 mod logs;
 mod tags;
+mod workers;
 
 use axum::body::Bytes;
 use axum::http::StatusCode;
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/applications/{application_id}/jobruns/{job_run_id}/dashboard", get(dashboard::get_url))
         .route("/tags/{resource_arn}", get(tags::list).post(tags::tag).delete(tags::untag))
         .route("/sparkplane/v1/applications/{application_id}/jobruns/{job_run_id}/logs", get(logs::read))
+        .route("/sparkplane/v1/applications/{application_id}/workers", get(workers::get))
         .route("/sparkplane/v1/catalog/databases", get(catalog::list_databases))
         .route("/sparkplane/v1/catalog/databases/{database}/tables", get(catalog::list_tables))
         .route("/sparkplane/v1/catalog/databases/{database}/tables/{table}", get(catalog::get_table))
