@@ -6,7 +6,9 @@ server, one with `initialCapacity` (warm) and one without (cold).
   HIVE:  `SELECT 6 * 7;` — warm runs on a waiting `hive-worker --serve`
          process, cold starts a new worker process per attempt.
   SPARK: a PySpark script counting 1000 rows — warm runs on a driver whose
-         SparkSession is already up, cold starts spark-submit.
+         SparkSession is already up, cold starts spark-submit. A warm driver
+         serves one job; before each warm run the script waits (untimed) for
+         its replacement to be idle (`sparkplane workers --wait-idle 1`).
 
 Runs alternate warm/cold per round; medians and the cold/warm ratio are
 printed as a Markdown table for BENCHMARKS.md. Usage, after building:
@@ -22,7 +24,7 @@ from pathlib import Path
 import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import run_timed, start_server, wait_until  # noqa: E402
+from common import run_timed, start_server, wait_idle_warm_worker, wait_until  # noqa: E402
 
 BUCKET = "bench-warm"
 SPARK_SCRIPT = """
@@ -72,12 +74,17 @@ def main() -> None:
                 apps = {warm: started_app(client, engine, warm) for warm in (True, False)}
                 poll = 0.005 if engine == "hive" else 0.05
                 # One untimed run each: the runtime install and page cache are not what is measured.
+                def timed(warm: bool):
+                    if warm:
+                        wait_idle_warm_worker(proc, apps[warm])
+                    return run_timed(client, apps[warm], poll, jobDriver=drivers[engine])
+
                 for warm in (True, False):
-                    run_timed(client, apps[warm], poll, jobDriver=drivers[engine])
+                    timed(warm)
                 samples = {True: [], False: []}
                 for _ in range(args.rounds):
                     for warm in (True, False):
-                        samples[warm].append(run_timed(client, apps[warm], poll, jobDriver=drivers[engine]))
+                        samples[warm].append(timed(warm))
                 for index, label in ((0, "submit -> RUNNING"), (1, "submit -> SUCCESS")):
                     warm_ms = statistics.median(s[index] for s in samples[True]) * 1000
                     cold_ms = statistics.median(s[index] for s in samples[False]) * 1000

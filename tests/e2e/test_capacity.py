@@ -129,6 +129,11 @@ def test_a_run_that_can_never_fit_is_rejected_at_submit(client, scripts):
     expect_client_error(lambda: start_job(client, app_id, spark_job_driver(scripts["quick"])), 400,
                         "ValidationException", "maximumCapacity")
     assert client.list_job_runs(applicationId=app_id)["jobRuns"] == []
+    # Disk counts too when maximumCapacity names it: 4 workers of 20 GB each.
+    roomy = create_app(client, maximumCapacity={"cpu": "100 vCPU", "memory": "400 GB",
+                                                "disk": "60 GB"})["applicationId"]
+    expect_client_error(lambda: start_job(client, roomy, spark_job_driver(scripts["quick"])), 400,
+                        "ValidationException", "80 GB disk")
 
 
 def test_worker_sizes_follow_the_service_table(client):

@@ -107,6 +107,7 @@ impl Controller {
             return stopped_early(request);
         }
         let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
+        let mut warm_spark = false;
         let launch = match &plan {
             JobPlan::Spark(spark_plan) => {
                 let runtime = tokio::select! {
@@ -117,12 +118,17 @@ impl Controller {
                     request = wait_for_stop(stop) => return stopped_early(request),
                 };
                 if let Some(launched) = self.launch_spark_warm(&run.application_id, spark_plan, &work_dir).await {
+                    warm_spark = true;
                     Ok(launched)
                 } else {
                     let mut context = self.launch_context();
                     // The dashboard's Spark UI port, proxy base and event logs.
                     let prefix = crate::dashboard::dashboard_prefix(&run.application_id, &run.job_run_id, attempt);
-                    context.default_conf.extend(crate::dashboard::spark_launch_conf(spark_plan, &prefix, &work_dir));
+                    context.default_conf.extend(crate::dashboard::spark_launch_conf(
+                        spark_plan,
+                        Some(&prefix),
+                        &work_dir,
+                    ));
                     spark::launch(spark_plan, &runtime, &work_dir, &context)
                         .await
                         .map(|launched| (AttemptDriver::Process(launched.process), launched.logs))
@@ -186,7 +192,11 @@ impl Controller {
         if let Err(err) = LogShipper::ship(&self.storage, &logs, &targets).await {
             tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship final logs");
         }
+        crate::dashboard::settle_event_logs(&work_dir);
         self.ship_event_logs(&work_dir, &targets, &run.job_run_id).await;
+        if warm_spark {
+            self.pool.spark_job_done(&run.application_id);
+        }
         if let AttemptDriver::WarmHive(worker) = driver {
             // A worker that finished its job goes back to the pool; one that
             // was killed (cancel, timeout) is dropped and replaced.
@@ -212,8 +222,13 @@ impl Controller {
             self.pool.put_back_spark(application_id, driver);
             return None;
         }
+        let warm_dir = driver.dir().to_path_buf();
         match driver.hand_over(plan, work_dir, &context).await {
-            Ok(launched) => Some((AttemptDriver::Process(launched.process), launched.logs)),
+            Ok(launched) => {
+                self.pool.spark_serving(application_id);
+                crate::dashboard::adopt_warm_dashboard(&warm_dir, work_dir);
+                Some((AttemptDriver::Process(launched.process), launched.logs))
+            }
             Err(err) => {
                 tracing::warn!(application_id, error = %err, "warm spark driver unusable: cold start");
                 None

@@ -62,7 +62,8 @@ impl HostLimits {
     }
 
     pub fn capacity(&self) -> Capacity {
-        Capacity { cpu: self.vcpu, memory_gb: self.memory_gb }
+        // Disk is the data dir's business, not a logical quota.
+        Capacity::without_disk_limit(self.vcpu, self.memory_gb)
     }
 
     pub fn view(&self) -> HostView {
@@ -70,6 +71,7 @@ impl HostLimits {
             capacity: Some(self.capacity()),
             max_processes: Some(self.max_processes),
             heap_budget_mb: Some(self.heap_budget_mb),
+            busy_processes: 0,
         }
     }
 }
@@ -88,7 +90,7 @@ mod tests {
     fn a_laptop_fits_the_default_job_and_a_big_host_scales() {
         let laptop = HostLimits::defaults_for(Machine { cpus: 2, memory_gb: 8 });
         // The service's default job: 4 workers of 4 vCPU / 16 GB.
-        assert!(Capacity { cpu: 16, memory_gb: 64 }.fits_within(laptop.capacity()));
+        assert!(Capacity { cpu: 16, memory_gb: 64, disk_gb: 80 }.fits_within(laptop.capacity()));
         assert_eq!((laptop.max_processes, laptop.heap_budget_mb), (4, 8192));
         let big = HostLimits::defaults_for(Machine { cpus: 64, memory_gb: 512 });
         assert_eq!((big.vcpu, big.memory_gb, big.max_processes), (256, 1024, 256));

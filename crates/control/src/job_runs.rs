@@ -7,6 +7,7 @@ use sparkplane_store::{Created, JobRunFilter, Page, PageRequest};
 
 use crate::attempt::{truncate_details, StopRequest, DEFAULT_GRACE, DEFAULT_TIMEOUT_MINUTES};
 use crate::plan::plan_for;
+use crate::scheduler::Capacity;
 
 /// The service's range for a cancel grace period; 0 means immediate.
 const MIN_GRACE_SECONDS: i64 = 15;
@@ -113,25 +114,27 @@ impl Controller {
         // Reject what can never run now, not after it was queued.
         let plan = plan_for(&app, &run).map_err(|err| ControlError::validation(err.to_string()))?;
         let workers = plan.resources().workers();
-        let (cpu, memory): (u64, u64) =
-            workers.iter().fold((0, 0), |(c, m), w| (c + u64::from(w.cpu), m + u64::from(w.memory_gb)));
-        let never_fits = |limit_cpu: u64, limit_memory: u64, what: &str, remedy: &str| {
-            if cpu <= limit_cpu && memory <= limit_memory {
+        let needed = workers.iter().fold(Capacity::default(), |sum, w| sum.plus(crate::reconcile::capacity_of(w)));
+        let never_fits = |limit: Capacity, what: &str, remedy: &str| {
+            if needed.fits_within(limit) {
                 return Ok(());
             }
+            let sizes = |c: Capacity| match limit.disk_gb {
+                u64::MAX => format!("{} vCPU, {} GB", c.cpu, c.memory_gb),
+                _ => format!("{} vCPU, {} GB, {} GB disk", c.cpu, c.memory_gb, c.disk_gb),
+            };
             Err(ControlError::validation(format!(
-                "The job run needs {} workers with {cpu} vCPU and {memory} GB in total, more than {what} \
-                 ({limit_cpu} vCPU, {limit_memory} GB): it could never start. Lower the driver/executor sizes or \
-                 spark.executor.instances{remedy}",
-                workers.len()
+                "The job run needs {} workers with {} in total, more than {what} ({}): it could never start. \
+                 Lower the driver/executor sizes or spark.executor.instances{remedy}",
+                workers.len(),
+                sizes(needed),
+                sizes(limit),
             )))
         };
-        if let Some(max) = app.maximum_capacity.as_ref() {
-            let max_cpu = u64::from(sparkplane_api::parse_cpu(&max.cpu)?);
-            let max_memory = u64::from(sparkplane_api::parse_memory_gb(&max.memory)?);
-            never_fits(max_cpu, max_memory, "the application's maximumCapacity", ", or raise maximumCapacity")?;
+        if let Some(max) = crate::reconcile::maximum_capacity_of(&app)? {
+            never_fits(max, "the application's maximumCapacity", ", or raise maximumCapacity")?;
         }
-        never_fits(self.config.host.vcpu, self.config.host.memory_gb, "this host offers", "")?;
+        never_fits(self.config.host.capacity(), "this host offers", "")?;
         let client_token = request.client_token.clone().unwrap_or_else(|| run.job_run_id.clone());
         let _guard = self.write_lock.lock().await;
         let stored = self.store.create_job_run(&run, &client_token).await?;

@@ -16,12 +16,21 @@ use crate::scheduler::{plan, Action, AppView, Capacity, Demand, RunView, Warm};
 use crate::state::AppOperation;
 use crate::{ControlError, Controller, RunningAttempt};
 
+/// The application's `maximumCapacity` (disk unlimited when not given).
+pub(crate) fn maximum_capacity_of(app: &Application) -> Result<Option<Capacity>, sparkplane_api::ApiError> {
+    let Some(max) = app.maximum_capacity.as_ref() else { return Ok(None) };
+    let mut limit = Capacity::without_disk_limit(
+        u64::from(sparkplane_api::parse_cpu(&max.cpu)?),
+        u64::from(sparkplane_api::parse_memory_gb(&max.memory)?),
+    );
+    if let Some(disk) = &max.disk {
+        limit.disk_gb = u64::from(sparkplane_api::parse_disk_gb(disk)?);
+    }
+    Ok(Some(limit))
+}
+
 fn app_view(app: &Application) -> AppView {
-    let maximum_capacity = app.maximum_capacity.as_ref().and_then(|max| {
-        let cpu = sparkplane_api::parse_cpu(&max.cpu).ok()?;
-        let memory_gb = sparkplane_api::parse_memory_gb(&max.memory).ok()?;
-        Some(Capacity { cpu: u64::from(cpu), memory_gb: u64::from(memory_gb) })
-    });
+    let maximum_capacity = maximum_capacity_of(app).ok().flatten();
     let max_concurrent_runs =
         app.scheduler_configuration.as_ref().and_then(|s| s.max_concurrent_runs).and_then(|n| u32::try_from(n).ok());
     AppView {
@@ -44,7 +53,11 @@ fn warm_of(app: &Application) -> Warm {
             .and_then(|w| {
                 let cpu = sparkplane_api::parse_cpu(&w.cpu).ok()?;
                 let memory_gb = sparkplane_api::parse_memory_gb(&w.memory).ok()?;
-                Some(Capacity { cpu: u64::from(cpu), memory_gb: u64::from(memory_gb) })
+                let disk_gb = match &w.disk {
+                    Some(disk) => sparkplane_api::parse_disk_gb(disk).ok()?,
+                    None => sparkplane_engine::resources::DEFAULT_DISK_GB,
+                };
+                Some(Capacity { cpu: u64::from(cpu), memory_gb: u64::from(memory_gb), disk_gb: u64::from(disk_gb) })
             })
             .unwrap_or_default();
         if key.eq_ignore_ascii_case("Driver") || key.eq_ignore_ascii_case("HiveDriver") {
@@ -56,8 +69,8 @@ fn warm_of(app: &Application) -> Warm {
     warm
 }
 
-fn capacity_of(size: &sparkplane_engine::WorkerSize) -> Capacity {
-    Capacity { cpu: u64::from(size.cpu), memory_gb: u64::from(size.memory_gb) }
+pub(crate) fn capacity_of(size: &sparkplane_engine::WorkerSize) -> Capacity {
+    Capacity { cpu: u64::from(size.cpu), memory_gb: u64::from(size.memory_gb), disk_gb: u64::from(size.disk_gb) }
 }
 
 impl Controller {
@@ -118,7 +131,9 @@ impl Controller {
             })
             .collect();
         let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
-        let actions = plan(&app_views, &views, &self.config.host.view());
+        let mut host = self.config.host.view();
+        host.busy_processes = self.pool.spark_serving_total() + u32::from(self.dashboard.history.is_running());
+        let actions = plan(&app_views, &views, &host);
         let count = actions.len();
         for action in actions {
             self.apply(action, &runs, &apps).await?;

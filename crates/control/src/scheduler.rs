@@ -11,8 +11,8 @@
 //! application holds its pre-initialized workers whether they are busy or
 //! not; a run uses free warm workers of its sizes first and asks for
 //! on-demand workers only for the rest. `maximumCapacity` caps warm plus
-//! on-demand workers of one application; the host's logical capacity caps
-//! them across applications. Separately, physical safety caps how many new
+//! on-demand workers of one application (vCPUs, memory and, when given,
+//! disk); the host's logical capacity caps them across applications. Separately, physical safety caps how many new
 //! engine processes run at once and the heap they may claim together.
 
 use std::collections::{BTreeMap, HashSet};
@@ -24,15 +24,35 @@ use sparkplane_api::{ApplicationState, JobRunState};
 pub struct Capacity {
     pub cpu: u64,
     pub memory_gb: u64,
+    pub disk_gb: u64,
 }
 
 impl Capacity {
-    fn plus(self, other: Capacity) -> Capacity {
-        Capacity { cpu: self.cpu + other.cpu, memory_gb: self.memory_gb + other.memory_gb }
+    /// A limit on vCPUs and memory only (no `disk` in `maximumCapacity`, or
+    /// a host, whose disk is not a logical quota).
+    pub const fn without_disk_limit(cpu: u64, memory_gb: u64) -> Capacity {
+        Capacity { cpu, memory_gb, disk_gb: u64::MAX }
+    }
+
+    pub fn plus(self, other: Capacity) -> Capacity {
+        Capacity {
+            cpu: self.cpu.saturating_add(other.cpu),
+            memory_gb: self.memory_gb.saturating_add(other.memory_gb),
+            disk_gb: self.disk_gb.saturating_add(other.disk_gb),
+        }
+    }
+
+    fn times(self, count: u32) -> Capacity {
+        let n = u64::from(count);
+        Capacity {
+            cpu: self.cpu.saturating_mul(n),
+            memory_gb: self.memory_gb.saturating_mul(n),
+            disk_gb: self.disk_gb.saturating_mul(n),
+        }
     }
 
     pub fn fits_within(self, limit: Capacity) -> bool {
-        self.cpu <= limit.cpu && self.memory_gb <= limit.memory_gb
+        self.cpu <= limit.cpu && self.memory_gb <= limit.memory_gb && self.disk_gb <= limit.disk_gb
     }
 }
 
@@ -49,11 +69,7 @@ pub struct Demand {
 
 impl Demand {
     pub fn total(&self) -> Capacity {
-        let executors = Capacity {
-            cpu: self.executor.cpu * u64::from(self.executors),
-            memory_gb: self.executor.memory_gb * u64::from(self.executors),
-        };
-        self.driver.plus(executors)
+        self.driver.plus(self.executor.times(self.executors))
     }
 }
 
@@ -68,12 +84,7 @@ pub struct Warm {
 
 impl Warm {
     pub fn total(&self) -> Capacity {
-        Demand { driver: Capacity::default(), executor: self.executor, executors: self.executors, heap_mb: 0 }
-            .total()
-            .plus(Capacity {
-                cpu: self.driver.cpu * u64::from(self.drivers),
-                memory_gb: self.driver.memory_gb * u64::from(self.drivers),
-            })
+        self.driver.times(self.drivers).plus(self.executor.times(self.executors))
     }
 }
 
@@ -97,10 +108,7 @@ fn on_demand(demand: &Demand, warm: &Warm, left: &mut WarmLeft) -> (Capacity, bo
     let from_warm = if demand.executor == warm.executor { demand.executors.min(left.executors) } else { 0 };
     left.executors -= from_warm;
     let missing = demand.executors - from_warm;
-    extra = extra.plus(Capacity {
-        cpu: demand.executor.cpu * u64::from(missing),
-        memory_gb: demand.executor.memory_gb * u64::from(missing),
-    });
+    extra = extra.plus(demand.executor.times(missing));
     (extra, !warm_driver)
 }
 
@@ -114,6 +122,10 @@ pub struct HostView {
     /// Physical safety: heap those processes may claim together, in MB. One
     /// process may always run, so that a job larger than the budget runs alone.
     pub heap_budget_mb: Option<u64>,
+    /// Engine processes up besides the runs' own and the warm target: the
+    /// Spark History Server, and warm Spark drivers running a job while
+    /// their replacement is already up. They count against `max_processes`.
+    pub busy_processes: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -211,6 +223,7 @@ pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView)
         *active.entry(&run.application_id).or_default() += 1;
     }
     let mut usage = Usage::observe(apps, runs);
+    usage.processes += host.busy_processes;
     // Once a run of an application waits (queue or capacity), later runs of
     // that application wait behind it; once a run waits for the host, later
     // runs that need more of the host wait behind it too.

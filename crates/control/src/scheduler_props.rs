@@ -9,8 +9,8 @@ use sparkplane_api::{ApplicationState, JobRunState};
 
 use super::*;
 
-const SIZE: Capacity = Capacity { cpu: 4, memory_gb: 16 };
-const OTHER: Capacity = Capacity { cpu: 2, memory_gb: 8 };
+const SIZE: Capacity = Capacity { cpu: 4, memory_gb: 16, disk_gb: 20 };
+const OTHER: Capacity = Capacity { cpu: 2, memory_gb: 8, disk_gb: 20 };
 
 fn state() -> impl Strategy<Value = JobRunState> {
     prop_oneof![
@@ -57,9 +57,17 @@ fn oracle_total(warm: &Warm, held: &[&RunView]) -> Capacity {
     for r in held {
         total = total.plus(r.demand.total());
     }
-    let covered = |count: u64, size: Capacity| Capacity { cpu: count * size.cpu, memory_gb: count * size.memory_gb };
+    let covered = |count: u64, size: Capacity| Capacity {
+        cpu: count * size.cpu,
+        memory_gb: count * size.memory_gb,
+        disk_gb: count * size.disk_gb,
+    };
     let minus = covered(covered_drivers, warm.driver).plus(covered(covered_executors, warm.executor));
-    Capacity { cpu: total.cpu - minus.cpu, memory_gb: total.memory_gb - minus.memory_gb }
+    Capacity {
+        cpu: total.cpu - minus.cpu,
+        memory_gb: total.memory_gb - minus.memory_gb,
+        disk_gb: total.disk_gb - minus.disk_gb,
+    }
 }
 
 fn scheduled<'a>(actions: &[Action], runs: &'a [RunView]) -> Vec<&'a RunView> {
@@ -73,22 +81,27 @@ proptest! {
         warm_drivers in 0u32..3,
         warm_executors in 0u32..5,
         max_cpu in 4u64..60,
+        max_disk in 20u64..200,
         host_cpu in 4u64..80,
         max_processes in 1u32..5,
+        busy_processes in 0u32..2,
     ) {
         let runs = build(&specs);
+        let app_limit = Capacity { cpu: max_cpu, memory_gb: max_cpu * 4, disk_gb: max_disk };
+        let host_limit = Capacity::without_disk_limit(host_cpu, host_cpu * 4);
         let warm = Warm { drivers: warm_drivers, driver: SIZE, executors: warm_executors, executor: SIZE };
         let app = AppView {
             state: ApplicationState::Started,
             auto_start: true,
-            maximum_capacity: Some(Capacity { cpu: max_cpu, memory_gb: max_cpu * 4 }),
+            maximum_capacity: Some(app_limit),
             max_concurrent_runs: None,
             warm,
         };
         let host = HostView {
-            capacity: Some(Capacity { cpu: host_cpu, memory_gb: host_cpu * 4 }),
+            capacity: Some(host_limit),
             max_processes: Some(max_processes),
             heap_budget_mb: None,
+            busy_processes,
         };
         let apps = BTreeMap::from([("a".to_string(), app)]);
         let actions = plan(&apps, &runs, &host);
@@ -99,8 +112,17 @@ proptest! {
         // Caps hold whenever the planner adds anything.
         if !added.is_empty() {
             let total = oracle_total(&warm, &after);
-            prop_assert!(total.fits_within(Capacity { cpu: max_cpu, memory_gb: max_cpu * 4 }), "{total:?}");
-            prop_assert!(total.fits_within(Capacity { cpu: host_cpu, memory_gb: host_cpu * 4 }), "{total:?}");
+            prop_assert!(total.fits_within(app_limit), "{total:?}");
+            prop_assert!(total.fits_within(host_limit), "{total:?}");
+        }
+        // A new engine process starts only below `max_processes`, counting
+        // warm drivers and the processes outside runs.
+        let new_processes = |held: &[&RunView]| {
+            let on_warm = held.iter().filter(|r| r.demand.driver == SIZE).count() as u32;
+            held.len() as u32 - on_warm.min(warm_drivers)
+        };
+        if new_processes(&after) > new_processes(&before) {
+            prop_assert!(warm_drivers + busy_processes + new_processes(&after) <= max_processes);
         }
         // FIFO: the scheduled runs are the oldest pending ones.
         let pending: Vec<&RunView> = runs.iter().filter(|r| r.state == JobRunState::Pending).collect();
@@ -111,11 +133,10 @@ proptest! {
             let mut with_first = before.clone();
             with_first.push(first);
             let total = oracle_total(&warm, &with_first);
-            let fits = total.fits_within(Capacity { cpu: max_cpu.min(host_cpu), memory_gb: max_cpu.min(host_cpu) * 4 });
+            let fits = total.fits_within(app_limit) && total.fits_within(host_limit);
             let drivers_warm = before.iter().filter(|r| r.demand.driver == SIZE).count() as u32;
-            let new_processes = before.len() as u32 - drivers_warm.min(warm_drivers);
             let first_is_warm = first.demand.driver == SIZE && drivers_warm < warm_drivers;
-            let process_ok = first_is_warm || warm_drivers + new_processes < max_processes;
+            let process_ok = first_is_warm || warm_drivers + busy_processes + new_processes(&before) < max_processes;
             if fits && process_ok {
                 prop_assert!(added.first() == Some(first), "{runs:?} {actions:?}");
             }
@@ -162,7 +183,8 @@ fn a_run_covered_by_warm_workers_starts_even_when_the_host_is_full() {
         max_concurrent_runs: None,
         warm,
     };
-    let host = HostView { capacity: Some(warm.total()), max_processes: Some(1), heap_budget_mb: Some(1) };
+    let host =
+        HostView { capacity: Some(warm.total()), max_processes: Some(1), heap_budget_mb: Some(1), busy_processes: 0 };
     let mut runs = build(&[(JobRunState::Pending, true, 2, true), (JobRunState::Pending, true, 1, true)]);
     runs[1].job_run_id = "r1".into();
     let apps = BTreeMap::from([("a".to_string(), app)]);

@@ -7,7 +7,7 @@ fn app(state: ApplicationState) -> AppView {
 }
 
 fn run(id: &str, state: JobRunState, cpu: u64) -> RunView {
-    let driver = Capacity { cpu, memory_gb: cpu * 4 };
+    let driver = Capacity { cpu, memory_gb: cpu * 4, disk_gb: 20 };
     RunView {
         application_id: "a".into(),
         job_run_id: id.into(),
@@ -16,7 +16,7 @@ fn run(id: &str, state: JobRunState, cpu: u64) -> RunView {
     }
 }
 
-const NO_HOST: HostView = HostView { capacity: None, max_processes: None, heap_budget_mb: None };
+const NO_HOST: HostView = HostView { capacity: None, max_processes: None, heap_budget_mb: None, busy_processes: 0 };
 
 fn apps(view: AppView) -> BTreeMap<String, AppView> {
     BTreeMap::from([("a".to_string(), view)])
@@ -52,7 +52,7 @@ fn max_concurrent_runs_queues_in_submission_order() {
 #[test]
 fn maximum_capacity_makes_runs_wait_fifo() {
     let mut view = app(A::Started);
-    view.maximum_capacity = Some(Capacity { cpu: 4, memory_gb: 100 });
+    view.maximum_capacity = Some(Capacity::without_disk_limit(4, 100));
     let runs = [run("r1", J::Running, 3), run("r2", J::Pending, 2), run("r3", J::Pending, 1)];
     // r3 would fit, but r2 came first and is still waiting.
     assert!(plan(&apps(view.clone()), &runs, &NO_HOST).is_empty());
@@ -74,7 +74,7 @@ fn never_exceeds_caps_and_never_starves_with_free_capacity() {
                 let runs: Vec<RunView> =
                     picks.iter().enumerate().map(|(i, s)| run(&format!("r{i}"), states[*s], (i as u64) + 1)).collect();
                 let mut view = app(A::Started);
-                view.maximum_capacity = Some(Capacity { cpu: limit_cpu, memory_gb: 1000 });
+                view.maximum_capacity = Some(Capacity::without_disk_limit(limit_cpu, 1000));
                 view.max_concurrent_runs = Some(max_runs);
                 let actions = plan(&apps(view), &runs, &NO_HOST);
                 let held_before: u64 =

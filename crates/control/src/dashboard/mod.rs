@@ -17,7 +17,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 use sparkplane_api::{JobRun, JobRunState};
-use sparkplane_engine::spark::{SparkJobPlan, DRIVER_LOG_FOLDER};
+use sparkplane_engine::spark::{SparkJobPlan, DRIVER_LOG_FOLDER, WARM_UP_LOG};
 use sparkplane_engine::SparkRuntime;
 use sparkplane_storage::{LogShipper, LogTarget};
 
@@ -242,16 +242,19 @@ fn read_hive_report(path: &Path) -> Option<HiveReport> {
 /// The live UI's port: what Spark logged it bound (it moves to the next port
 /// when the chosen one was taken meanwhile), else the port sparkplane chose.
 fn live_ui_port(work_dir: &Path) -> Option<u16> {
-    const MARKER: &str = "Successfully started service 'SparkUI' on port ";
     let stderr = work_dir.join("logs").join(DRIVER_LOG_FOLDER).join("stderr");
-    let logged = std::fs::File::open(stderr).ok().and_then(|file| {
-        let mut head = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::Read::take(file, 512 * 1024), &mut head).ok()?;
-        let text = String::from_utf8_lossy(&head);
-        let rest = &text[text.find(MARKER)? + MARKER.len()..];
-        rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
-    });
-    logged.or_else(|| std::fs::read_to_string(work_dir.join(UI_PORT_FILE)).ok()?.trim().parse().ok())
+    logged_ui_port(&stderr).or_else(|| std::fs::read_to_string(work_dir.join(UI_PORT_FILE)).ok()?.trim().parse().ok())
+}
+
+/// The port a driver's log says its Spark UI bound.
+fn logged_ui_port(log: &Path) -> Option<u16> {
+    const MARKER: &str = "Successfully started service 'SparkUI' on port ";
+    let file = std::fs::File::open(log).ok()?;
+    let mut head = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, 512 * 1024), &mut head).ok()?;
+    let text = String::from_utf8_lossy(&head);
+    let rest = &text[text.find(MARKER)? + MARKER.len()..];
+    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
 /// A port free on loopback right now.
@@ -260,14 +263,15 @@ pub(crate) fn free_loopback_port() -> std::io::Result<u16> {
 }
 
 /// Spark properties every launch gets (the job's own values win): the UI on a
-/// free loopback port with its links under the attempt's dashboard prefix,
-/// and event logs into the attempt's `sparklogs/` for the history view.
-/// Remembers the UI port in the work dir.
-pub(crate) fn spark_launch_conf(plan: &SparkJobPlan, prefix: &str, work_dir: &Path) -> Vec<(String, String)> {
+/// free loopback port, and event logs into `dir/sparklogs` for the history
+/// view. `prefix` is the attempt's dashboard prefix, for the UI's links; a
+/// warm driver starts before its run is known and has none (the proxy's
+/// `X-Forwarded-Context` stands in). Remembers the UI port in `dir`.
+pub(crate) fn spark_launch_conf(plan: &SparkJobPlan, prefix: Option<&str>, dir: &Path) -> Vec<(String, String)> {
     let conf = &plan.conf.conf;
     let mut defaults = Vec::new();
     let ui_enabled = !conf.get("spark.ui.enabled").is_some_and(|v| v.trim().eq_ignore_ascii_case("false"));
-    let events = work_dir.join(EVENT_LOG_FOLDER);
+    let events = dir.join(EVENT_LOG_FOLDER);
     if let Err(err) = std::fs::create_dir_all(&events) {
         // Spark refuses to start when the event-log dir is missing.
         tracing::warn!(dir = %events.display(), error = %err, "no event logs for this attempt");
@@ -283,13 +287,48 @@ pub(crate) fn spark_launch_conf(plan: &SparkJobPlan, prefix: &str, work_dir: &Pa
         None => free_loopback_port().ok(),
     };
     if let Some(port) = port.filter(|p| *p != 0) {
-        if let Err(err) = std::fs::write(work_dir.join(UI_PORT_FILE), port.to_string()) {
+        if let Err(err) = std::fs::write(dir.join(UI_PORT_FILE), port.to_string()) {
             tracing::warn!(error = %err, "remember the spark ui port");
         }
         defaults.push(("spark.ui.port".to_string(), port.to_string()));
     }
-    defaults.push(("spark.ui.proxyBase".to_string(), prefix.to_string()));
+    if let Some(prefix) = prefix {
+        defaults.push(("spark.ui.proxyBase".to_string(), prefix.to_string()));
+    }
     defaults
+}
+
+/// Gives an attempt that a warm driver (started in `warm_dir` with
+/// [`spark_launch_conf`]) took over the dashboard of a cold one: the UI port
+/// the driver bound, and its event-log folder, linked into the work dir
+/// while the driver may still write there (see [`settle_event_logs`]).
+pub(crate) fn adopt_warm_dashboard(warm_dir: &Path, work_dir: &Path) {
+    let port = logged_ui_port(&warm_dir.join(WARM_UP_LOG))
+        .map(|port| port.to_string())
+        .or_else(|| std::fs::read_to_string(warm_dir.join(UI_PORT_FILE)).ok());
+    if let Some(port) = port {
+        if let Err(err) = std::fs::write(work_dir.join(UI_PORT_FILE), port.trim()) {
+            tracing::warn!(error = %err, "remember the warm driver's spark ui port");
+        }
+    }
+    let events = warm_dir.join(EVENT_LOG_FOLDER);
+    if events.is_dir() {
+        if let Err(err) = std::os::unix::fs::symlink(&events, work_dir.join(EVENT_LOG_FOLDER)) {
+            tracing::warn!(error = %err, "link the warm driver's event logs");
+        }
+    }
+}
+
+/// Once the attempt's driver has exited: an event-log folder linked from a
+/// warm driver's dir becomes the attempt's own, so the history view does not
+/// depend on the pool's directories.
+pub(crate) fn settle_event_logs(work_dir: &Path) {
+    let link = work_dir.join(EVENT_LOG_FOLDER);
+    let Ok(target) = std::fs::read_link(&link) else { return };
+    let moved = std::fs::remove_file(&link).and_then(|()| std::fs::rename(&target, &link));
+    if let Err(err) = moved {
+        tracing::warn!(from = %target.display(), error = %err, "move a warm driver's event logs");
+    }
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ fn hive_runs_show_their_statement_report_in_either_field_spelling() {
 fn launches_get_a_proxied_ui_and_event_logs_unless_the_job_says_otherwise() {
     let dir = tempfile::tempdir().unwrap();
     let conf: std::collections::BTreeMap<_, _> =
-        spark_launch_conf(&plan(""), "/dashboard/a/j/1", dir.path()).into_iter().collect();
+        spark_launch_conf(&plan(""), Some("/dashboard/a/j/1"), dir.path()).into_iter().collect();
     let port: u16 = conf["spark.ui.port"].parse().unwrap();
     assert_eq!(std::fs::read_to_string(dir.path().join("ui-port")).unwrap(), port.to_string());
     assert_eq!(conf["spark.ui.proxyBase"], "/dashboard/a/j/1");
@@ -127,13 +127,13 @@ fn launches_get_a_proxied_ui_and_event_logs_unless_the_job_says_otherwise() {
 
     // The job's own port is the one remembered.
     let own = tempfile::tempdir().unwrap();
-    spark_launch_conf(&plan("--conf spark.ui.port=4444"), "/p", own.path());
+    spark_launch_conf(&plan("--conf spark.ui.port=4444"), Some("/p"), own.path());
     assert_eq!(std::fs::read_to_string(own.path().join("ui-port")).unwrap(), "4444");
 
     // No UI: no port, no proxy base, but still event logs.
     let off = tempfile::tempdir().unwrap();
     let conf: std::collections::BTreeMap<_, _> =
-        spark_launch_conf(&plan("--conf spark.ui.enabled=false"), "/p", off.path()).into_iter().collect();
+        spark_launch_conf(&plan("--conf spark.ui.enabled=false"), Some("/p"), off.path()).into_iter().collect();
     assert!(!conf.contains_key("spark.ui.port") && !conf.contains_key("spark.ui.proxyBase"));
     assert!(!off.path().join("ui-port").exists());
     assert_eq!(conf["spark.eventLog.enabled"], "true");
@@ -142,4 +142,30 @@ fn launches_get_a_proxied_ui_and_event_logs_unless_the_job_says_otherwise() {
 #[test]
 fn prefixes_name_the_attempt() {
     assert_eq!(dashboard_prefix("00app", "00run", 2), "/dashboard/00app/00run/2");
+}
+
+#[test]
+fn a_warm_drivers_ui_port_and_event_logs_become_the_attempts() {
+    let warm = tempfile::tempdir().unwrap();
+    let conf: std::collections::BTreeMap<_, _> = spark_launch_conf(&plan(""), None, warm.path()).into_iter().collect();
+    assert!(!conf.contains_key("spark.ui.proxyBase"), "the run is not known at warm-up");
+    // Spark bound another port than the one chosen, and said so in the warm-up log.
+    let log = warm.path().join("warmup.log");
+    std::fs::write(&log, "INFO Utils: Successfully started service 'SparkUI' on port 40123.\n").unwrap();
+    std::fs::write(warm.path().join("sparklogs/local-1.inprogress"), "{}").unwrap();
+
+    let work = tempfile::tempdir().unwrap();
+    adopt_warm_dashboard(warm.path(), work.path());
+    assert_eq!(live_ui_port(work.path()), Some(40123));
+    assert!(work.path().join("sparklogs/local-1.inprogress").is_file(), "linked while the driver runs");
+
+    // The driver finished (Spark renamed its log): the folder moves into the work dir.
+    std::fs::rename(warm.path().join("sparklogs/local-1.inprogress"), warm.path().join("sparklogs/local-1")).unwrap();
+    settle_event_logs(work.path());
+    let events = work.path().join("sparklogs");
+    assert!(!events.is_symlink() && events.join("local-1").is_file());
+    assert!(!warm.path().join("sparklogs").exists());
+    // Idempotent on a folder that is already the attempt's own.
+    settle_event_logs(work.path());
+    assert!(events.join("local-1").is_file());
 }

@@ -68,7 +68,10 @@ impl Controller {
             let parent = log.parent().ok_or_else(|| "no pool directory".to_string())?;
             std::fs::create_dir_all(parent).map_err(|err| err.to_string())?;
             if spark {
-                return self.start_warm_spark_driver(&app, &parent.join(&label)).await;
+                // A fresh directory per driver: a finished run's dashboard
+                // may still point into the one its driver used.
+                let dir = parent.join(format!("{label}-{}", crate::clock::now().as_millis()));
+                return self.start_warm_spark_driver(&app, &dir).await;
             }
             let exe = crate::hive_launch::worker_exe().map_err(|err| err.to_string())?;
             let state_db = self.config.data_dir.join("state.db");
@@ -89,7 +92,9 @@ impl Controller {
     async fn start_warm_spark_driver(&self, app: &Application, dir: &std::path::Path) -> Result<WarmWorker, String> {
         let template = crate::plan::warm_spark_template(app).map_err(|err| err.to_string())?;
         let runtime = self.runtimes.ensure(template.runtime).await.map_err(|err| err.to_string())?;
-        let context = self.launch_context();
+        let mut context = self.launch_context();
+        // Its UI port and event-log folder, for the dashboard of the run it takes.
+        context.default_conf.extend(crate::dashboard::spark_launch_conf(&template, None, dir));
         let mut driver = WarmDriver::start(&template, &runtime, dir, &context).await.map_err(|err| err.to_string())?;
         driver.ready().await.map_err(|err| err.to_string())?;
         Ok(WarmWorker::Spark(Box::new(driver)))

@@ -11,6 +11,7 @@ pub mod conf;
 mod launch;
 pub mod params;
 pub mod warm;
+mod warm_match;
 
 use sparkplane_api::{Configuration, SparkSubmit};
 

@@ -14,8 +14,9 @@
 //! jobs stay as isolated from each other as cold ones.
 //!
 //! Only plans a cold launch would run identically can go warm
-//! ([`WarmDriver::accepts`]): a Python entry point without artifacts to stage,
-//! with the template's conf, environment, resources and runtime. Left
+//! ([`WarmDriver::accepts`], `warm_match`): a Python entry point without
+//! artifacts to stage, with the template's conf, environment, resources and
+//! runtime, except for session SQL properties, which are set at hand-over. Left
 //! different from a cold attempt: static settings the job passes to the
 //! builder in code (`appName`, `master`, `spark.executor.memory`) do not apply
 //! to a session that is already up, the app name is `pyspark-shell`, the
@@ -33,7 +34,8 @@ use sparkplane_storage::WorkerLogDir;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{ChildStdin, ChildStdout, Command};
 
-use super::launch::{set_job_env, stage_error, submit_options, tail_lines, LIST_PROPERTIES};
+use super::launch::{set_job_env, stage_error, submit_options, tail_lines};
+use super::warm_match::{needs_cold_launch, plan_matches, sql_conf_changes};
 use super::{LaunchContext, LaunchedAttempt, SparkJobPlan, DRIVER_LOG_FOLDER};
 use crate::process::ProcessGroup;
 use crate::runtime::InstalledRuntime;
@@ -45,6 +47,8 @@ const SCRIPT_NAME: &str = "warm_driver.py";
 pub const WARM_UP_LOG: &str = "warmup.log";
 const READY_LINE: &str = "SPARKPLANE-WARM-READY";
 const STARTED_LINE: &str = "SPARKPLANE-WARM-STARTED";
+/// Followed by the reason: a SQL property of the job the session cannot take.
+const DECLINED_PREFIX: &str = "SPARKPLANE-WARM-DECLINED ";
 /// Bounds on the JVM and session start-up, on the script switching to a job,
 /// and on a process that closed its stdout to finish exiting.
 const READY_TIMEOUT: Duration = Duration::from_secs(180);
@@ -54,6 +58,10 @@ const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
 const STOP_GRACE: Duration = Duration::from_secs(10);
 /// Hadoop properties that can still change at hand-over (bucket mounts).
 const HADOOP_PREFIX: &str = "spark.hadoop.";
+/// Properties the host gives each driver of its own (its UI port and event
+/// log folder for the dashboard), which a cold launch gets per attempt.
+const PER_DRIVER_PROPERTIES: [&str; 4] =
+    ["spark.ui.port", "spark.ui.proxyBase", "spark.eventLog.enabled", "spark.eventLog.dir"];
 
 /// The one request line a warm driver reads.
 #[derive(Serialize)]
@@ -64,6 +72,8 @@ struct JobRequest<'a> {
     stdout: &'a str,
     stderr: &'a str,
     hadoop_conf: BTreeMap<&'a str, &'a str>,
+    /// Session SQL properties to set (or unset: null) before the job runs.
+    sql_conf: BTreeMap<&'a str, Option<&'a str>>,
 }
 
 pub struct WarmDriver {
@@ -141,6 +151,11 @@ impl WarmDriver {
         }
     }
 
+    /// The driver's own directory (script, warm-up log, what the host put there).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Whether `plan` can run on this driver exactly as it would cold.
     pub fn accepts(&self, plan: &SparkJobPlan) -> bool {
         plan_matches(&self.template, plan)
@@ -148,10 +163,14 @@ impl WarmDriver {
 
     /// Whether the host adds to a launch now what it added when this driver
     /// started. `spark.hadoop.*` properties may differ (buckets created since
-    /// are mounted at hand-over); other properties and the environment may not.
+    /// are mounted at hand-over), and so may the per-driver dashboard
+    /// settings; other properties and the environment may not.
     pub fn accepts_context(&self, context: &LaunchContext<'_>) -> bool {
         let fixed = |conf: &[(String, String)]| -> Vec<(String, String)> {
-            conf.iter().filter(|(key, _)| !key.starts_with(HADOOP_PREFIX)).cloned().collect()
+            conf.iter()
+                .filter(|(key, _)| !key.starts_with(HADOOP_PREFIX) && !PER_DRIVER_PROPERTIES.contains(&key.as_str()))
+                .cloned()
+                .collect()
         };
         self.context_env == context.env && fixed(&self.context_conf) == fixed(&context.default_conf)
     }
@@ -199,6 +218,7 @@ impl WarmDriver {
                 .filter(|(key, _)| !plan.conf.conf.contains_key(key))
                 .filter_map(|(key, value)| Some((key.strip_prefix(HADOOP_PREFIX)?, value.as_str())))
                 .collect(),
+            sql_conf: sql_conf_changes(&self.template, plan),
         };
         let mut line = serde_json::to_vec(&request).map_err(|err| EngineError::io("encode job request", err.into()))?;
         line.push(b'\n');
@@ -211,9 +231,13 @@ impl WarmDriver {
             return Err(self.exit_error("exited before taking the job").await);
         }
         drop(stdin);
-        match tokio::time::timeout(HAND_OVER_TIMEOUT, next_line_is(&mut self.control, STARTED_LINE)).await {
-            Ok(Ok(true)) => {}
-            Ok(Ok(false)) | Ok(Err(_)) => return Err(self.exit_error("exited before taking the job").await),
+        match tokio::time::timeout(HAND_OVER_TIMEOUT, self.control.next_line()).await {
+            Ok(Ok(Some(line))) if line.trim() == STARTED_LINE => {}
+            Ok(Ok(Some(line))) if line.starts_with(DECLINED_PREFIX) => {
+                let reason = line[DECLINED_PREFIX.len()..].trim().to_string();
+                return Err(invalid(format!("the warm driver declined the job: {reason}")));
+            }
+            Ok(Ok(_)) | Ok(Err(_)) => return Err(self.exit_error("exited before taking the job").await),
             Err(_) => return Err(self.failure("did not take the job")),
         }
         let logs = vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }];
@@ -276,38 +300,6 @@ async fn next_line_is(control: &mut Lines<BufReader<ChildStdout>>, expected: &st
         }
     }
     Ok(false)
-}
-
-/// Why `plan` can only run cold, if it can.
-fn needs_cold_launch(plan: &SparkJobPlan) -> Option<&'static str> {
-    let params = &plan.params;
-    let listed = LIST_PROPERTIES
-        .iter()
-        .chain(&["spark.jars.packages"])
-        .any(|key| plan.conf.conf.get(*key).is_some_and(|value| !value.trim().is_empty()));
-    if !plan.entry_point.ends_with(".py") {
-        Some("the entry point is not a Python file")
-    } else if params.class.is_some() {
-        Some("it sets --class")
-    } else if listed
-        || !params.jars.is_empty()
-        || !params.py_files.is_empty()
-        || !params.files.is_empty()
-        || !params.archives.is_empty()
-        || !params.packages.is_empty()
-    {
-        Some("it has jars, py-files, files, archives or packages to stage")
-    } else {
-        None
-    }
-}
-
-/// Whether a driver started for `template` runs `plan` as a cold launch would.
-fn plan_matches(template: &SparkJobPlan, plan: &SparkJobPlan) -> bool {
-    needs_cold_launch(plan).is_none()
-        && plan.runtime == template.runtime
-        && plan.conf == template.conf
-        && plan.resources == template.resources
 }
 
 /// The interpreter a cold spark-submit runs the driver with: PythonRunner's
@@ -443,20 +435,5 @@ mod tests {
         assert_eq!(failure_summary(&log_dir).as_deref(), Some("ValueError: boom"));
         let stdout = driver_log(&tmp, "stdout");
         assert!(stdout.contains("Traceback (most recent call last)") && !stdout.contains(SCRIPT_NAME), "{stdout}");
-    }
-
-    #[test]
-    fn accepts_only_plans_that_would_run_the_same_cold() {
-        let template = plan("s3://bucket/a.py", &[], SMALL);
-        assert!(plan_matches(&template, &plan("s3://bucket/other.py", &["x"], SMALL)));
-        assert!(!plan_matches(&template, &plan("s3://bucket/a.py", &[], &format!("{SMALL} --jars s3://b/x.jar"))));
-        assert!(!plan_matches(&template, &plan("s3://bucket/a.py", &[], &format!("{SMALL} --conf spark.x=1"))));
-        assert!(!plan_matches(&template, &plan("s3://bucket/a.py", &[], "--conf spark.driver.memory=1g")));
-        assert!(!plan_matches(&template, &plan("s3://bucket/a.jar", &[], &format!("{SMALL} --class Main"))));
-        let env = format!("{SMALL} --conf spark.emr-serverless.driverEnv.X=1");
-        assert!(!plan_matches(&template, &plan("s3://bucket/a.py", &[], &env)));
-        assert!(
-            needs_cold_launch(&plan("s3://bucket/a.py", &[], &format!("{SMALL} --py-files s3://b/d.zip"))).is_some()
-        );
     }
 }

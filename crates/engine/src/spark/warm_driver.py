@@ -5,8 +5,9 @@ warm driver's own directory, stdin and stdout connected to the server, stderr to
 the warm-up log. It starts the JVM and the SparkSession, says so on stdout, then
 reads one JSON request from stdin and runs that job's entry point in this
 interpreter, so the job's `SparkSession.builder.getOrCreate()` returns the
-session that is already up. The process exits with the job's exit code: one warm
-driver runs one job.
+session that is already up, with the job's own session SQL properties set (a
+job with a static one is declined and starts cold). The process exits with
+the job's exit code: one warm driver runs one job.
 
 Output. The JVM writes into two pipes that threads here relay: its stdout to our
 fd 1, its stderr to an fd of its own. Pointing those fds at the job's files at
@@ -29,6 +30,7 @@ import traceback
 
 READY = "SPARKPLANE-WARM-READY"
 STARTED = "SPARKPLANE-WARM-STARTED"
+DECLINED = "SPARKPLANE-WARM-DECLINED"
 # Bounds on waiting for the JVM to exit and for the relays to drain.
 JVM_EXIT_TIMEOUT = 60
 RELAY_JOIN_TIMEOUT = 10
@@ -263,6 +265,18 @@ def main(options):
     if not line.strip():
         return 0  # the server went away before handing over a job
     request = json.loads(line)
+    sql_conf = request.get("sql_conf", {})
+    static = [key for key in sql_conf if not session.conf.isModifiable(key)]
+    if static:
+        # A cold launch would start with these; a live session cannot take
+        # them. The server starts the job cold instead.
+        _say("%s %s cannot be changed in a running session" % (DECLINED, ", ".join(static)))
+        return 0
+    for key, value in sql_conf.items():
+        if value is None:
+            session.conf.unset(key)
+        else:
+            session.conf.set(key, value)
     _take_request(request)
     _prepare_job(session, request)
     return _run_job(request["entry"], request["args"])
