@@ -3,14 +3,17 @@
 
   (a) a HIVE job through sparkplane on a started application with one
       pre-initialized driver (a warm `hive-worker --serve`): StartJobRun ->
-      SUCCESS, polling GetJobRun every 5 ms (the table is created by an
-      earlier job, so the measured job is only the query);
+      SUCCESS, polling GetJobRun every 5 ms, backing off to 2% of the
+      elapsed time (the table is created by an earlier job, so the measured
+      job is only the query);
   (b) the same SQL through spark-submit on the pinned Spark, local[2];
   (c) DataFusion alone (crates/sql/examples/df_groupby.rs): the engine's floor.
 
-Runs alternate (a, b, c) per round. Usage, after building:
-  cargo build -p sparkplane-cli && cargo build --release -p sparkplane-sql --example df_groupby
-  .venv/bin/python bench/hive_groupby.py --rows 10000 1000000 --rounds 3
+Runs alternate (a, b, c) per round. Usage, after building (release, as in
+BENCHMARKS.md; SPARKPLANE_BIN and DF_GROUPBY_BIN pick other builds):
+  cargo build --release -p sparkplane-cli && cargo build --release -p sparkplane-sql --example df_groupby
+  SPARKPLANE_BIN=target/release/sparkplane .venv/bin/python bench/hive_groupby.py \
+      --rows 10000 1000000 10000000 --rounds 3
 """
 import argparse
 import os

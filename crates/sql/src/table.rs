@@ -163,7 +163,11 @@ impl HiveTable {
                     // LazySimpleSerDe has no quoting; NUL effectively disables it.
                     quote: if *open_csv { prop("quoteChar", b'"') } else { 0 },
                     escape: open_csv.then(|| prop("escapeChar", b'\\')),
-                    newlines_in_values: Some(*open_csv),
+                    // Hive reads text tables line by line (TextInputFormat)
+                    // before any SerDe sees a record, so a quoted newline
+                    // ends a row there too; saying so also lets DataFusion
+                    // split one large file across its partitions.
+                    newlines_in_values: Some(false),
                     truncated_rows: Some(true),
                     ..Default::default()
                 };
