@@ -60,9 +60,9 @@ def submit_hive(client, s3, app_id: str, query: str) -> str:
                                 configurationOverrides=overrides)["jobRunId"]
 
 
-def driver_log(s3, app_id: str, job_id: str, stream: str) -> str:
-    import gzip
-    key = f"logs/applications/{app_id}/jobs/{job_id}/HIVE_DRIVER/{stream}.gz"
+def driver_log(s3, app_id: str, job_id: str, stream: str, folder: str = "HIVE_DRIVER") -> str:
+    """A finished run's driver output, from its logUri in the EMR layout."""
+    key = f"logs/applications/{app_id}/jobs/{job_id}/{folder}/{stream}.gz"
     return gzip.decompress(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()).decode()
 
 
@@ -191,8 +191,7 @@ def test_spark_warm_driver_runs_the_job_with_its_dashboard_and_is_replaced(serve
     flag.write_text("go")
     run = wait_for_state(client, app_id, job_id, {"SUCCESS", "FAILED", "CANCELLED"}, timeout=120)
     assert run["state"] == "SUCCESS", run.get("stateDetails")
-    out_key = f"logs/applications/{app_id}/jobs/{job_id}/SPARK_DRIVER/stdout.gz"
-    stdout = gzip.decompress(s3.get_object(Bucket=BUCKET, Key=out_key)["Body"].read()).decode()
+    stdout = driver_log(s3, app_id, job_id, "stdout", "SPARK_DRIVER")
     match = re.search(r"rows 1000 pid (\d+)", stdout)
     assert match, stdout[-2000:]
     # The job ran in the driver process that was already up before it was submitted.
@@ -223,8 +222,7 @@ def test_spark_warm_driver_runs_the_job_with_its_dashboard_and_is_replaced(serve
                                    configurationOverrides=overrides)["jobRunId"]
         done = wait_for_state(client, app_id, job, {"SUCCESS", "FAILED", "CANCELLED"}, timeout=300)
         assert done["state"] == "SUCCESS", done.get("stateDetails")
-        key = f"logs/applications/{app_id}/jobs/{job}/SPARK_DRIVER/stdout.gz"
-        out = gzip.decompress(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()).decode()
+        out = driver_log(s3, app_id, job, "stdout", "SPARK_DRIVER")
         found = re.search(r"pid (\d+) partitions (\S+) executions (\S+)", out)
         assert found, out[-2000:]
         return int(found.group(1)), found.group(2), found.group(3)

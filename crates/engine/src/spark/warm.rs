@@ -332,26 +332,15 @@ fn invalid(message: String) -> EngineError {
 mod tests {
     use std::time::Instant;
 
-    use sparkplane_api::SparkSubmit;
     use sparkplane_storage::ObjectStorage;
 
     use super::*;
     use crate::runtime::{RuntimeManager, SparkRuntime};
     use crate::spark::failure_summary;
+    use crate::spark::warm_match::tests::{plan, SMALL};
 
-    const SMALL: &str = "--conf spark.driver.memory=1g --conf spark.executor.cores=1 \
-        --conf spark.executor.instances=2 --conf spark.dynamicAllocation.enabled=false";
     /// One Spark test at a time: the machine is small and shared.
     static SPARK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-    fn plan(entry: &str, args: &[&str], params: &str) -> SparkJobPlan {
-        let driver = SparkSubmit {
-            entry_point: entry.to_string(),
-            entry_point_arguments: Some(args.iter().map(|a| a.to_string()).collect()),
-            spark_submit_parameters: Some(params.to_string()),
-        };
-        SparkJobPlan::new("emr-7.2.0", &driver, &[], &[]).unwrap()
-    }
 
     async fn installed_runtime() -> Option<InstalledRuntime> {
         let dir = match std::env::var_os("SPARKPLANE_RUNTIME_DIR") {

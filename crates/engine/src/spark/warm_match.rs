@@ -87,15 +87,16 @@ pub(super) fn sql_conf_changes<'a>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use sparkplane_api::SparkSubmit;
 
     use super::*;
 
-    const SMALL: &str = "--conf spark.driver.memory=1g --conf spark.executor.cores=1 \
+    /// A plan small enough for the test machine.
+    pub(in crate::spark) const SMALL: &str = "--conf spark.driver.memory=1g --conf spark.executor.cores=1 \
         --conf spark.executor.instances=2 --conf spark.dynamicAllocation.enabled=false";
 
-    fn plan(entry: &str, args: &[&str], params: &str) -> SparkJobPlan {
+    pub(in crate::spark) fn plan(entry: &str, args: &[&str], params: &str) -> SparkJobPlan {
         let driver = SparkSubmit {
             entry_point: entry.to_string(),
             entry_point_arguments: Some(args.iter().map(|a| a.to_string()).collect()),
