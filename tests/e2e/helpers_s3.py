@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from http.client import HTTPConnection
 import os
 import shlex
 import shutil
@@ -99,6 +100,27 @@ def s3_raw(server: Server, method: str, path: str, body: bytes | None = None, *,
     prepared = req.prepare()
     url = prepared.url if send_path is None else server.s3_endpoint + send_path
     return http(method, url, body=prepared.body, headers=dict(prepared.headers))
+
+
+def s3_keep_alive(server: Server, exchanges: list[tuple[str, str, bytes | None]]) -> list[tuple[int, str | None]]:
+    """Signed (method, path, body) requests over one kept-alive HTTP/1.1
+    connection (urllib, behind `s3_raw`, always asks to close); returns each
+    response's status and `Connection` header."""
+    host, port = server.s3_endpoint.removeprefix("http://").split(":")
+    conn = HTTPConnection(host, int(port), timeout=S3_TIMEOUT)
+    answers = []
+    try:
+        for method, path, body in exchanges:
+            req = AWSRequest(method=method, url=server.s3_endpoint + path, data=body)
+            S3SigV4Auth(Credentials(server.access_key, server.secret_key), "s3", server.region).add_auth(req)
+            prepared = req.prepare()
+            conn.request(method, path, body=prepared.body, headers=dict(prepared.headers))
+            resp = conn.getresponse()
+            resp.read()
+            answers.append((resp.status, resp.getheader("connection")))
+    finally:
+        conn.close()
+    return answers
 
 
 def s3_error(resp: RawResponse) -> tuple[str, str]:

@@ -24,6 +24,7 @@ from helpers_s3 import (
     random_file,
     s3_client,
     s3_error,
+    s3_keep_alive,
     s3_raw,
     s3cli,
     s3cli_fails,
@@ -584,6 +585,12 @@ def test_keys_cannot_escape_the_bucket(fresh_server, tmp_path):
     for path in ("/../credentials", "/.sparkplane/meta", "/.sparkplane", "/%2E%2E/credentials"):
         for method in ("GET", "PUT"):
             refused(s3_raw(server, method, path, b"pwned" if method == "PUT" else None), f"{method} {path}")
+
+    # A refused upload leaves its body unread, so its connection cannot be
+    # reused: the response says so every time, and clients do not pool it.
+    answers = s3_keep_alive(server, [("PUT", f"/{bucket}/ok.txt", b"fine"),
+                                     ("PUT", f"/{bucket}/../credentials", b"pwned")])
+    assert answers == [(200, None), (400, "close")], answers
 
     assert (server.data_dir / "credentials").read_bytes() == creds_before
     assert _files_outside(server.data_dir, bucket) == before

@@ -27,6 +27,7 @@ mod ops_read;
 mod ops_write;
 mod s3_impl;
 mod serve;
+mod unread_body;
 mod uploads;
 
 use std::path::{Path, PathBuf};

@@ -13,6 +13,8 @@ use hyper_util::server::graceful::GracefulShutdown;
 use s3s::service::S3Service;
 use tokio::net::TcpListener;
 
+use crate::unread_body;
+
 /// How long shutdown waits for in-flight requests (say, a large upload).
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -39,7 +41,9 @@ pub async fn serve(
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    let conn = http.serve_connection(TokioIo::new(stream), service.clone());
+                    let service = service.clone();
+                    let handler = hyper::service::service_fn(move |request| unread_body::call(service.clone(), request));
+                    let conn = http.serve_connection(TokioIo::new(stream), handler);
                     let conn = graceful.watch(conn);
                     tokio::spawn(async move {
                         if let Err(e) = conn.await {
