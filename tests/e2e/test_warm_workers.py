@@ -12,6 +12,7 @@ import json
 import os
 import re
 import signal
+from pathlib import Path
 
 import pytest
 import requests
@@ -164,6 +165,8 @@ def test_spark_warm_driver_runs_the_job_with_its_dashboard_and_is_replaced(serve
     before = warm_spark_pids(app_id)
     assert len(before) == 1, "STARTED once the warm driver's session is up"
     assert workers(server, app_id)["idle"] == 1
+    warm_dir = Path(os.readlink(f"/proc/{min(before)}/cwd"))
+    assert warm_dir.is_relative_to(server.data_dir / "pool"), warm_dir
     key = f"py/{unique('job')}.py"
     s3.put_object(Bucket=BUCKET, Key=key, Body=HOLDING_SCRIPT.encode())
     flag = tmp_path / "release"
@@ -196,6 +199,10 @@ def test_spark_warm_driver_runs_the_job_with_its_dashboard_and_is_replaced(serve
     assert match, stdout[-2000:]
     # The job ran in the driver process that was already up before it was submitted.
     assert int(match.group(1)) in before
+    # The used driver's directory is gone; its warm-up log is kept with the attempt.
+    assert not warm_dir.exists()
+    warm_up = server.data_dir / "work" / app_id / job_id / "1" / "warm-driver.log"
+    assert "SparkSession up" in warm_up.read_text()
     # Its event log is shipped in the EMR layout and serves the history view.
     logs = s3.list_objects_v2(Bucket=BUCKET, Prefix=f"logs/applications/{app_id}/jobs/{job_id}/sparklogs/")
     assert [o["Key"].rsplit("/", 1)[1] for o in logs.get("Contents", [])], "event log shipped"

@@ -107,7 +107,7 @@ impl Controller {
             return stopped_early(request);
         }
         let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
-        let mut warm_spark = false;
+        let mut warm_spark_dir = None;
         let launch = match &plan {
             JobPlan::Spark(spark_plan) => {
                 let runtime = tokio::select! {
@@ -117,9 +117,11 @@ impl Controller {
                     },
                     request = wait_for_stop(stop) => return stopped_early(request),
                 };
-                if let Some(launched) = self.launch_spark_warm(&run.application_id, spark_plan, &work_dir).await {
-                    warm_spark = true;
-                    Ok(launched)
+                if let Some((driver, logs, dir)) =
+                    self.launch_spark_warm(&run.application_id, spark_plan, &work_dir).await
+                {
+                    warm_spark_dir = Some(dir);
+                    Ok((driver, logs))
                 } else {
                     let mut context = self.launch_context();
                     // The dashboard's Spark UI port, proxy base and event logs.
@@ -194,8 +196,9 @@ impl Controller {
         }
         crate::dashboard::settle_event_logs(&work_dir);
         self.ship_event_logs(&work_dir, &targets, &run.job_run_id).await;
-        if warm_spark {
+        if let Some(dir) = warm_spark_dir {
             self.pool.spark_job_done(&run.application_id);
+            crate::pool::retire_spark_dir(&dir, &work_dir);
         }
         if let AttemptDriver::WarmHive(worker) = driver {
             // A worker that finished its job goes back to the pool; one that
@@ -206,13 +209,14 @@ impl Controller {
     }
 
     /// The run on a pre-initialized Spark driver, when one is ready and the
-    /// run's plan is what it was started with; `None` means launch cold.
+    /// run's plan is what it was started with, and the driver's directory;
+    /// `None` means launch cold.
     async fn launch_spark_warm(
         &self,
         application_id: &str,
         plan: &spark::SparkJobPlan,
         work_dir: &std::path::Path,
-    ) -> Option<(AttemptDriver, Vec<WorkerLogDir>)> {
+    ) -> Option<(AttemptDriver, Vec<WorkerLogDir>, std::path::PathBuf)> {
         let context = self.launch_context();
         let driver = self.pool.take_spark(application_id)?;
         if !driver.accepts(plan) || !driver.accepts_context(&context) {
@@ -227,7 +231,7 @@ impl Controller {
             Ok(launched) => {
                 self.pool.spark_serving(application_id);
                 crate::dashboard::adopt_warm_dashboard(&warm_dir, work_dir);
-                Some((AttemptDriver::Process(launched.process), launched.logs))
+                Some((AttemptDriver::Process(launched.process), launched.logs, warm_dir))
             }
             Err(err) => {
                 tracing::warn!(application_id, error = %err, "warm spark driver unusable: cold start");

@@ -326,3 +326,23 @@ impl AttemptDriver {
 pub(crate) fn worker_log_path(data_dir: &Path, application_id: &str, label: &str) -> std::path::PathBuf {
     data_dir.join("pool").join(application_id).join(format!("{label}.log"))
 }
+
+/// Where a used warm Spark driver's warm-up output ends up, in the attempt's work dir.
+const WARM_UP_LOG_IN_WORK_DIR: &str = "warm-driver.log";
+
+/// After a warm Spark driver's job ended (and its event logs moved into the
+/// work dir): its warm-up log joins the attempt's work dir and the rest of
+/// its directory (the script, its UI port) goes, so `<data>/pool` holds only
+/// live drivers.
+pub(crate) fn retire_spark_dir(dir: &Path, work_dir: &Path) {
+    if dir.join(crate::dashboard::EVENT_LOG_FOLDER).exists() {
+        return; // its event logs could not be moved: keep them where they are
+    }
+    let log = dir.join(sparkplane_engine::spark::WARM_UP_LOG);
+    let retired = std::fs::rename(&log, work_dir.join(WARM_UP_LOG_IN_WORK_DIR))
+        .or_else(|err| if log.exists() { Err(err) } else { Ok(()) })
+        .and_then(|()| std::fs::remove_dir_all(dir));
+    if let Err(err) = retired {
+        tracing::warn!(dir = %dir.display(), error = %err, "clean up a used warm driver's directory");
+    }
+}
