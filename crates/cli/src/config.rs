@@ -63,6 +63,7 @@ struct FileConfig {
     host_memory_gb: Option<u64>,
     max_engine_processes: Option<u32>,
     heap_budget_gb: Option<u64>,
+    public_url: Option<String>,
 }
 
 /// An external S3-compatible service that `s3://` URIs resolve to instead of
@@ -103,6 +104,9 @@ pub struct ServerConfig {
     pub external_s3: Option<ExternalS3>,
     /// Logical capacity and physical limits (defaults from the machine).
     pub host: sparkplane_control::host::HostLimits,
+    /// Base of the dashboard URLs the API hands out (`https://spark.example.com`)
+    /// when clients reach sparkplane through a proxy; None: the request's Host.
+    pub public_url: Option<String>,
 }
 
 impl ServerConfig {
@@ -213,6 +217,17 @@ impl ServerConfig {
         if let Some(heap) = number("SPARKPLANE_HEAP_BUDGET_GB", file.heap_budget_gb)? {
             host.heap_budget_mb = heap.saturating_mul(1024);
         }
+        let public_url = match env_str("SPARKPLANE_PUBLIC_URL").or(file.public_url) {
+            None => None,
+            Some(url) => {
+                let trimmed = url.trim_end_matches('/');
+                let authority = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://"));
+                if !authority.is_some_and(|a| !a.is_empty() && !a.contains(['?', '#', ' '])) {
+                    bail!("public_url must be an http:// or https:// URL without query, got '{url}'");
+                }
+                Some(trimmed.to_string())
+            }
+        };
         if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
             bail!("account id must be 12 digits, got '{account_id}'");
         }
@@ -231,6 +246,7 @@ impl ServerConfig {
             s3_listen,
             external_s3,
             host,
+            public_url,
         })
     }
 }
@@ -287,6 +303,17 @@ mod tests {
         assert_eq!(from_env.region, "eu-west-1");
         let flags = ServerFlags { listen: Some("127.0.0.1:3".into()), ..flags };
         assert_eq!(ServerConfig::resolve(&flags, &environment).unwrap().listen, "127.0.0.1:3");
+    }
+
+    #[test]
+    fn public_url_is_a_base_without_trailing_slash() {
+        let set = |url: &str| ServerConfig::resolve(&ServerFlags::default(), &env(&[("SPARKPLANE_PUBLIC_URL", url)]));
+        assert_eq!(set("https://spark.example.com/").unwrap().public_url.as_deref(), Some("https://spark.example.com"));
+        assert_eq!(set("http://h:8/x").unwrap().public_url.as_deref(), Some("http://h:8/x"));
+        for bad in ["spark.example.com", "ftp://x", "https://", "https://x/?a=1"] {
+            assert!(set(bad).is_err(), "{bad}");
+        }
+        assert_eq!(ServerConfig::resolve(&ServerFlags::default(), &env(&[])).unwrap().public_url, None);
     }
 
     #[test]

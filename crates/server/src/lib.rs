@@ -24,6 +24,8 @@ pub struct AppState {
     pub controller: Arc<Controller>,
     pub verifier: Arc<Verifier>,
     pub keys: Arc<dyn KeyLookup + Send + Sync>,
+    /// Base of dashboard URLs (no trailing slash); None: the request's Host.
+    pub public_url: Option<String>,
 }
 
 /// The full router: health check, EMR Serverless API, sparkplane extras.

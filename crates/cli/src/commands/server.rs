@@ -97,6 +97,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         controller: controller.clone(),
         verifier: Arc::new(Verifier::new(config.region.clone(), "emr-serverless", UriEncoding::Double)),
         keys,
+        public_url: config.public_url.clone(),
     };
     let listener =
         tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("listen on {}", config.listen))?;

@@ -40,13 +40,18 @@ pub async fn get_url(
     // accessSystemProfileLogs concerns Lake Formation, which sparkplane does
     // not have: accepted and ignored.
     let path = state.controller.dashboard_url_path(&application_id, &job_run_id, attempt).await?;
-    let url = format!("{}{path}", public_base(&headers)?);
+    let base = match &state.public_url {
+        Some(base) => base.clone(),
+        None => public_base(&headers)?,
+    };
+    let url = format!("{base}{path}");
     Ok(ok_json(&GetDashboardForJobRunResponse { url: Some(url) }))
 }
 
 /// `http://<host>` as the client addressed the API (the Host header is
 /// covered by the SigV4 signature), so the URL works from where the caller
-/// is, whatever address the server listens on.
+/// is, whatever address the server listens on. Behind a proxy that changes
+/// the address, the `public_url` setting replaces this.
 fn public_base(headers: &HeaderMap) -> Result<String, ApiError> {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     let plausible = !host.is_empty()
