@@ -220,10 +220,12 @@ impl ServerConfig {
         let public_url = match env_str("SPARKPLANE_PUBLIC_URL").or(file.public_url) {
             None => None,
             Some(url) => {
+                // Dashboards are served from the root (redirects and the
+                // Spark UI's links are absolute paths), so no path prefix.
                 let trimmed = url.trim_end_matches('/');
                 let authority = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://"));
-                if !authority.is_some_and(|a| !a.is_empty() && !a.contains(['?', '#', ' '])) {
-                    bail!("public_url must be an http:// or https:// URL without query, got '{url}'");
+                if !authority.is_some_and(|a| !a.is_empty() && !a.contains(['/', '?', '#', ' '])) {
+                    bail!("public_url must be http(s)://HOST[:PORT] with no path or query, got '{url}'");
                 }
                 Some(trimmed.to_string())
             }
@@ -309,8 +311,8 @@ mod tests {
     fn public_url_is_a_base_without_trailing_slash() {
         let set = |url: &str| ServerConfig::resolve(&ServerFlags::default(), &env(&[("SPARKPLANE_PUBLIC_URL", url)]));
         assert_eq!(set("https://spark.example.com/").unwrap().public_url.as_deref(), Some("https://spark.example.com"));
-        assert_eq!(set("http://h:8/x").unwrap().public_url.as_deref(), Some("http://h:8/x"));
-        for bad in ["spark.example.com", "ftp://x", "https://", "https://x/?a=1"] {
+        assert_eq!(set("http://h:8").unwrap().public_url.as_deref(), Some("http://h:8"));
+        for bad in ["spark.example.com", "ftp://x", "https://", "https:///x", "http://h:8/x", "https://x/?a=1"] {
             assert!(set(bad).is_err(), "{bad}");
         }
         assert_eq!(ServerConfig::resolve(&ServerFlags::default(), &env(&[])).unwrap().public_url, None);

@@ -191,13 +191,16 @@ impl Controller {
                 }
             }
         };
+        if warm_spark_dir.is_some() {
+            // The driver has exited: no longer a process outside the runs.
+            self.pool.spark_job_done(&run.application_id);
+        }
         if let Err(err) = LogShipper::ship(&self.storage, &logs, &targets).await {
             tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship final logs");
         }
         crate::dashboard::settle_event_logs(&work_dir);
         self.ship_event_logs(&work_dir, &targets, &run.job_run_id).await;
         if let Some(dir) = warm_spark_dir {
-            self.pool.spark_job_done(&run.application_id);
             crate::pool::retire_spark_dir(&dir, &work_dir);
         }
         if let AttemptDriver::WarmHive(worker) = driver {
@@ -232,6 +235,11 @@ impl Controller {
                 self.pool.spark_serving(application_id);
                 crate::dashboard::adopt_warm_dashboard(&warm_dir, work_dir);
                 Some((AttemptDriver::Process(launched.process), launched.logs, warm_dir))
+            }
+            Err(spark::HandOverError::Declined { driver, reason }) => {
+                tracing::info!(application_id, reason, "warm spark driver declined the run: cold start");
+                self.pool.put_back_spark(application_id, *driver);
+                None
             }
             Err(err) => {
                 tracing::warn!(application_id, error = %err, "warm spark driver unusable: cold start");

@@ -31,6 +31,8 @@ impl Controller {
                     kill_group(pgid, sparkplane_engine::process::SIGKILL);
                 }
             }
+            // Event logs of a warm driver's run are still in its directory.
+            crate::dashboard::settle_event_logs(&work_dir);
             let ended_at = clock::now();
             self.finish_attempt(&run.application_id, &run.job_run_id, attempt, |current| {
                 current.state = state;
@@ -40,6 +42,14 @@ impl Controller {
             })
             .await?;
             tracing::info!(job_run_id = %run.job_run_id, state = state.as_str(), "recovered job run");
+        }
+        // Warm workers of the last run of the server exit when their channel
+        // closes; nothing in their directories is needed any more.
+        let pool = self.config.data_dir.join("pool");
+        if let Err(err) = std::fs::remove_dir_all(&pool) {
+            if err.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(dir = %pool.display(), error = %err, "clear the warm worker directories");
+            }
         }
         let mut page = sparkplane_store::PageRequest::first(50);
         loop {

@@ -51,6 +51,13 @@ impl Capacity {
         }
     }
 
+    /// Whether a warm worker of this size serves a worker asked as `other`:
+    /// vCPUs and memory decide; disk is counted, not matched (the pool hands
+    /// out warm workers by engine, and HIVE drivers have no disk setting).
+    pub fn serves(self, other: Capacity) -> bool {
+        self.cpu == other.cpu && self.memory_gb == other.memory_gb
+    }
+
     pub fn fits_within(self, limit: Capacity) -> bool {
         self.cpu <= limit.cpu && self.memory_gb <= limit.memory_gb && self.disk_gb <= limit.disk_gb
     }
@@ -99,13 +106,13 @@ struct WarmLeft {
 /// capacity, and whether it needs a new driver process.
 fn on_demand(demand: &Demand, warm: &Warm, left: &mut WarmLeft) -> (Capacity, bool) {
     let mut extra = Capacity::default();
-    let warm_driver = left.drivers > 0 && demand.driver == warm.driver;
+    let warm_driver = left.drivers > 0 && warm.driver.serves(demand.driver);
     if warm_driver {
         left.drivers -= 1;
     } else {
         extra = extra.plus(demand.driver);
     }
-    let from_warm = if demand.executor == warm.executor { demand.executors.min(left.executors) } else { 0 };
+    let from_warm = if warm.executor.serves(demand.executor) { demand.executors.min(left.executors) } else { 0 };
     left.executors -= from_warm;
     let missing = demand.executors - from_warm;
     extra = extra.plus(demand.executor.times(missing));

@@ -49,10 +49,10 @@ fn build(specs: &[(JobRunState, bool, u32, bool)]) -> Vec<RunView> {
 /// their size first, whatever the order (all such runs ask for equal sizes).
 fn oracle_total(warm: &Warm, held: &[&RunView]) -> Capacity {
     let mut total = warm.total();
-    let matching_drivers = held.iter().filter(|r| r.demand.driver == warm.driver).count() as u64;
+    let matching_drivers = held.iter().filter(|r| warm.driver.serves(r.demand.driver)).count() as u64;
     let covered_drivers = matching_drivers.min(u64::from(warm.drivers));
     let matching_executors: u64 =
-        held.iter().filter(|r| r.demand.executor == warm.executor).map(|r| u64::from(r.demand.executors)).sum();
+        held.iter().filter(|r| warm.executor.serves(r.demand.executor)).map(|r| u64::from(r.demand.executors)).sum();
     let covered_executors = matching_executors.min(u64::from(warm.executors));
     for r in held {
         total = total.plus(r.demand.total());

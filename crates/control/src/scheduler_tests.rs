@@ -105,3 +105,16 @@ fn never_exceeds_caps_and_never_starves_with_free_capacity() {
         }
     }
 }
+
+#[test]
+fn a_warm_driver_with_its_own_disk_still_serves_runs_of_its_size() {
+    // initialCapacity with a 30 GB disk; the run asks the default 20 GB. The
+    // pool hands it the warm driver, so the planner must count it as used.
+    let warm_driver = Capacity { cpu: 2, memory_gb: 8, disk_gb: 30 };
+    let mut view = app(A::Started);
+    view.warm = Warm { drivers: 1, driver: warm_driver, executors: 0, executor: Capacity::default() };
+    view.maximum_capacity = Some(warm_driver);
+    let mut pending = run("r1", J::Pending, 2);
+    pending.demand.driver = Capacity { disk_gb: 20, ..warm_driver };
+    assert_eq!(plan(&apps(view), &[pending], &NO_HOST), [Action::Schedule { job_run_id: "r1".into() }]);
+}

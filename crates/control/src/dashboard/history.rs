@@ -285,13 +285,13 @@ impl HistoryServer {
         }
     }
 
-    /// Stops the server, if one runs; part of the sparkplane shutdown.
     /// Whether its JVM is up (or being started): an engine process the
     /// scheduler counts.
     pub fn is_running(&self) -> bool {
         self.running.try_lock().map(|running| running.is_some()).unwrap_or(true)
     }
 
+    /// Stops the server, if one runs; part of the sparkplane shutdown.
     pub async fn stop(&self) {
         if let Some(running) = self.running.lock().await.take() {
             stop_running(running).await;

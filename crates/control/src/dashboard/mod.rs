@@ -243,17 +243,22 @@ fn read_hive_report(path: &Path) -> Option<HiveReport> {
 /// when the chosen one was taken meanwhile), else the port sparkplane chose.
 fn live_ui_port(work_dir: &Path) -> Option<u16> {
     let stderr = work_dir.join("logs").join(DRIVER_LOG_FOLDER).join("stderr");
-    logged_ui_port(&stderr).or_else(|| std::fs::read_to_string(work_dir.join(UI_PORT_FILE)).ok()?.trim().parse().ok())
+    logged_ui_port(&stderr, SPARK_UI_MARKER)
+        .or_else(|| std::fs::read_to_string(work_dir.join(UI_PORT_FILE)).ok()?.trim().parse().ok())
 }
 
+/// What Spark logs once its UI is bound (a cold driver's stderr).
+const SPARK_UI_MARKER: &str = "Successfully started service 'SparkUI' on port ";
+/// What `warm_driver.py` prints once its session is up (the warm-up log).
+const WARM_UI_MARKER: &str = "Spark UI on port ";
+
 /// The port a driver's log says its Spark UI bound.
-fn logged_ui_port(log: &Path) -> Option<u16> {
-    const MARKER: &str = "Successfully started service 'SparkUI' on port ";
+fn logged_ui_port(log: &Path, marker: &str) -> Option<u16> {
     let file = std::fs::File::open(log).ok()?;
     let mut head = Vec::new();
     std::io::Read::read_to_end(&mut std::io::Read::take(file, 512 * 1024), &mut head).ok()?;
     let text = String::from_utf8_lossy(&head);
-    let rest = &text[text.find(MARKER)? + MARKER.len()..];
+    let rest = &text[text.find(marker)? + marker.len()..];
     rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
@@ -303,7 +308,7 @@ pub(crate) fn spark_launch_conf(plan: &SparkJobPlan, prefix: Option<&str>, dir: 
 /// the driver bound, and its event-log folder, linked into the work dir
 /// while the driver may still write there (see [`settle_event_logs`]).
 pub(crate) fn adopt_warm_dashboard(warm_dir: &Path, work_dir: &Path) {
-    let port = logged_ui_port(&warm_dir.join(WARM_UP_LOG))
+    let port = logged_ui_port(&warm_dir.join(WARM_UP_LOG), WARM_UI_MARKER)
         .map(|port| port.to_string())
         .or_else(|| std::fs::read_to_string(warm_dir.join(UI_PORT_FILE)).ok());
     if let Some(port) = port {
@@ -325,7 +330,11 @@ pub(crate) fn adopt_warm_dashboard(warm_dir: &Path, work_dir: &Path) {
 pub(crate) fn settle_event_logs(work_dir: &Path) {
     let link = work_dir.join(EVENT_LOG_FOLDER);
     let Ok(target) = std::fs::read_link(&link) else { return };
-    let moved = std::fs::remove_file(&link).and_then(|()| std::fs::rename(&target, &link));
+    // Moved beside the link first: if that fails, the link still shows them.
+    let moving = work_dir.join(format!("{EVENT_LOG_FOLDER}.moving"));
+    let moved = std::fs::rename(&target, &moving)
+        .and_then(|()| std::fs::remove_file(&link))
+        .and_then(|()| std::fs::rename(&moving, &link));
     if let Err(err) = moved {
         tracing::warn!(from = %target.display(), error = %err, "move a warm driver's event logs");
     }

@@ -151,7 +151,7 @@ fn a_warm_drivers_ui_port_and_event_logs_become_the_attempts() {
     assert!(!conf.contains_key("spark.ui.proxyBase"), "the run is not known at warm-up");
     // Spark bound another port than the one chosen, and said so in the warm-up log.
     let log = warm.path().join("warmup.log");
-    std::fs::write(&log, "INFO Utils: Successfully started service 'SparkUI' on port 40123.\n").unwrap();
+    std::fs::write(&log, "sparkplane warm driver: SparkSession up, master local[2], Spark UI on port 40123\n").unwrap();
     std::fs::write(warm.path().join("sparklogs/local-1.inprogress"), "{}").unwrap();
 
     let work = tempfile::tempdir().unwrap();

@@ -95,9 +95,19 @@ impl Controller {
         let mut context = self.launch_context();
         // Its UI port and event-log folder, for the dashboard of the run it takes.
         context.default_conf.extend(crate::dashboard::spark_launch_conf(&template, None, dir));
-        let mut driver = WarmDriver::start(&template, &runtime, dir, &context).await.map_err(|err| err.to_string())?;
-        driver.ready().await.map_err(|err| err.to_string())?;
-        Ok(WarmWorker::Spark(Box::new(driver)))
+        let started = async {
+            let mut driver = WarmDriver::start(&template, &runtime, dir, &context).await?;
+            driver.ready().await?;
+            Ok::<_, sparkplane_engine::EngineError>(driver)
+        };
+        match started.await {
+            Ok(driver) => Ok(WarmWorker::Spark(Box::new(driver))),
+            Err(err) => {
+                // The error carries the end of the warm-up log; retries get fresh dirs.
+                let _ = std::fs::remove_dir_all(dir);
+                Err(err.to_string())
+            }
+        }
     }
 
     /// STARTING → STARTED, once the warm workers are up.

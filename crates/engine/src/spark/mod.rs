@@ -18,7 +18,7 @@ use sparkplane_api::{Configuration, SparkSubmit};
 pub mod hadoop_s3;
 
 pub use launch::{failure_summary, launch, LaunchContext, LaunchedAttempt, DRIVER_LOG_FOLDER};
-pub use warm::{WarmDriver, WARM_UP_LOG};
+pub use warm::{HandOverError, WarmDriver, WARM_UP_LOG};
 
 use self::conf::{effective_spark_conf, ConfigLayer, EffectiveSparkConf};
 use self::params::{parse_spark_submit_parameters, SparkSubmitParams};

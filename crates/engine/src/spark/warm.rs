@@ -20,9 +20,10 @@
 //! different from a cold attempt: static settings the job passes to the
 //! builder in code (`appName`, `master`, `spark.executor.memory`) do not apply
 //! to a session that is already up, the app name is `pyspark-shell`, the
-//! Spark UI lists the warm-up query, and the JVM's own working directory stays
+//! Spark UI lists the warm-up query, the JVM's own working directory stays
 //! the warm driver's (Spark's relative paths resolve in the work dir through
-//! Hadoop's local working directory).
+//! Hadoop's local working directory), and SQL properties set at hand-over
+//! are in the session's conf but not in `SparkContext.getConf()`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -74,6 +75,36 @@ struct JobRequest<'a> {
     hadoop_conf: BTreeMap<&'a str, &'a str>,
     /// Session SQL properties to set (or unset: null) before the job runs.
     sql_conf: BTreeMap<&'a str, Option<&'a str>>,
+}
+
+/// Why a job was not handed over.
+pub enum HandOverError {
+    /// The session cannot take one of the job's SQL properties; the driver
+    /// changed nothing and can take another job.
+    Declined { driver: Box<WarmDriver>, reason: String },
+    /// The driver is of no use any more (dropping it kills it).
+    Failed(EngineError),
+}
+
+impl From<EngineError> for HandOverError {
+    fn from(err: EngineError) -> Self {
+        HandOverError::Failed(err)
+    }
+}
+
+impl std::fmt::Debug for HandOverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::fmt::Display for HandOverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HandOverError::Declined { reason, .. } => write!(f, "declined the job: {reason}"),
+            HandOverError::Failed(err) => err.fmt(f),
+        }
+    }
 }
 
 pub struct WarmDriver {
@@ -186,9 +217,9 @@ impl WarmDriver {
         plan: &SparkJobPlan,
         work_dir: &Path,
         context: &LaunchContext<'_>,
-    ) -> Result<LaunchedAttempt, EngineError> {
+    ) -> Result<LaunchedAttempt, HandOverError> {
         if !self.accepts(plan) || !self.accepts_context(context) {
-            return Err(invalid("the job does not match this warm driver".into()));
+            return Err(invalid("the job does not match this warm driver".into()).into());
         }
         let work_dir = std::path::absolute(work_dir).map_err(|err| EngineError::io("resolve work dir", err))?;
         let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
@@ -222,23 +253,23 @@ impl WarmDriver {
         };
         let mut line = serde_json::to_vec(&request).map_err(|err| EngineError::io("encode job request", err.into()))?;
         line.push(b'\n');
-        let mut stdin = self.stdin.take().ok_or_else(|| invalid("warm driver has no stdin pipe".into()))?;
+        let stdin = self.stdin.as_mut().ok_or_else(|| invalid("warm driver has no stdin pipe".into()))?;
         let sent = async {
             stdin.write_all(&line).await?;
             stdin.flush().await
         };
         if sent.await.is_err() {
-            return Err(self.exit_error("exited before taking the job").await);
+            return Err(self.exit_error("exited before taking the job").await.into());
         }
-        drop(stdin);
         match tokio::time::timeout(HAND_OVER_TIMEOUT, self.control.next_line()).await {
             Ok(Ok(Some(line))) if line.trim() == STARTED_LINE => {}
             Ok(Ok(Some(line))) if line.starts_with(DECLINED_PREFIX) => {
+                // Nothing changed in the session: it can wait for another job.
                 let reason = line[DECLINED_PREFIX.len()..].trim().to_string();
-                return Err(invalid(format!("the warm driver declined the job: {reason}")));
+                return Err(HandOverError::Declined { driver: Box::new(self), reason });
             }
-            Ok(Ok(_)) | Ok(Err(_)) => return Err(self.exit_error("exited before taking the job").await),
-            Err(_) => return Err(self.failure("did not take the job")),
+            Ok(Ok(_)) | Ok(Err(_)) => return Err(self.exit_error("exited before taking the job").await.into()),
+            Err(_) => return Err(self.failure("did not take the job").into()),
         }
         let logs = vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }];
         Ok(LaunchedAttempt { process: self.process, logs })
@@ -265,8 +296,13 @@ impl WarmDriver {
 
     /// SIGTERM to the group (the script lets the JVM run its shutdown hooks),
     /// SIGKILL after a grace period.
+    /// Its directory goes with it (the script, the warm-up's UI port and
+    /// event log: nothing a run needs).
     pub async fn stop(mut self) {
         let _ = self.process.terminate(STOP_GRACE).await;
+        if let Err(err) = std::fs::remove_dir_all(&self.dir) {
+            tracing::debug!(dir = %self.dir.display(), error = %err, "remove a stopped warm driver's directory");
+        }
     }
 
     /// The driver closed its stdout: wait (bounded) for its exit and say how

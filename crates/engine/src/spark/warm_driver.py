@@ -6,8 +6,9 @@ the warm-up log. It starts the JVM and the SparkSession, says so on stdout, then
 reads one JSON request from stdin and runs that job's entry point in this
 interpreter, so the job's `SparkSession.builder.getOrCreate()` returns the
 session that is already up, with the job's own session SQL properties set (a
-job with a static one is declined and starts cold). The process exits with
-the job's exit code: one warm driver runs one job.
+job with a static one is declined, starts cold, and this driver waits for
+the next request). The process exits with the job's exit code: one warm
+driver runs one job.
 
 Output. The JVM writes into two pipes that threads here relay: its stdout to our
 fd 1, its stderr to an fd of its own. Pointing those fds at the job's files at
@@ -27,10 +28,12 @@ import subprocess
 import sys
 import threading
 import traceback
+import urllib.parse
 
 READY = "SPARKPLANE-WARM-READY"
 STARTED = "SPARKPLANE-WARM-STARTED"
 DECLINED = "SPARKPLANE-WARM-DECLINED"
+UI_PORT_MARKER = "Spark UI on port "
 # Bounds on waiting for the JVM to exit and for the relays to drain.
 JVM_EXIT_TIMEOUT = 60
 RELAY_JOIN_TIMEOUT = 10
@@ -176,7 +179,12 @@ def _start_session(options):
     # Let Spark's cleaner drop the warm-up's broadcasts now, so that its log
     # lines land in the warm-up log rather than the job's.
     context._jvm.System.gc()
-    print("sparkplane warm driver: SparkSession up, master %s" % context.master, flush=True)
+    # The UI's port as bound (the one asked for may have been taken since);
+    # the server reads it from this line for the run's dashboard. Spark's own
+    # INFO line about it is filtered from a shell's console.
+    ui = urllib.parse.urlparse(context.uiWebUrl).port if context.uiWebUrl else None
+    print("sparkplane warm driver: SparkSession up, master %s, %s%s"
+          % (context.master, UI_PORT_MARKER, ui if ui else "none"), flush=True)
     return session
 
 
@@ -258,25 +266,34 @@ def _run_job(entry, args):
         return 1
 
 
-def main(options):
-    session = _start_session(options)
-    _say(READY)
-    line = sys.stdin.buffer.readline()
-    if not line.strip():
-        return 0  # the server went away before handing over a job
-    request = json.loads(line)
-    sql_conf = request.get("sql_conf", {})
+def _apply_sql_conf(session, sql_conf):
+    """Sets the job's session SQL properties; returns the ones a running
+    session cannot take (static or unknown to Spark), changing nothing then."""
     static = [key for key in sql_conf if not session.conf.isModifiable(key)]
     if static:
-        # A cold launch would start with these; a live session cannot take
-        # them. The server starts the job cold instead.
-        _say("%s %s cannot be changed in a running session" % (DECLINED, ", ".join(static)))
-        return 0
+        return static
     for key, value in sql_conf.items():
         if value is None:
             session.conf.unset(key)
         else:
             session.conf.set(key, value)
+    return []
+
+
+def main(options):
+    session = _start_session(options)
+    _say(READY)
+    while True:
+        line = sys.stdin.buffer.readline()
+        if not line.strip():
+            return 0  # the server went away before handing over a job
+        request = json.loads(line)
+        static = _apply_sql_conf(session, request.get("sql_conf", {}))
+        if not static:
+            break
+        # A cold launch would start with these; this session cannot take
+        # them. The server starts that job cold; this driver waits for another.
+        _say("%s %s cannot be changed in a running session" % (DECLINED, ", ".join(static)))
     _take_request(request)
     _prepare_job(session, request)
     return _run_job(request["entry"], request["args"])
