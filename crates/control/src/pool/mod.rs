@@ -103,6 +103,8 @@ struct AppWorkers {
 pub(crate) struct PoolStep {
     /// Labels of workers to start now.
     pub start: Vec<String>,
+    /// Surplus idle workers, to stop.
+    pub stop: Vec<WarmWorker>,
     /// Whether every wanted worker is ready (or gave up starting).
     pub ready: bool,
     /// Why warm workers could not start, if they could not.
@@ -127,7 +129,21 @@ impl WorkerPool {
             let workers = apps.entry(application_id.to_string()).or_default();
             workers.hive_idle.retain_mut(|w| w.is_alive());
             workers.spark_idle.retain_mut(|d| d.is_alive());
-            let up = workers.hive_idle.len() as u32 + workers.hive_busy + workers.spark_idle.len() as u32;
+            let mut up = workers.hive_idle.len() as u32 + workers.hive_busy + workers.spark_idle.len() as u32;
+            // More ready than wanted: a Spark driver came back (its run could
+            // not use it) after its replacement was started. The newest go.
+            let mut stop = Vec::new();
+            while up > target.drivers {
+                let surplus = if let Some(driver) = workers.spark_idle.pop() {
+                    WarmWorker::Spark(Box::new(driver))
+                } else if let Some(worker) = workers.hive_idle.pop() {
+                    WarmWorker::Hive(Box::new(worker))
+                } else {
+                    break;
+                };
+                stop.push(surplus);
+                up -= 1;
+            }
             let observed = up + workers.starting;
             let backing_off =
                 workers.last_failure.as_ref().is_some_and(|(at, _)| now.duration_since(*at) < RETRY_AFTER);
@@ -141,6 +157,7 @@ impl WorkerPool {
             }
             PoolStep {
                 start,
+                stop,
                 ready: up >= target.drivers || workers.last_failure.is_some(),
                 failure: workers.last_failure.as_ref().map(|(_, why)| why.clone()),
             }

@@ -36,6 +36,9 @@ impl Controller {
         for app in &apps {
             let target = warm_target(app);
             let step = self.pool.step(&app.application_id, target, Instant::now());
+            for worker in step.stop {
+                tokio::spawn(worker.stop());
+            }
             for label in step.start {
                 tokio::spawn(self.clone().start_warm_worker(app.clone(), target.spark, label));
             }
