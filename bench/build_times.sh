@@ -9,7 +9,9 @@
 # Usage: bash bench/build_times.sh [BEFORE [AFTER]] > results.tsv
 #   BEFORE defaults to c6a6b7e (the last commit without DataFusion),
 #   AFTER to HEAD. Scratch space: $BUILD_TIMES_DIR (default /tmp/build-times);
-#   the release target of AFTER is kept there for the release benchmarks.
+#   the worktrees are removed at the end, the release target of AFTER is kept
+#   there. (Building another checkout into it later, run `cargo clean -p` on
+#   the workspace crates first: cargo's fingerprints follow the first tree.)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -47,3 +49,5 @@ build after debug
 build before release
 build after release
 rm -rf "$scratch/target-before-debug" "$scratch/target-after-debug" "$scratch/target-before-release"
+git worktree remove --force "$scratch/before"
+git worktree remove --force "$scratch/after"
