@@ -22,7 +22,6 @@ from conftest import (
     create_app,
     expect_client_error,
     job_work_dir,
-    log_overrides,
     processes_referencing,
     spark_job_driver,
     start_job,

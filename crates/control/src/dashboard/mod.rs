@@ -243,8 +243,12 @@ fn read_hive_report(path: &Path) -> Option<HiveReport> {
 /// when the chosen one was taken meanwhile), else the port sparkplane chose.
 fn live_ui_port(work_dir: &Path) -> Option<u16> {
     let stderr = work_dir.join("logs").join(DRIVER_LOG_FOLDER).join("stderr");
-    logged_ui_port(&stderr, SPARK_UI_MARKER)
-        .or_else(|| std::fs::read_to_string(work_dir.join(UI_PORT_FILE)).ok()?.trim().parse().ok())
+    logged_ui_port(&stderr, SPARK_UI_MARKER).or_else(|| remembered_ui_port(work_dir))
+}
+
+/// The port [`spark_launch_conf`] chose for a launch in `dir`.
+fn remembered_ui_port(dir: &Path) -> Option<u16> {
+    std::fs::read_to_string(dir.join(UI_PORT_FILE)).ok()?.trim().parse().ok()
 }
 
 /// What Spark logs once its UI is bound (a cold driver's stderr).
@@ -308,11 +312,9 @@ pub(crate) fn spark_launch_conf(plan: &SparkJobPlan, prefix: Option<&str>, dir: 
 /// the driver bound, and its event-log folder, linked into the work dir
 /// while the driver may still write there (see [`settle_event_logs`]).
 pub(crate) fn adopt_warm_dashboard(warm_dir: &Path, work_dir: &Path) {
-    let port = logged_ui_port(&warm_dir.join(WARM_UP_LOG), WARM_UI_MARKER)
-        .map(|port| port.to_string())
-        .or_else(|| std::fs::read_to_string(warm_dir.join(UI_PORT_FILE)).ok());
+    let port = logged_ui_port(&warm_dir.join(WARM_UP_LOG), WARM_UI_MARKER).or_else(|| remembered_ui_port(warm_dir));
     if let Some(port) = port {
-        if let Err(err) = std::fs::write(work_dir.join(UI_PORT_FILE), port.trim()) {
+        if let Err(err) = std::fs::write(work_dir.join(UI_PORT_FILE), port.to_string()) {
             tracing::warn!(error = %err, "remember the warm driver's spark ui port");
         }
     }

@@ -99,6 +99,14 @@ struct AppWorkers {
     last_failure: Option<(Instant, String)>,
 }
 
+impl AppWorkers {
+    /// Forgets idle workers whose process ended (the reconcile pass replaces them).
+    fn drop_dead(&mut self) {
+        self.hive_idle.retain_mut(|w| w.is_alive());
+        self.spark_idle.retain_mut(|d| d.is_alive());
+    }
+}
+
 /// What the reconcile pass should do for one application.
 pub(crate) struct PoolStep {
     /// Labels of workers to start now.
@@ -127,8 +135,7 @@ impl WorkerPool {
     pub fn step(&self, application_id: &str, target: WarmTarget, now: Instant) -> PoolStep {
         self.with(|apps| {
             let workers = apps.entry(application_id.to_string()).or_default();
-            workers.hive_idle.retain_mut(|w| w.is_alive());
-            workers.spark_idle.retain_mut(|d| d.is_alive());
+            workers.drop_dead();
             let mut up = workers.hive_idle.len() as u32 + workers.hive_busy + workers.spark_idle.len() as u32;
             // More ready than wanted: a Spark driver came back (its run could
             // not use it) after its replacement was started. The newest go.
@@ -187,8 +194,7 @@ impl WorkerPool {
     pub fn counts(&self, application_id: &str) -> view::PoolCounts {
         self.with(|apps| {
             let Some(workers) = apps.get_mut(application_id) else { return view::PoolCounts::default() };
-            workers.hive_idle.retain_mut(|w| w.is_alive());
-            workers.spark_idle.retain_mut(|d| d.is_alive());
+            workers.drop_dead();
             view::PoolCounts {
                 idle: (workers.hive_idle.len() + workers.spark_idle.len()) as u32,
                 busy: workers.hive_busy + workers.spark_serving,
