@@ -48,6 +48,9 @@ struct Outcome {
     state: JobRunState,
     details: String,
     held_millis: i64,
+    /// How long each executor process ran, for elastic runs (the others
+    /// hold their executors as long as the driver).
+    executor_millis: Option<Vec<i64>>,
 }
 
 impl Controller {
@@ -65,7 +68,14 @@ impl Controller {
         let resources = plan_for(&app, &run).ok().map(|plan| plan.resources().clone());
         let usage = resources
             .as_ref()
-            .map(|r| metering::usage(&r.workers(), outcome.held_millis))
+            .map(|r| match &outcome.executor_millis {
+                Some(lifetimes) => {
+                    let mut held = vec![(r.driver, outcome.held_millis)];
+                    held.extend(lifetimes.iter().map(|millis| (r.executor, *millis)));
+                    metering::usage_of(&held)
+                }
+                None => metering::usage(&r.workers(), outcome.held_millis),
+            })
             .unwrap_or_else(|| metering::usage(&[], 0));
         let result = self
             .finish_attempt(&run.application_id, &run.job_run_id, attempt, |current| {
@@ -87,6 +97,7 @@ impl Controller {
         }
         tracing::info!(job_run_id = %run.job_run_id, attempt, state = %outcome.state.as_str(), "attempt ended");
         self.running.lock().await.remove(&run.job_run_id);
+        self.elastic.end(&run.job_run_id);
         self.wake_scheduler();
     }
 
@@ -97,7 +108,8 @@ impl Controller {
         attempt: u32,
         stop: &mut watch::Receiver<Option<StopRequest>>,
     ) -> Outcome {
-        let failed = |details: String| Outcome { state: JobRunState::Failed, details, held_millis: 0 };
+        let failed =
+            |details: String| Outcome { state: JobRunState::Failed, details, held_millis: 0, executor_millis: None };
         let stopped_early = |request: StopRequest| stopped_outcome(request, None, 0);
         let plan = match plan_for(app, run) {
             Ok(plan) => plan,
@@ -108,6 +120,7 @@ impl Controller {
         }
         let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
         let mut warm_spark_dir = None;
+        let mut executors = None;
         let launch = match &plan {
             JobPlan::Spark(spark_plan) => {
                 let runtime = tokio::select! {
@@ -131,6 +144,10 @@ impl Controller {
                         Some(&prefix),
                         &work_dir,
                     ));
+                    match self.start_executors(&run.job_run_id, spark_plan, &runtime, &work_dir, &mut context).await {
+                        Ok(started) => executors = started,
+                        Err(err) => return failed(describe_launch_error(&err)),
+                    }
                     spark::launch(spark_plan, &runtime, &work_dir, &context)
                         .await
                         .map(|launched| (AttemptDriver::Process(launched.process), launched.logs))
@@ -163,6 +180,12 @@ impl Controller {
         let deadline = tokio::time::Instant::now() + timeout.unwrap_or(Duration::from_secs(u32::MAX as u64));
         let mut ship_tick = tokio::time::interval(self.config.log_ship_interval);
         ship_tick.tick().await;
+        let mut elastic_tick = tokio::time::interval(crate::elastic::STEP_INTERVAL);
+        let all_logs = |executors: &Option<crate::elastic::Executors>| {
+            let mut all = logs.clone();
+            all.extend(executors.iter().flat_map(|e| e.cluster.executor_logs()));
+            all
+        };
         let outcome = loop {
             tokio::select! {
                 exit = driver.wait() => {
@@ -182,20 +205,31 @@ impl Controller {
                     let minutes = run.execution_timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES);
                     let details = format!("Job run exceeded executionTimeoutMinutes ({minutes} minutes) and was cancelled");
                     let _ = exit;
-                    break Outcome { state: JobRunState::Cancelled, details, held_millis: held };
+                    break Outcome { state: JobRunState::Cancelled, details, held_millis: held, executor_millis: None };
                 }
                 _ = ship_tick.tick() => {
-                    if let Err(err) = LogShipper::ship(&self.storage, &logs, &targets).await {
+                    if let Err(err) = LogShipper::ship(&self.storage, &all_logs(&executors), &targets).await {
                         tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship running logs");
+                    }
+                }
+                _ = elastic_tick.tick(), if executors.is_some() => {
+                    if let Some(elastic) = executors.as_mut() {
+                        self.step_elastic(&run.job_run_id, elastic.range, &work_dir, &mut elastic.cluster).await;
                     }
                 }
             }
         };
+        let mut outcome = outcome;
+        if let Some(elastic) = executors.as_mut() {
+            elastic.cluster.shutdown().await;
+            let lifetimes = elastic.cluster.worker_lifetimes();
+            outcome.executor_millis = Some(lifetimes.iter().map(|d| d.as_millis() as i64).collect());
+        }
         if warm_spark_dir.is_some() {
             // The driver has exited: no longer a process outside the runs.
             self.pool.spark_job_done(&run.application_id);
         }
-        if let Err(err) = LogShipper::ship(&self.storage, &logs, &targets).await {
+        if let Err(err) = LogShipper::ship(&self.storage, &all_logs(&executors), &targets).await {
             tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship final logs");
         }
         crate::dashboard::settle_event_logs(&work_dir);
@@ -289,7 +323,7 @@ impl Controller {
                 (hadoop_s3::external_store_conf(endpoint, region, *path_style), env)
             }
         };
-        LaunchContext { storage: &self.storage, default_conf, env }
+        LaunchContext { storage: &self.storage, default_conf, env, master: None }
     }
 
     /// Managed persistence under the data dir, plus the run's (or else the
@@ -339,30 +373,39 @@ fn describe_launch_error(err: &EngineError) -> String {
 
 fn exit_outcome(exit: std::io::Result<ExitReport>, logs: &[WorkerLogDir], held_millis: i64) -> Outcome {
     match exit {
-        Ok(report) if report.success() => Outcome { state: JobRunState::Success, details: String::new(), held_millis },
+        Ok(report) if report.success() => {
+            Outcome { state: JobRunState::Success, details: String::new(), held_millis, executor_millis: None }
+        }
         Ok(report) => {
             let last_error = logs.first().and_then(|w| spark::failure_summary(&w.dir));
             let details = match last_error {
                 Some(line) => format!("Job failed with {}: {line}", report.describe()),
                 None => format!("Job failed with {}", report.describe()),
             };
-            Outcome { state: JobRunState::Failed, details, held_millis }
+            Outcome { state: JobRunState::Failed, details, held_millis, executor_millis: None }
         }
-        Err(err) => {
-            Outcome { state: JobRunState::Failed, details: format!("lost track of the driver: {err}"), held_millis }
-        }
+        Err(err) => Outcome {
+            state: JobRunState::Failed,
+            details: format!("lost track of the driver: {err}"),
+            held_millis,
+            executor_millis: None,
+        },
     }
 }
 
 fn stopped_outcome(request: StopRequest, _exit: Option<ExitReport>, held_millis: i64) -> Outcome {
     match request {
-        StopRequest::Cancel { .. } => {
-            Outcome { state: JobRunState::Cancelled, details: "Job run was cancelled".into(), held_millis }
-        }
+        StopRequest::Cancel { .. } => Outcome {
+            state: JobRunState::Cancelled,
+            details: "Job run was cancelled".into(),
+            held_millis,
+            executor_millis: None,
+        },
         StopRequest::ServerShutdown => Outcome {
             state: JobRunState::Failed,
             details: "attempt lost: the sparkplane server stopped".into(),
             held_millis,
+            executor_millis: None,
         },
     }
 }

@@ -85,6 +85,7 @@ impl HivePlan {
             executor_count: 0,
             driver_memory_mb: memory_mb,
             executor_memory_mb: 0,
+            elastic: None,
         };
         Ok(HivePlan { driver: driver.clone(), hive_site: site, resources })
     }

@@ -13,6 +13,7 @@ pub mod catalog_view;
 mod clock;
 mod config;
 pub mod dashboard;
+mod elastic;
 mod error;
 pub mod hive;
 mod hive_launch;
@@ -61,6 +62,8 @@ pub struct Controller {
     pool: pool::WorkerPool,
     /// Dashboard tokens and the History Server (see [`dashboard`]).
     dashboard: dashboard::Dashboard,
+    /// Executor books of running elastic attempts (see [`elastic`]).
+    elastic: elastic::ElasticRuns,
     wake: Notify,
     shutdown: tokio::sync::watch::Sender<bool>,
 }
@@ -79,6 +82,7 @@ impl Controller {
             running: Mutex::new(HashMap::new()),
             pool: pool::WorkerPool::default(),
             dashboard,
+            elastic: elastic::ElasticRuns::default(),
             wake: Notify::new(),
             shutdown,
         })

@@ -34,25 +34,36 @@ fn hours(value_times_millis: f64) -> f64 {
 /// Usage of `workers` held for `held_millis`, rounded up to whole seconds as
 /// the service does.
 pub fn usage(workers: &[WorkerSize], held_millis: i64) -> Usage {
-    let held_millis = (held_millis.max(0) + 999) / 1000 * 1000;
-    let held = held_millis as f64;
-    let billed_ms = held_millis.max(MINIMUM_BILLED_MILLIS) as f64;
-    let (mut cpu, mut mem, mut disk, mut billed_disk) = (0.0, 0.0, 0.0, 0.0);
-    for worker in workers {
-        cpu += f64::from(worker.cpu);
-        mem += f64::from(worker.memory_gb);
-        disk += f64::from(worker.disk_gb);
-        billed_disk += f64::from(worker.disk_gb.saturating_sub(FREE_STORAGE_GB));
+    let held: Vec<(WorkerSize, i64)> = workers.iter().map(|w| (*w, held_millis)).collect();
+    usage_of(&held)
+}
+
+/// Usage of workers that each ran for their own time (an elastic run's
+/// executors come and go): each rounded up to whole seconds, and each
+/// billed for at least a minute.
+pub fn usage_of(workers: &[(WorkerSize, i64)]) -> Usage {
+    let (mut cpu, mut mem, mut disk) = (0.0, 0.0, 0.0);
+    let (mut billed_cpu, mut billed_mem, mut billed_disk) = (0.0, 0.0, 0.0);
+    for (worker, held_millis) in workers {
+        let held_millis = (held_millis.max(&0) + 999) / 1000 * 1000;
+        let held = held_millis as f64;
+        let billed_ms = held_millis.max(MINIMUM_BILLED_MILLIS) as f64;
+        cpu += f64::from(worker.cpu) * held;
+        mem += f64::from(worker.memory_gb) * held;
+        disk += f64::from(worker.disk_gb) * held;
+        billed_cpu += f64::from(worker.cpu) * billed_ms;
+        billed_mem += f64::from(worker.memory_gb) * billed_ms;
+        billed_disk += f64::from(worker.disk_gb.saturating_sub(FREE_STORAGE_GB)) * billed_ms;
     }
     let total = TotalResourceUtilization {
-        v_cpu_hour: Some(hours(cpu * held)),
-        memory_gb_hour: Some(hours(mem * held)),
-        storage_gb_hour: Some(hours(disk * held)),
+        v_cpu_hour: Some(hours(cpu)),
+        memory_gb_hour: Some(hours(mem)),
+        storage_gb_hour: Some(hours(disk)),
     };
     let billed = ResourceUtilization {
-        v_cpu_hour: Some(hours(cpu * billed_ms)),
-        memory_gb_hour: Some(hours(mem * billed_ms)),
-        storage_gb_hour: Some(if billed_disk == 0.0 { 0.0 } else { hours(billed_disk * billed_ms) }),
+        v_cpu_hour: Some(hours(billed_cpu)),
+        memory_gb_hour: Some(hours(billed_mem)),
+        storage_gb_hour: Some(if billed_disk == 0.0 { 0.0 } else { hours(billed_disk) }),
     };
     Usage { total, billed }
 }
@@ -84,6 +95,17 @@ mod tests {
         assert_eq!(usage.billed.v_cpu_hour, Some(4.0));
         assert_eq!(usage.total.storage_gb_hour, Some(50.0));
         assert_eq!(usage.billed.storage_gb_hour, Some(30.0));
+    }
+
+    #[test]
+    fn workers_that_come_and_go_are_metered_each_for_its_time() {
+        let executor = WorkerSize { cpu: 1, memory_gb: 2, disk_gb: 20 };
+        // Driver for 10 minutes, one executor all along, one for 30 s.
+        let usage = usage_of(&[(DRIVER, 600_000), (executor, 600_000), (executor, 30_000)]);
+        // (4 + 1) vCPU * 10 min + 1 vCPU * 0.5 min = 50.5 vCPU-min.
+        assert_eq!(usage.total.v_cpu_hour, Some(0.842));
+        // The short executor is billed a full minute: 51 vCPU-min.
+        assert_eq!(usage.billed.v_cpu_hour, Some(0.85));
     }
 
     #[test]

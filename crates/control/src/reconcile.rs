@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sparkplane_api::{Application, JobRunState};
+use sparkplane_engine::spark::standalone::DAEMON_HEAP_MB;
+use sparkplane_engine::ResourceRequest;
 
 use crate::job_runs::attempt_of;
 use crate::plan::resources_for;
@@ -69,6 +71,21 @@ fn warm_of(app: &Application) -> Warm {
     warm
 }
 
+/// What a run asks of the host. An elastic run's heap includes its
+/// standalone master, and each executor's its worker daemon.
+fn demand_of(r: &ResourceRequest) -> Demand {
+    let elastic = r.elastic.is_some();
+    let daemon = if elastic { DAEMON_HEAP_MB } else { 0 };
+    Demand {
+        driver: capacity_of(&r.driver),
+        executor: capacity_of(&r.executor),
+        executors: r.executor_count,
+        heap_mb: r.driver_memory_mb + daemon,
+        elastic,
+        executor_heap_mb: r.executor_memory_mb + daemon,
+    }
+}
+
 pub(crate) fn capacity_of(size: &sparkplane_engine::WorkerSize) -> Capacity {
     Capacity { cpu: u64::from(size.cpu), memory_gb: u64::from(size.memory_gb), disk_gb: u64::from(size.disk_gb) }
 }
@@ -114,19 +131,19 @@ impl Controller {
             .iter()
             .filter_map(|run| {
                 let app = apps.get(&run.application_id)?;
-                let demand = resources_for(app, run)
-                    .map(|r| Demand {
-                        driver: capacity_of(&r.driver),
-                        executor: capacity_of(&r.executor),
-                        executors: r.executor_count,
-                        heap_mb: r.driver_memory_mb,
-                    })
-                    .unwrap_or_default();
+                let mut demand = resources_for(app, run).as_ref().map(demand_of).unwrap_or_default();
+                // An elastic run holds what it was granted so far.
+                let books = self.elastic.books(&run.job_run_id).filter(|_| demand.elastic);
+                if let Some((granted, _)) = books {
+                    demand.executors = granted;
+                }
+                let grow_to = books.filter(|_| run.state == JobRunState::Running).map(|(_, wanted)| wanted);
                 Some(RunView {
                     application_id: run.application_id.clone(),
                     job_run_id: run.job_run_id.clone(),
                     state: run.state,
                     demand,
+                    grow_to,
                 })
             })
             .collect();
@@ -202,11 +219,19 @@ impl Controller {
                 })
                 .await?;
                 if scheduled {
+                    if let Some(resources) = resources_for(app, run).filter(|r| r.elastic.is_some()) {
+                        self.elastic.begin(&job_run_id, resources.executor_count);
+                    }
                     let (cancel, stop) = tokio::sync::watch::channel(None);
                     self.running.lock().await.insert(job_run_id.clone(), RunningAttempt { cancel });
                     let current = self.get_job_run(&run.application_id, &job_run_id, None).await?;
                     tokio::spawn(self.clone().supervise_attempt(app.clone(), current, attempt, stop));
                 }
+                Ok(())
+            }
+            Action::Grow { job_run_id, executors } => {
+                tracing::info!(job_run_id, executors, "elastic run grows");
+                self.elastic.grant(&job_run_id, executors);
                 Ok(())
             }
         }

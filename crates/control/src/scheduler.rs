@@ -12,8 +12,13 @@
 //! not; a run uses free warm workers of its sizes first and asks for
 //! on-demand workers only for the rest. `maximumCapacity` caps warm plus
 //! on-demand workers of one application (vCPUs, memory and, when given,
-//! disk); the host's logical capacity caps them across applications. Separately, physical safety caps how many new
-//! engine processes run at once and the heap they may claim together.
+//! disk); the host's logical capacity caps them across applications.
+//! Separately, physical safety caps how many engine processes run at once
+//! and the heap they may claim together.
+//!
+//! An elastic run (dynamic allocation with executor processes) asks to grow
+//! by reporting how many executors Spark wants; the planner grants what fits
+//! under every cap, in the run's turn, so growth never jumps the queue.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -72,11 +77,27 @@ pub struct Demand {
     /// Heap of the process the run starts (the driver JVM, or the HIVE
     /// worker's memory pool), in MB.
     pub heap_mb: u64,
+    /// Executors are processes that come and go while the run runs (a
+    /// standalone master and one worker per executor) rather than threads
+    /// of the driver. `executors` is then what the run holds now.
+    pub elastic: bool,
+    /// Heap of one executor process and its worker, in MB (elastic runs).
+    pub executor_heap_mb: u64,
 }
 
 impl Demand {
     pub fn total(&self) -> Capacity {
         self.driver.plus(self.executor.times(self.executors))
+    }
+
+    /// Engine processes beside the driver, and their heap: an elastic run's
+    /// master (its heap is counted in `heap_mb`) and executors.
+    fn side_processes(&self) -> (u32, u64) {
+        if self.elastic {
+            (1 + self.executors, u64::from(self.executors).saturating_mul(self.executor_heap_mb))
+        } else {
+            (0, 0)
+        }
     }
 }
 
@@ -106,7 +127,8 @@ struct WarmLeft {
 /// capacity, and whether it needs a new driver process.
 fn on_demand(demand: &Demand, warm: &Warm, left: &mut WarmLeft) -> (Capacity, bool) {
     let mut extra = Capacity::default();
-    let warm_driver = left.drivers > 0 && warm.driver.serves(demand.driver);
+    // An elastic run's driver talks to its own master: never a warm driver.
+    let warm_driver = left.drivers > 0 && warm.driver.serves(demand.driver) && !demand.elastic;
     if warm_driver {
         left.drivers -= 1;
     } else {
@@ -151,6 +173,9 @@ pub struct RunView {
     pub state: JobRunState,
     /// What the run holds once scheduled.
     pub demand: Demand,
+    /// For an elastic run that holds its resources: how many executors Spark
+    /// wants now (within `minExecutors`..`maxExecutors`).
+    pub grow_to: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +194,11 @@ pub enum Action {
     /// PENDING → SCHEDULED, then launch.
     Schedule {
         job_run_id: String,
+    },
+    /// A running elastic run may start `executors` more executors.
+    Grow {
+        job_run_id: String,
+        executors: u32,
     },
 }
 
@@ -216,6 +246,9 @@ impl<'a> Usage<'a> {
                 usage.processes += 1;
                 usage.heap_mb += run.demand.heap_mb;
             }
+            let (processes, heap_mb) = run.demand.side_processes();
+            usage.processes += processes;
+            usage.heap_mb += heap_mb;
         }
         usage
     }
@@ -271,21 +304,33 @@ pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView)
                 let held = usage.app.get(app_id).copied().unwrap_or_default().plus(extra);
                 let fits_app = app.maximum_capacity.is_none_or(|limit| held.fits_within(limit));
                 let needs_host = extra != Capacity::default() || new_process;
+                let (side, side_heap) = run.demand.side_processes();
+                let (processes, heap_mb) =
+                    if new_process { (1 + side, run.demand.heap_mb + side_heap) } else { (side, side_heap) };
                 let fits_host = !(needs_host && host_blocked)
                     && host.capacity.is_none_or(|limit| usage.host.plus(extra).fits_within(limit))
-                    && (!new_process || fits_physically(&usage, run.demand.heap_mb, host));
+                    && (processes == 0 || fits_physically(&usage, processes, heap_mb, host));
                 if fits_app && fits_host {
                     usage.warm_left.insert(app_id, left);
                     usage.app.insert(app_id, held);
                     usage.host = usage.host.plus(extra);
-                    if new_process {
-                        usage.processes += 1;
-                        usage.heap_mb += run.demand.heap_mb;
-                    }
+                    usage.processes += processes;
+                    usage.heap_mb += heap_mb;
                     actions.push(Action::Schedule { job_run_id: run.job_run_id.clone() });
                 } else {
                     capacity_blocked.insert(app_id);
                     host_blocked |= fits_app;
+                }
+            }
+            JobRunState::Running => {
+                // Growth waits behind older runs that wait, like a new run.
+                let Some(grow_to) = run.grow_to else { continue };
+                if host_blocked || capacity_blocked.contains(app_id) || grow_to <= run.demand.executors {
+                    continue;
+                }
+                let granted = grow(&mut usage, app_id, app, &run.demand, grow_to - run.demand.executors, host);
+                if granted > 0 {
+                    actions.push(Action::Grow { job_run_id: run.job_run_id.clone(), executors: granted });
                 }
             }
             _ => {}
@@ -294,8 +339,45 @@ pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView)
     actions
 }
 
-fn fits_physically(usage: &Usage<'_>, heap_mb: u64, host: &HostView) -> bool {
-    let processes_ok = host.max_processes.is_none_or(|max| usage.processes < max);
+/// Grants up to `wanted` more executors to a running elastic run, one at a
+/// time while each fits every cap, and books them in `usage`.
+fn grow<'a>(
+    usage: &mut Usage<'a>,
+    app_id: &'a str,
+    app: &AppView,
+    demand: &Demand,
+    wanted: u32,
+    host: &HostView,
+) -> u32 {
+    let mut granted = 0;
+    while granted < wanted {
+        let mut left = usage.warm_left.get(app_id).copied().unwrap_or(WarmLeft { drivers: 0, executors: 0 });
+        let from_warm = left.executors > 0 && app.warm.executor.serves(demand.executor);
+        let extra = if from_warm { Capacity::default() } else { demand.executor };
+        if from_warm {
+            left.executors -= 1;
+        }
+        let held = usage.app.get(app_id).copied().unwrap_or_default().plus(extra);
+        let fits = app.maximum_capacity.is_none_or(|limit| held.fits_within(limit))
+            && host.capacity.is_none_or(|limit| usage.host.plus(extra).fits_within(limit))
+            && fits_physically(usage, 1, demand.executor_heap_mb, host);
+        if !fits {
+            break;
+        }
+        usage.warm_left.insert(app_id, left);
+        usage.app.insert(app_id, held);
+        usage.host = usage.host.plus(extra);
+        usage.processes += 1;
+        usage.heap_mb += demand.executor_heap_mb;
+        granted += 1;
+    }
+    granted
+}
+
+/// Whether `processes` more engine processes claiming `heap_mb` together
+/// keep the host within its physical limits.
+fn fits_physically(usage: &Usage<'_>, processes: u32, heap_mb: u64, host: &HostView) -> bool {
+    let processes_ok = host.max_processes.is_none_or(|max| usage.processes + processes <= max);
     let heap_ok = usage.heap_mb == 0 || host.heap_budget_mb.is_none_or(|budget| usage.heap_mb + heap_mb <= budget);
     processes_ok && heap_ok
 }

@@ -40,7 +40,9 @@ fn build(specs: &[(JobRunState, bool, u32, bool)]) -> Vec<RunView> {
                 executor: if *standard_executor { SIZE } else { OTHER },
                 executors: *executors,
                 heap_mb: 1024,
+                ..Demand::default()
             },
+            grow_to: None,
         })
         .collect()
 }
@@ -170,6 +172,91 @@ proptest! {
             .map(|r| &r.job_run_id)
             .collect();
         prop_assert_eq!(&waiting[..admitted.len()], &admitted[..]);
+    }
+}
+
+/// (Running or Pending, executors, elastic, how many more it wants)
+fn growing_run() -> impl Strategy<Value = (bool, u32, bool, u32)> {
+    (any::<bool>(), 0u32..3, any::<bool>(), 0u32..4)
+}
+
+proptest! {
+    #[test]
+    fn growth_stays_within_caps_and_behind_older_runs(
+        specs in prop::collection::vec(growing_run(), 0..6),
+        warm_executors in 0u32..3,
+        max_cpu in 4u64..40,
+        host_cpu in 4u64..60,
+        max_processes in 1u32..12,
+    ) {
+        let runs: Vec<RunView> = specs
+            .iter()
+            .enumerate()
+            .map(|(i, (running, executors, elastic, more))| RunView {
+                application_id: "a".into(),
+                job_run_id: format!("r{i}"),
+                state: if *running { JobRunState::Running } else { JobRunState::Pending },
+                demand: Demand {
+                    driver: SIZE,
+                    executor: OTHER,
+                    executors: *executors,
+                    heap_mb: 1024,
+                    elastic: *elastic,
+                    executor_heap_mb: 512,
+                },
+                grow_to: (*running && *elastic).then_some(executors + more),
+            })
+            .collect();
+        let app_limit = Capacity::without_disk_limit(max_cpu, max_cpu * 4);
+        let host_limit = Capacity::without_disk_limit(host_cpu, host_cpu * 4);
+        let warm = Warm { drivers: 0, driver: SIZE, executors: warm_executors, executor: OTHER };
+        let app = AppView {
+            state: ApplicationState::Started,
+            auto_start: true,
+            maximum_capacity: Some(app_limit),
+            max_concurrent_runs: None,
+            warm,
+        };
+        let host = HostView { capacity: Some(host_limit), max_processes: Some(max_processes), ..HostView::default() };
+        let actions = plan(&BTreeMap::from([("a".to_string(), app)]), &runs, &host);
+
+        let mut after: Vec<RunView> = Vec::new();
+        for (i, run) in runs.iter().enumerate() {
+            let mut run = run.clone();
+            for action in &actions {
+                match action {
+                    Action::Grow { job_run_id, executors } if *job_run_id == run.job_run_id => {
+                        prop_assert!(run.demand.executors + executors <= run.grow_to.unwrap_or(0));
+                        // Older pending runs were all scheduled first.
+                        for older in &runs[..i] {
+                            if older.state == JobRunState::Pending {
+                                let schedule = Action::Schedule { job_run_id: older.job_run_id.clone() };
+                                prop_assert!(actions.contains(&schedule), "{:?}", actions);
+                            }
+                        }
+                        run.demand.executors += executors;
+                    }
+                    Action::Schedule { job_run_id } if *job_run_id == run.job_run_id => run.state = JobRunState::Running,
+                    _ => {}
+                }
+            }
+            after.push(run);
+        }
+        let held = |views: &[RunView]| -> Vec<RunView> {
+            views.iter().filter(|r| r.state == JobRunState::Running).cloned().collect()
+        };
+        let processes = |views: &[RunView]| -> u32 {
+            held(views).iter().map(|r| 1 + if r.demand.elastic { 1 + r.demand.executors } else { 0 }).sum()
+        };
+        if !actions.is_empty() {
+            let held_after = held(&after);
+            let total = oracle_total(&warm, &held_after.iter().collect::<Vec<_>>());
+            prop_assert!(total.fits_within(app_limit), "{total:?} {actions:?}");
+            prop_assert!(total.fits_within(host_limit), "{total:?} {actions:?}");
+        }
+        if processes(&after) > processes(&runs) {
+            prop_assert!(processes(&after) <= max_processes, "{actions:?}");
+        }
     }
 }
 

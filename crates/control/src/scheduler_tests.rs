@@ -12,7 +12,8 @@ fn run(id: &str, state: JobRunState, cpu: u64) -> RunView {
         application_id: "a".into(),
         job_run_id: id.into(),
         state,
-        demand: Demand { driver, executor: Capacity::default(), executors: 0, heap_mb: 1024 },
+        demand: Demand { driver, heap_mb: 1024, ..Demand::default() },
+        grow_to: None,
     }
 }
 
@@ -117,4 +118,31 @@ fn a_warm_driver_with_its_own_disk_still_serves_runs_of_its_size() {
     let mut pending = run("r1", J::Pending, 2);
     pending.demand.driver = Capacity { disk_gb: 20, ..warm_driver };
     assert_eq!(plan(&apps(view), &[pending], &NO_HOST), [Action::Schedule { job_run_id: "r1".into() }]);
+}
+
+#[test]
+fn an_elastic_run_grows_within_maximum_capacity_and_waits_behind_older_runs() {
+    let executor = Capacity { cpu: 1, memory_gb: 2, disk_gb: 20 };
+    let elastic = |id: &str, state: JobRunState, executors: u32, grow_to: Option<u32>| {
+        let mut r = run(id, state, 1);
+        r.demand = Demand { executor, executors, elastic: true, executor_heap_mb: 512, ..r.demand };
+        r.grow_to = grow_to;
+        r
+    };
+    let mut view = app(A::Started);
+    // Driver (1 vCPU) plus three executors of 1 vCPU.
+    view.maximum_capacity = Some(Capacity::without_disk_limit(4, 16));
+    let runs = [elastic("r1", J::Running, 1, Some(5))];
+    assert_eq!(plan(&apps(view.clone()), &runs, &NO_HOST), [Action::Grow { job_run_id: "r1".into(), executors: 2 }]);
+    // Every executor is a process: the master, the driver and one executor
+    // leave room for one more under a limit of four.
+    let host = HostView { max_processes: Some(4), ..NO_HOST };
+    assert_eq!(plan(&apps(view.clone()), &runs, &host), [Action::Grow { job_run_id: "r1".into(), executors: 1 }]);
+    // Wanting what it holds, or being cancelled, asks for nothing.
+    assert!(plan(&apps(view.clone()), &[elastic("r1", J::Running, 2, Some(2))], &NO_HOST).is_empty());
+    assert!(plan(&apps(view.clone()), &[elastic("r1", J::Cancelling, 1, Some(3))], &NO_HOST).is_empty());
+    // An older run waiting for capacity goes first: growth waits behind it.
+    let runs = [run("r0", J::Pending, 8), elastic("r1", J::Running, 1, Some(3))];
+    view.maximum_capacity = Some(Capacity::without_disk_limit(8, 64));
+    assert!(plan(&apps(view), &runs, &NO_HOST).is_empty());
 }

@@ -137,29 +137,38 @@ pub fn kill_group(pgid: i32, signal: i32) {
 /// Zombies are ignored on purpose: an orphaned grandchild that was killed
 /// stays a zombie until init reaps it, and on some hosts init never does.
 pub fn group_alive(pgid: i32) -> bool {
+    group_members(pgid) > 0
+}
+
+/// How many live (non-zombie) processes group `pgid` has, its leader
+/// included.
+pub fn group_members(pgid: i32) -> usize {
     if pgid <= 1 {
-        return false;
+        return 0;
     }
     let Ok(entries) = std::fs::read_dir("/proc") else {
-        return false;
+        return 0;
     };
-    entries.flatten().any(|entry| {
-        let name = entry.file_name();
-        let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else {
-            return false;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            return false;
-        };
-        // Fields after the parenthesised command name: state ppid pgrp ...
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            return false;
-        };
-        let mut fields = rest.split_whitespace();
-        let state = fields.next();
-        let pgrp = fields.nth(1).and_then(|f| f.parse::<i32>().ok());
-        pgrp == Some(pgid) && state != Some("Z") && state != Some("X")
-    })
+    entries
+        .flatten()
+        .filter(|entry| {
+            let name = entry.file_name();
+            let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else {
+                return false;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                return false;
+            };
+            // Fields after the parenthesised command name: state ppid pgrp ...
+            let Some((_, rest)) = stat.rsplit_once(')') else {
+                return false;
+            };
+            let mut fields = rest.split_whitespace();
+            let state = fields.next();
+            let pgrp = fields.nth(1).and_then(|f| f.parse::<i32>().ok());
+            pgrp == Some(pgid) && state != Some("Z") && state != Some("X")
+        })
+        .count()
 }
 
 #[cfg(test)]
@@ -188,6 +197,12 @@ mod tests {
         let mut group = ProcessGroup::spawn(shell("trap '' TERM; sleep 600 & sleep 600; wait")).unwrap();
         let pgid = group.pgid();
         assert!(group_alive(pgid));
+        // The shell and its two sleeps.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while group_members(pgid) < 3 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(group_members(pgid), 3);
         let report = group.terminate(Duration::from_millis(200)).await.unwrap();
         assert!(!report.success());
         let deadline = std::time::Instant::now() + Duration::from_secs(10);

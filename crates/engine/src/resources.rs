@@ -17,6 +17,8 @@ pub const DEFAULT_EXECUTOR_MEMORY_MB: u64 = 14 * 1024;
 pub const DEFAULT_EXECUTOR_INSTANCES: u32 = 3;
 pub const DEFAULT_DISK_GB: u32 = 20;
 
+const MAX_EXECUTORS: &str = "spark.dynamicAllocation.maxExecutors";
+
 /// A worker as EMR bills it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkerSize {
@@ -33,6 +35,17 @@ pub struct ResourceRequest {
     /// The JVM heap sizes, as Spark receives them.
     pub driver_memory_mb: u64,
     pub executor_memory_mb: u64,
+    /// Set when the run's executors grow and shrink while it runs: dynamic
+    /// allocation with an explicit `maxExecutors`. `executor_count` is then
+    /// what the run starts with.
+    pub elastic: Option<ExecutorRange>,
+}
+
+/// `spark.dynamicAllocation.{minExecutors,maxExecutors}` of an elastic run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExecutorRange {
+    pub min: u32,
+    pub max: u32,
 }
 
 impl ResourceRequest {
@@ -43,13 +56,26 @@ impl ResourceRequest {
         let driver_memory_mb = read_memory_mb(conf, "spark.driver.memory", DEFAULT_DRIVER_MEMORY_MB)?;
         let executor_memory_mb = read_memory_mb(conf, "spark.executor.memory", DEFAULT_EXECUTOR_MEMORY_MB)?;
         let dynamic = conf.get("spark.dynamicAllocation.enabled").map(|v| v.trim() != "false").unwrap_or(true);
+        let mut elastic = None;
         let executor_count = if dynamic {
             // With dynamic allocation EMR starts `initialExecutors` (default 3);
             // an explicit instance count raises that floor as in Spark.
             let initial = read_u32(conf, "spark.dynamicAllocation.initialExecutors", DEFAULT_EXECUTOR_INSTANCES)?;
             let min = read_u32(conf, "spark.dynamicAllocation.minExecutors", 0)?;
             let instances = read_u32(conf, "spark.executor.instances", 0)?;
-            initial.max(min).max(instances)
+            let count = initial.max(min).max(instances);
+            if let Some(value) = conf.get(MAX_EXECUTORS) {
+                let max = read_u32(conf, MAX_EXECUTORS, 0)?;
+                if max == 0 || max < count {
+                    return Err(invalid(
+                        MAX_EXECUTORS,
+                        value,
+                        &format!("must be at least 1 and at least the {count} executors the run starts with"),
+                    ));
+                }
+                elastic = Some(ExecutorRange { min, max });
+            }
+            count
         } else {
             read_u32(conf, "spark.executor.instances", DEFAULT_EXECUTOR_INSTANCES)?
         };
@@ -65,10 +91,12 @@ impl ResourceRequest {
             executor_count,
             driver_memory_mb,
             executor_memory_mb,
+            elastic,
         })
     }
 
-    /// Total vCPUs of the executors: the N of `local[N]`.
+    /// Total vCPUs of the executors: the N of `local[N]` (elastic runs
+    /// have executor processes instead).
     pub fn executor_cores_total(&self) -> u32 {
         self.executor.cpu.saturating_mul(self.executor_count).max(1)
     }
@@ -167,6 +195,23 @@ mod tests {
         assert_eq!(request.executor, WorkerSize { cpu: 2, memory_gb: 5, disk_gb: 20 });
         assert_eq!(request.executor_cores_total(), 2);
         assert_eq!(request.driver_memory_mb, 2048);
+    }
+
+    #[test]
+    fn an_explicit_max_executors_makes_the_run_elastic() {
+        let request = ResourceRequest::from_spark_conf(&conf(&[
+            ("spark.dynamicAllocation.initialExecutors", "1"),
+            ("spark.dynamicAllocation.maxExecutors", "4"),
+        ]))
+        .unwrap();
+        assert_eq!((request.executor_count, request.elastic), (1, Some(ExecutorRange { min: 0, max: 4 })));
+        assert_eq!(ResourceRequest::from_spark_conf(&BTreeMap::new()).unwrap().elastic, None);
+        let fixed =
+            conf(&[("spark.dynamicAllocation.enabled", "false"), ("spark.dynamicAllocation.maxExecutors", "4")]);
+        assert_eq!(ResourceRequest::from_spark_conf(&fixed).unwrap().elastic, None);
+        let err =
+            ResourceRequest::from_spark_conf(&conf(&[("spark.dynamicAllocation.maxExecutors", "2")])).unwrap_err();
+        assert!(err.to_string().contains("at least the 3 executors"), "{err}");
     }
 
     #[test]

@@ -241,7 +241,7 @@ fn read_hive_report(path: &Path) -> Option<HiveReport> {
 
 /// The live UI's port: what Spark logged it bound (it moves to the next port
 /// when the chosen one was taken meanwhile), else the port sparkplane chose.
-fn live_ui_port(work_dir: &Path) -> Option<u16> {
+pub(crate) fn live_ui_port(work_dir: &Path) -> Option<u16> {
     let stderr = work_dir.join("logs").join(DRIVER_LOG_FOLDER).join("stderr");
     logged_ui_port(&stderr, SPARK_UI_MARKER).or_else(|| remembered_ui_port(work_dir))
 }

@@ -33,6 +33,9 @@ pub struct LaunchContext<'a> {
     /// Spark properties set unless the job sets them itself.
     pub default_conf: Vec<(String, String)>,
     pub env: Vec<(String, String)>,
+    /// The standalone master of an elastic run's executors; `None` runs the
+    /// executors as threads of the driver (`local[N]`).
+    pub master: Option<String>,
 }
 
 /// Environment variables of the server that a job must not inherit.
@@ -102,7 +105,11 @@ async fn extract_archive(archive: &Path, target: &Path) -> Result<(), EngineErro
 /// spark-submit options every launch of `plan` shares, cold or warm. List
 /// properties are left out (the cold launch passes staged paths instead).
 pub(super) fn submit_options(plan: &SparkJobPlan, context: &LaunchContext<'_>) -> Vec<String> {
-    let mut options = vec!["--master".to_string(), format!("local[{}]", plan.resources.executor_cores_total())];
+    let master = match &context.master {
+        Some(url) => url.clone(),
+        None => format!("local[{}]", plan.resources.executor_cores_total()),
+    };
+    let mut options = vec!["--master".to_string(), master];
     for (key, value) in &plan.conf.conf {
         if LIST_PROPERTIES.contains(&key.as_str()) || key == "spark.master" || key == "spark.submit.deployMode" {
             continue;

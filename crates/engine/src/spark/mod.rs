@@ -5,11 +5,14 @@
 //! at submit time and the scheduler knows what the run will hold.
 //! [`launch`] stages the artifacts and starts `spark-submit --master local[N]`
 //! as its own process group; [`warm::WarmDriver`] is the same driver started
-//! ahead of time, with its SparkSession up, waiting for one job.
+//! ahead of time, with its SparkSession up, waiting for one job. Runs whose
+//! executors grow and shrink run against a [`standalone::ExecutorCluster`]
+//! instead of `local[N]`.
 
 pub mod conf;
 mod launch;
 pub mod params;
+pub mod standalone;
 pub mod warm;
 mod warm_match;
 
@@ -66,7 +69,22 @@ impl SparkJobPlan {
             &to_layers(job_configuration),
             &params,
         )?;
+        let mut conf = conf;
         let resources = ResourceRequest::from_spark_conf(&conf.conf)?;
+        if resources.elastic.is_some() {
+            // Dynamic allocation is on (EMR's default, not Spark's), executors
+            // are processes of the size sparkplane reserves, and Spark may
+            // release them without an external shuffle service.
+            let sized = [
+                ("spark.dynamicAllocation.enabled", "true".to_string()),
+                ("spark.executor.cores", resources.executor.cpu.to_string()),
+                ("spark.executor.memory", format!("{}m", resources.executor_memory_mb)),
+                ("spark.dynamicAllocation.shuffleTracking.enabled", "true".to_string()),
+            ];
+            for (key, value) in sized {
+                conf.conf.entry(key.to_string()).or_insert(value);
+            }
+        }
         Ok(SparkJobPlan {
             entry_point: driver.entry_point.clone(),
             arguments: driver.entry_point_arguments.clone().unwrap_or_default(),

@@ -400,7 +400,7 @@ mod tests {
         std::fs::write(&entry, script).unwrap();
         let entry = entry.to_str().unwrap();
         let storage = ObjectStorage::new(None);
-        let context = LaunchContext { storage: &storage, default_conf: Vec::new(), env: Vec::new() };
+        let context = LaunchContext { storage: &storage, default_conf: Vec::new(), env: Vec::new(), master: None };
         let started = Instant::now();
         let mut warm =
             WarmDriver::start(&plan(entry, &[], SMALL), &runtime, &tmp.path().join("warm"), &context).await.unwrap();

@@ -36,6 +36,8 @@ pub(super) fn needs_cold_launch(plan: &SparkJobPlan) -> Option<&'static str> {
         Some("the entry point is not a Python file")
     } else if params.class.is_some() {
         Some("it sets --class")
+    } else if plan.resources.elastic.is_some() {
+        Some("its executors grow and shrink (dynamic allocation with maxExecutors)")
     } else if listed
         || !params.jars.is_empty()
         || !params.py_files.is_empty()

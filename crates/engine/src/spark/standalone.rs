@@ -1,0 +1,236 @@
+//! Executors as processes, for runs whose executors grow and shrink.
+//!
+//! With `local[N]` the executors are threads of the driver's JVM, fixed at
+//! launch. A run with dynamic allocation and a `maxExecutors` runs against
+//! its own Spark standalone master instead, and sparkplane starts one
+//! standalone worker per executor the scheduler grants: Spark decides how
+//! many executors it wants, sparkplane decides how many it gets. A worker
+//! whose executor Spark released (idle timeout) is stopped, which is how the
+//! run's reservation shrinks. The master and workers are Spark's own
+//! (`org.apache.spark.deploy`), the same pieces a multi-host cluster uses.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use sparkplane_storage::WorkerLogDir;
+use tokio::process::Command;
+
+use super::launch::set_job_env;
+use super::{LaunchContext, SparkJobPlan};
+use crate::process::{group_members, ProcessGroup};
+use crate::runtime::InstalledRuntime;
+use crate::EngineError;
+
+/// Log folder of executor `<id>` is `SPARK_EXECUTOR/<id>` in the EMR layout.
+pub const EXECUTOR_LOG_FOLDER: &str = "SPARK_EXECUTOR";
+/// Heap of the master and worker daemons: they only keep books.
+pub const DAEMON_HEAP_MB: u64 = 256;
+const MASTER_MARKER: &str = "Starting Spark master at ";
+const MASTER_START_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// One standalone worker, sized to host exactly one executor.
+struct ExecutorWorker {
+    process: ProcessGroup,
+    dir: PathBuf,
+    started: Instant,
+}
+
+/// The master and workers of one elastic attempt.
+pub struct ExecutorCluster {
+    master: ProcessGroup,
+    master_url: String,
+    dir: PathBuf,
+    runtime: InstalledRuntime,
+    plan: SparkJobPlan,
+    workers: Vec<ExecutorWorker>,
+    next_worker: u32,
+    /// Lifetimes of workers already stopped.
+    finished: Vec<Duration>,
+}
+
+impl ExecutorCluster {
+    /// Starts the attempt's master in `work_dir/executors` and waits until it
+    /// listens. Workers come with [`ExecutorCluster::add_worker`].
+    pub async fn start(
+        plan: &SparkJobPlan,
+        runtime: &InstalledRuntime,
+        work_dir: &Path,
+    ) -> Result<ExecutorCluster, EngineError> {
+        let dir = work_dir.join("executors");
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|err| EngineError::io(format!("create {}", dir.display()), err))?;
+        let log_path = dir.join("master.log");
+        let mut command = daemon_command(runtime, "org.apache.spark.deploy.master.Master", &log_path)?;
+        command.args(["--host", "127.0.0.1", "--port", "0", "--webui-port", "0"]);
+        let mut master =
+            ProcessGroup::spawn(command).map_err(|err| EngineError::io("start the Spark standalone master", err))?;
+        let deadline = Instant::now() + MASTER_START_TIMEOUT;
+        let master_url = loop {
+            if let Some(url) = logged_master_url(&log_path) {
+                break url;
+            }
+            if !master.is_running() || Instant::now() > deadline {
+                let _ = master.terminate(Duration::ZERO).await;
+                let tail = super::launch::tail_lines(&log_path).pop().unwrap_or_default();
+                return Err(EngineError::io(
+                    "start the Spark standalone master",
+                    std::io::Error::other(format!("it did not come up: {tail}")),
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        Ok(ExecutorCluster {
+            master,
+            master_url,
+            dir,
+            runtime: runtime.clone(),
+            plan: plan.clone(),
+            workers: Vec::new(),
+            next_worker: 0,
+            finished: Vec::new(),
+        })
+    }
+
+    /// `spark://127.0.0.1:<port>`, for the driver's `--master`.
+    pub fn master_url(&self) -> &str {
+        &self.master_url
+    }
+
+    pub fn workers(&self) -> u32 {
+        u32::try_from(self.workers.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Starts one worker with the cores and memory of one executor, in the
+    /// job's environment (executors run the job's Python and read `s3://`).
+    pub fn add_worker(&mut self, context: &LaunchContext<'_>) -> Result<(), EngineError> {
+        let index = self.next_worker;
+        self.next_worker += 1;
+        let dir = self.dir.join(format!("worker-{index}"));
+        std::fs::create_dir_all(&dir).map_err(|err| EngineError::io(format!("create {}", dir.display()), err))?;
+        let log_path = self.dir.join(format!("worker-{index}.log"));
+        let mut command = daemon_command(&self.runtime, "org.apache.spark.deploy.worker.Worker", &log_path)?;
+        set_job_env(&mut command, &self.plan, &self.runtime, context);
+        command
+            .args(["--host", "127.0.0.1", "--webui-port", "0", "--cores"])
+            .arg(self.plan.resources.executor.cpu.to_string())
+            .arg("--memory")
+            .arg(format!("{}M", self.plan.resources.executor_memory_mb))
+            .arg("--work-dir")
+            .arg(&dir)
+            .arg(&self.master_url);
+        let process = ProcessGroup::spawn(command).map_err(|err| EngineError::io("start a Spark worker", err))?;
+        self.workers.push(ExecutorWorker { process, dir, started: Instant::now() });
+        Ok(())
+    }
+
+    /// Stops workers until `keep` are left, taking only those that hosted an
+    /// executor which has since exited (Spark released it) or that never got
+    /// one. A worker whose executor still runs is never taken. Returns how
+    /// many were stopped.
+    pub async fn release_idle(&mut self, keep: u32) -> u32 {
+        let mut released = 0;
+        while self.workers() > keep {
+            // Workers that served and finished first, then ones never used.
+            let idle = self.workers.iter().position(|w| w.hosted() && !w.hosts_now());
+            let Some(index) = idle.or_else(|| self.workers.iter().rposition(|w| !w.hosted())) else { break };
+            let mut worker = self.workers.remove(index);
+            let _ = worker.process.terminate(Duration::from_secs(2)).await;
+            self.finished.push(worker.started.elapsed());
+            released += 1;
+        }
+        released
+    }
+
+    /// How long each worker ran (or has run so far): what the run is
+    /// metered for beyond its driver.
+    pub fn worker_lifetimes(&self) -> Vec<Duration> {
+        let running = self.workers.iter().map(|w| w.started.elapsed());
+        self.finished.iter().copied().chain(running).collect()
+    }
+
+    /// The log folders of every executor so far, `SPARK_EXECUTOR/<id>`
+    /// with Spark's executor id.
+    pub fn executor_logs(&self) -> Vec<WorkerLogDir> {
+        let mut logs = Vec::new();
+        for worker in self.dir.read_dir().into_iter().flatten().flatten() {
+            let is_worker = worker.file_name().to_string_lossy().starts_with("worker-");
+            if !is_worker || !worker.path().is_dir() {
+                continue;
+            }
+            for app in worker.path().read_dir().into_iter().flatten().flatten() {
+                for executor in app.path().read_dir().into_iter().flatten().flatten() {
+                    let id = executor.file_name().to_string_lossy().into_owned();
+                    if executor.path().is_dir() && id.bytes().all(|b| b.is_ascii_digit()) {
+                        logs.push(WorkerLogDir { worker: format!("{EXECUTOR_LOG_FOLDER}/{id}"), dir: executor.path() });
+                    }
+                }
+            }
+        }
+        logs.sort_by(|a, b| a.worker.cmp(&b.worker));
+        logs
+    }
+
+    /// Stops every worker (and so every executor), then the master.
+    pub async fn shutdown(&mut self) {
+        for mut worker in self.workers.drain(..) {
+            let _ = worker.process.terminate(Duration::from_secs(2)).await;
+            self.finished.push(worker.started.elapsed());
+        }
+        let _ = self.master.terminate(Duration::from_secs(2)).await;
+    }
+}
+
+impl ExecutorWorker {
+    /// Whether an executor was ever launched here: Spark makes its folder
+    /// `<work-dir>/<app-id>/<executor-id>` first.
+    fn hosted(&self) -> bool {
+        self.dir.read_dir().into_iter().flatten().flatten().any(|app| app.path().is_dir())
+    }
+
+    /// Whether an executor runs here now: the worker JVM launches it as a
+    /// child in its own process group.
+    fn hosts_now(&self) -> bool {
+        group_members(self.process.pgid()) > 1
+    }
+}
+
+/// `spark-class <class>` with the daemon heap, logging to `log_path`.
+fn daemon_command(runtime: &InstalledRuntime, class: &str, log_path: &Path) -> Result<Command, EngineError> {
+    let log = std::fs::File::create(log_path).map_err(|err| EngineError::io("create a Spark daemon log", err))?;
+    let log_err = log.try_clone().map_err(|err| EngineError::io("create a Spark daemon log", err))?;
+    let mut command = Command::new(runtime.spark_home.join("bin").join("spark-class"));
+    command
+        .arg(class)
+        .env("SPARK_HOME", &runtime.spark_home)
+        .env("SPARK_LOCAL_IP", "127.0.0.1")
+        .env("SPARK_DAEMON_MEMORY", format!("{DAEMON_HEAP_MB}m"))
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(log_err);
+    Ok(command)
+}
+
+fn logged_master_url(log_path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(log_path).ok()?;
+    let start = text.find(MASTER_MARKER)? + MASTER_MARKER.len();
+    let url: String = text[start..].chars().take_while(|c| !c.is_whitespace()).collect();
+    url.starts_with("spark://").then_some(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_master_url_from_its_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("master.log");
+        std::fs::write(&log, "26/11/21 INFO Master: Starting Spark master at spark://127.0.0.1:41234\nmore\n").unwrap();
+        assert_eq!(logged_master_url(&log).as_deref(), Some("spark://127.0.0.1:41234"));
+        std::fs::write(&log, "26/11/21 INFO Master: Started daemon\n").unwrap();
+        assert_eq!(logged_master_url(&log), None);
+        assert_eq!(logged_master_url(&dir.path().join("absent")), None);
+    }
+}
