@@ -84,12 +84,12 @@ def executor_log_ids(log_dir, app_id, job_id) -> set[str]:
     return {p.name for p in base.iterdir() if (p / "stderr.gz").exists()} if base.exists() else set()
 
 
-def run_elastic(client, tmp_path, **app_kw):
+def run_elastic(client, tmp_path, params=ELASTIC, **app_kw):
     script = tmp_path / "elastic.py"
     script.write_text(JOB)
     app_id = create_app(client, name=unique("elastic"), **app_kw)["applicationId"]
     log_dir = tmp_path / "logs"
-    job_id = start_job(client, app_id, spark_job_driver(str(script), params=ELASTIC), log_dir)
+    job_id = start_job(client, app_id, spark_job_driver(str(script), params=params), log_dir)
     run = wait_for_state(client, app_id, job_id, {"SUCCESS"}, timeout=JOB_TIMEOUT)
     stdout = wait_driver_log(log_dir, app_id, job_id)
     assert "sum 2016" in stdout and "second stage 12" in stdout, stdout
@@ -113,7 +113,11 @@ def test_executors_grow_under_load_and_are_released_when_idle(client, tmp_path):
 @pytest.mark.spark
 def test_maximum_capacity_refuses_growth_but_the_run_goes_on(client, tmp_path):
     # The driver (1 vCPU, 2 GB) and one executor of the same fill the cap.
-    run, stdout, executor_logs = run_elastic(client, tmp_path, maximumCapacity={"cpu": "2 vCPU", "memory": "4 GB"})
+    # The run asks for two executors at start: it starts with the one that
+    # fits (all-or-nothing would have refused it at submit).
+    params = ELASTIC.replace("initialExecutors=1", "initialExecutors=2")
+    run, stdout, executor_logs = run_elastic(client, tmp_path, params,
+                                             maximumCapacity={"cpu": "2 vCPU", "memory": "4 GB"})
     assert seen(stdout, "peak executors") == 1, stdout
     # The first executor, then the one the second stage got back.
     assert executor_logs == {"0", "1"}, executor_logs

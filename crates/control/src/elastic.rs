@@ -60,9 +60,9 @@ impl ElasticRuns {
         f(&mut books)
     }
 
-    /// A run scheduled with `executors`: what it starts with, and wants.
-    pub(crate) fn begin(&self, job_run_id: &str, executors: u32) {
-        self.with(|books| books.insert(job_run_id.to_string(), Books { granted: executors, wanted: executors }));
+    /// A run scheduled with `granted` executors that wants `wanted`.
+    pub(crate) fn begin(&self, job_run_id: &str, granted: u32, wanted: u32) {
+        self.with(|books| books.insert(job_run_id.to_string(), Books { granted, wanted }));
     }
 
     pub(crate) fn end(&self, job_run_id: &str) {
@@ -133,7 +133,7 @@ impl Controller {
         let Some(range) = plan.resources.elastic else { return Ok(None) };
         let mut cluster = ExecutorCluster::start(plan, runtime, work_dir).await?;
         context.master = Some(cluster.master_url().to_string());
-        let granted = self.elastic.books(job_run_id).map_or(plan.resources.executor_count, |(granted, _)| granted);
+        let granted = self.elastic.books(job_run_id).map_or(plan.resources.launch_executors(), |(granted, _)| granted);
         for _ in 0..granted {
             cluster.add_worker(context)?;
         }
@@ -190,7 +190,7 @@ mod tests {
         assert_eq!(target_of(&serde_json::json!({"gauges": {}})), None);
 
         let runs = ElasticRuns::default();
-        runs.begin("r", 1);
+        runs.begin("r", 1, 1);
         assert!(runs.want("r", 3), "more than granted");
         runs.grant("r", 1);
         assert_eq!(runs.books("r"), Some((2, 3)));

@@ -113,7 +113,7 @@ impl Controller {
         };
         // Reject what can never run now, not after it was queued.
         let plan = plan_for(&app, &run).map_err(|err| ControlError::validation(err.to_string()))?;
-        let workers = plan.resources().workers();
+        let workers = plan.resources().launch_workers();
         let needed = workers.iter().fold(Capacity::default(), |sum, w| sum.plus(crate::reconcile::capacity_of(w)));
         let never_fits = |limit: Capacity, what: &str, remedy: &str| {
             if needed.fits_within(limit) {

@@ -79,7 +79,7 @@ fn demand_of(r: &ResourceRequest) -> Demand {
     Demand {
         driver: capacity_of(&r.driver),
         executor: capacity_of(&r.executor),
-        executors: r.executor_count,
+        executors: r.launch_executors(),
         heap_mb: r.driver_memory_mb + daemon,
         elastic,
         executor_heap_mb: r.executor_memory_mb + daemon,
@@ -137,7 +137,8 @@ impl Controller {
                 if let Some((granted, _)) = books {
                     demand.executors = granted;
                 }
-                let grow_to = books.filter(|_| run.state == JobRunState::Running).map(|(_, wanted)| wanted);
+                let grows = matches!(run.state, JobRunState::Scheduled | JobRunState::Running);
+                let grow_to = books.filter(|_| grows).map(|(_, wanted)| wanted);
                 Some(RunView {
                     application_id: run.application_id.clone(),
                     job_run_id: run.job_run_id.clone(),
@@ -220,7 +221,9 @@ impl Controller {
                 .await?;
                 if scheduled {
                     if let Some(resources) = resources_for(app, run).filter(|r| r.elastic.is_some()) {
-                        self.elastic.begin(&job_run_id, resources.executor_count);
+                        // It starts with its floor; the rest of its initial
+                        // executors come as growth, as far as they fit.
+                        self.elastic.begin(&job_run_id, resources.launch_executors(), resources.executor_count);
                     }
                     let (cancel, stop) = tokio::sync::watch::channel(None);
                     self.running.lock().await.insert(job_run_id.clone(), RunningAttempt { cancel });

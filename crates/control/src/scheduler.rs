@@ -322,7 +322,7 @@ pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView)
                     host_blocked |= fits_app;
                 }
             }
-            JobRunState::Running => {
+            JobRunState::Scheduled | JobRunState::Running => {
                 // Growth waits behind older runs that wait, like a new run.
                 let Some(grow_to) = run.grow_to else { continue };
                 if host_blocked || capacity_blocked.contains(app_id) || grow_to <= run.demand.executors {

@@ -101,6 +101,23 @@ impl ResourceRequest {
         self.executor.cpu.saturating_mul(self.executor_count).max(1)
     }
 
+    /// Executors the run needs to start. An elastic run starts with what
+    /// fits of its initial executors, but never with less than
+    /// `minExecutors` or one (with none it could not make progress).
+    pub fn launch_executors(&self) -> u32 {
+        match self.elastic {
+            Some(range) => range.min.max(1),
+            None => self.executor_count,
+        }
+    }
+
+    /// The workers the run needs to start, driver first.
+    pub fn launch_workers(&self) -> Vec<WorkerSize> {
+        let mut workers = vec![self.driver];
+        workers.extend(std::iter::repeat_n(self.executor, self.launch_executors() as usize));
+        workers
+    }
+
     /// Every worker of the attempt, driver first.
     pub fn workers(&self) -> Vec<WorkerSize> {
         let mut workers = vec![self.driver];
@@ -205,6 +222,14 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!((request.executor_count, request.elastic), (1, Some(ExecutorRange { min: 0, max: 4 })));
+        assert_eq!(request.launch_executors(), 1);
+        let floor = conf(&[
+            ("spark.dynamicAllocation.initialExecutors", "3"),
+            ("spark.dynamicAllocation.minExecutors", "2"),
+            ("spark.dynamicAllocation.maxExecutors", "4"),
+        ]);
+        let request = ResourceRequest::from_spark_conf(&floor).unwrap();
+        assert_eq!((request.executor_count, request.launch_executors(), request.launch_workers().len()), (3, 2, 3));
         assert_eq!(ResourceRequest::from_spark_conf(&BTreeMap::new()).unwrap().elastic, None);
         let fixed =
             conf(&[("spark.dynamicAllocation.enabled", "false"), ("spark.dynamicAllocation.maxExecutors", "4")]);
