@@ -28,12 +28,13 @@ def wait_until(predicate, timeout, what):
     raise SystemExit(f"timed out waiting for {what}")
 
 
-def start_server(base: Path):
-    """Starts a server; returns (process, EMR client). `process.s3_endpoint` and
-    `process.keys` are the embedded S3 endpoint and the root key."""
+def start_server(base: Path, env: dict | None = None):
+    """Starts a server (with `env` added to its environment); returns
+    (process, EMR client). `process.s3_endpoint` and `process.keys` are the
+    embedded S3 endpoint and the root key."""
     port = free_port()
     s3_port = free_port()
-    env = dict(os.environ, SPARKPLANE_RUNTIME_DIR=str(RUNTIME_DIR))
+    env = dict(os.environ, SPARKPLANE_RUNTIME_DIR=str(RUNTIME_DIR), **(env or {}))
     log = open(base / "server.log", "wb")
     proc = subprocess.Popen(
         [str(BIN), "server", "--listen", f"127.0.0.1:{port}", "--s3-listen", f"127.0.0.1:{s3_port}",

@@ -60,6 +60,11 @@ sc = SparkContext.getOrCreate()
 conf = sc.getConf()
 keys = ["spark.e2e.fromApp", "spark.e2e.fromOverride", "spark.e2e.fromParams", "spark.e2e.layered"]
 print("CONF=" + json.dumps({k: conf.get(k, None) for k in keys}), flush=True)
+jvm = sc._jvm
+diagnostics = jvm.java.lang.management.ManagementFactory.getPlatformMXBean(
+    jvm.java.lang.Class.forName("com.sun.management.HotSpotDiagnosticMXBean"))
+print("CDS=" + diagnostics.getVMOption("SharedArchiveFile").getValue(), flush=True)
+print("MINE=" + str(jvm.java.lang.System.getProperty("e2e.mine")), flush=True)
 sc.stop()
 """
 
@@ -92,7 +97,8 @@ def jobs(client, spark_app, tmp_path_factory):
         client, app_id,
         spark_job_driver(str(d / "env_script.py"), args=ENV_ARGS,
                          params=f"--conf spark.emr-serverless.driverEnv.FOO=bar --py-files {d / 'e2e_helper.py'} "
-                                "--conf spark.e2e.fromParams=params-level"),
+                                "--conf spark.e2e.fromParams=params-level "
+                                "--conf spark.driver.extraJavaOptions=-De2e.mine=7"),
         name="env", configurationOverrides=env_overrides)
     ids["sleep"] = start_job(client, app_id, spark_job_driver(str(d / "sleeper.py")), log_dir=log_dir,
                              name="sleeper")
@@ -253,6 +259,15 @@ def test_job_configuration_overrides_reach_driver(env_out):
 
 def test_application_runtime_configuration_reaches_driver(env_out):
     assert _conf(env_out)["spark.e2e.fromApp"] == "app-level"
+
+
+def test_cold_driver_maps_the_runtimes_cds_archive_and_keeps_its_own_java_options(env_out):
+    # `sparkplane runtime install` recorded the archive; the driver JVM was
+    # started with it, and with the job's own spark.driver.extraJavaOptions.
+    lines = env_out.splitlines()
+    cds = next((ln[len("CDS="):] for ln in lines if ln.startswith("CDS=")), None)
+    assert cds is not None and cds.endswith("/spark-3.5.8/driver-cds.jsa"), env_out
+    assert "MINE=7" in lines, env_out
 
 
 def test_job_overrides_take_precedence_over_application_configuration(env_out):

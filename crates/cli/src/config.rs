@@ -64,6 +64,7 @@ struct FileConfig {
     max_engine_processes: Option<u32>,
     heap_budget_gb: Option<u64>,
     public_url: Option<String>,
+    spark_cds: Option<bool>,
 }
 
 /// An external S3-compatible service that `s3://` URIs resolve to instead of
@@ -107,6 +108,8 @@ pub struct ServerConfig {
     /// Base of the dashboard URLs the API hands out (`https://spark.example.com`)
     /// when clients reach sparkplane through a proxy; None: the request's Host.
     pub public_url: Option<String>,
+    /// Spark drivers map the runtime's class-data-sharing archive.
+    pub spark_cds: bool,
 }
 
 impl ServerConfig {
@@ -155,6 +158,10 @@ impl ServerConfig {
         let log_ship_interval_seconds = match env_str("SPARKPLANE_LOG_SHIP_INTERVAL_SECONDS") {
             Some(value) => value.parse().context("SPARKPLANE_LOG_SHIP_INTERVAL_SECONDS must be a whole number")?,
             None => file.log_ship_interval_seconds.unwrap_or(DEFAULT_LOG_SHIP_SECONDS),
+        };
+        let spark_cds = match env_str("SPARKPLANE_SPARK_CDS") {
+            Some(value) => value.parse().context("SPARKPLANE_SPARK_CDS must be true or false")?,
+            None => file.spark_cds.unwrap_or(true),
         };
         let auto_stop_minute_seconds = match env_str("SPARKPLANE_AUTO_STOP_MINUTE_SECONDS") {
             Some(value) => value.parse().context("SPARKPLANE_AUTO_STOP_MINUTE_SECONDS must be a whole number")?,
@@ -249,6 +256,7 @@ impl ServerConfig {
             external_s3,
             host,
             public_url,
+            spark_cds,
         })
     }
 }

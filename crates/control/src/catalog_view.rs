@@ -270,6 +270,7 @@ mod tests {
             auto_stop_minute: std::time::Duration::from_secs(60),
             s3_for_jobs: S3ForJobs::None,
             host: Default::default(),
+            spark_cds: false,
         };
         (Controller::new(store.clone(), Arc::new(ObjectStorage::new(None)), config), store, dir)
     }

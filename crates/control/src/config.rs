@@ -22,6 +22,8 @@ pub struct ControlConfig {
     pub s3_for_jobs: S3ForJobs,
     /// Logical capacity and physical limits of this host.
     pub host: crate::host::HostLimits,
+    /// Whether Spark drivers map a class-data-sharing archive of the runtime.
+    pub spark_cds: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -70,7 +70,8 @@ pub struct Controller {
 
 impl Controller {
     pub fn new(store: Arc<dyn Store>, storage: Arc<ObjectStorage>, config: ControlConfig) -> Arc<Controller> {
-        let runtimes = Arc::new(RuntimeManager::new(config.runtime_dir.clone(), config.python.clone()));
+        let runtimes =
+            Arc::new(RuntimeManager::new(config.runtime_dir.clone(), config.python.clone()).with_cds(config.spark_cds));
         let (shutdown, _) = tokio::sync::watch::channel(false);
         let dashboard = dashboard::Dashboard::new(&config.data_dir);
         Arc::new(Controller {

@@ -6,6 +6,7 @@
 //! captures its logs and reports how it ended. Today there is one engine,
 //! [`spark`], which runs `spark-submit` from a pinned pyspark runtime.
 
+pub mod cds;
 mod error;
 pub mod process;
 pub mod resources;

@@ -58,23 +58,40 @@ pub struct InstalledRuntime {
     /// `SPARK_HOME`: the pyspark package folder.
     pub spark_home: PathBuf,
     pub python: String,
+    /// The driver's class-data-sharing archive (see [`crate::cds`]), when
+    /// sparkplane uses one.
+    pub cds_archive: Option<PathBuf>,
 }
 
 impl InstalledRuntime {
     pub fn spark_submit(&self) -> PathBuf {
         self.spark_home.join("bin").join("spark-submit")
     }
+
+    /// JVM options for a driver: the CDS archive, once it is recorded.
+    pub fn driver_java_options(&self) -> Option<String> {
+        self.cds_archive.as_deref().filter(|archive| archive.exists()).map(crate::cds::java_options)
+    }
 }
 
 pub struct RuntimeManager {
     runtime_dir: PathBuf,
     python: String,
+    /// Whether drivers use a class-data-sharing archive (recorded once per
+    /// runtime, right after it is installed).
+    cds: bool,
     install_lock: Mutex<()>,
 }
 
 impl RuntimeManager {
     pub fn new(runtime_dir: PathBuf, python: String) -> Self {
-        RuntimeManager { runtime_dir, python, install_lock: Mutex::new(()) }
+        RuntimeManager { runtime_dir, python, cds: true, install_lock: Mutex::new(()) }
+    }
+
+    /// Turns the drivers' CDS archive on or off (on by default).
+    pub fn with_cds(mut self, enabled: bool) -> Self {
+        self.cds = enabled;
+        self
     }
 
     pub fn runtime_dir(&self) -> &Path {
@@ -83,20 +100,47 @@ impl RuntimeManager {
 
     fn installed(&self, runtime: SparkRuntime) -> InstalledRuntime {
         let python_path = self.runtime_dir.join(format!("spark-{}", runtime.spark_version));
-        InstalledRuntime { spark_home: python_path.join("pyspark"), python_path, python: self.python.clone() }
+        let cds_archive = self.cds.then(|| python_path.join(crate::cds::ARCHIVE_FILE));
+        InstalledRuntime {
+            spark_home: python_path.join("pyspark"),
+            python_path,
+            python: self.python.clone(),
+            cds_archive,
+        }
     }
 
-    /// Returns the runtime, installing it first if needed.
+    /// Whether the runtime is installed and, with CDS on, its archive
+    /// recorded (or its recording failed once: jobs then start without).
+    fn complete(installed: &InstalledRuntime) -> bool {
+        let archive_settled = installed
+            .cds_archive
+            .as_ref()
+            .is_none_or(|archive| archive.exists() || archive.with_file_name(crate::cds::FAILED_MARKER).exists());
+        installed.spark_submit().exists() && archive_settled
+    }
+
+    /// Returns the runtime, installing it (and recording its CDS archive)
+    /// first if needed.
     pub async fn ensure(&self, runtime: SparkRuntime) -> Result<InstalledRuntime, EngineError> {
         let installed = self.installed(runtime);
-        if installed.spark_submit().exists() {
+        if Self::complete(&installed) {
             return Ok(installed);
         }
         let _guard = self.install_lock.lock().await;
-        if installed.spark_submit().exists() {
+        if Self::complete(&installed) {
             return Ok(installed);
         }
-        self.install(runtime, &installed).await?;
+        if !installed.spark_submit().exists() {
+            self.install(runtime, &installed).await?;
+        }
+        if let Some(archive) = installed.cds_archive.as_ref().filter(|archive| !archive.exists()) {
+            tracing::info!(archive = %archive.display(), "recording the Spark driver's class-data-sharing archive");
+            if let Err(err) = crate::cds::record(&installed, archive).await {
+                // Drivers start without it, as they would with CDS off.
+                tracing::warn!(error = %err, "no CDS archive for Spark drivers");
+                let _ = std::fs::write(archive.with_file_name(crate::cds::FAILED_MARKER), err.to_string());
+            }
+        }
         Ok(installed)
     }
 

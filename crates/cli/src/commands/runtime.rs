@@ -29,7 +29,10 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         .unwrap_or_else(|| crate::client::data_dir(data_dir).join("runtimes"));
     let python = std::env::var("SPARKPLANE_PYTHON").unwrap_or_else(|_| crate::config::DEFAULT_PYTHON.to_string());
     let spark = SparkRuntime::for_release(&release_label)?;
-    let manager = RuntimeManager::new(runtime_dir, python);
+    // Same switch as the server's `spark_cds`: the archive is recorded here,
+    // ahead of the first job, unless drivers will not use it.
+    let cds = std::env::var("SPARKPLANE_SPARK_CDS").map(|v| v != "false").unwrap_or(true);
+    let manager = RuntimeManager::new(runtime_dir, python).with_cds(cds);
     let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().context("start async runtime")?;
     let installed = tokio.block_on(manager.ensure(spark))?;
     println!("Spark {} ready: {}", spark.spark_version, installed.spark_submit().display());

@@ -88,6 +88,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             s3_for_jobs,
             auto_stop_minute: std::time::Duration::from_secs(config.auto_stop_minute_seconds),
             host: config.host,
+            spark_cds: config.spark_cds,
         },
     );
     controller.recover().await.context("recover state from the last run")?;

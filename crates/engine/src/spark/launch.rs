@@ -101,27 +101,46 @@ async fn extract_archive(archive: &Path, target: &Path) -> Result<(), EngineErro
     Ok(())
 }
 
+/// The property that carries the CDS archive's options to the driver JVM.
+const DRIVER_JAVA_OPTIONS: &str = "spark.driver.extraJavaOptions";
+
 /// `--master local[N]` and the `--conf` options of `plan` and `context`: the
 /// spark-submit options every launch of `plan` shares, cold or warm. List
 /// properties are left out (the cold launch passes staged paths instead).
-pub(super) fn submit_options(plan: &SparkJobPlan, context: &LaunchContext<'_>) -> Vec<String> {
+/// The runtime's CDS options go before the job's own driver options, so
+/// that the job's win where they overlap.
+pub(super) fn submit_options(
+    plan: &SparkJobPlan,
+    context: &LaunchContext<'_>,
+    runtime: &InstalledRuntime,
+) -> Vec<String> {
     let master = match &context.master {
         Some(url) => url.clone(),
         None => format!("local[{}]", plan.resources.executor_cores_total()),
     };
     let mut options = vec!["--master".to_string(), master];
     for (key, value) in &plan.conf.conf {
-        if LIST_PROPERTIES.contains(&key.as_str()) || key == "spark.master" || key == "spark.submit.deployMode" {
+        let skipped = ["spark.master", "spark.submit.deployMode", DRIVER_JAVA_OPTIONS];
+        if LIST_PROPERTIES.contains(&key.as_str()) || skipped.contains(&key.as_str()) {
             continue;
         }
         options.push("--conf".to_string());
         options.push(format!("{key}={value}"));
     }
     for (key, value) in &context.default_conf {
-        if !plan.conf.conf.contains_key(key) {
+        if !plan.conf.conf.contains_key(key) && key != DRIVER_JAVA_OPTIONS {
             options.push("--conf".to_string());
             options.push(format!("{key}={value}"));
         }
+    }
+    let own =
+        plan.conf.conf.get(DRIVER_JAVA_OPTIONS).or_else(|| {
+            context.default_conf.iter().find(|(key, _)| key == DRIVER_JAVA_OPTIONS).map(|(_, value)| value)
+        });
+    let java_options: Vec<String> = runtime.driver_java_options().into_iter().chain(own.cloned()).collect();
+    if !java_options.is_empty() {
+        options.push("--conf".to_string());
+        options.push(format!("{DRIVER_JAVA_OPTIONS}={}", java_options.join(" ")));
     }
     options
 }
@@ -191,7 +210,7 @@ pub async fn launch(
     }
 
     let mut command = Command::new(runtime.spark_submit());
-    command.current_dir(work_dir).args(submit_options(plan, context));
+    command.current_dir(work_dir).args(submit_options(plan, context, runtime));
     for (flag, staged) in [("--jars", &jars), ("--py-files", &py_files), ("--files", &files)] {
         if !staged.is_empty() {
             let joined: Vec<String> = staged.iter().map(|p| p.display().to_string()).collect();
@@ -267,6 +286,39 @@ pub(super) fn tail_lines(path: &Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cds_archive_goes_before_the_jobs_own_driver_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join(crate::cds::ARCHIVE_FILE);
+        let mut runtime = InstalledRuntime {
+            python_path: dir.path().to_path_buf(),
+            spark_home: dir.path().join("pyspark"),
+            python: "python3".into(),
+            cds_archive: Some(archive.clone()),
+        };
+        let storage = ObjectStorage::new(None);
+        let context = LaunchContext { storage: &storage, default_conf: Vec::new(), env: Vec::new(), master: None };
+        let plan = super::super::warm_match::tests::plan(
+            "s3://b/job.py",
+            &[],
+            "--conf spark.driver.extraJavaOptions=-Dmine=1",
+        );
+        let java_options = |runtime: &InstalledRuntime| {
+            let options = submit_options(&plan, &context, runtime);
+            let found: Vec<&String> = options.iter().filter(|o| o.starts_with(DRIVER_JAVA_OPTIONS)).collect();
+            assert_eq!(found.len(), 1, "{options:?}");
+            found[0].clone()
+        };
+        // Not recorded yet: only the job's options.
+        assert_eq!(java_options(&runtime), "spark.driver.extraJavaOptions=-Dmine=1");
+        std::fs::write(&archive, b"jsa").unwrap();
+        let merged = java_options(&runtime);
+        assert!(merged.starts_with(&format!("{DRIVER_JAVA_OPTIONS}=-XX:SharedArchiveFile={}", archive.display())));
+        assert!(merged.ends_with(" -Dmine=1"), "{merged}");
+        runtime.cds_archive = None;
+        assert_eq!(java_options(&runtime), "spark.driver.extraJavaOptions=-Dmine=1");
+    }
 
     #[test]
     fn failure_summary_finds_python_and_jvm_errors() {

@@ -96,6 +96,11 @@ impl SparkJobPlan {
     }
 }
 
+/// The last line of a log file, for error messages.
+pub(crate) fn last_log_line(path: &std::path::Path) -> Option<String> {
+    launch::tail_lines(path).pop()
+}
+
 fn to_layers(configurations: &[Configuration]) -> Vec<ConfigLayer> {
     configurations
         .iter()

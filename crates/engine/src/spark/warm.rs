@@ -145,7 +145,7 @@ impl WarmDriver {
             std::fs::File::create(dir.join(WARM_UP_LOG)).map_err(|err| EngineError::io("create warm-up log", err))?;
 
         let mut command = Command::new(&python);
-        command.current_dir(&dir).arg(&script).args(submit_options(template, context));
+        command.current_dir(&dir).arg(&script).args(submit_options(template, context, runtime));
         set_job_env(&mut command, template, runtime, context);
         // What PySpark's PythonRunner gives a cold driver's interpreter.
         command.env("PYTHONUNBUFFERED", "YES");

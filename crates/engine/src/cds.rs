@@ -1,0 +1,104 @@
+//! A class-data-sharing archive of the Spark driver JVM, one per runtime.
+//!
+//! A cold Spark driver spends most of its start loading and verifying the
+//! same ten thousand classes from the runtime's jars. Java's dynamic CDS
+//! archive (`-XX:ArchiveClassesAtExit`) records them once, after a short
+//! SparkSession run at install time; every later driver maps the archive
+//! (`-XX:SharedArchiveFile`) instead. The archive belongs to the runtime
+//! directory, so servers sharing it share the archive too. With
+//! `-Xshare:auto` a JVM that cannot use it (another Java build, a job that
+//! changes the driver's class path) starts as it would have without it.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use tokio::process::Command;
+
+use crate::runtime::InstalledRuntime;
+use crate::EngineError;
+
+/// The archive, in the runtime's folder.
+pub const ARCHIVE_FILE: &str = "driver-cds.jsa";
+/// Left when creating the archive failed, so that every job does not retry.
+pub const FAILED_MARKER: &str = "driver-cds.failed";
+
+/// What the recording run does: start a session with its UI, run a SQL
+/// query and a Python UDF-free job, stop. The classes this loads are the ones
+/// every driver loads.
+const RECORDING_JOB: &str = "\
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.appName('sparkplane-cds').getOrCreate()
+spark.range(100).selectExpr('id % 7 AS k').groupBy('k').count().collect()
+spark.sql('SELECT 1').collect()
+spark.stop()
+";
+
+/// JVM options that map the archive, silently skipped when unusable.
+pub fn java_options(archive: &Path) -> String {
+    format!("-XX:SharedArchiveFile={} -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off", archive.display())
+}
+
+/// Records the archive for `installed` into `archive`: written to a
+/// temporary file and renamed, so the archive is complete or absent.
+pub(crate) async fn record(installed: &InstalledRuntime, archive: &Path) -> Result<(), EngineError> {
+    let folder = archive.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    // Unique per recording: tests (and servers) sharing a runtime dir may
+    // record at the same time; the rename below settles who wins.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let scratch = folder.join(format!(".cds-{}-{nanos}", std::process::id()));
+    let _ = tokio::fs::remove_dir_all(&scratch).await;
+    tokio::fs::create_dir_all(&scratch).await.map_err(|err| EngineError::io("create the CDS scratch dir", err))?;
+    let result = record_in(installed, archive, &scratch).await;
+    let _ = tokio::fs::remove_dir_all(&scratch).await;
+    result
+}
+
+async fn record_in(installed: &InstalledRuntime, archive: &Path, scratch: &Path) -> Result<(), EngineError> {
+    let script = scratch.join("record.py");
+    tokio::fs::write(&script, RECORDING_JOB).await.map_err(|err| EngineError::io("write the CDS job", err))?;
+    let partial = scratch.join(ARCHIVE_FILE);
+    let log_path = scratch.join("record.log");
+    let log = std::fs::File::create(&log_path).map_err(|err| EngineError::io("create the CDS log", err))?;
+    let log_err = log.try_clone().map_err(|err| EngineError::io("create the CDS log", err))?;
+    let mut command = Command::new(installed.spark_submit());
+    command
+        .current_dir(scratch)
+        .args(["--master", "local[1]", "--conf", "spark.ui.port=0", "--conf"])
+        .arg(format!("spark.driver.extraJavaOptions=-XX:ArchiveClassesAtExit={}", partial.display()))
+        .arg(&script)
+        .env("SPARK_HOME", &installed.spark_home)
+        .env("PYTHONPATH", &installed.python_path)
+        .env("PYSPARK_PYTHON", &installed.python)
+        .env("SPARK_LOCAL_IP", "127.0.0.1")
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(log_err);
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("SPARKPLANE_") || name.starts_with("AWS_") || name.starts_with("SPARK_CONF") {
+            command.env_remove(name.as_ref());
+        }
+    }
+    let status = command.status().await.map_err(|err| EngineError::io("run the CDS recording job", err))?;
+    let recorded = tokio::fs::metadata(&partial).await.map(|m| m.len() > 0).unwrap_or(false);
+    if !status.success() || !recorded {
+        let tail = crate::spark::last_log_line(&log_path).unwrap_or_default();
+        return Err(EngineError::io(
+            "record the Spark CDS archive",
+            std::io::Error::other(format!("the recording job ended with {status}: {tail}")),
+        ));
+    }
+    tokio::fs::rename(&partial, archive).await.map_err(|err| EngineError::io("move the CDS archive into place", err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_map_the_archive_and_fall_back_quietly() {
+        let options = java_options(Path::new("/rt/spark-3.5.8/driver-cds.jsa"));
+        assert!(options.starts_with("-XX:SharedArchiveFile=/rt/spark-3.5.8/driver-cds.jsa "));
+        assert!(options.contains("-Xshare:auto"), "{options}");
+    }
+}
