@@ -1,6 +1,7 @@
 //! Supervision of one attempt of a job run, from SCHEDULED to a final state.
 //!
-//! The task owns the attempt's process group: it installs the runtime if
+//! The task owns the attempt's process groups (the driver's, and an elastic
+//! run's standalone master and workers, see `elastic`): it installs the runtime if
 //! needed, stages and launches, then waits for whichever comes first of the
 //! process exiting, a stop request (cancel or server shutdown) or the
 //! execution timeout. Logs are shipped periodically while the process runs
@@ -64,6 +65,9 @@ impl Controller {
         mut stop: watch::Receiver<Option<StopRequest>>,
     ) {
         let outcome = self.drive_attempt(&app, &run, attempt, &mut stop).await;
+        // Before the end is recorded: a retry scheduled right after must
+        // find its own books, not this attempt's.
+        self.elastic.end(&run.job_run_id);
         let ended_at = clock::now();
         let resources = plan_for(&app, &run).ok().map(|plan| plan.resources().clone());
         let usage = resources
@@ -97,7 +101,6 @@ impl Controller {
         }
         tracing::info!(job_run_id = %run.job_run_id, attempt, state = %outcome.state.as_str(), "attempt ended");
         self.running.lock().await.remove(&run.job_run_id);
-        self.elastic.end(&run.job_run_id);
         self.wake_scheduler();
     }
 
@@ -144,9 +147,13 @@ impl Controller {
                         Some(&prefix),
                         &work_dir,
                     ));
-                    match self.start_executors(&run.job_run_id, spark_plan, &runtime, &work_dir, &mut context).await {
-                        Ok(started) => executors = started,
-                        Err(err) => return failed(describe_launch_error(&err)),
+                    let starting = self.start_executors(&run.job_run_id, spark_plan, &runtime, &work_dir, &mut context);
+                    tokio::select! {
+                        started = starting => match started {
+                            Ok(started) => executors = started,
+                            Err(err) => return failed(describe_launch_error(&err)),
+                        },
+                        request = wait_for_stop(stop) => return stopped_early(request),
                     }
                     spark::launch(spark_plan, &runtime, &work_dir, &context)
                         .await
@@ -222,6 +229,8 @@ impl Controller {
         let mut outcome = outcome;
         if let Some(elastic) = executors.as_mut() {
             elastic.cluster.shutdown().await;
+            // Nothing more to grant: the run holds its floor until it ends.
+            self.elastic.end(&run.job_run_id);
             let lifetimes = elastic.cluster.worker_lifetimes();
             outcome.executor_millis = Some(lifetimes.iter().map(|d| d.as_millis() as i64).collect());
         }

@@ -40,6 +40,9 @@ struct Books {
     granted: u32,
     /// Executors Spark wants, as last read.
     wanted: u32,
+    /// Whether Spark has reported a target yet: until then nothing is
+    /// released (the run keeps what it started with).
+    reported: bool,
 }
 
 pub(crate) struct ElasticRuns {
@@ -62,7 +65,7 @@ impl ElasticRuns {
 
     /// A run scheduled with `granted` executors that wants `wanted`.
     pub(crate) fn begin(&self, job_run_id: &str, granted: u32, wanted: u32) {
-        self.with(|books| books.insert(job_run_id.to_string(), Books { granted, wanted }));
+        self.with(|books| books.insert(job_run_id.to_string(), Books { granted, wanted, reported: false }));
     }
 
     pub(crate) fn end(&self, job_run_id: &str) {
@@ -87,6 +90,7 @@ impl ElasticRuns {
         self.with(|books| {
             books.get_mut(job_run_id).is_some_and(|b| {
                 b.wanted = wanted;
+                b.reported = true;
                 wanted > b.granted
             })
         })
@@ -100,9 +104,13 @@ impl ElasticRuns {
         });
     }
 
+    fn reported(&self, job_run_id: &str) -> bool {
+        self.with(|books| books.get(job_run_id).is_some_and(|b| b.reported))
+    }
+
     /// Spark's target executor count, from the driver's metrics servlet;
     /// `None` while the UI is not up (or disabled: then the run keeps what
-    /// it started with).
+    /// it was granted, and grows to its initial executors as they fit).
     async fn spark_wants(&self, work_dir: &Path) -> Option<u32> {
         let port = crate::dashboard::live_ui_port(work_dir)?;
         let url = format!("http://127.0.0.1:{port}/metrics/json/");
@@ -165,13 +173,14 @@ impl Controller {
                 break;
             }
         }
-        if cluster.workers() > wanted {
-            let released = cluster.release_idle(wanted.max(range.min)).await;
-            if released > 0 {
-                tracing::info!(job_run_id, released, "executors released by Spark: reservation shrinks");
-                self.elastic.released(job_run_id, released);
-                self.wake_scheduler();
-            }
+        // Idle workers are watched on every step; they go only once Spark has
+        // said what it wants, and never below `minExecutors`.
+        let keep = if self.elastic.reported(job_run_id) { wanted.max(range.min) } else { u32::MAX };
+        let released = cluster.release_idle(keep).await;
+        if released > 0 {
+            tracing::info!(job_run_id, released, "executors released by Spark: reservation shrinks");
+            self.elastic.released(job_run_id, released);
+            self.wake_scheduler();
         }
     }
 }
@@ -191,7 +200,9 @@ mod tests {
 
         let runs = ElasticRuns::default();
         runs.begin("r", 1, 1);
+        assert!(!runs.reported("r"), "nothing is released before Spark says what it wants");
         assert!(runs.want("r", 3), "more than granted");
+        assert!(runs.reported("r"));
         runs.grant("r", 1);
         assert_eq!(runs.books("r"), Some((2, 3)));
         assert!(!runs.want("r", 2));

@@ -6,8 +6,9 @@
 //! by default: the service's default job (a 4 vCPU / 16 GB driver and three
 //! executors of the same size) must run on a laptop, and on one host those
 //! executors are threads of the driver's JVM (`local[N]`), not separate
-//! machines. The physical limits are what actually protect the host: how
-//! many engine processes (Spark driver JVMs, HIVE workers) run at once, and
+//! machines (only elastic runs have executor processes). The physical limits
+//! are what actually protect the host: how many engine processes (Spark
+//! driver JVMs, HIVE workers, elastic runs' masters and executors) run at once, and
 //! how much heap they may claim together (one process may always run, so a
 //! job larger than the budget runs alone instead of never).
 

@@ -135,6 +135,19 @@ impl Controller {
             never_fits(max, "the application's maximumCapacity", ", or raise maximumCapacity")?;
         }
         never_fits(self.config.host.capacity(), "this host offers", "")?;
+        let resources = plan.resources();
+        if resources.elastic.is_some() {
+            // Its driver, its standalone master and its first executors.
+            let processes = 2 + resources.launch_executors();
+            let max = self.config.host.max_processes;
+            if processes > max {
+                return Err(ControlError::validation(format!(
+                    "The job run needs {processes} engine processes at once (driver, standalone master and {} \
+                     executors), more than this host runs ({max}): lower spark.dynamicAllocation.minExecutors",
+                    processes - 2
+                )));
+            }
+        }
         let client_token = request.client_token.clone().unwrap_or_else(|| run.job_run_id.clone());
         let _guard = self.write_lock.lock().await;
         let stored = self.store.create_job_run(&run, &client_token).await?;

@@ -223,7 +223,8 @@ impl Controller {
                     if let Some(resources) = resources_for(app, run).filter(|r| r.elastic.is_some()) {
                         // It starts with its floor; the rest of its initial
                         // executors come as growth, as far as they fit.
-                        self.elastic.begin(&job_run_id, resources.launch_executors(), resources.executor_count);
+                        let (floor, initial) = (resources.launch_executors(), resources.executor_count);
+                        self.elastic.begin(&job_run_id, floor, initial.max(floor));
                     }
                     let (cancel, stop) = tokio::sync::watch::channel(None);
                     self.running.lock().await.insert(job_run_id.clone(), RunningAttempt { cancel });

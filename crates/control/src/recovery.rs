@@ -24,8 +24,10 @@ impl Controller {
             };
             let attempt = attempt_of(&run);
             let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
-            if let Some(pgid) = std::fs::read_to_string(work_dir.join("pgid")).ok().and_then(|s| s.trim().parse().ok())
-            {
+            let driver = std::fs::read_to_string(work_dir.join("pgid")).ok().and_then(|s| s.trim().parse().ok());
+            // An elastic run's standalone master and workers are groups of their own.
+            let executors = sparkplane_engine::spark::standalone::recorded_process_groups(&work_dir);
+            for pgid in driver.into_iter().chain(executors) {
                 if group_alive(pgid) {
                     tracing::warn!(job_run_id = %run.job_run_id, pgid, "killing orphaned attempt");
                     kill_group(pgid, sparkplane_engine::process::SIGKILL);

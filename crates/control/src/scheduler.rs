@@ -75,7 +75,7 @@ pub struct Demand {
     pub executor: Capacity,
     pub executors: u32,
     /// Heap of the process the run starts (the driver JVM, or the HIVE
-    /// worker's memory pool), in MB.
+    /// worker's memory pool; plus an elastic run's standalone master), in MB.
     pub heap_mb: u64,
     /// Executors are processes that come and go while the run runs (a
     /// standalone master and one worker per executor) rather than threads
@@ -146,7 +146,8 @@ fn on_demand(demand: &Demand, warm: &Warm, left: &mut WarmLeft) -> (Capacity, bo
 pub struct HostView {
     /// Logical capacity: warm plus on-demand workers of every application.
     pub capacity: Option<Capacity>,
-    /// Physical safety: new engine processes (driver JVMs, HIVE workers) at once.
+    /// Physical safety: engine processes at once (driver JVMs, HIVE workers,
+    /// and an elastic run's standalone master and executors).
     pub max_processes: Option<u32>,
     /// Physical safety: heap those processes may claim together, in MB. One
     /// process may always run, so that a job larger than the budget runs alone.

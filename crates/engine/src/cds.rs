@@ -12,8 +12,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+use std::time::Duration;
+
 use tokio::process::Command;
 
+use crate::process::ProcessGroup;
 use crate::runtime::InstalledRuntime;
 use crate::EngineError;
 
@@ -21,6 +24,9 @@ use crate::EngineError;
 pub const ARCHIVE_FILE: &str = "driver-cds.jsa";
 /// Left when creating the archive failed, so that every job does not retry.
 pub const FAILED_MARKER: &str = "driver-cds.failed";
+/// The recording is a SparkSession start and stop: well under a minute
+/// even on a busy 2-core machine. Past this, drivers go without.
+const RECORDING_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// What the recording run does: start a session with its UI, run a SQL
 /// query and a Python UDF-free job, stop. The classes this loads are the ones
@@ -79,13 +85,19 @@ async fn record_in(installed: &InstalledRuntime, archive: &Path, scratch: &Path)
             command.env_remove(name.as_ref());
         }
     }
-    let status = command.status().await.map_err(|err| EngineError::io("run the CDS recording job", err))?;
+    // A process group: if the caller gives up (cancel, shutdown), dropping
+    // it kills the JVM and its Python.
+    let mut job = ProcessGroup::spawn(command).map_err(|err| EngineError::io("run the CDS recording job", err))?;
+    let exit = match tokio::time::timeout(RECORDING_TIMEOUT, job.wait()).await {
+        Ok(exit) => exit.map_err(|err| EngineError::io("run the CDS recording job", err))?,
+        Err(_) => job.terminate(Duration::ZERO).await.map_err(|err| EngineError::io("stop the CDS job", err))?,
+    };
     let recorded = tokio::fs::metadata(&partial).await.map(|m| m.len() > 0).unwrap_or(false);
-    if !status.success() || !recorded {
+    if !exit.success() || !recorded {
         let tail = crate::spark::last_log_line(&log_path).unwrap_or_default();
         return Err(EngineError::io(
             "record the Spark CDS archive",
-            std::io::Error::other(format!("the recording job ended with {status}: {tail}")),
+            std::io::Error::other(format!("the recording job ended with {}: {tail}", exit.describe())),
         ));
     }
     tokio::fs::rename(&partial, archive).await.map_err(|err| EngineError::io("move the CDS archive into place", err))

@@ -31,7 +31,10 @@ pub fn run(command: Command) -> anyhow::Result<()> {
     let spark = SparkRuntime::for_release(&release_label)?;
     // Same switch as the server's `spark_cds`: the archive is recorded here,
     // ahead of the first job, unless drivers will not use it.
-    let cds = std::env::var("SPARKPLANE_SPARK_CDS").map(|v| v != "false").unwrap_or(true);
+    let cds = match std::env::var("SPARKPLANE_SPARK_CDS") {
+        Ok(value) if !value.is_empty() => value.parse().context("SPARKPLANE_SPARK_CDS must be true or false")?,
+        _ => true,
+    };
     let manager = RuntimeManager::new(runtime_dir, python).with_cds(cds);
     let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().context("start async runtime")?;
     let installed = tokio.block_on(manager.ensure(spark))?;

@@ -137,7 +137,11 @@ pub(super) fn submit_options(
         plan.conf.conf.get(DRIVER_JAVA_OPTIONS).or_else(|| {
             context.default_conf.iter().find(|(key, _)| key == DRIVER_JAVA_OPTIONS).map(|(_, value)| value)
         });
-    let java_options: Vec<String> = runtime.driver_java_options().into_iter().chain(own.cloned()).collect();
+    // The archive belongs to the JVM that recorded it: a job that picks its
+    // own Java goes without.
+    let own_java = plan.conf.driver_env.contains_key("JAVA_HOME") || context.env.iter().any(|(k, _)| k == "JAVA_HOME");
+    let cds = runtime.driver_java_options().filter(|_| !own_java);
+    let java_options: Vec<String> = cds.into_iter().chain(own.cloned()).collect();
     if !java_options.is_empty() {
         options.push("--conf".to_string());
         options.push(format!("{DRIVER_JAVA_OPTIONS}={}", java_options.join(" ")));
@@ -316,6 +320,13 @@ mod tests {
         let merged = java_options(&runtime);
         assert!(merged.starts_with(&format!("{DRIVER_JAVA_OPTIONS}=-XX:SharedArchiveFile={}", archive.display())));
         assert!(merged.ends_with(" -Dmine=1"), "{merged}");
+        let own_java = super::super::warm_match::tests::plan(
+            "s3://b/job.py",
+            &[],
+            "--conf spark.driver.extraJavaOptions=-Dmine=1 --conf spark.emr-serverless.driverEnv.JAVA_HOME=/opt/jdk8",
+        );
+        let options = submit_options(&own_java, &context, &runtime);
+        assert!(options.contains(&"spark.driver.extraJavaOptions=-Dmine=1".to_string()), "{options:?}");
         runtime.cds_archive = None;
         assert_eq!(java_options(&runtime), "spark.driver.extraJavaOptions=-Dmine=1");
     }

@@ -28,12 +28,25 @@ pub const EXECUTOR_LOG_FOLDER: &str = "SPARK_EXECUTOR";
 pub const DAEMON_HEAP_MB: u64 = 256;
 const MASTER_MARKER: &str = "Starting Spark master at ";
 const MASTER_START_TIMEOUT: Duration = Duration::from_secs(90);
+/// Process groups of the master and workers, one per line, under the
+/// attempt's `executors/`: a server that died without stopping them kills
+/// them at its next start.
+pub const PGIDS_FILE: &str = "pgids";
+/// How long a worker whose executor exited stays before it is stopped: the
+/// moment between Spark making an executor's folder and starting its JVM
+/// looks the same.
+const RELEASED_GRACE: Duration = Duration::from_secs(1);
+/// How long a worker that never got an executor stays while Spark does not
+/// want it: the master may be placing one on it right now.
+const UNUSED_GRACE: Duration = Duration::from_secs(10);
 
 /// One standalone worker, sized to host exactly one executor.
 struct ExecutorWorker {
     process: ProcessGroup,
     dir: PathBuf,
     started: Instant,
+    /// Since when the worker has been seen without a running executor.
+    idle_since: Option<Instant>,
 }
 
 /// The master and workers of one elastic attempt.
@@ -64,8 +77,10 @@ impl ExecutorCluster {
         let log_path = dir.join("master.log");
         let mut command = daemon_command(runtime, "org.apache.spark.deploy.master.Master", &log_path)?;
         command.args(["--host", "127.0.0.1", "--port", "0", "--webui-port", "0"]);
+        strip_private_env(&mut command);
         let mut master =
             ProcessGroup::spawn(command).map_err(|err| EngineError::io("start the Spark standalone master", err))?;
+        record_process_group(&dir, master.pgid());
         let deadline = Instant::now() + MASTER_START_TIMEOUT;
         let master_url = loop {
             if let Some(url) = logged_master_url(&log_path) {
@@ -112,6 +127,13 @@ impl ExecutorCluster {
         let log_path = self.dir.join(format!("worker-{index}.log"));
         let mut command = daemon_command(&self.runtime, "org.apache.spark.deploy.worker.Worker", &log_path)?;
         set_job_env(&mut command, &self.plan, &self.runtime, context);
+        // Executors get `spark.executorEnv.*` from Spark itself; the driver's
+        // own variables are not theirs.
+        for name in self.plan.conf.driver_env.keys() {
+            if !self.plan.conf.executor_env.contains_key(name) {
+                command.env_remove(name);
+            }
+        }
         command
             .args(["--host", "127.0.0.1", "--webui-port", "0", "--cores"])
             .arg(self.plan.resources.executor.cpu.to_string())
@@ -121,20 +143,28 @@ impl ExecutorCluster {
             .arg(&dir)
             .arg(&self.master_url);
         let process = ProcessGroup::spawn(command).map_err(|err| EngineError::io("start a Spark worker", err))?;
-        self.workers.push(ExecutorWorker { process, dir, started: Instant::now() });
+        record_process_group(&self.dir, process.pgid());
+        self.workers.push(ExecutorWorker { process, dir, started: Instant::now(), idle_since: None });
         Ok(())
     }
 
-    /// Stops workers until `keep` are left, taking only those that hosted an
-    /// executor which has since exited (Spark released it) or that never got
-    /// one. A worker whose executor still runs is never taken. Returns how
-    /// many were stopped.
+    /// Stops workers until `keep` are left, taking only those whose executor
+    /// has exited (Spark released it) and, after a longer grace, those that
+    /// never got one. A worker whose executor still runs is never taken.
+    /// Returns how many were stopped.
     pub async fn release_idle(&mut self, keep: u32) -> u32 {
+        let now = Instant::now();
+        for worker in &mut self.workers {
+            let idle = !worker.hosts_now();
+            worker.idle_since = if idle { worker.idle_since.or(Some(now)) } else { None };
+        }
+        let idle_for = |w: &ExecutorWorker| w.idle_since.map_or(Duration::ZERO, |since| now - since);
         let mut released = 0;
         while self.workers() > keep {
             // Workers that served and finished first, then ones never used.
-            let idle = self.workers.iter().position(|w| w.hosted() && !w.hosts_now());
-            let Some(index) = idle.or_else(|| self.workers.iter().rposition(|w| !w.hosted())) else { break };
+            let done = self.workers.iter().position(|w| w.hosted() && idle_for(w) >= RELEASED_GRACE);
+            let unused = || self.workers.iter().rposition(|w| !w.hosted() && idle_for(w) >= UNUSED_GRACE);
+            let Some(index) = done.or_else(unused) else { break };
             let mut worker = self.workers.remove(index);
             let _ = worker.process.terminate(Duration::from_secs(2)).await;
             self.finished.push(worker.started.elapsed());
@@ -196,6 +226,34 @@ impl ExecutorWorker {
     }
 }
 
+/// Process groups recorded by attempts in `work_dir` (see [`PGIDS_FILE`]).
+pub fn recorded_process_groups(work_dir: &Path) -> Vec<i32> {
+    let text = std::fs::read_to_string(work_dir.join("executors").join(PGIDS_FILE)).unwrap_or_default();
+    text.lines().filter_map(|line| line.trim().parse().ok()).collect()
+}
+
+fn record_process_group(dir: &Path, pgid: i32) {
+    use std::io::Write;
+    let appended = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(PGIDS_FILE))
+        .and_then(|mut file| writeln!(file, "{pgid}"));
+    if let Err(err) = appended {
+        tracing::warn!(error = %err, "record a Spark daemon's process group");
+    }
+}
+
+/// The server's own variables (credentials, config) are not the daemons'.
+fn strip_private_env(command: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("SPARKPLANE_") || name.starts_with("AWS_") {
+            command.env_remove(name.as_ref());
+        }
+    }
+}
+
 /// `spark-class <class>` with the daemon heap, logging to `log_path`.
 fn daemon_command(runtime: &InstalledRuntime, class: &str, log_path: &Path) -> Result<Command, EngineError> {
     let log = std::fs::File::create(log_path).map_err(|err| EngineError::io("create a Spark daemon log", err))?;
@@ -232,5 +290,16 @@ mod tests {
         std::fs::write(&log, "26/11/21 INFO Master: Started daemon\n").unwrap();
         assert_eq!(logged_master_url(&log), None);
         assert_eq!(logged_master_url(&dir.path().join("absent")), None);
+    }
+
+    #[test]
+    fn process_groups_are_recorded_for_recovery() {
+        let dir = tempfile::tempdir().unwrap();
+        let executors = dir.path().join("executors");
+        std::fs::create_dir_all(&executors).unwrap();
+        assert!(recorded_process_groups(dir.path()).is_empty());
+        record_process_group(&executors, 4242);
+        record_process_group(&executors, 4343);
+        assert_eq!(recorded_process_groups(dir.path()), [4242, 4343]);
     }
 }
