@@ -34,7 +34,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, REPO, TARGET, free_port, wait_until  # noqa: E402,F401
+from common import BIN, TARGET, free_port, wait_until  # noqa: E402
 
 AWS = os.environ.get("SPARKPLANE_TEST_AWS") or str(Path(sys.executable).parent / "aws")
 MiB = 1024 * 1024
@@ -136,7 +136,7 @@ def main():
             dst = work / "copy.bin"
             times["cp"].append(timed(["cp", str(src), str(dst)]))
             dst.unlink()
-            times["cp+sync"].append(timed(["sh", "-c", f'cp "$1" "$2" && sync "$2"', "sh", str(src), str(dst)]))
+            times["cp+sync"].append(timed(["sh", "-c", 'cp "$1" "$2" && sync "$2"', "sh", str(src), str(dst)]))
             dst.unlink()
             times["PUT"].append(timed(aws + ["s3", "cp", str(src), "s3://bench/obj.bin", "--only-show-errors"],
                                       aws_env, "PUT", server.pid))

@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 
 from helpers_base import *  # noqa: F401,F403 - re-exported for the test modules
 from helpers_base import JOB_TIMEOUT, RELEASE, ROLE_ARN, log_overrides, unique, wait_for_app_state
+from helpers_s3 import s3_client, s3cli
 from helpers_server import Server, parse_exports  # noqa: F401 - re-exported
 
 
@@ -85,6 +86,20 @@ def client(server):
 def raw_client(server):
     """boto3 client with client-side parameter validation off, to reach server-side validation."""
     return server.client(validate=False)
+
+
+@pytest.fixture
+def bucket(server):
+    """A fresh bucket made with `aws s3 mb`."""
+    name = unique("e2e")
+    s3cli(server, "s3", "mb", f"s3://{name}")
+    return name
+
+
+@pytest.fixture(scope="module")
+def s3(server):
+    """A boto3 client of the server's embedded S3 endpoint."""
+    return s3_client(server)
 
 
 @pytest.fixture(scope="session")

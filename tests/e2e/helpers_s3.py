@@ -4,6 +4,8 @@
 * ``s3_client`` is a boto3 S3 client for it (path-style, one attempt);
 * ``s3_raw`` sends a raw request, SigV4-signed for S3 with botocore's
   ``S3SigV4Auth`` unless ``sign=False``, and ``s3_error`` reads the XML error;
+* ``store``, ``s3api``, ``client_error`` and ``keys_of`` serve the S3
+  endpoint tests (their ``bucket`` and ``s3`` fixtures are in conftest.py);
 * ``MotoServer`` is an external S3-compatible service (``moto_server`` from
   ``moto[server]``) on a free loopback port.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from http.client import HTTPConnection
+import json
 import os
 import shlex
 import shutil
@@ -28,6 +31,7 @@ from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
 
 from helpers_base import AWS_CLI, RawResponse, free_port, http, wait_until
 from helpers_server import Server
@@ -271,3 +275,25 @@ class MotoServer:
             self.proc.wait(10)
         except ProcessLookupError:
             pass
+
+
+# --------------------------------------------------------------------------- S3 endpoint test helpers
+
+
+def store(server) -> Path:
+    return server.data_dir / "s3"
+
+
+def s3api(server, *args):
+    cp = s3cli(server, "s3api", *args, "--output", "json")
+    return json.loads(cp.stdout) if cp.stdout.strip() else {}
+
+
+def client_error(fn, *args, **kwargs) -> dict:
+    with pytest.raises(ClientError) as ei:
+        fn(*args, **kwargs)
+    return ei.value.response
+
+
+def keys_of(resp: dict) -> list[str]:
+    return [o["Key"] for o in resp.get("Contents", [])]

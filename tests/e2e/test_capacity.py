@@ -8,7 +8,6 @@ from conftest import (
     JOB_TIMEOUT,
     create_app,
     expect_client_error,
-    log_overrides,
     spark_job_driver,
     start_job,
     unique,
