@@ -221,7 +221,7 @@ impl Controller {
                 }
                 _ = elastic_tick.tick(), if executors.is_some() => {
                     if let Some(elastic) = executors.as_mut() {
-                        self.step_elastic(&run.job_run_id, elastic.range, &work_dir, &mut elastic.cluster).await;
+                        self.step_elastic(&run.job_run_id, &work_dir, elastic).await;
                     }
                 }
             }

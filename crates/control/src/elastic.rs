@@ -27,6 +27,9 @@ use crate::Controller;
 pub(crate) struct Executors {
     pub cluster: ExecutorCluster,
     pub range: ExecutorRange,
+    /// The driver's UI port, once its log says where it bound: only the
+    /// driver's own word counts, so no other process's metrics are read.
+    ui_port: Option<u16>,
 }
 
 /// The gauge Spark's `ExecutorAllocationManager` publishes its target on.
@@ -111,8 +114,7 @@ impl ElasticRuns {
     /// Spark's target executor count, from the driver's metrics servlet;
     /// `None` while the UI is not up (or disabled: then the run keeps what
     /// it was granted, and grows to its initial executors as they fit).
-    async fn spark_wants(&self, work_dir: &Path) -> Option<u32> {
-        let port = crate::dashboard::live_ui_port(work_dir)?;
+    async fn spark_wants(&self, port: u16) -> Option<u32> {
         let url = format!("http://127.0.0.1:{port}/metrics/json/");
         let response = self.http.as_ref()?.get(url).send().await.ok()?;
         let body = response.bytes().await.ok()?;
@@ -145,21 +147,23 @@ impl Controller {
         for _ in 0..granted {
             cluster.add_worker(context)?;
         }
-        Ok(Some(Executors { cluster, range }))
+        Ok(Some(Executors { cluster, range, ui_port: None }))
     }
 
     /// One step of an elastic attempt: read what Spark wants, report it to
     /// the scheduler, start the workers it granted, and stop workers whose
     /// executors Spark released (down to what Spark wants, never below
     /// `minExecutors`).
-    pub(crate) async fn step_elastic(
-        &self,
-        job_run_id: &str,
-        range: ExecutorRange,
-        work_dir: &Path,
-        cluster: &mut ExecutorCluster,
-    ) {
-        if let Some(target) = self.elastic.spark_wants(work_dir).await {
+    pub(crate) async fn step_elastic(&self, job_run_id: &str, work_dir: &Path, executors: &mut Executors) {
+        if executors.ui_port.is_none() {
+            executors.ui_port = crate::dashboard::bound_ui_port(work_dir);
+        }
+        let (range, cluster) = (executors.range, &mut executors.cluster);
+        let target = match executors.ui_port {
+            Some(port) => self.elastic.spark_wants(port).await,
+            None => None,
+        };
+        if let Some(target) = target {
             if self.elastic.want(job_run_id, target.clamp(range.min, range.max)) {
                 self.wake_scheduler();
             }

@@ -241,9 +241,13 @@ fn read_hive_report(path: &Path) -> Option<HiveReport> {
 
 /// The live UI's port: what Spark logged it bound (it moves to the next port
 /// when the chosen one was taken meanwhile), else the port sparkplane chose.
-pub(crate) fn live_ui_port(work_dir: &Path) -> Option<u16> {
-    let stderr = work_dir.join("logs").join(DRIVER_LOG_FOLDER).join("stderr");
-    logged_ui_port(&stderr, SPARK_UI_MARKER).or_else(|| remembered_ui_port(work_dir))
+fn live_ui_port(work_dir: &Path) -> Option<u16> {
+    bound_ui_port(work_dir).or_else(|| remembered_ui_port(work_dir))
+}
+
+/// The port a cold driver logged its UI bound, once it has.
+pub(crate) fn bound_ui_port(work_dir: &Path) -> Option<u16> {
+    logged_ui_port(&work_dir.join("logs").join(DRIVER_LOG_FOLDER).join("stderr"), SPARK_UI_MARKER)
 }
 
 /// The port [`spark_launch_conf`] chose for a launch in `dir`.
