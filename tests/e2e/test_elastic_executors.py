@@ -6,6 +6,7 @@ A run with `spark.dynamicAllocation.maxExecutors` gets executor processes
 executors it reached under a backlog, that Spark released them when idle,
 and that sparkplane stopped their workers (the reservation shrank)."""
 import re
+import signal
 
 import pytest
 
@@ -14,11 +15,14 @@ from conftest import (
     ROLE_ARN,
     create_app,
     expect_client_error,
+    job_work_dir,
+    processes_referencing,
     spark_job_driver,
     start_job,
     unique,
     wait_driver_log,
     wait_for_state,
+    wait_until,
 )
 
 ELASTIC = (
@@ -71,6 +75,31 @@ print(f"workers after idle {workers()}", flush=True)
 again = sc.parallelize(range(4), 4).map(lambda x: x * 2).sum()
 print(f"second stage {again}", flush=True)
 '''
+
+
+# Holds its first executor busy until it is stopped.
+BUSY = """
+import time
+from pyspark.sql import SparkSession
+sc = SparkSession.builder.getOrCreate().sparkContext
+print("busy", flush=True)
+sc.parallelize(range(1), 1).map(lambda x: time.sleep(600)).collect()
+"""
+
+
+def start_busy_elastic_job(client, server, tmp_path):
+    script = tmp_path / "busy.py"
+    script.write_text(BUSY)
+    app_id = create_app(client, name=unique("elastic"))["applicationId"]
+    job_id = start_job(client, app_id, spark_job_driver(str(script), params=ELASTIC))
+    wait_for_state(client, app_id, job_id, {"RUNNING"})
+    work = job_work_dir(server, app_id, job_id)
+    # The standalone master and a worker with its executor are up.
+    wait_until(lambda: len([p for p, cmd in processes_referencing(work / "1" / "executors")
+                            if "CoarseGrainedExecutorBackend" in cmd]) == 1,
+               JOB_TIMEOUT, "the run's executor process")
+    assert any("deploy.master.Master" in cmd for _, cmd in processes_referencing(work / "1"))
+    return app_id, job_id, work
 
 
 def seen(stdout: str, label: str) -> int:
@@ -130,3 +159,27 @@ def test_max_executors_below_the_initial_count_is_refused(client, tmp_path):
                               "--conf spark.dynamicAllocation.maxExecutors=2")
     expect_client_error(lambda: client.start_job_run(applicationId=app_id, executionRoleArn=ROLE_ARN, jobDriver=driver),
                         400, "ValidationException", "spark.dynamicAllocation.maxExecutors")
+
+
+@pytest.mark.spark
+def test_cancel_stops_the_master_workers_and_executors(client, server, tmp_path):
+    app_id, job_id, work = start_busy_elastic_job(client, server, tmp_path)
+    client.cancel_job_run(applicationId=app_id, jobRunId=job_id)
+    wait_for_state(client, app_id, job_id, {"CANCELLED"})
+    wait_until(lambda: not processes_referencing(work), 60, f"no process left under {work}")
+
+
+@pytest.mark.spark
+def test_a_crashed_server_kills_the_lost_attempts_executor_processes_at_restart(fresh_server, tmp_path):
+    client = fresh_server.client()
+    app_id, job_id, work = start_busy_elastic_job(client, fresh_server, tmp_path)
+    # No graceful shutdown: the driver, master and workers are left behind.
+    fresh_server.proc.send_signal(signal.SIGKILL)
+    fresh_server.proc.wait(30)
+    fresh_server.proc = None
+    assert any("deploy.worker.Worker" in cmd for _, cmd in processes_referencing(work))
+    fresh_server.start()
+    client = fresh_server.client()
+    run = wait_for_state(client, app_id, job_id, {"FAILED"}, timeout=60)
+    assert "attempt lost" in run["stateDetails"]
+    wait_until(lambda: not processes_referencing(work), 60, f"no process left under {work}")

@@ -254,11 +254,15 @@ fn strip_private_env(command: &mut Command) {
     }
 }
 
-/// `spark-class <class>` with the daemon heap, logging to `log_path`.
+/// `spark-class <class>` with the daemon heap, logging to `log_path` and
+/// running in its folder (so the attempt's dir names every process it owns).
 fn daemon_command(runtime: &InstalledRuntime, class: &str, log_path: &Path) -> Result<Command, EngineError> {
     let log = std::fs::File::create(log_path).map_err(|err| EngineError::io("create a Spark daemon log", err))?;
     let log_err = log.try_clone().map_err(|err| EngineError::io("create a Spark daemon log", err))?;
     let mut command = Command::new(runtime.spark_home.join("bin").join("spark-class"));
+    if let Some(dir) = log_path.parent() {
+        command.current_dir(dir);
+    }
     command
         .arg(class)
         .env("SPARK_HOME", &runtime.spark_home)
