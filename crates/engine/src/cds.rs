@@ -79,12 +79,10 @@ async fn record_in(installed: &InstalledRuntime, archive: &Path, scratch: &Path)
         .stdin(Stdio::null())
         .stdout(log)
         .stderr(log_err);
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if name.starts_with("SPARKPLANE_") || name.starts_with("AWS_") || name.starts_with("SPARK_CONF") {
-            command.env_remove(name.as_ref());
-        }
-    }
+    crate::spark::remove_private_env(&mut command);
+    // The recording is of the runtime's own classes, whatever conf dir the
+    // server was started with.
+    command.env_remove("SPARK_CONF_DIR");
     // A process group: if the caller gives up (cancel, shutdown), dropping
     // it kills the JVM and its Python.
     let mut job = ProcessGroup::spawn(command).map_err(|err| EngineError::io("run the CDS recording job", err))?;

@@ -43,6 +43,15 @@ fn is_private_env(name: &str) -> bool {
     name.starts_with("SPARKPLANE_") || name.starts_with("AWS_")
 }
 
+/// Removes the server's private variables from what `command` inherits.
+pub(crate) fn remove_private_env(command: &mut Command) {
+    let private: Vec<String> =
+        std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()).filter(|k| is_private_env(k)).collect();
+    for name in private {
+        command.env_remove(name);
+    }
+}
+
 fn merged_list(plan: &SparkJobPlan, from_params: &[String], key: &str) -> Vec<String> {
     let mut seen = BTreeSet::new();
     let from_conf = plan.conf.conf.get(key).map(|v| v.split(',').map(str::trim).map(String::from).collect::<Vec<_>>());
@@ -158,11 +167,7 @@ pub(super) fn set_job_env(
     runtime: &InstalledRuntime,
     context: &LaunchContext<'_>,
 ) {
-    let private: Vec<String> =
-        std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()).filter(|k| is_private_env(k)).collect();
-    for name in private {
-        command.env_remove(name);
-    }
+    remove_private_env(command);
     let python_path = match std::env::var_os("PYTHONPATH") {
         Some(existing) if !existing.is_empty() => {
             format!("{}:{}", runtime.python_path.display(), existing.to_string_lossy())

@@ -20,6 +20,7 @@ use sparkplane_api::{Configuration, SparkSubmit};
 
 pub mod hadoop_s3;
 
+pub(crate) use launch::remove_private_env;
 pub use launch::{failure_summary, launch, LaunchContext, LaunchedAttempt, DRIVER_LOG_FOLDER};
 pub use warm::{HandOverError, WarmDriver, WARM_UP_LOG};
 

@@ -77,7 +77,7 @@ impl ExecutorCluster {
         let log_path = dir.join("master.log");
         let mut command = daemon_command(runtime, "org.apache.spark.deploy.master.Master", &log_path)?;
         command.args(["--host", "127.0.0.1", "--port", "0", "--webui-port", "0"]);
-        strip_private_env(&mut command);
+        super::remove_private_env(&mut command);
         let mut master =
             ProcessGroup::spawn(command).map_err(|err| EngineError::io("start the Spark standalone master", err))?;
         record_process_group(&dir, master.pgid());
@@ -241,16 +241,6 @@ fn record_process_group(dir: &Path, pgid: i32) {
         .and_then(|mut file| writeln!(file, "{pgid}"));
     if let Err(err) = appended {
         tracing::warn!(error = %err, "record a Spark daemon's process group");
-    }
-}
-
-/// The server's own variables (credentials, config) are not the daemons'.
-fn strip_private_env(command: &mut Command) {
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if name.starts_with("SPARKPLANE_") || name.starts_with("AWS_") {
-            command.env_remove(name.as_ref());
-        }
     }
 }
 
