@@ -54,6 +54,14 @@ struct Outcome {
     executor_millis: Option<Vec<i64>>,
 }
 
+impl Outcome {
+    /// An end with no executor lifetimes yet (elastic runs add theirs once
+    /// their executors are stopped).
+    fn new(state: JobRunState, details: impl Into<String>, held_millis: i64) -> Outcome {
+        Outcome { state, details: details.into(), held_millis, executor_millis: None }
+    }
+}
+
 impl Controller {
     /// Runs attempt `attempt` of `run` to completion. Spawned by the
     /// scheduler after it recorded the run as SCHEDULED.
@@ -111,8 +119,7 @@ impl Controller {
         attempt: u32,
         stop: &mut watch::Receiver<Option<StopRequest>>,
     ) -> Outcome {
-        let failed =
-            |details: String| Outcome { state: JobRunState::Failed, details, held_millis: 0, executor_millis: None };
+        let failed = |details: String| Outcome::new(JobRunState::Failed, details, 0);
         let stopped_early = |request: StopRequest| stopped_outcome(request, None, 0);
         let plan = match plan_for(app, run) {
             Ok(plan) => plan,
@@ -193,7 +200,7 @@ impl Controller {
             all.extend(executors.iter().flat_map(|e| e.cluster.executor_logs()));
             all
         };
-        let outcome = loop {
+        let mut outcome = loop {
             tokio::select! {
                 exit = driver.wait() => {
                     let held = clock::now().as_millis() - started_at.as_millis();
@@ -212,7 +219,7 @@ impl Controller {
                     let minutes = run.execution_timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES);
                     let details = format!("Job run exceeded executionTimeoutMinutes ({minutes} minutes) and was cancelled");
                     let _ = exit;
-                    break Outcome { state: JobRunState::Cancelled, details, held_millis: held, executor_millis: None };
+                    break Outcome::new(JobRunState::Cancelled, details, held);
                 }
                 _ = ship_tick.tick() => {
                     if let Err(err) = LogShipper::ship(&self.storage, &all_logs(&executors), &targets).await {
@@ -226,7 +233,6 @@ impl Controller {
                 }
             }
         };
-        let mut outcome = outcome;
         if let Some(elastic) = executors.as_mut() {
             elastic.cluster.shutdown().await;
             // Nothing more to grant: the run holds its floor until it ends.
@@ -382,39 +388,24 @@ fn describe_launch_error(err: &EngineError) -> String {
 
 fn exit_outcome(exit: std::io::Result<ExitReport>, logs: &[WorkerLogDir], held_millis: i64) -> Outcome {
     match exit {
-        Ok(report) if report.success() => {
-            Outcome { state: JobRunState::Success, details: String::new(), held_millis, executor_millis: None }
-        }
+        Ok(report) if report.success() => Outcome::new(JobRunState::Success, "", held_millis),
         Ok(report) => {
             let last_error = logs.first().and_then(|w| spark::failure_summary(&w.dir));
             let details = match last_error {
                 Some(line) => format!("Job failed with {}: {line}", report.describe()),
                 None => format!("Job failed with {}", report.describe()),
             };
-            Outcome { state: JobRunState::Failed, details, held_millis, executor_millis: None }
+            Outcome::new(JobRunState::Failed, details, held_millis)
         }
-        Err(err) => Outcome {
-            state: JobRunState::Failed,
-            details: format!("lost track of the driver: {err}"),
-            held_millis,
-            executor_millis: None,
-        },
+        Err(err) => Outcome::new(JobRunState::Failed, format!("lost track of the driver: {err}"), held_millis),
     }
 }
 
 fn stopped_outcome(request: StopRequest, _exit: Option<ExitReport>, held_millis: i64) -> Outcome {
     match request {
-        StopRequest::Cancel { .. } => Outcome {
-            state: JobRunState::Cancelled,
-            details: "Job run was cancelled".into(),
-            held_millis,
-            executor_millis: None,
-        },
-        StopRequest::ServerShutdown => Outcome {
-            state: JobRunState::Failed,
-            details: "attempt lost: the sparkplane server stopped".into(),
-            held_millis,
-            executor_millis: None,
-        },
+        StopRequest::Cancel { .. } => Outcome::new(JobRunState::Cancelled, "Job run was cancelled", held_millis),
+        StopRequest::ServerShutdown => {
+            Outcome::new(JobRunState::Failed, "attempt lost: the sparkplane server stopped", held_millis)
+        }
     }
 }
