@@ -117,4 +117,26 @@ pub trait Store: Send + Sync + 'static {
     async fn drop_catalog_table(&self, database: &str, name: &str) -> Result<bool, StoreError>;
     /// (name, body) of every table of `database`, by name.
     async fn list_catalog_tables(&self, database: &str) -> Result<Vec<(String, String)>, StoreError>;
+
+    // Identities (users, roles, policies, access keys). Documents are opaque
+    // JSON to the store; the iam crate owns their shape and serializes its
+    // own read-modify-write.
+
+    /// Inserts the entity unless one of that kind and key exists; returns
+    /// whether it was inserted.
+    async fn insert_iam_entity(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError>;
+    /// Replaces an existing entity; returns whether one existed.
+    async fn replace_iam_entity(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError>;
+    /// Returns whether an entity was deleted.
+    async fn delete_iam_entity(&self, kind: &str, key: &str) -> Result<bool, StoreError>;
+    /// Every entity, ordered by kind then key.
+    async fn list_iam_entities(&self) -> Result<Vec<IamEntity>, StoreError>;
+}
+
+/// One stored identity document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IamEntity {
+    pub kind: String,
+    pub key: String,
+    pub body: String,
 }

@@ -176,6 +176,22 @@ pub async fn catalog_keeps_databases_and_tables(store: &dyn Store) {
     assert_eq!(store.list_catalog_databases().await.unwrap(), ["default"]);
 }
 
+pub async fn iam_entities_insert_replace_delete(store: &dyn Store) {
+    assert!(store.insert_iam_entity("user", "alice", r#"{"n":1}"#).await.unwrap());
+    assert!(!store.insert_iam_entity("user", "alice", r#"{"n":2}"#).await.unwrap(), "a duplicate is refused");
+    // The same key in another kind is another entity.
+    assert!(store.insert_iam_entity("role", "alice", r#"{"r":1}"#).await.unwrap());
+    assert!(store.replace_iam_entity("user", "alice", r#"{"n":3}"#).await.unwrap());
+    assert!(!store.replace_iam_entity("user", "bob", r#"{"n":4}"#).await.unwrap(), "replace needs an existing entity");
+    let all = store.list_iam_entities().await.unwrap();
+    let seen: Vec<(&str, &str, &str)> =
+        all.iter().map(|e| (e.kind.as_str(), e.key.as_str(), e.body.as_str())).collect();
+    assert_eq!(seen, vec![("role", "alice", r#"{"r":1}"#), ("user", "alice", r#"{"n":3}"#)]);
+    assert!(store.delete_iam_entity("user", "alice").await.unwrap());
+    assert!(!store.delete_iam_entity("user", "alice").await.unwrap());
+    assert_eq!(store.list_iam_entities().await.unwrap().len(), 1);
+}
+
 #[macro_export]
 macro_rules! store_test_suite {
     ($make:expr) => {
@@ -187,6 +203,7 @@ macro_rules! store_test_suite {
             job_run_updates_keep_attempt_snapshots,
             list_job_runs_filters_by_state_and_time,
             catalog_keeps_databases_and_tables,
+            iam_entities_insert_replace_delete,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

@@ -7,6 +7,7 @@ use crate::StoreError;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
     (2, "catalog", include_str!("../../migrations/sqlite/0002_catalog.sql")),
+    (3, "iam", include_str!("../../migrations/sqlite/0003_iam.sql")),
 ];
 
 pub(super) async fn apply(pool: &SqlitePool) -> Result<(), StoreError> {

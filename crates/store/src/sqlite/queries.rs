@@ -289,4 +289,20 @@ impl Store for SqliteStore {
     async fn list_catalog_tables(&self, database: &str) -> Result<Vec<(String, String)>, StoreError> {
         self.catalog_list_tables(database).await
     }
+
+    async fn insert_iam_entity(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
+        self.iam_insert(kind, key, body).await
+    }
+
+    async fn replace_iam_entity(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
+        self.iam_replace(kind, key, body).await
+    }
+
+    async fn delete_iam_entity(&self, kind: &str, key: &str) -> Result<bool, StoreError> {
+        self.iam_delete(kind, key).await
+    }
+
+    async fn list_iam_entities(&self) -> Result<Vec<crate::IamEntity>, StoreError> {
+        self.iam_list().await
+    }
 }
