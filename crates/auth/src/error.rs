@@ -39,6 +39,11 @@ pub enum AuthError {
     /// The signed `x-amz-content-sha256` digest does not describe the body received.
     #[error("{0}")]
     ContentSha256Mismatch(String),
+    /// The request declares a body the signature does not cover
+    /// (`UNSIGNED-PAYLOAD`, `STREAMING-*`) to a verifier built with
+    /// [`crate::Verifier::require_signed_payload`].
+    #[error("{0}")]
+    UnsignedPayload(String),
     /// Header-signed request dated too far from the server clock.
     #[error("{0}")]
     RequestTimeSkewed(String),
@@ -58,9 +63,13 @@ impl AuthError {
             AuthError::UnknownAccessKey { .. } => "UnrecognizedClientException",
             // AWS reports wrong region/service/date in the scope, clock skew and
             // body digest problems all as signature failures.
+            // JSON services such as EMR hash the body themselves, so a request
+            // signed over UNSIGNED-PAYLOAD fails there as a signature that
+            // does not match: 403 InvalidSignatureException.
             AuthError::WrongScope { .. }
             | AuthError::SignatureMismatch
             | AuthError::ContentSha256Mismatch(_)
+            | AuthError::UnsignedPayload(_)
             | AuthError::RequestTimeSkewed(_)
             | AuthError::PresignExpired(_) => "InvalidSignatureException",
         }
@@ -85,6 +94,8 @@ impl AuthError {
             AuthError::UnknownAccessKey { .. } => "InvalidAccessKeyId",
             AuthError::SignatureMismatch => "SignatureDoesNotMatch",
             AuthError::ContentSha256Mismatch(_) => "XAmzContentSHA256Mismatch",
+            // What S3 answers an x-amz-content-sha256 value it does not accept.
+            AuthError::UnsignedPayload(_) => "InvalidArgument",
             AuthError::RequestTimeSkewed(_) => "RequestTimeTooSkewed",
             AuthError::PresignExpired(_) => "AccessDenied",
         }
@@ -96,7 +107,8 @@ impl AuthError {
             AuthError::IncompleteSignature(_)
             | AuthError::MalformedPresign(_)
             | AuthError::WrongScope { .. }
-            | AuthError::ContentSha256Mismatch(_) => 400,
+            | AuthError::ContentSha256Mismatch(_)
+            | AuthError::UnsignedPayload(_) => 400,
             _ => 403,
         }
     }
@@ -107,7 +119,8 @@ impl AuthError {
             AuthError::MissingAuthentication => "Access Denied".to_string(),
             AuthError::IncompleteSignature(m)
             | AuthError::MalformedPresign(m)
-            | AuthError::ContentSha256Mismatch(m) => m.clone(),
+            | AuthError::ContentSha256Mismatch(m)
+            | AuthError::UnsignedPayload(m) => m.clone(),
             AuthError::BadDate(_) => {
                 "AWS authentication requires a valid Date or x-amz-date header".to_string()
             }

@@ -18,6 +18,7 @@ pub struct Verifier {
     service: String,
     max_skew: Duration,
     uri_encoding: UriEncoding,
+    signed_payload_only: bool,
 }
 
 impl Verifier {
@@ -28,7 +29,18 @@ impl Verifier {
             // AWS's own tolerance for clock differences.
             max_skew: Duration::from_secs(15 * 60),
             uri_encoding,
+            signed_payload_only: false,
         }
+    }
+
+    /// Refuses requests whose signature does not cover the body: an
+    /// `x-amz-content-sha256` of `UNSIGNED-PAYLOAD` or `STREAMING-*`, and
+    /// presigned URLs signed over `UNSIGNED-PAYLOAD`. Only S3 has a use for
+    /// unsigned bodies (large uploads, presigned PUTs); on any other service
+    /// they would let a captured request be replayed with another body.
+    pub fn require_signed_payload(mut self) -> Self {
+        self.signed_payload_only = true;
+        self
     }
 
     pub fn with_max_skew(mut self, d: Duration) -> Self {
@@ -39,8 +51,9 @@ impl Verifier {
     /// `payload_sha256_hex`: the hex sha256 of the body the caller received.
     /// If the request carries `x-amz-content-sha256`, the header value is
     /// what goes in the canonical request (it may be `UNSIGNED-PAYLOAD` or
-    /// `STREAMING-*`), and if it is a hex digest it must equal
-    /// `payload_sha256_hex`. Presigned query auth is also accepted.
+    /// `STREAMING-*`, unless [`Verifier::require_signed_payload`]), and if it
+    /// is a hex digest it must equal `payload_sha256_hex`. Presigned query
+    /// auth is also accepted.
     pub fn verify(
         &self,
         req: &RequestParts,
@@ -49,32 +62,7 @@ impl Verifier {
         keys: &dyn KeyLookup,
     ) -> Result<Principal, AuthError> {
         let params = canonical::parse_query(req.raw_query);
-        let mut auth_headers = req.header_values("authorization");
-        let auth_header = auth_headers.next();
-        let presigned = authorization::is_presigned(&params);
-        let claim = match (auth_header, presigned) {
-            (None, false) => return Err(AuthError::MissingAuthentication),
-            (Some(_), true) => return Err(AuthError::IncompleteSignature(
-                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified".to_string(),
-            )),
-            (Some(h), false) => {
-                if auth_headers.next().is_some() {
-                    return Err(AuthError::IncompleteSignature(
-                        "Only one Authorization header is allowed.".to_string(),
-                    ));
-                }
-                authorization::parse_authorization(h)?
-            }
-            (None, true) => authorization::parse_presign(&params)?,
-        };
-
-        let (amz_date, request_secs) = request_date(req, &claim)?;
-        self.check_scope(&claim, &amz_date)?;
-        self.check_time(&claim, &amz_date, request_secs, unix_secs(now))?;
-
-        let secret = keys
-            .secret_for(&claim.scope.access_key_id)
-            .ok_or_else(|| AuthError::UnknownAccessKey { access_key_id: claim.scope.access_key_id.clone() })?;
+        let (claim, amz_date, secret) = self.checked_claim(req, &params, now, keys)?;
 
         let content_sha = req.header("x-amz-content-sha256").map(str::trim);
         // Which payload hash the client signed over. Presigned URLs cannot
@@ -84,6 +72,7 @@ impl Verifier {
         let candidates: Vec<&str> = match (content_sha, &claim.presign, self.uri_encoding) {
             (Some(h), _, _) => vec![h],
             (None, Some(_), UriEncoding::Single) => vec![UNSIGNED_PAYLOAD],
+            (None, Some(_), UriEncoding::Double) if self.signed_payload_only => vec![payload_sha256_hex],
             (None, Some(_), UriEncoding::Double) => vec![payload_sha256_hex, UNSIGNED_PAYLOAD],
             (None, None, _) => vec![payload_sha256_hex],
         };
@@ -118,6 +107,63 @@ impl Verifier {
             }
         }
         Ok(Principal { access_key_id: claim.scope.access_key_id })
+    }
+
+    /// The checks that need no body, in [`Verifier::verify`]'s order: an
+    /// `Authorization` header or presigned query is present and parses, the
+    /// date is valid and within the allowed skew, the scope names this
+    /// region and service, the access key is known, and (with
+    /// [`Verifier::require_signed_payload`]) the body is declared signed. A request that
+    /// fails here fails `verify` with the same error, so a server can refuse
+    /// it before reading (and buffering) its body.
+    pub fn precheck(&self, req: &RequestParts, now: SystemTime, keys: &dyn KeyLookup) -> Result<(), AuthError> {
+        let params = canonical::parse_query(req.raw_query);
+        self.checked_claim(req, &params, now, keys).map(|_| ())
+    }
+
+    /// The parsed claim, its date as signed, and the key's secret.
+    fn checked_claim(
+        &self,
+        req: &RequestParts,
+        params: &[canonical::QueryParam],
+        now: SystemTime,
+        keys: &dyn KeyLookup,
+    ) -> Result<(SignedClaim, String, String), AuthError> {
+        let mut auth_headers = req.header_values("authorization");
+        let auth_header = auth_headers.next();
+        let presigned = authorization::is_presigned(params);
+        let claim = match (auth_header, presigned) {
+            (None, false) => return Err(AuthError::MissingAuthentication),
+            (Some(_), true) => return Err(AuthError::IncompleteSignature(
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified".to_string(),
+            )),
+            (Some(h), false) => {
+                if auth_headers.next().is_some() {
+                    return Err(AuthError::IncompleteSignature(
+                        "Only one Authorization header is allowed.".to_string(),
+                    ));
+                }
+                authorization::parse_authorization(h)?
+            }
+            (None, true) => authorization::parse_presign(params)?,
+        };
+
+        let (amz_date, request_secs) = request_date(req, &claim)?;
+        self.check_scope(&claim, &amz_date)?;
+        self.check_time(&claim, &amz_date, request_secs, unix_secs(now))?;
+
+        let secret = keys
+            .secret_for(&claim.scope.access_key_id)
+            .ok_or_else(|| AuthError::UnknownAccessKey { access_key_id: claim.scope.access_key_id.clone() })?;
+        if self.signed_payload_only {
+            let declared = req.header("x-amz-content-sha256").map(str::trim);
+            if let Some(declared) = declared.filter(|h| !is_sha256_hex(h)) {
+                return Err(AuthError::UnsignedPayload(format!(
+                    "x-amz-content-sha256 '{declared}' is not accepted by this service: the signature must cover the request body (its hex SHA-256)."
+                )));
+            }
+        }
+        Ok((claim, amz_date, secret))
     }
 
     fn check_scope(&self, claim: &SignedClaim, amz_date: &str) -> Result<(), AuthError> {

@@ -268,3 +268,67 @@ fn presigned_urls() {
     t.headers.push(("Authorization".into(), "AWS4-HMAC-SHA256 x".into()));
     assert!(matches!(verify_with(&s3v, &t, b"", T0), Err(AuthError::IncompleteSignature(_))));
 }
+
+/// A request whose signature was computed over `declared` as the payload hash.
+fn emr_declaring(declared: &str) -> Signed {
+    let base = [("host", "localhost:8080"), ("content-type", "application/json"), ("x-amz-content-sha256", declared)];
+    let mut headers: Vec<(String, String)> = base.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    headers.extend(sign(
+        "POST",
+        ARN_PATH,
+        "",
+        &base,
+        BODY,
+        &creds(),
+        "us-east-1",
+        "emr-serverless",
+        UriEncoding::Double,
+        at(T0),
+    ));
+    Signed { method: "POST", path: ARN_PATH.into(), query: String::new(), headers }
+}
+
+#[test]
+fn signed_payload_required_refuses_unsigned_bodies() {
+    let strict = emr().require_signed_payload();
+    for declared in ["UNSIGNED-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"] {
+        let s = emr_declaring(declared);
+        // Without the option the signature is valid whatever the body is...
+        assert!(verify_with(&emr(), &s, b"{\"swapped\":true}", T0).is_ok(), "{declared}");
+        // ...with it the request is refused, as a signature failure (403).
+        let err = verify_with(&strict, &s, BODY, T0).unwrap_err();
+        // Refused before the body is read, too.
+        assert_eq!(strict.precheck(&s.parts(), at(T0), &StaticKeys(vec![creds()])), Err(err.clone()));
+        assert!(matches!(err, AuthError::UnsignedPayload(ref m) if m.contains(declared)), "{err:?}");
+        assert_eq!((err.code(), err.http_status()), ("InvalidSignatureException", 403));
+    }
+    // A declared digest of the real body, or none at all, still verifies.
+    let s = emr_declaring(&sha256_hex(BODY));
+    assert_eq!(verify_with(&strict, &s, BODY, T0), Ok(creds().access_key_id));
+    assert!(matches!(verify_with(&strict, &s, b"other", T0), Err(AuthError::ContentSha256Mismatch(_))));
+    assert_eq!(verify_with(&strict, &emr_request(), BODY, T0), Ok(creds().access_key_id));
+
+    // Presigned URLs: the UNSIGNED-PAYLOAD fallback is gone, the hashed body stays.
+    let unsigned = presign(
+        "GET",
+        "/applications",
+        "",
+        "localhost:8080",
+        &creds(),
+        "us-east-1",
+        "emr-serverless",
+        UriEncoding::Single, // S3-style presigning: signed over UNSIGNED-PAYLOAD
+        at(T0),
+        Duration::from_secs(60),
+    );
+    let s = Signed {
+        method: "GET",
+        path: "/applications".into(),
+        query: unsigned,
+        headers: vec![("Host".into(), "localhost:8080".into())],
+    };
+    assert!(verify_with(&emr(), &s, b"", T0).is_ok());
+    assert_eq!(verify_with(&strict, &s, b"", T0), Err(AuthError::SignatureMismatch));
+    let hashed = presigned(UriEncoding::Double, "emr-serverless", 60);
+    assert!(verify_with(&strict, &hashed, b"", T0).is_ok());
+}

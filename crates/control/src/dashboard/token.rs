@@ -17,6 +17,11 @@ use sha2::Sha256;
 /// How long a dashboard URL stays valid, as the service documents.
 pub const URL_LIFETIME: Duration = Duration::from_secs(3600);
 
+/// How far a token's expiry may lie beyond [`URL_LIFETIME`] from now when it
+/// is checked: room for the clock stepping back a little between issue and
+/// use, not for tokens that outlive what the service documents.
+pub const CLOCK_SKEW: Duration = Duration::from_secs(300);
+
 /// Domain separation: a MAC made here means nothing anywhere else.
 const CONTEXT: &str = "sparkplane-dashboard-v1";
 
@@ -38,6 +43,8 @@ pub enum TokenError {
     BadSignature,
     #[error("the dashboard URL has expired")]
     Expired,
+    #[error("the dashboard token lives longer than a dashboard URL may; request a new URL")]
+    ExpiryTooFar,
 }
 
 /// The per-server secret. Its bytes never leave this type (no Debug output).
@@ -105,7 +112,10 @@ impl DashboardKey {
     }
 
     /// Checks `token` against `scope` at `now` (Unix seconds); returns its
-    /// expiry. The MAC is compared in constant time.
+    /// expiry. The MAC is compared in constant time. A token whose expiry is
+    /// more than [`URL_LIFETIME`] + [`CLOCK_SKEW`] away is refused even with
+    /// a valid MAC: this server never issues one (a clock set far ahead, or a
+    /// leaked key, must not yield a URL that works for years).
     pub fn verify(&self, scope: &TokenScope<'_>, token: &str, now: u64) -> Result<u64, TokenError> {
         let (expiry, tag) = token.split_once('.').ok_or(TokenError::Malformed)?;
         if expiry.is_empty() || !expiry.bytes().all(|b| b.is_ascii_digit()) {
@@ -116,6 +126,10 @@ impl DashboardKey {
         self.mac(scope, expires_at).verify_slice(&tag).map_err(|_| TokenError::BadSignature)?;
         if now >= expires_at {
             return Err(TokenError::Expired);
+        }
+        let horizon = now.saturating_add(URL_LIFETIME.as_secs()).saturating_add(CLOCK_SKEW.as_secs());
+        if expires_at > horizon {
+            return Err(TokenError::ExpiryTooFar);
         }
         Ok(expires_at)
     }
@@ -160,6 +174,23 @@ mod tests {
         let token = key.issue(&scope("00job1", 1), NOW);
         assert_eq!(key.verify(&scope("00job1", 1), &token, NOW + 3600), Err(TokenError::Expired));
         assert_eq!(key.verify(&scope("00job1", 1), &token, NOW + 100_000), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn a_token_expiring_beyond_one_hour_plus_skew_is_refused() {
+        let key = DashboardKey::from_bytes([7; 32]);
+        let s = scope("00job1", 1);
+        // Issued with a clock running ahead: validly MACed, but too far out.
+        let from_the_future = key.issue(&s, NOW + 86_400 * 365);
+        assert_eq!(key.verify(&s, &from_the_future, NOW), Err(TokenError::ExpiryTooFar));
+        // Up to the allowed skew ahead is fine, a second more is not.
+        let skewed = key.issue(&s, NOW + CLOCK_SKEW.as_secs());
+        assert_eq!(key.verify(&s, &skewed, NOW), Ok(NOW + 3600 + 300));
+        let beyond = key.issue(&s, NOW + CLOCK_SKEW.as_secs() + 1);
+        assert_eq!(key.verify(&s, &beyond, NOW), Err(TokenError::ExpiryTooFar));
+        // An absurd expiry near u64::MAX cannot overflow the check.
+        let tag = hex::encode(key.mac(&s, u64::MAX).finalize().into_bytes());
+        assert_eq!(key.verify(&s, &format!("{}.{tag}", u64::MAX), NOW), Err(TokenError::ExpiryTooFar));
     }
 
     #[test]
