@@ -22,6 +22,12 @@ impl ApiResponseError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiResponseError { code: code.as_str().to_string(), status: code.http_status(), message: message.into() }
     }
+
+    /// An error the service model has no code for (throttling, an oversized
+    /// body), in the same shape.
+    pub(crate) fn with_status(code: &str, status: u16, message: impl Into<String>) -> Self {
+        ApiResponseError { code: code.to_string(), status, message: message.into() }
+    }
 }
 
 impl From<ApiError> for ApiResponseError {

@@ -7,12 +7,14 @@
 //! paths to the local filesystem.
 
 mod error;
+mod local_access;
 mod location;
 mod logs;
 mod objects;
 mod stage;
 
 pub use error::StorageError;
+pub use local_access::{local_path_allowed, resolve_local_path};
 pub use location::{valid_bucket_name, Location};
 pub use logs::{LogShipper, LogTarget, WorkerLogDir};
 pub use objects::{ObjectStorage, S3Settings};

@@ -1,0 +1,90 @@
+//! Local paths in requests: a `logUri`, an entry point, a dependency or a
+//! HIVE query file given as `file://` or a plain path is read or written by
+//! the server with its own filesystem access, so it is accepted only under
+//! the configured directories ([`crate::ControlConfig::allowed_local_dirs`]).
+//! `s3://` URIs are not affected.
+
+use std::path::{Path, PathBuf};
+
+use sparkplane_api::{Application, JobRun, MonitoringConfiguration};
+use sparkplane_storage::Location;
+
+use crate::plan::JobPlan;
+use crate::ControlError;
+
+/// The setting a refusal names.
+pub const ALLOWED_LOCAL_DIRS_SETTING: &str =
+    "allowed_local_dirs (config file), SPARKPLANE_ALLOWED_LOCAL_DIRS or --allowed-local-dir";
+
+/// Whether `path` may be used given the configured directories: it resolves
+/// (`..` and symlinks followed) to a place inside one of them. The
+/// configuration half of the decision; a policy check of the caller can be
+/// combined with it.
+pub fn local_path_allowed(allowed_dirs: &[PathBuf], path: &Path) -> bool {
+    sparkplane_storage::local_path_allowed(allowed_dirs, path)
+}
+
+/// Refuses the first local path among `uris` (where it was given, URI) that
+/// lies outside `allowed_dirs`. URIs that do not parse are left to the
+/// validation that owns them.
+pub(crate) fn check<'a>(
+    allowed_dirs: &[PathBuf],
+    uris: impl IntoIterator<Item = (&'a str, String)>,
+) -> Result<(), ControlError> {
+    for (field, uri) in uris {
+        let Ok(Location::Local(path)) = Location::parse(&uri) else {
+            continue;
+        };
+        if !local_path_allowed(allowed_dirs, &path) {
+            return Err(ControlError::validation(format!(
+                "{field} '{uri}' is a local path outside the directories this server allows for requests; \
+                 use s3://, or a path under the data dir's 'local' folder or a directory listed in \
+                 {ALLOWED_LOCAL_DIRS_SETTING}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The `logUri` of a monitoring configuration, labelled for an error.
+pub(crate) fn log_uri(monitoring: Option<&MonitoringConfiguration>) -> Option<(&'static str, String)> {
+    let uri = monitoring.and_then(|m| m.s3_monitoring_configuration.as_ref()).and_then(|s| s.log_uri.clone())?;
+    Some(("monitoringConfiguration.s3MonitoringConfiguration.logUri", uri))
+}
+
+/// Every URI a run of `plan` reads or writes on the caller's behalf: the
+/// application's and the run's `logUri`, the Spark artifacts it stages, the
+/// HIVE query and init files.
+pub(crate) fn run_uris(app: &Application, run: &JobRun, plan: &JobPlan) -> Vec<(&'static str, String)> {
+    let mut uris: Vec<(&'static str, String)> = Vec::new();
+    uris.extend(log_uri(app.monitoring_configuration.as_ref()));
+    uris.extend(log_uri(run.configuration_overrides.as_ref().and_then(|o| o.monitoring_configuration.as_ref())));
+    match plan {
+        JobPlan::Spark(spark) => uris.extend(spark.artifact_uris()),
+        JobPlan::Hive(hive) => {
+            uris.push(("jobDriver.hive.query", hive.driver.query.clone()));
+            uris.extend(hive.driver.init_query_file.clone().map(|uri| ("jobDriver.hive.initQueryFile", uri)));
+        }
+    }
+    uris
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_the_field_and_the_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let allowed = vec![dir.path().to_path_buf()];
+        let inside = format!("file://{}/logs/", dir.path().display());
+        check(&allowed, [("logUri", inside), ("entryPoint", "s3://b/k.py".to_string())]).unwrap();
+        let err = check(&allowed, [("logUri", "file:///tmp/x/".to_string())]).unwrap_err().to_api_error();
+        assert_eq!(err.code, sparkplane_api::ErrorCode::Validation);
+        assert!(err.message.contains("logUri 'file:///tmp/x/'"), "{}", err.message);
+        assert!(err.message.contains("SPARKPLANE_ALLOWED_LOCAL_DIRS"), "{}", err.message);
+        let escape = format!("{}/../etc/passwd", dir.path().display());
+        assert!(check(&allowed, [("entryPoint", escape)]).is_err());
+        assert!(check(&[], [("entryPoint", "/x.py".to_string())]).is_err());
+    }
+}
