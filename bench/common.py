@@ -38,7 +38,9 @@ def start_server(base: Path, env: dict | None = None):
     log = open(base / "server.log", "wb")
     proc = subprocess.Popen(
         [str(BIN), "server", "--listen", f"127.0.0.1:{port}", "--s3-listen", f"127.0.0.1:{s3_port}",
-         "--data-dir", str(base / "data")],
+         "--data-dir", str(base / "data"),
+         # Benchmarks name local scripts and data: examples/ and their temp dir.
+         "--allowed-local-dir", str(REPO), "--allowed-local-dir", str(base.parent)],
         stdout=log, stderr=subprocess.STDOUT, env=env,
     )
 
@@ -62,7 +64,38 @@ def start_server(base: Path, env: dict | None = None):
     proc.endpoint = f"http://127.0.0.1:{port}"
     proc.data_dir = base / "data"
     proc.keys = keys
+    ensure_role(proc, BENCH_ROLE)
     return proc, client
+
+
+BENCH_ROLE = "Bench"
+BENCH_ROLE_ARN = f"arn:aws:iam::123456789012:role/{BENCH_ROLE}"
+TRUST_EMR = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": '
+             '{"Service": "emr-serverless.amazonaws.com"}, "Action": "sts:AssumeRole"}]}')
+
+
+def iam_client(proc, access_key: str | None = None, secret_key: str | None = None, service: str = "iam"):
+    """An IAM (or STS) client of the server, as the root unless keys are given."""
+    return boto3.client(
+        service, endpoint_url=proc.endpoint, region_name="us-east-1",
+        aws_access_key_id=access_key or proc.keys["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=secret_key or proc.keys["AWS_SECRET_ACCESS_KEY"],
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def ensure_role(proc, name: str) -> None:
+    """The execution role the benchmarks' runs use: it must exist and trust
+    EMR Serverless, as StartJobRun checks."""
+    iam = iam_client(proc)
+    try:
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST_EMR)
+    except iam.exceptions.EntityAlreadyExistsException:
+        pass
+    # The benchmarks' jobs read and write buckets of several names.
+    iam.put_role_policy(RoleName=name, PolicyName="bench-data", PolicyDocument=(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "glue:*"], '
+        '"Resource": "*"}]}'))
 
 
 def wait_idle_warm_worker(proc, app_id: str, timeout: int = 300) -> None:
@@ -89,7 +122,7 @@ def run_timed_full(client, app_id: str, poll_seconds: float, **job) -> tuple[flo
     Any end but SUCCESS is fatal."""
     start = time.monotonic()
     job_id = client.start_job_run(applicationId=app_id, clientToken=f"bench-{time.time_ns()}",
-                                  executionRoleArn="arn:aws:iam::123456789012:role/Bench", **job)["jobRunId"]
+                                  executionRoleArn=BENCH_ROLE_ARN, **job)["jobRunId"]
     to_running = None
     while True:
         run = client.get_job_run(applicationId=app_id, jobRunId=job_id)["jobRun"]

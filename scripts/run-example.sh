@@ -3,8 +3,8 @@
 #
 # Builds sparkplane, starts `sparkplane server` with a fresh data dir (API and
 # embedded S3 endpoint), then does what an EMR Serverless user does, with the
-# real AWS CLI: `aws s3 mb`, `aws s3 cp` the script and the data, create and
-# start an application, submit examples/mcdonalds.py with s3:// paths, wait,
+# real AWS CLI: `aws s3 mb`, `aws s3 cp` the script and the data, create the
+# job's execution role with `aws iam create-role`, create and start an application, submit examples/mcdonalds.py with s3:// paths, wait,
 # and read the top rows back with `aws s3 cp .../SPARK_DRIVER/stdout.gz - | gunzip`.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -34,6 +34,16 @@ s3 cp --only-show-errors "$REPO_ROOT/examples/mcdonalds.py" s3://mcdonalds/code/
 s3 cp --only-show-errors "$REPO_ROOT/examples/data/mcdonalds_dataset.csv" s3://mcdonalds/data/mcdonalds_dataset.csv
 log "uploaded the job and its data to s3://mcdonalds/"
 
+# The job runs as its execution role, which must exist and trust the service,
+# and reaches s3:// with that role's permissions: the EMR Serverless
+# walkthrough's trust and runtime policies, with the bucket filled in.
+IAM_DOCS="$REPO_ROOT/crates/policy/tests/data"
+aws iam --endpoint-url "$ENDPOINT" create-role --role-name EMRServerlessJobRole \
+  --assume-role-policy-document "file://$IAM_DOCS/runtime-role-trust-policy.json" \
+  --query Role.Arn --output text
+sed 's/{DOC-EXAMPLE-BUCKET}/mcdonalds/g' "$IAM_DOCS/runtime-role-policy.json" >"$WORK/runtime-role-policy.json"
+aws iam --endpoint-url "$ENDPOINT" put-role-policy --role-name EMRServerlessJobRole \
+  --policy-name runtime --policy-document "file://$WORK/runtime-role-policy.json"
 APP_ID="$(emr create-application --type SPARK --release-label emr-7.9.0 --name mcdonalds \
   --query applicationId --output text)"
 emr start-application --application-id "$APP_ID"

@@ -28,6 +28,8 @@ from helpers_base import (
     AWS_CLI,
     BIN,
     REGION,
+    REPO,
+    ROLE_ARN,
     RUNTIME_DIR,
     RawResponse,
     free_port,
@@ -90,6 +92,10 @@ class Server:
         RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
         env = self._env()
         env.update(self.extra_env)
+        if "SPARKPLANE_ALLOWED_LOCAL_DIRS" not in self.extra_env and \
+                not any(arg.startswith("--allowed-local-dir") for arg in self.extra_args):
+            # Tests name local scripts and log dirs under pytest's temp dirs and the repo.
+            env["SPARKPLANE_ALLOWED_LOCAL_DIRS"] = ":".join(default_allowed_local_dirs(self.base))
         cmd = [str(BIN), "server"]
         if self.use_env:
             env["SPARKPLANE_LISTEN"] = f"127.0.0.1:{self.port}"
@@ -109,7 +115,33 @@ class Server:
         log.close()
         self.wait_healthy(timeout)
         self.load_credentials()
+        self.ensure_default_role()
         return self
+
+    def ensure_default_role(self) -> None:
+        """Create ROLE_ARN's role, trusting EMR Serverless, as a new user of
+        the service would before the first job (StartJobRun refuses a role
+        that does not exist or that the service may not assume)."""
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "emr-serverless.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]})
+        name = ROLE_ARN.rsplit("/", 1)[1]
+        iam = self.iam()
+        try:
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)
+        except iam.exceptions.EntityAlreadyExistsException:
+            pass
+        # Jobs reach s3:// with this role's credentials; the suite's jobs use
+        # buckets of every name, as the walkthrough role does its own bucket.
+        everything = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:*", "glue:*"], "Resource": "*"}]})
+        iam.put_role_policy(RoleName=name, PolicyName="e2e-data", PolicyDocument=everything)
+        # Spark reaches s3:// with the role's temporary credentials (S3A),
+        # so the role needs S3 access, as a job role on EMR Serverless does.
+        s3_access = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
+        self.iam().put_role_policy(RoleName=ROLE_ARN.rsplit("/", 1)[1], PolicyName="e2e-s3-access",
+                                   PolicyDocument=s3_access)
 
     def wait_healthy(self, timeout: float = 60) -> None:
         def ok():
@@ -210,6 +242,18 @@ class Server:
             config=cfg,
         )
 
+    def iam(self, access_key: str | None = None, secret_key: str | None = None, service: str = "iam"):
+        """A boto3 ``iam`` (or ``sts``) client for this server, as the root unless keys are given."""
+        cfg = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=5, read_timeout=60)
+        return boto3.session.Session().client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=self.region,
+            aws_access_key_id=access_key or self.access_key,
+            aws_secret_access_key=secret_key or self.secret_key,
+            config=cfg,
+        )
+
     def aws_env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(
@@ -271,6 +315,13 @@ class Server:
             mutate(req)
         prepared = req.prepare()
         return http(method, prepared.url, body=prepared.body, headers=dict(prepared.headers))
+
+
+def default_allowed_local_dirs(base: Path) -> list[str]:
+    """What test servers let requests name as local paths: pytest's temp
+    root (every tmp_path), the system temp dir and the repository (examples/)."""
+    import tempfile
+    return [str(base.parent.resolve()), str(Path(tempfile.gettempdir()).resolve()), str(REPO)]
 
 
 def parse_exports(text: str) -> dict:

@@ -64,6 +64,10 @@ def test_region_and_account_flags(make_server, tmp_path):
     c = srv.client()
     app = create_app(c)
     assert app["arn"] == f"arn:aws:emr-serverless:eu-west-1:111122223333:/applications/{app['applicationId']}"
+    role = srv.iam().create_role(RoleName="R", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "emr-serverless.amazonaws.com"}}]}))
+    assert role["Role"]["Arn"] == "arn:aws:iam::111122223333:role/R", "roles live in the server's account"
     resp = c.start_job_run(applicationId=app["applicationId"],
                            executionRoleArn="arn:aws:iam::111122223333:role/R",
                            jobDriver=spark_job_driver(str(tmp_path / "missing.py")))

@@ -22,6 +22,7 @@ pub enum ErrorCode {
     InvalidSignature,
     UnrecognizedClient,
     AccessDenied,
+    ExpiredToken,
     UnknownOperation,
     SerializationException,
 }
@@ -40,6 +41,7 @@ impl ErrorCode {
             ErrorCode::InvalidSignature => "InvalidSignatureException",
             ErrorCode::UnrecognizedClient => "UnrecognizedClientException",
             ErrorCode::AccessDenied => "AccessDeniedException",
+            ErrorCode::ExpiredToken => "ExpiredTokenException",
             ErrorCode::UnknownOperation => "UnknownOperationException",
             ErrorCode::SerializationException => "SerializationException",
         }
@@ -59,7 +61,8 @@ impl ErrorCode {
             | ErrorCode::IncompleteSignature
             | ErrorCode::InvalidSignature
             | ErrorCode::UnrecognizedClient
-            | ErrorCode::AccessDenied => 403,
+            | ErrorCode::AccessDenied
+            | ErrorCode::ExpiredToken => 403,
             ErrorCode::UnknownOperation => 404,
             ErrorCode::SerializationException => 400,
         }

@@ -10,6 +10,7 @@
 //! lookup and access policy ([`build_service`]) and an HTTP/1.1 server loop
 //! ([`serve`]).
 
+mod access;
 mod auth;
 mod body;
 mod checksum;
@@ -35,9 +36,9 @@ use std::sync::Arc;
 
 use s3s::service::S3ServiceBuilder;
 use sparkplane_auth::KeyLookup;
+use sparkplane_policy::Authorizer;
 
 pub use error::SetupError;
-pub use s3s::service::S3Service;
 pub use serve::serve;
 
 /// The region reported when none is configured; also what clients default to.
@@ -46,10 +47,22 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 /// Serves S3 buckets from subdirectories of a root directory.
 ///
 /// Cheap to clone; clones share the same store.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct FsBackend {
     layout: Arc<layout::Layout>,
     region: Arc<str>,
+    /// Decides the keys of a multi-object delete one by one (see `access`).
+    authorizer: Option<Arc<dyn Authorizer>>,
+}
+
+impl std::fmt::Debug for FsBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FsBackend")
+            .field("root", &self.layout.root())
+            .field("region", &self.region)
+            .field("authorized", &self.authorizer.is_some())
+            .finish()
+    }
 }
 
 impl FsBackend {
@@ -58,7 +71,7 @@ impl FsBackend {
     /// Leftover temp files from an earlier crash are removed, so only one
     /// server may use a given root at a time.
     pub fn open(root: &Path, region: &str) -> Result<Self, SetupError> {
-        Ok(FsBackend { layout: Arc::new(layout::Layout::open(root)?), region: region.into() })
+        Ok(FsBackend { layout: Arc::new(layout::Layout::open(root)?), region: region.into(), authorizer: None })
     }
 
     /// The canonical root directory; bucket `b` lives in `root().join(b)`.
@@ -70,35 +83,84 @@ impl FsBackend {
 /// Settings for [`build_service`] beyond the data directory and keys.
 #[derive(Debug, Clone)]
 pub struct ServiceOptions {
-    /// Region reported by GetBucketLocation/HeadBucket. Signatures are
-    /// accepted for any region, as clients disagree on what to sign with.
+    /// Region reported by GetBucketLocation/HeadBucket, and the only region
+    /// SigV4 credentials may be scoped to (as AWS S3 requires).
     pub region: String,
     /// Base domain for virtual-hosted-style requests (`<bucket>.<domain>`).
     /// Path-style requests keep working on every host name either way.
     pub virtual_host_domain: Option<String>,
+    /// Accept SigV2 (`Authorization: AWS ...`, `?Signature=`). Off by
+    /// default: a SigV2 signature covers neither the body nor a bounded
+    /// date, so a captured request can be replayed with another body.
+    pub allow_sigv2: bool,
 }
 
 impl Default for ServiceOptions {
     fn default() -> Self {
-        ServiceOptions { region: DEFAULT_REGION.to_owned(), virtual_host_domain: None }
+        ServiceOptions { region: DEFAULT_REGION.to_owned(), virtual_host_domain: None, allow_sigv2: false }
+    }
+}
+
+/// The S3 HTTP service: s3s behind the endpoint's signature rules.
+///
+/// Cheap to clone; clones share the same store.
+#[derive(Debug, Clone)]
+pub struct S3Service {
+    inner: s3s::service::S3Service,
+    policy: Arc<auth::SignaturePolicy>,
+}
+
+impl S3Service {
+    /// Serves one request. The signature version and scope are checked
+    /// before s3s parses the request: s3s answers a credential scoped to
+    /// another service with 501, and would verify a SigV2 signature the
+    /// endpoint does not take.
+    pub async fn call(&self, req: s3s::HttpRequest) -> Result<s3s::HttpResponse, s3s::HttpError> {
+        if let Err(err) = auth::check_signature_version_and_scope(&self.policy, req.uri(), req.headers()) {
+            return err.to_http_response().map_err(|e| s3s::HttpError::new(Box::new(e)));
+        }
+        self.inner.call(req).await
     }
 }
 
 /// Builds the S3 HTTP service over the store at `root`.
 ///
-/// Every request must be signed (SigV4 header or presigned URL, or SigV2)
-/// with a key known to `keys`; anonymous requests get 403 AccessDenied.
+/// Every request must be signed (SigV4 header or presigned URL, SigV2 only
+/// with [`ServiceOptions::allow_sigv2`]) with a key known to `keys`;
+/// anonymous requests get 403 AccessDenied.
 pub fn build_service(
     root: PathBuf,
     keys: Arc<dyn KeyLookup + Send + Sync>,
     options: ServiceOptions,
 ) -> Result<S3Service, SetupError> {
-    let backend = FsBackend::open(&root, &options.region)?;
+    build_service_with(root, keys, None, options)
+}
+
+/// [`build_service`] with every signed request also decided by
+/// `authorizer` (the signer's IAM policies), as S3 does.
+pub fn build_authorized_service(
+    root: PathBuf,
+    keys: Arc<dyn KeyLookup + Send + Sync>,
+    authorizer: Arc<dyn Authorizer>,
+    options: ServiceOptions,
+) -> Result<S3Service, SetupError> {
+    build_service_with(root, keys, Some(authorizer), options)
+}
+
+fn build_service_with(
+    root: PathBuf,
+    keys: Arc<dyn KeyLookup + Send + Sync>,
+    authorizer: Option<Arc<dyn Authorizer>>,
+    options: ServiceOptions,
+) -> Result<S3Service, SetupError> {
+    let mut backend = FsBackend::open(&root, &options.region)?;
+    backend.authorizer = authorizer.clone();
+    let policy = Arc::new(auth::SignaturePolicy { region: options.region.clone(), allow_sigv2: options.allow_sigv2 });
     let mut builder = S3ServiceBuilder::new(backend);
     builder.set_auth(auth::LookupAuth::new(keys));
-    builder.set_access(auth::RequireSignature);
+    builder.set_access(auth::RequireSignature { policy: Arc::clone(&policy), authorizer });
     if let Some(domain) = options.virtual_host_domain {
         builder.set_host(auth::PathOrVirtualHost::new(&domain)?);
     }
-    Ok(builder.build())
+    Ok(S3Service { inner: builder.build(), policy })
 }

@@ -249,7 +249,13 @@ impl FsBackend {
         Ok(DeleteObjectOutput::default())
     }
 
-    pub(crate) async fn do_delete_objects(&self, input: DeleteObjectsInput) -> Result<DeleteObjectsOutput, S3Error> {
+    /// `may_delete` decides each key; a refused key is reported in the
+    /// reply's errors, as S3 does, and the others are deleted.
+    pub(crate) async fn do_delete_objects(
+        &self,
+        input: DeleteObjectsInput,
+        may_delete: &(dyn Fn(&str) -> Result<(), S3Error> + Send + Sync),
+    ) -> Result<DeleteObjectsOutput, S3Error> {
         let bucket_dir = self.layout.bucket_dir(&input.bucket).await?;
         if input.delete.objects.len() > MAX_DELETE_KEYS {
             return Err(S3Error::with_message(S3ErrorCode::MalformedXML, "at most 1000 keys can be deleted at once"));
@@ -257,7 +263,11 @@ impl FsBackend {
         let quiet = input.delete.quiet.unwrap_or(false);
         let (mut deleted, mut errors) = (Vec::new(), Vec::new());
         for object in input.delete.objects {
-            match self.delete_key(&input.bucket, &bucket_dir, &object.key).await {
+            let outcome = match may_delete(&object.key) {
+                Ok(()) => self.delete_key(&input.bucket, &bucket_dir, &object.key).await,
+                Err(denied) => Err(denied),
+            };
+            match outcome {
                 Ok(()) if quiet => {}
                 Ok(()) => deleted.push(DeletedObject { key: Some(object.key), ..Default::default() }),
                 Err(e) => errors.push(KeyError {

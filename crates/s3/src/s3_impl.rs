@@ -57,7 +57,20 @@ impl S3 for FsBackend {
     }
 
     async fn delete_objects(&self, req: S3Request<DeleteObjectsInput>) -> S3Result<S3Response<DeleteObjectsOutput>> {
-        ok(self.do_delete_objects(req.input).await?)
+        let access_key = req.credentials.as_ref().map(|c| c.access_key.clone()).unwrap_or_default();
+        let authorizer = self.authorizer.clone();
+        let bucket = req.input.bucket.clone();
+        let may_delete = move |key: &str| match &authorizer {
+            Some(authorizer) => crate::access::decide(
+                authorizer,
+                &access_key,
+                "s3:DeleteObject",
+                &crate::access::object_arn(&bucket, key),
+                &sparkplane_policy::Context::new(),
+            ),
+            None => Ok(()),
+        };
+        ok(self.do_delete_objects(req.input, &may_delete).await?)
     }
 
     async fn copy_object(&self, req: S3Request<CopyObjectInput>) -> S3Result<S3Response<CopyObjectOutput>> {

@@ -16,8 +16,9 @@ use std::task::{Context, Poll};
 use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONNECTION};
-use s3s::service::S3Service;
 use s3s::{HttpError, HttpResponse};
+
+use crate::S3Service;
 
 /// A request body that records whether it was read to its end.
 struct Tracked<B> {

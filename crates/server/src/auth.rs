@@ -1,48 +1,62 @@
 //! SigV4 verification of every API request.
 //!
-//! The body is buffered (the signature covers its hash), verified against
+//! What can be checked without the body is checked first
+//! (`Verifier::precheck`); then the body is buffered within the limits of
+//! [`crate::body_limits`] (the signature covers its hash), verified against
 //! the raw path and query as received, and handed on unchanged.
 
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sparkplane_api::ErrorCode;
 use sparkplane_auth::{sha256_hex, RequestParts};
 
+use crate::body_limits::{self, BodyBudget};
 use crate::{ApiResponseError, AppState};
-
-/// Largest request body accepted; the biggest EMR request (StartJobRun with
-/// 100 KB of parameters and configurations) is far below it.
-const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 pub async fn require_sigv4(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            return ApiResponseError::new(ErrorCode::Validation, "Request body is too large or could not be read")
-                .into_response()
-        }
-    };
-    let headers: Vec<(&str, &str)> =
-        parts.headers.iter().filter_map(|(name, value)| value.to_str().ok().map(|v| (name.as_str(), v))).collect();
-    let request_parts = RequestParts {
-        method: parts.method.as_str(),
-        raw_path: parts.uri.path(),
-        raw_query: parts.uri.query().unwrap_or_default(),
-        headers,
+    let request_parts = request_parts(&parts);
+    // Refuse what fails without the body before reading any of it.
+    if let Err(err) = state.verifier.precheck(&request_parts, std::time::SystemTime::now(), state.keys.as_ref()) {
+        tracing::info!(code = err.code(), method = %parts.method, path = %parts.uri.path(), "request rejected by sigv4 before its body");
+        return body_limits::closing(ApiResponseError::from(err).into_response());
+    }
+    let budget = parts.extensions.get::<BodyBudget>().cloned().unwrap_or_else(BodyBudget::fallback);
+    // `_buffered` holds the body's share of the budget until the handler is done.
+    let (bytes, _buffered) = match body_limits::read(body, &budget).await {
+        Ok(buffered) => (buffered.bytes.clone(), buffered),
+        Err(response) => return response,
     };
     let verified =
         state.verifier.verify(&request_parts, &sha256_hex(&bytes), std::time::SystemTime::now(), state.keys.as_ref());
     match verified {
         Ok(principal) => {
             tracing::debug!(access_key_id = %principal.access_key_id, method = %parts.method, path = %parts.uri.path(), "request authenticated");
+            let caller = match crate::authorize::authorize(&state, &principal.access_key_id, &parts, &bytes).await {
+                Ok(caller) => caller,
+                Err(denied) => return denied.into_response(),
+            };
+            let mut parts = parts;
+            parts.extensions.insert(caller);
             next.run(Request::from_parts(parts, Body::from(bytes))).await
         }
         Err(err) => {
             tracing::info!(code = err.code(), method = %parts.method, path = %parts.uri.path(), "request rejected by sigv4");
             ApiResponseError::from(err).into_response()
         }
+    }
+}
+
+/// The verifier's view of a request: method, raw path and query, and the
+/// headers whose values are text (others cannot be signed headers).
+pub(crate) fn request_parts(parts: &axum::http::request::Parts) -> RequestParts<'_> {
+    let headers: Vec<(&str, &str)> =
+        parts.headers.iter().filter_map(|(name, value)| value.to_str().ok().map(|v| (name.as_str(), v))).collect();
+    RequestParts {
+        method: parts.method.as_str(),
+        raw_path: parts.uri.path(),
+        raw_query: parts.uri.query().unwrap_or_default(),
+        headers,
     }
 }

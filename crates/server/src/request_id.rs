@@ -26,6 +26,11 @@ pub fn new_request_id() -> String {
 pub async fn add_request_id(request: Request, next: Next) -> Response {
     let id = new_request_id();
     let mut response = next.run(request).await;
+    // A handler that put its id into the body (the IAM query protocol) has
+    // set the header already; the two must agree.
+    if response.headers().contains_key(HEADER) {
+        return response;
+    }
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }

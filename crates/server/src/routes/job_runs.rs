@@ -3,12 +3,15 @@
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery as RawQueryString, State};
 use axum::response::Response;
+use axum::Extension;
 use serde_json::json;
+use sparkplane_api::ErrorCode;
 use sparkplane_api::{
     attempt_summary, parse_job_run_states, validate_application_id, validate_job_run_id, validate_max_results,
     validate_next_token, JobRunMode, JobRunSummary, StartJobRunRequest, Validate,
 };
 use sparkplane_control::{query_timestamp, JobRunListQuery};
+use sparkplane_iam::{Caller, PassRoleError, SessionPolicy};
 use sparkplane_store::{JobRunFilter, PageRequest};
 
 use super::{ok_json, parse_body};
@@ -31,11 +34,33 @@ fn ids(application_id: &str, job_run_id: &str) -> Result<()> {
     Ok(())
 }
 
-pub async fn start(State(state): State<AppState>, Path(application_id): Path<String>, body: Bytes) -> Result<Response> {
+pub async fn start(
+    State(state): State<AppState>,
+    Path(application_id): Path<String>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Result<Response> {
     validate_application_id(&application_id)?;
     let request: StartJobRunRequest = parse_body(&body)?;
     request.validate()?;
-    Ok(ok_json(&state.controller.start_job_run(&application_id, request).await?))
+    // The job runs as its execution role: the caller must be allowed to pass
+    // it, and the service must be allowed to assume it.
+    if let Some(role) = &request.execution_role_arn {
+        state.iam.check_pass_role(&caller, role).map_err(|err| match err {
+            PassRoleError::Denied(message) => ApiResponseError::new(ErrorCode::AccessDenied, message),
+            PassRoleError::Unusable(message) => ApiResponseError::new(ErrorCode::Validation, message),
+        })?;
+    }
+    if let Some(policy) = &request.execution_iam_policy {
+        let session = SessionPolicy {
+            inline: policy.policy.clone(),
+            policy_arns: policy.policy_arns.clone().unwrap_or_default(),
+        };
+        state.iam.check_session_policy(&session).map_err(|err| {
+            ApiResponseError::new(ErrorCode::Validation, format!("Invalid executionIamPolicy: {err}"))
+        })?;
+    }
+    Ok(ok_json(&state.controller.start_job_run(&application_id, request, &caller.arn).await?))
 }
 
 pub async fn get(

@@ -3,6 +3,7 @@
 mod applications;
 mod catalog;
 mod dashboard;
+mod iam;
 mod job_runs;
 mod logs;
 mod tags;
@@ -41,6 +42,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(unknown_operation)
         .layer(middleware::from_fn_with_state(state.clone(), auth::require_sigv4))
         .with_state(state.clone());
+    // IAM and STS (query protocol) at the root: verified per service in the
+    // handler, since the credential scope says which service was signed for.
+    let query_protocols = Router::new().route("/", post(iam::handle)).with_state(state.clone());
     // Opened by a browser, so not SigV4-signed: authorized by the URL's
     // token, then by the cookie it is traded for (see dashboard.rs).
     let dashboards = Router::new()
@@ -51,6 +55,7 @@ pub fn router(state: AppState) -> Router {
     // Outermost, so that errors from the SigV4 layer carry a request id too.
     Router::new()
         .route("/health", get(health))
+        .merge(query_protocols)
         .merge(dashboards)
         .merge(api)
         .layer(middleware::from_fn(request_id::add_request_id))

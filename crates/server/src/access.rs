@@ -1,0 +1,184 @@
+//! Which action, on which resource, each API request asks for.
+//!
+//! Authorization needs the request mapped the way AWS's service
+//! authorization reference maps it: `emr-serverless:StartJobRun` on the
+//! application's ARN, `emr-serverless:GetJobRun` on the run's, and so on,
+//! with the request's tags as `aws:RequestTag/*` and `aws:TagKeys`. This
+//! mapping is pure, so it is tested without a server. sparkplane's own
+//! routes borrow the action that guards the same data in the service: a
+//! run's logs are what GetDashboardForJobRun shows, an application's
+//! workers are part of GetApplication, and the catalog is Glue's.
+
+use percent_encoding::percent_decode_str;
+use sparkplane_policy::Context;
+
+/// What a request asks to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub action: &'static str,
+    pub resource: String,
+    /// The resource whose tags are `aws:ResourceTag/*`, if any.
+    pub tagged: Option<Tagged>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tagged {
+    Application(String),
+    JobRun(String, String),
+}
+
+/// Maps a request of the EMR Serverless API (and sparkplane's extras) to its
+/// action. `None` for paths no operation serves; those are answered by the
+/// router's fallback and never touch a resource.
+pub fn target(region: &str, account: &str, method: &str, path: &str) -> Option<Target> {
+    let segments: Vec<String> = path
+        .trim_start_matches('/')
+        .split('/')
+        .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .collect();
+    let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let app = |id: &str| format!("arn:aws:emr-serverless:{region}:{account}:/applications/{id}");
+    let run = |id: &str, run: &str| format!("{}/jobruns/{run}", app(id));
+    let on_app = |action, id: &str| Target { action, resource: app(id), tagged: Some(Tagged::Application(id.into())) };
+    let on_run = |action, id: &str, job: &str| Target {
+        action,
+        resource: run(id, job),
+        tagged: Some(Tagged::JobRun(id.into(), job.into())),
+    };
+    let glue = |action, resource: String| Target { action, resource, tagged: None };
+    let target = match (method, parts.as_slice()) {
+        ("POST", ["applications"]) => {
+            Target { action: "emr-serverless:CreateApplication", resource: app("*"), tagged: None }
+        }
+        ("GET", ["applications"]) => {
+            Target { action: "emr-serverless:ListApplications", resource: "*".into(), tagged: None }
+        }
+        ("GET", ["applications", id]) => on_app("emr-serverless:GetApplication", id),
+        ("PATCH", ["applications", id]) => on_app("emr-serverless:UpdateApplication", id),
+        ("DELETE", ["applications", id]) => on_app("emr-serverless:DeleteApplication", id),
+        ("POST", ["applications", id, "start"]) => on_app("emr-serverless:StartApplication", id),
+        ("POST", ["applications", id, "stop"]) => on_app("emr-serverless:StopApplication", id),
+        ("POST", ["applications", id, "jobruns"]) => on_app("emr-serverless:StartJobRun", id),
+        ("GET", ["applications", id, "jobruns"]) => on_app("emr-serverless:ListJobRuns", id),
+        ("GET", ["applications", id, "jobruns", job]) => on_run("emr-serverless:GetJobRun", id, job),
+        ("DELETE", ["applications", id, "jobruns", job]) => on_run("emr-serverless:CancelJobRun", id, job),
+        ("GET", ["applications", id, "jobruns", job, "attempts"]) => {
+            on_run("emr-serverless:ListJobRunAttempts", id, job)
+        }
+        ("GET", ["applications", id, "jobruns", job, "dashboard"]) => {
+            on_run("emr-serverless:GetDashboardForJobRun", id, job)
+        }
+        (method, ["tags", arn]) => {
+            let action = match method {
+                "GET" => "emr-serverless:ListTagsForResource",
+                "POST" => "emr-serverless:TagResource",
+                "DELETE" => "emr-serverless:UntagResource",
+                _ => return None,
+            };
+            Target { action, resource: arn.to_string(), tagged: tagged_of_arn(arn) }
+        }
+        ("GET", ["sparkplane", "v1", "applications", id, "jobruns", job, "logs"]) => {
+            on_run("emr-serverless:GetDashboardForJobRun", id, job)
+        }
+        ("GET", ["sparkplane", "v1", "applications", id, "workers"]) => on_app("emr-serverless:GetApplication", id),
+        ("GET", ["sparkplane", "v1", "catalog", "databases"]) => {
+            glue("glue:GetDatabases", format!("arn:aws:glue:{region}:{account}:catalog"))
+        }
+        ("GET", ["sparkplane", "v1", "catalog", "databases", db, "tables"]) => {
+            glue("glue:GetTables", format!("arn:aws:glue:{region}:{account}:database/{db}"))
+        }
+        ("GET", ["sparkplane", "v1", "catalog", "databases", db, "tables", table]) => {
+            glue("glue:GetTable", format!("arn:aws:glue:{region}:{account}:table/{db}/{table}"))
+        }
+        _ => return None,
+    };
+    Some(target)
+}
+
+/// The application or run an ARN of TagResource names.
+fn tagged_of_arn(arn: &str) -> Option<Tagged> {
+    let (_, path) = arn.split_once(":/applications/")?;
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        [app] => Some(Tagged::Application(app.to_string())),
+        [app, "jobruns", run] => Some(Tagged::JobRun(app.to_string(), run.to_string())),
+        _ => None,
+    }
+}
+
+/// `aws:RequestTag/<key>` and `aws:TagKeys` from a request that carries
+/// tags: the `tags` map of CreateApplication, StartJobRun and TagResource,
+/// or the `tagKeys` query of UntagResource.
+pub fn request_tag_context(target: &Target, body: &[u8], query: &crate::query::RawQuery) -> Context {
+    let mut context = Context::new();
+    let mut keys = Vec::new();
+    match target.action {
+        "emr-serverless:CreateApplication" | "emr-serverless:StartJobRun" | "emr-serverless:TagResource" => {
+            let tags = serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v.get("tags").and_then(|t| t.as_object().cloned()));
+            for (key, value) in tags.unwrap_or_default() {
+                if let Some(value) = value.as_str() {
+                    context.insert(&format!("aws:RequestTag/{key}"), value);
+                }
+                keys.push(key);
+            }
+        }
+        "emr-serverless:UntagResource" => keys = query.all("tagKeys"),
+        _ => {}
+    }
+    if !keys.is_empty() {
+        context.insert_multi("aws:TagKeys", keys);
+    }
+    context
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(method: &str, path: &str) -> Option<(&'static str, String)> {
+        target("us-east-1", "123456789012", method, path).map(|t| (t.action, t.resource))
+    }
+
+    #[test]
+    fn operations_map_to_the_service_authorization_reference() {
+        let app = "arn:aws:emr-serverless:us-east-1:123456789012:/applications/00app";
+        assert_eq!(
+            t("POST", "/applications"),
+            Some(("emr-serverless:CreateApplication", format!("{}*", &app[..app.len() - 5])))
+        );
+        assert_eq!(t("GET", "/applications"), Some(("emr-serverless:ListApplications", "*".into())));
+        assert_eq!(t("POST", "/applications/00app/jobruns"), Some(("emr-serverless:StartJobRun", app.into())));
+        assert_eq!(t("DELETE", "/applications/00app"), Some(("emr-serverless:DeleteApplication", app.into())));
+        assert_eq!(
+            t("GET", "/applications/00app/jobruns/00run/dashboard"),
+            Some(("emr-serverless:GetDashboardForJobRun", format!("{app}/jobruns/00run")))
+        );
+        let encoded = "/tags/arn%3Aaws%3Aemr-serverless%3Aus-east-1%3A123456789012%3A%2Fapplications%2F00app";
+        assert_eq!(t("POST", encoded), Some(("emr-serverless:TagResource", app.into())));
+        assert_eq!(
+            target("us-east-1", "1", "GET", encoded).and_then(|t| t.tagged),
+            Some(Tagged::Application("00app".into()))
+        );
+        assert_eq!(
+            t("GET", "/sparkplane/v1/catalog/databases/db/tables/t"),
+            Some(("glue:GetTable", "arn:aws:glue:us-east-1:123456789012:table/db/t".into()))
+        );
+        assert_eq!(t("PUT", "/applications"), None);
+        assert_eq!(t("GET", "/nothing"), None);
+    }
+
+    #[test]
+    fn request_tags_become_condition_keys() {
+        let target = target("r", "1", "POST", "/applications").unwrap();
+        let context =
+            request_tag_context(&target, br#"{"name":"a","tags":{"team":"blue"}}"#, &crate::query::RawQuery::default());
+        assert_eq!(context.get("aws:requesttag/team"), Some(&["blue".to_string()][..]));
+        assert_eq!(context.get("aws:TagKeys"), Some(&["team".to_string()][..]));
+        let untag = super::target("r", "1", "DELETE", "/tags/arn%3Ax").unwrap();
+        let query = crate::query::RawQuery::parse(Some("tagKeys=a&tagKeys=b"));
+        let context = request_tag_context(&untag, b"", &query);
+        assert_eq!(context.get("aws:TagKeys").map(|v| v.len()), Some(2));
+    }
+}

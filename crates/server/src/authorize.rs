@@ -1,0 +1,74 @@
+//! Authorization of every signed API request, after its signature.
+//!
+//! The caller is resolved from the signing key, the request is mapped to its
+//! action and resource ([`crate::access`]), the resource's tags are read
+//! when a non-root caller's policies could need them, and the caller's
+//! identity policies decide. The caller travels on to the handlers as a
+//! request extension (StartJobRun needs it for `iam:PassRole`).
+
+use axum::http::request::Parts;
+use sparkplane_api::ErrorCode;
+use sparkplane_iam::Caller;
+use sparkplane_policy::{Context, TokenError};
+
+use crate::access::{self, Tagged};
+use crate::query::RawQuery;
+use crate::{ApiResponseError, AppState};
+
+pub async fn authorize(
+    state: &AppState,
+    access_key_id: &str,
+    parts: &Parts,
+    body: &[u8],
+) -> Result<Caller, ApiResponseError> {
+    let token = parts.headers.get("x-amz-security-token").and_then(|v| v.to_str().ok());
+    if let Err(err) = state.iam.check_token(access_key_id, token) {
+        let code = match err {
+            TokenError::Invalid => ErrorCode::UnrecognizedClient,
+            TokenError::Expired => ErrorCode::ExpiredToken,
+        };
+        return Err(ApiResponseError::new(code, err.message()));
+    }
+    // Verification found the key, so only a key deleted in between is missing.
+    let Some(caller) = state.iam.caller(access_key_id) else {
+        return Err(ApiResponseError::new(
+            ErrorCode::UnrecognizedClient,
+            "The security token included in the request is invalid.",
+        ));
+    };
+    if caller.is_root() {
+        return Ok(caller);
+    }
+    let config = state.controller.config();
+    let Some(target) = access::target(&config.region, &config.account_id, parts.method.as_str(), parts.uri.path())
+    else {
+        return Ok(caller);
+    };
+    let query = RawQuery::parse(parts.uri.query());
+    let mut context = access::request_tag_context(&target, body, &query);
+    if let Some(ip) = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>() {
+        context.insert("aws:SourceIp", ip.0.ip().to_string());
+    }
+    // A store read per request only when some policy can look at the tags.
+    if caller.uses_condition_key_prefix("aws:ResourceTag/") {
+        add_resource_tags(state, target.tagged.as_ref(), &mut context).await;
+    }
+    caller.authorize(target.action, &target.resource, &context).map_err(|denied| {
+        ApiResponseError::new(ErrorCode::AccessDenied, denied.message(target.action, &target.resource))
+    })?;
+    Ok(caller)
+}
+
+/// `aws:ResourceTag/<key>` of an existing application or run. A resource
+/// that does not exist has no tags; the handler then answers 404 if the
+/// caller was allowed to ask.
+async fn add_resource_tags(state: &AppState, tagged: Option<&Tagged>, context: &mut Context) {
+    let tags = match tagged {
+        Some(Tagged::Application(id)) => state.controller.get_application(id).await.ok().map(|app| app.tags),
+        Some(Tagged::JobRun(app, run)) => state.controller.get_job_run(app, run, None).await.ok().map(|run| run.tags),
+        None => None,
+    };
+    for (key, value) in tags.flatten().unwrap_or_default() {
+        context.insert(&format!("aws:ResourceTag/{key}"), value);
+    }
+}
