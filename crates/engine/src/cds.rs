@@ -20,10 +20,14 @@ use crate::process::ProcessGroup;
 use crate::runtime::InstalledRuntime;
 use crate::EngineError;
 
-/// The archive, in the runtime's folder.
-pub const ARCHIVE_FILE: &str = "driver-cds.jsa";
+/// The archive, in the runtime's folder. The JVM maps a dynamic archive only
+/// when the class path starts as it did at recording, so it is recorded with
+/// the S3A connector first on the driver's class path, as every driver has
+/// it (`spark/launch.rs`); archives recorded before the connector
+/// (`driver-cds.jsa`) would not map, hence the new name.
+pub const ARCHIVE_FILE: &str = "driver-cds-s3a.jsa";
 /// Left when creating the archive failed, so that every job does not retry.
-pub const FAILED_MARKER: &str = "driver-cds.failed";
+pub const FAILED_MARKER: &str = "driver-cds-s3a.failed";
 /// The recording is a SparkSession start and stop: well under a minute
 /// even on a busy 2-core machine. Past this, drivers go without.
 const RECORDING_TIMEOUT: Duration = Duration::from_secs(300);
@@ -67,10 +71,17 @@ async fn record_in(installed: &InstalledRuntime, archive: &Path, scratch: &Path)
     let log = std::fs::File::create(&log_path).map_err(|err| EngineError::io("create the CDS log", err))?;
     let log_err = log.try_clone().map_err(|err| EngineError::io("create the CDS log", err))?;
     let mut command = Command::new(installed.spark_submit());
+    // Not confined: the recording runs sparkplane's own script on the
+    // runtime's classes, no job code, and writes into the runtime dir.
+    crate::sandbox::clean_env(&mut command);
     command
         .current_dir(scratch)
         .args(["--master", "local[1]", "--conf", "spark.ui.port=0", "--conf"])
-        .arg(format!("spark.driver.extraJavaOptions=-XX:ArchiveClassesAtExit={}", partial.display()))
+        .arg(format!("spark.driver.extraJavaOptions=-XX:ArchiveClassesAtExit={}", partial.display()));
+    if let Some(connector) = installed.connector_class_path() {
+        command.arg("--conf").arg(format!("spark.driver.extraClassPath={connector}"));
+    }
+    command
         .arg(&script)
         .env("SPARK_HOME", &installed.spark_home)
         .env("PYTHONPATH", &installed.python_path)
@@ -79,10 +90,6 @@ async fn record_in(installed: &InstalledRuntime, archive: &Path, scratch: &Path)
         .stdin(Stdio::null())
         .stdout(log)
         .stderr(log_err);
-    crate::spark::remove_private_env(&mut command);
-    // The recording is of the runtime's own classes, whatever conf dir the
-    // server was started with.
-    command.env_remove("SPARK_CONF_DIR");
     // A process group: if the caller gives up (cancel, shutdown), dropping
     // it kills the JVM and its Python.
     let mut job = ProcessGroup::spawn(command).map_err(|err| EngineError::io("run the CDS recording job", err))?;

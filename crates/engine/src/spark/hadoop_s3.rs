@@ -1,24 +1,189 @@
 //! How `s3://` and `s3a://` paths work inside a Spark job.
 //!
-//! With the embedded endpoint, every bucket is a directory on this host, so
-//! Hadoop can read and write it directly: `ViewFileSystemOverloadScheme`
-//! takes over the `s3`/`s3a` schemes and each bucket's mount table falls back
-//! to its directory through a raw local filesystem (no `.crc` side files). Paths
-//! keep their `s3://bucket/key` form in listings, `input_file_name()` and
-//! output. Buckets are mounted when the attempt launches; a bucket created
-//! later is not visible to that attempt.
+//! By default Spark reaches the embedded store the way it reaches any S3:
+//! through Hadoop's S3A connector (hadoop-aws 3.3.1 and the AWS SDK bundle
+//! 1.11.901, installed with the runtime, see [`crate::runtime`]), over HTTP to
+//! the embedded endpoint, signed with the attempt's temporary credentials,
+//! so every read and write of a job is authorized by the endpoint's policies.
+//! `s3`, `s3a` and `s3n` all map to `S3AFileSystem`. The endpoint settings
+//! ([`embedded_s3a_conf`]) are plain properties; the credentials
+//! ([`s3a_credentials_conf`]) are secrets: a launch writes them into a 0600
+//! properties file in the attempt's dir (never onto a command line), and a
+//! warm driver gets them over its stdin pipe at hand-over. Their names match
+//! Spark's default `spark.redaction.regex` (`secret|password|token|access.key`),
+//! so the UI's environment page and the event log show them redacted.
+//! Hadoop's `TemporaryAWSCredentialsProvider` cannot refresh credentials, so
+//! they are issued for the whole run (see `control/src/attempt.rs`).
 //!
-//! With an external S3 service, the job needs Hadoop's S3A connector
-//! (hadoop-aws and the AWS SDK bundle, e.g. via `--jars`), and sparkplane
+//! With `direct_bucket_mount` (single-user setups only: it bypasses every
+//! policy), every bucket is a directory on this host that Hadoop reads and
+//! writes directly: `ViewFileSystemOverloadScheme` takes over the `s3`/`s3a`
+//! schemes and each bucket's mount table falls back to its directory through
+//! a raw local filesystem (no `.crc` side files). Paths keep their
+//! `s3://bucket/key` form in listings, `input_file_name()` and output.
+//! Buckets are mounted when the attempt launches; a bucket created later is
+//! not visible to that attempt.
+//!
+//! With an external S3 service, the job needs Hadoop's S3A connector (on
+//! the class path with the runtime's connector jars), and sparkplane
 //! passes the endpoint through `spark.hadoop.fs.s3a.*` and the credentials
 //! through the environment, where S3A's default provider chain finds them.
 
 use std::path::Path;
 
 const VIEWFS: &str = "org.apache.hadoop.fs.viewfs.ViewFileSystemOverloadScheme";
+const S3A: &str = "org.apache.hadoop.fs.s3a.S3AFileSystem";
+/// Credentials with a session token (the attempt's, from its role).
+pub const TEMPORARY_PROVIDER: &str = "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider";
+/// Long-term keys (the server's root credentials, when no issuer is set).
+pub const SIMPLE_PROVIDER: &str = "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider";
 /// A scheme name of our own for the raw local filesystem, so that the
 /// checksumming `file://` filesystem (which writes `.crc` files) is not used.
 const RAW_SCHEME: &str = "sparkplanefs";
+
+/// Credentials S3A signs a job's requests with.
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// `None` for long-term keys.
+    pub session_token: Option<String>,
+}
+
+impl std::fmt::Debug for S3Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// Spark properties pointing S3A at the embedded endpoint (`http://host:port`):
+/// everything but the credentials. The same for every attempt of a server,
+/// so warm drivers start with them.
+pub fn embedded_s3a_conf(endpoint: &str, region: &str) -> Vec<(String, String)> {
+    let mut conf: Vec<(String, String)> =
+        ["s3", "s3a", "s3n"].iter().map(|scheme| (format!("spark.hadoop.fs.{scheme}.impl"), S3A.to_string())).collect();
+    let settings = [
+        ("fs.s3a.endpoint", endpoint),
+        ("fs.s3a.endpoint.region", region),
+        ("fs.s3a.path.style.access", "true"),
+        ("fs.s3a.connection.ssl.enabled", if endpoint.starts_with("https://") { "true" } else { "false" }),
+        // Upload blocks are buffered in the JVM's temp dir, which the
+        // sandbox puts in the process's own dir (the default is /tmp).
+        ("fs.s3a.buffer.dir", "${java.io.tmpdir}/s3a"),
+        // The classic committer (write to _temporary, rename on commit): the
+        // S3A committers need spark-hadoop-cloud, which pyspark lacks.
+        // Renames are server-side copies on the embedded endpoint.
+        (
+            "mapreduce.outputcommitter.factory.scheme.s3a",
+            "org.apache.hadoop.mapreduce.lib.output.FileOutputCommitterFactory",
+        ),
+        // A job's first request need not wait on S3A's retries of a
+        // bucket probe; the endpoint answers for itself.
+        ("fs.s3a.bucket.probe", "0"),
+    ];
+    conf.extend(settings.iter().map(|(key, value)| (format!("spark.hadoop.{key}"), value.to_string())));
+    conf
+}
+
+/// The AWS SDK's override file, on the class path, that gives S3A the
+/// signing region of the embedded endpoint.
+pub const SDK_OVERRIDE_FILE: &str = "awssdk_config_override.json";
+
+/// A folder holding [`SDK_OVERRIDE_FILE`] that maps `endpoint`'s host to
+/// `region`, for the driver's and executors' class path; created under
+/// `parent` once (written to a temporary file and renamed).
+///
+/// hadoop-aws 3.3.1 cannot be told the signing region of a custom endpoint
+/// (`fs.s3a.endpoint.region` came in 3.3.2): the AWS SDK derives it from the
+/// host, which for `127.0.0.1` gives us-east-1, and the endpoint refuses a
+/// signature scoped to another region than its own. The SDK reads
+/// `hostRegexToRegionMappings` from this file first.
+pub fn sdk_region_override(parent: &Path, endpoint: &str, region: &str) -> std::io::Result<std::path::PathBuf> {
+    let host = endpoint_host(endpoint);
+    let safe = |text: &str| -> String {
+        text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect()
+    };
+    let folder = parent.join(format!("{}-{}", safe(&host), safe(region)));
+    let file = folder.join(SDK_OVERRIDE_FILE);
+    if file.is_file() {
+        return Ok(folder);
+    }
+    std::fs::create_dir_all(&folder)?;
+    let pattern: String =
+        host.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_string() } else { format!("\\{c}") }).collect();
+    let text = serde_json::json!({
+        "hostRegexToRegionMappings": [{"hostNameRegex": format!("^{pattern}$"), "regionName": region}]
+    })
+    .to_string();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let scratch = folder.join(format!(".{SDK_OVERRIDE_FILE}.{}-{nanos}", std::process::id()));
+    std::fs::write(&scratch, text)?;
+    std::fs::rename(&scratch, &file)?;
+    Ok(folder)
+}
+
+/// `host` of `http://host:port/...` (brackets of an IPv6 literal removed).
+fn endpoint_host(endpoint: &str) -> String {
+    let rest = endpoint.split_once("://").map_or(endpoint, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    if let Some(v6) = authority.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or_default().to_string();
+    }
+    authority.split(':').next().unwrap_or_default().to_string()
+}
+
+/// The secret half: S3A's credentials provider and keys, as Spark
+/// properties. Never put these on a command line.
+pub fn s3a_credentials_conf(credentials: &S3Credentials) -> Vec<(String, String)> {
+    let provider = if credentials.session_token.is_some() { TEMPORARY_PROVIDER } else { SIMPLE_PROVIDER };
+    let mut conf = vec![
+        ("spark.hadoop.fs.s3a.aws.credentials.provider".to_string(), provider.to_string()),
+        ("spark.hadoop.fs.s3a.access.key".to_string(), credentials.access_key_id.clone()),
+        ("spark.hadoop.fs.s3a.secret.key".to_string(), credentials.secret_access_key.clone()),
+    ];
+    if let Some(token) = &credentials.session_token {
+        conf.push(("spark.hadoop.fs.s3a.session.token".to_string(), token.clone()));
+    }
+    conf
+}
+
+/// A Spark properties file (`--properties-file`) of `conf`, in the
+/// `key=value` form Java's `Properties.load` reads back exactly.
+pub fn properties_file_text(conf: &[(String, String)]) -> String {
+    let mut text = String::new();
+    for (key, value) in conf {
+        text.push_str(&escape_property(key, true));
+        text.push('=');
+        text.push_str(&escape_property(value, false));
+        text.push('\n');
+    }
+    text
+}
+
+fn escape_property(text: &str, is_key: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (index, c) in text.chars().enumerate() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '=' | ':' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' ' if is_key || index == 0 => out.push_str("\\ "),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => out.push_str(&format!("\\u{:04x}", c as u32 & 0xffff)),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// Spark properties mounting each bucket directory under `store_root`.
 pub fn embedded_store_conf(store_root: &Path) -> Vec<(String, String)> {
@@ -68,6 +233,54 @@ pub fn external_store_conf(endpoint: &str, region: &str, path_style: bool) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn s3a_serves_every_scheme_and_root_keys_use_the_simple_provider() {
+        let conf = embedded_s3a_conf("http://127.0.0.1:9000", "eu-west-1");
+        let get = |conf: &[(String, String)], key: &str| {
+            conf.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+        };
+        for scheme in ["s3", "s3a", "s3n"] {
+            assert_eq!(get(&conf, &format!("spark.hadoop.fs.{scheme}.impl")), S3A);
+        }
+        assert_eq!(get(&conf, "spark.hadoop.fs.s3a.connection.ssl.enabled"), "false");
+        assert_eq!(get(&conf, "spark.hadoop.fs.s3a.path.style.access"), "true");
+        assert_eq!(get(&conf, "spark.hadoop.fs.s3a.endpoint.region"), "eu-west-1");
+        assert!(conf.iter().all(|(k, _)| !k.contains("key") && !k.contains("token")), "{conf:?}");
+        let root = S3Credentials { access_key_id: "AKIA".into(), secret_access_key: "s".into(), session_token: None };
+        let secret = s3a_credentials_conf(&root);
+        assert_eq!(get(&secret, "spark.hadoop.fs.s3a.aws.credentials.provider"), SIMPLE_PROVIDER);
+        assert!(secret.iter().all(|(k, _)| k != "spark.hadoop.fs.s3a.session.token"));
+        // Spark's default spark.redaction.regex matches every secret's name.
+        for (key, _) in secret.iter().filter(|(k, _)| !k.ends_with("provider")) {
+            let lower = key.to_ascii_lowercase();
+            assert!(["secret", "password", "token", "access.key"].iter().any(|w| lower.contains(w)), "{key}");
+        }
+        assert!(!format!("{root:?}").contains("\"s\""));
+    }
+
+    #[test]
+    fn the_sdk_override_maps_the_endpoint_host_to_the_region() {
+        assert_eq!(endpoint_host("http://127.0.0.1:9000"), "127.0.0.1");
+        assert_eq!(endpoint_host("https://s3.local/x"), "s3.local");
+        assert_eq!(endpoint_host("http://[::1]:9000"), "::1");
+        let dir = tempfile::tempdir().unwrap();
+        let folder = sdk_region_override(dir.path(), "http://127.0.0.1:9000", "eu-west-1").unwrap();
+        assert_eq!(folder, dir.path().join("127.0.0.1-eu-west-1"));
+        let text = std::fs::read_to_string(folder.join(SDK_OVERRIDE_FILE)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mapping = &json["hostRegexToRegionMappings"][0];
+        assert_eq!(mapping["hostNameRegex"], "^127\\.0\\.0\\.1$");
+        assert_eq!(mapping["regionName"], "eu-west-1");
+        // Once: a second call finds it.
+        assert_eq!(sdk_region_override(dir.path(), "http://127.0.0.1:9000", "eu-west-1").unwrap(), folder);
+    }
+
+    #[test]
+    fn properties_text_escapes_what_java_would_misread() {
+        let text = properties_file_text(&[("a.b".into(), " x=y:z#!\\\n\u{e9}".into())]);
+        assert_eq!(text, "a.b=\\ x\\=y\\:z\\#\\!\\\\\\n\\u00e9\n");
+    }
 
     #[test]
     fn mounts_every_valid_bucket_directory() {

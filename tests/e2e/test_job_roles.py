@@ -1,0 +1,131 @@
+"""Jobs run with their execution role's permissions and nothing more.
+
+A PySpark job reaches s3:// through S3A with its attempt's temporary
+credentials, so the embedded S3 endpoint decides every read and write by
+the role's policies narrowed by the run's executionIamPolicy; the
+credentials stop working when the run ends.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from conftest import driver_log_path, read_gz, start_job, unique, wait_for_state
+from helpers_s3 import s3_client, s3cli
+
+pytestmark = pytest.mark.spark
+
+JOB = r'''
+import sys
+from pyspark.sql import SparkSession
+
+spark = SparkSession.builder.appName("roles").getOrCreate()
+inb, outb, secret = sys.argv[1:4]
+df = spark.read.csv(f"s3://{inb}/data/", header=True)
+df.write.mode("overwrite").parquet(f"s3a://{outb}/public/result/")
+print("ROWS=%d" % spark.read.parquet(f"s3://{outb}/public/result/").count(), flush=True)
+
+
+def attempt(label, fn):
+    try:
+        fn()
+        print(f"{label}=ALLOWED", flush=True)
+    except Exception as exc:  # the job reports what S3 said
+        text = str(exc).replace("\n", " ")
+        print(f"{label}=DENIED {text[:4000]}", flush=True)
+        print(f"{label} failed: {text[:4000]}", file=sys.stderr, flush=True)
+
+
+attempt("READ_SECRET", lambda: spark.read.csv(f"s3://{secret}/data/").count())
+attempt("WRITE_IN", lambda: spark.range(1).write.mode("overwrite").csv(f"s3://{inb}/evil/"))
+attempt("WRITE_PRIVATE", lambda: spark.range(1).write.mode("overwrite").csv(f"s3://{outb}/private/x/"))
+conf = spark._jsc.hadoopConfiguration()
+print("IMPL=%s" % conf.get("fs.s3.impl"), flush=True)
+print("CREDS=%s %s %s" % (conf.get("fs.s3a.access.key"), conf.get("fs.s3a.secret.key"),
+                          conf.get("fs.s3a.session.token")), flush=True)
+spark.stop()
+'''
+
+
+@pytest.fixture(scope="module")
+def roles_setup(server, client, spark_app, tmp_path_factory):
+    root = s3_client(server)
+    names = {kind: unique(kind) for kind in ("in", "out", "secret", "code")}
+    for name in names.values():
+        root.create_bucket(Bucket=name)
+    for kind in ("in", "secret"):
+        root.put_object(Bucket=names[kind], Key="data/part-0.csv", Body=b"city,n\nHouston,1\nChicago,2\n")
+    root.put_object(Bucket=names["code"], Key="roles.py", Body=JOB.encode())
+    role = unique("job-role")
+    iam = server.iam()
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "emr-serverless.amazonaws.com"}}]}))
+    iam.put_role_policy(RoleName=role, PolicyName="data", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+             "Resource": [f"arn:aws:s3:::{names['in']}", f"arn:aws:s3:::{names['in']}/*",
+                          f"arn:aws:s3:::{names['code']}", f"arn:aws:s3:::{names['code']}/*"]},
+            {"Effect": "Allow", "Action": "s3:*",
+             "Resource": [f"arn:aws:s3:::{names['out']}", f"arn:aws:s3:::{names['out']}/*"]},
+        ]}))
+    role_arn = f"arn:aws:iam::123456789012:role/{role}"
+    narrowing = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{names['out']}/private/*"}]})
+    driver = {"sparkSubmit": {
+        "entryPoint": f"s3://{names['code']}/roles.py",
+        "entryPointArguments": [names["in"], names["out"], names["secret"]],
+        "sparkSubmitParameters": "--conf spark.driver.memory=1g --conf spark.executor.memory=1g"}}
+    job = start_job(client, spark_app["id"], driver, log_dir=spark_app["log_dir"],
+                    executionRoleArn=role_arn, executionIamPolicy={"policy": narrowing})
+    run = wait_for_state(client, spark_app["id"], job, {"SUCCESS", "FAILED"})
+    stdout = read_gz(driver_log_path(spark_app["log_dir"], spark_app["id"], job, "stdout"))
+    stderr = read_gz(driver_log_path(spark_app["log_dir"], spark_app["id"], job, "stderr"))
+    return {"names": names, "run": run, "stdout": stdout, "stderr": stderr}
+
+
+def line(stdout: str, label: str) -> str:
+    found = re.search(rf"^{label}=(.*)$", stdout, re.M)
+    assert found, f"{label} not printed by the job:\n{stdout[-3000:]}"
+    return found.group(1)
+
+
+def test_the_job_reads_in_and_writes_out_through_s3a(roles_setup):
+    assert roles_setup["run"]["state"] == "SUCCESS", roles_setup["run"]["stateDetails"]
+    assert line(roles_setup["stdout"], "ROWS") == "2"
+    assert line(roles_setup["stdout"], "IMPL") == "org.apache.hadoop.fs.s3a.S3AFileSystem"
+
+
+def test_outside_the_role_is_denied_inside_the_job(roles_setup):
+    for label in ("READ_SECRET", "WRITE_IN"):
+        outcome = line(roles_setup["stdout"], label)
+        assert outcome.startswith("DENIED"), f"{label}: {outcome}"
+        assert "403" in outcome or "AccessDenied" in outcome or "Forbidden" in outcome, outcome
+    # S3A turns S3's 403 into java.nio.file.AccessDeniedException; PySpark's
+    # own stderr is merged into the driver's stdout, so look at both logs.
+    logs = roles_setup["stdout"] + roles_setup["stderr"]
+    assert "READ_SECRET failed" in logs and "AccessDenied" in logs, logs[-3000:]
+
+
+def test_execution_iam_policy_narrows_the_role(roles_setup):
+    outcome = line(roles_setup["stdout"], "WRITE_PRIVATE")
+    assert outcome.startswith("DENIED"), outcome
+
+
+def test_credentials_end_with_the_run(server, roles_setup):
+    key, secret, token = line(roles_setup["stdout"], "CREDS").split(" ")
+    assert key.startswith("ASIA") and token
+    s3 = boto3.client("s3", endpoint_url=server.s3_endpoint, region_name=server.region,
+                      aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token,
+                      config=Config(s3={"addressing_style": "path"}, retries={"total_max_attempts": 1}))
+    with pytest.raises(ClientError) as ended:
+        s3.list_objects_v2(Bucket=roles_setup["names"]["out"])
+    assert ended.value.response["Error"]["Code"] in ("ExpiredToken", "InvalidAccessKeyId"), ended.value.response
+    listing = s3cli(server, "s3", "ls", f"s3://{roles_setup['names']['in']}/evil/", check=False)
+    assert listing.stdout.strip() == "", "the denied write left nothing behind"
