@@ -143,7 +143,8 @@ def spark_app(server, client, release_label, tmp_path_factory):
 
 
 def start_job(client, app_id: str, job_driver: dict, log_dir: Path | None = None, **kw) -> str:
-    params = dict(applicationId=app_id, executionRoleArn=ROLE_ARN, jobDriver=job_driver, **kw)
+    params = dict(applicationId=app_id, jobDriver=job_driver, **kw)
+    params.setdefault("executionRoleArn", ROLE_ARN)
     if log_dir is not None:
         params.setdefault("configurationOverrides", log_overrides(log_dir))
     return client.start_job_run(**params)["jobRunId"]

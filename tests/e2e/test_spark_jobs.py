@@ -10,6 +10,7 @@ import subprocess
 import threading
 
 import pytest
+from helpers_s3 import s3_client
 
 from conftest import (
     API_TIMEOUT,
@@ -32,6 +33,7 @@ pytestmark = pytest.mark.spark
 
 STATE_ORDER = ["SUBMITTED", "PENDING", "SCHEDULED", "QUEUED", "RUNNING", "SUCCESS"]
 FAIL_MARKER = "kaboom-e2e-7391"
+MCD_BUCKET = "spark-e2e-mcdonalds"
 SLEEP_MARKER = "sleeper-started-5123"
 
 FAILING = f"""
@@ -72,7 +74,7 @@ ENV_ARGS = ["alpha", "beta gamma", "--flag=1", "quote'\"s", "$HOME", "a;b|c"]
 
 
 @pytest.fixture(scope="module")
-def jobs(client, spark_app, tmp_path_factory):
+def jobs(server, client, spark_app, tmp_path_factory):
     d = tmp_path_factory.mktemp("spark-scripts")
     app_id, log_dir = spark_app["id"], spark_app["log_dir"]
     plain_log_dir = tmp_path_factory.mktemp("plain-logs")
@@ -80,11 +82,16 @@ def jobs(client, spark_app, tmp_path_factory):
     (d / "sleeper.py").write_text(SLEEPER)
     (d / "e2e_helper.py").write_text(HELPER)
     (d / "env_script.py").write_text(ENV_SCRIPT)
-    out_dir = d / "mcdonalds-out"
+    # Jobs are sandboxed: they read and write buckets, not arbitrary local
+    # paths. The embedded store keeps the output as files under data/s3.
+    s3_client(server).create_bucket(Bucket=MCD_BUCKET)
+    s3_client(server).upload_file(str(MCDONALDS_CSV), MCD_BUCKET, "data/mcdonalds_dataset.csv")
+    out_dir = server.data_dir / "s3" / MCD_BUCKET / "mcdonalds-out"
 
     ids = {}
     ids["mcd"] = start_job(client, app_id, spark_job_driver(f"file://{MCDONALDS_PY}",
-                                                            args=[str(MCDONALDS_CSV), str(out_dir)]),
+                                                            args=[f"s3://{MCD_BUCKET}/data/mcdonalds_dataset.csv",
+                                                                  f"s3://{MCD_BUCKET}/mcdonalds-out"]),
                            log_dir=log_dir, name="mcdonalds")
     ids["fail"] = start_job(client, app_id, spark_job_driver(str(d / "failing.py")), name="failing",
                             configurationOverrides=log_overrides(plain_log_dir, as_uri=False))
@@ -266,7 +273,7 @@ def test_cold_driver_maps_the_runtimes_cds_archive_and_keeps_its_own_java_option
     # started with it, and with the job's own spark.driver.extraJavaOptions.
     lines = env_out.splitlines()
     cds = next((ln[len("CDS="):] for ln in lines if ln.startswith("CDS=")), None)
-    assert cds is not None and cds.endswith("/spark-3.5.8/driver-cds.jsa"), env_out
+    assert cds is not None and cds.endswith("/spark-3.5.8/driver-cds-s3a.jsa"), env_out
     assert "MINE=7" in lines, env_out
 
 

@@ -40,6 +40,30 @@ pub struct ServerFlags {
     /// Address of the embedded S3 endpoint, or `off` [env: SPARKPLANE_S3_LISTEN] [default: 127.0.0.1:9000]
     #[arg(long)]
     pub s3_listen: Option<String>,
+    /// Seconds a client has to send a request's headers to the API [env: SPARKPLANE_API_HEADER_READ_TIMEOUT_SECONDS] [default: 30]
+    #[arg(long)]
+    pub api_header_read_timeout_seconds: Option<u64>,
+    /// Seconds an API connection may sit idle between requests [env: SPARKPLANE_API_IDLE_TIMEOUT_SECONDS] [default: 20]
+    #[arg(long)]
+    pub api_idle_timeout_seconds: Option<u64>,
+    /// Open API connections at most; more wait to be accepted [env: SPARKPLANE_API_MAX_CONNECTIONS] [default: 512]
+    #[arg(long)]
+    pub api_max_connections: Option<usize>,
+    /// MiB of API request bodies buffered at once [env: SPARKPLANE_API_BODY_BUDGET_MB] [default: 64]
+    #[arg(long)]
+    pub api_body_budget_mb: Option<usize>,
+    /// A directory whose files API requests may name as local paths (logUri, entry points, dependencies, HIVE queries); repeatable [env: SPARKPLANE_ALLOWED_LOCAL_DIRS, colon-separated] [default: DATA_DIR/local only]
+    #[arg(long = "allowed-local-dir")]
+    pub allowed_local_dirs: Vec<PathBuf>,
+    /// Let the embedded S3 endpoint accept SigV2 signatures, which do not cover the body [env: SPARKPLANE_S3_ALLOW_SIGV2] [default: false]
+    #[arg(long)]
+    pub s3_allow_sigv2: bool,
+    /// Run jobs even where the kernel has no Landlock to confine them (they then reach whatever the server's user can) [env: SPARKPLANE_ALLOW_UNCONFINED_JOBS] [default: false]
+    #[arg(long)]
+    pub allow_unconfined_jobs: bool,
+    /// Spark jobs read and write the embedded store's bucket directories directly (viewfs) instead of through S3A and the S3 endpoint; bypasses every policy, for single-user setups only [env: SPARKPLANE_DIRECT_BUCKET_MOUNT] [default: false]
+    #[arg(long)]
+    pub direct_bucket_mount: bool,
 }
 
 /// The keys a config file may set.
@@ -54,6 +78,14 @@ struct FileConfig {
     python: Option<String>,
     log_ship_interval_seconds: Option<u64>,
     s3_listen: Option<String>,
+    s3_allow_sigv2: Option<bool>,
+    allow_unconfined_jobs: Option<bool>,
+    direct_bucket_mount: Option<bool>,
+    api_header_read_timeout_seconds: Option<u64>,
+    api_idle_timeout_seconds: Option<u64>,
+    api_max_connections: Option<usize>,
+    api_body_budget_mb: Option<usize>,
+    allowed_local_dirs: Option<Vec<PathBuf>>,
     s3_endpoint: Option<String>,
     s3_region: Option<String>,
     s3_access_key_id: Option<String>,
@@ -102,6 +134,18 @@ pub struct ServerConfig {
     pub auto_stop_minute_seconds: u64,
     /// None when the embedded S3 endpoint is off.
     pub s3_listen: Option<String>,
+    /// The embedded S3 endpoint accepts SigV2 (off: SigV4 only).
+    pub s3_allow_sigv2: bool,
+    /// Whether jobs run unconfined where the kernel has no Landlock (else they are refused).
+    pub allow_unconfined_jobs: bool,
+    /// Spark jobs mount the embedded store's bucket dirs (viewfs) instead of
+    /// S3A through the endpoint: bypasses every policy.
+    pub direct_bucket_mount: bool,
+    /// Connection and body limits of the API.
+    pub api_limits: sparkplane_server::ApiLimits,
+    /// Directories (besides `<data>/local`) under which API requests may
+    /// name local paths, as configured (canonicalized at startup).
+    pub allowed_local_dirs: Vec<PathBuf>,
     pub external_s3: Option<ExternalS3>,
     /// Logical capacity and physical limits (defaults from the machine).
     pub host: sparkplane_control::host::HostLimits,
@@ -174,6 +218,35 @@ impl ServerConfig {
             .or(file.s3_listen)
             .unwrap_or_else(|| DEFAULT_S3_LISTEN.to_string());
         let s3_listen = (s3_listen != "off").then_some(s3_listen);
+        let s3_allow_sigv2 = match (flags.s3_allow_sigv2, env_str("SPARKPLANE_S3_ALLOW_SIGV2")) {
+            (true, _) => true,
+            (false, Some(value)) => value.parse().context("SPARKPLANE_S3_ALLOW_SIGV2 must be true or false")?,
+            (false, None) => file.s3_allow_sigv2.unwrap_or(false),
+        };
+        let allow_unconfined_jobs = match (flags.allow_unconfined_jobs, env_str("SPARKPLANE_ALLOW_UNCONFINED_JOBS")) {
+            (true, _) => true,
+            (false, Some(value)) => value.parse().context("SPARKPLANE_ALLOW_UNCONFINED_JOBS must be true or false")?,
+            (false, None) => file.allow_unconfined_jobs.unwrap_or(false),
+        };
+        let direct_bucket_mount = match (flags.direct_bucket_mount, env_str("SPARKPLANE_DIRECT_BUCKET_MOUNT")) {
+            (true, _) => true,
+            (false, Some(value)) => value.parse().context("SPARKPLANE_DIRECT_BUCKET_MOUNT must be true or false")?,
+            (false, None) => file.direct_bucket_mount.unwrap_or(false),
+        };
+        let from_file = ApiLimitsFile {
+            header_read_timeout_seconds: file.api_header_read_timeout_seconds,
+            idle_timeout_seconds: file.api_idle_timeout_seconds,
+            max_connections: file.api_max_connections,
+            body_budget_mb: file.api_body_budget_mb,
+        };
+        let api_limits = api_limits(flags, &from_file, &env_str)?;
+        let allowed_local_dirs = if !flags.allowed_local_dirs.is_empty() {
+            flags.allowed_local_dirs.clone()
+        } else if let Some(list) = env_str("SPARKPLANE_ALLOWED_LOCAL_DIRS") {
+            list.split(':').filter(|d| !d.is_empty()).map(PathBuf::from).collect()
+        } else {
+            file.allowed_local_dirs.unwrap_or_default()
+        };
         let external_s3 = match env_str("SPARKPLANE_S3_ENDPOINT").or(file.s3_endpoint) {
             None => None,
             Some(endpoint) => {
@@ -253,12 +326,69 @@ impl ServerConfig {
             log_ship_interval_seconds: log_ship_interval_seconds.max(1),
             auto_stop_minute_seconds: auto_stop_minute_seconds.max(1),
             s3_listen,
+            s3_allow_sigv2,
+            allow_unconfined_jobs,
+            direct_bucket_mount,
+            api_limits,
+            allowed_local_dirs,
             external_s3,
             host,
             public_url,
             spark_cds,
         })
     }
+}
+
+/// The config file's API limits.
+struct ApiLimitsFile {
+    header_read_timeout_seconds: Option<u64>,
+    idle_timeout_seconds: Option<u64>,
+    max_connections: Option<usize>,
+    body_budget_mb: Option<usize>,
+}
+
+/// The API's connection and body limits: flag, then environment, then file,
+/// then the named defaults of `sparkplane_server`.
+fn api_limits(
+    flags: &ServerFlags,
+    file: &ApiLimitsFile,
+    env_str: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<sparkplane_server::ApiLimits> {
+    let number = |flag: Option<u64>, key: &str, from_file: Option<u64>| -> anyhow::Result<Option<u64>> {
+        if flag.is_some() {
+            return Ok(flag);
+        }
+        match env_str(key) {
+            Some(value) => Ok(Some(value.parse().with_context(|| format!("{key} must be a whole number"))?)),
+            None => Ok(from_file),
+        }
+    };
+    let as_u64 = |n: Option<usize>| n.map(|n| n as u64);
+    let mut limits = sparkplane_server::ApiLimits::default();
+    let c = &mut limits.connections;
+    if let Some(secs) = number(
+        flags.api_header_read_timeout_seconds,
+        "SPARKPLANE_API_HEADER_READ_TIMEOUT_SECONDS",
+        file.header_read_timeout_seconds,
+    )? {
+        c.header_read_timeout = std::time::Duration::from_secs(secs.max(1));
+    }
+    if let Some(secs) =
+        number(flags.api_idle_timeout_seconds, "SPARKPLANE_API_IDLE_TIMEOUT_SECONDS", file.idle_timeout_seconds)?
+    {
+        c.idle_timeout = Some(std::time::Duration::from_secs(secs.max(1)));
+    }
+    if let Some(max) =
+        number(as_u64(flags.api_max_connections), "SPARKPLANE_API_MAX_CONNECTIONS", as_u64(file.max_connections))?
+    {
+        c.max_connections = Some(usize::try_from(max.max(1)).unwrap_or(usize::MAX));
+    }
+    if let Some(mb) =
+        number(as_u64(flags.api_body_budget_mb), "SPARKPLANE_API_BODY_BUDGET_MB", as_u64(file.body_budget_mb))?
+    {
+        limits.body_budget_bytes = usize::try_from(mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
+    }
+    Ok(limits)
 }
 
 #[cfg(test)]
@@ -278,6 +408,55 @@ mod tests {
         assert_eq!(config.region, "us-east-1");
         assert_eq!(config.s3_listen.as_deref(), Some("127.0.0.1:9000"));
         assert_eq!(config.external_s3, None);
+        assert!(!config.s3_allow_sigv2);
+        assert!(!config.direct_bucket_mount);
+    }
+
+    #[test]
+    fn direct_bucket_mount_layers_file_env_and_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sparkplane.toml");
+        std::fs::write(&file, "direct_bucket_mount = true\n").unwrap();
+        let with_file = ServerFlags { config: Some(file), ..Default::default() };
+        assert!(ServerConfig::resolve(&with_file, &env(&[])).unwrap().direct_bucket_mount);
+        let env_off = env(&[("SPARKPLANE_DIRECT_BUCKET_MOUNT", "false")]);
+        assert!(!ServerConfig::resolve(&with_file, &env_off).unwrap().direct_bucket_mount);
+        let flag = ServerFlags { direct_bucket_mount: true, ..Default::default() };
+        assert!(ServerConfig::resolve(&flag, &env_off).unwrap().direct_bucket_mount);
+        let bad = env(&[("SPARKPLANE_DIRECT_BUCKET_MOUNT", "yes")]);
+        assert!(ServerConfig::resolve(&ServerFlags::default(), &bad).is_err());
+    }
+
+    #[test]
+    fn s3_sigv2_is_off_unless_a_layer_turns_it_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sparkplane.toml");
+        std::fs::write(&path, "s3_allow_sigv2 = true\n").unwrap();
+        let file = ServerFlags { config: Some(path), ..Default::default() };
+        assert!(ServerConfig::resolve(&file, &env(&[])).unwrap().s3_allow_sigv2);
+        let env_off = env(&[("SPARKPLANE_S3_ALLOW_SIGV2", "false")]);
+        assert!(!ServerConfig::resolve(&file, &env_off).unwrap().s3_allow_sigv2);
+        let flag = ServerFlags { s3_allow_sigv2: true, ..file };
+        assert!(ServerConfig::resolve(&flag, &env_off).unwrap().s3_allow_sigv2);
+        let env_on = env(&[("SPARKPLANE_S3_ALLOW_SIGV2", "true")]);
+        assert!(ServerConfig::resolve(&ServerFlags::default(), &env_on).unwrap().s3_allow_sigv2);
+        assert!(ServerConfig::resolve(&ServerFlags::default(), &env(&[("SPARKPLANE_S3_ALLOW_SIGV2", "yes")])).is_err());
+    }
+
+    #[test]
+    fn unconfined_jobs_are_refused_unless_a_layer_allows_them() {
+        assert!(!ServerConfig::resolve(&ServerFlags::default(), &env(&[])).unwrap().allow_unconfined_jobs);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sparkplane.toml");
+        std::fs::write(&path, "allow_unconfined_jobs = true\n").unwrap();
+        let file = ServerFlags { config: Some(path), ..Default::default() };
+        assert!(ServerConfig::resolve(&file, &env(&[])).unwrap().allow_unconfined_jobs);
+        let env_off = env(&[("SPARKPLANE_ALLOW_UNCONFINED_JOBS", "false")]);
+        assert!(!ServerConfig::resolve(&file, &env_off).unwrap().allow_unconfined_jobs);
+        let flag = ServerFlags { allow_unconfined_jobs: true, ..file };
+        assert!(ServerConfig::resolve(&flag, &env_off).unwrap().allow_unconfined_jobs);
+        let bad = env(&[("SPARKPLANE_ALLOW_UNCONFINED_JOBS", "yes")]);
+        assert!(ServerConfig::resolve(&ServerFlags::default(), &bad).is_err());
     }
 
     #[test]
@@ -295,6 +474,52 @@ mod tests {
         assert!(!format!("{external:?}").contains("SK"));
         let no_secret = env(&[("SPARKPLANE_S3_ENDPOINT", "http://x"), ("SPARKPLANE_S3_ACCESS_KEY_ID", "AK")]);
         assert!(ServerConfig::resolve(&ServerFlags::default(), &no_secret).is_err());
+    }
+
+    #[test]
+    fn api_limits_have_named_defaults_and_layers() {
+        let defaults = ServerConfig::resolve(&ServerFlags::default(), &env(&[])).unwrap().api_limits;
+        assert_eq!(defaults, sparkplane_server::ApiLimits::default());
+        assert_eq!(defaults.connections.header_read_timeout, sparkplane_server::DEFAULT_HEADER_READ_TIMEOUT);
+        assert_eq!(defaults.connections.max_connections, Some(sparkplane_server::DEFAULT_MAX_CONNECTIONS));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sparkplane.toml");
+        let text = "api_header_read_timeout_seconds = 7\napi_idle_timeout_seconds = 8\napi_max_connections = 9\napi_body_budget_mb = 10\n";
+        std::fs::write(&path, text).unwrap();
+        let flags = ServerFlags { config: Some(path), ..Default::default() };
+        let from_file = ServerConfig::resolve(&flags, &env(&[])).unwrap().api_limits;
+        assert_eq!(from_file.connections.header_read_timeout, std::time::Duration::from_secs(7));
+        assert_eq!(from_file.connections.idle_timeout, Some(std::time::Duration::from_secs(8)));
+        assert_eq!(from_file.connections.max_connections, Some(9));
+        assert_eq!(from_file.body_budget_bytes, 10 * 1024 * 1024);
+        let environment =
+            env(&[("SPARKPLANE_API_MAX_CONNECTIONS", "11"), ("SPARKPLANE_API_HEADER_READ_TIMEOUT_SECONDS", "2")]);
+        let from_env = ServerConfig::resolve(&flags, &environment).unwrap().api_limits;
+        assert_eq!(from_env.connections.max_connections, Some(11));
+        assert_eq!(from_env.connections.header_read_timeout, std::time::Duration::from_secs(2));
+        let flags = ServerFlags { api_max_connections: Some(12), ..flags };
+        assert_eq!(
+            ServerConfig::resolve(&flags, &environment).unwrap().api_limits.connections.max_connections,
+            Some(12)
+        );
+        let bad = env(&[("SPARKPLANE_API_IDLE_TIMEOUT_SECONDS", "soon")]);
+        assert!(ServerConfig::resolve(&ServerFlags::default(), &bad).is_err());
+    }
+
+    #[test]
+    fn allowed_local_dirs_come_from_file_env_or_flags() {
+        assert!(ServerConfig::resolve(&ServerFlags::default(), &env(&[])).unwrap().allowed_local_dirs.is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sparkplane.toml");
+        std::fs::write(&path, "allowed_local_dirs = [\"/file/a\", \"/file/b\"]\n").unwrap();
+        let flags = ServerFlags { config: Some(path), ..Default::default() };
+        let dirs =
+            |flags: &ServerFlags, e: &[(&str, &str)]| ServerConfig::resolve(flags, &env(e)).unwrap().allowed_local_dirs;
+        assert_eq!(dirs(&flags, &[]), vec![PathBuf::from("/file/a"), PathBuf::from("/file/b")]);
+        let from_env = [("SPARKPLANE_ALLOWED_LOCAL_DIRS", "/env/a:/env/b")];
+        assert_eq!(dirs(&flags, &from_env), vec![PathBuf::from("/env/a"), PathBuf::from("/env/b")]);
+        let flags = ServerFlags { allowed_local_dirs: vec!["/flag".into()], ..flags };
+        assert_eq!(dirs(&flags, &from_env), vec![PathBuf::from("/flag")]);
     }
 
     #[test]

@@ -48,6 +48,10 @@ impl Controller {
         let engine_type = check_type(request.r#type.as_deref().unwrap_or_default())?;
         check_release(&release_label)?;
         check_log_uri(request.monitoring_configuration.as_ref())?;
+        crate::local_paths::check(
+            &self.config.allowed_local_dirs,
+            crate::local_paths::log_uri(request.monitoring_configuration.as_ref()),
+        )?;
         let initial_capacity = request
             .initial_capacity
             .as_ref()
@@ -124,6 +128,10 @@ impl Controller {
             check_release(label)?;
         }
         check_log_uri(request.monitoring_configuration.as_ref())?;
+        crate::local_paths::check(
+            &self.config.allowed_local_dirs,
+            crate::local_paths::log_uri(request.monitoring_configuration.as_ref()),
+        )?;
         let _guard = self.write_lock.lock().await;
         let mut app = self.load_application(application_id).await?;
         if decide_app(app.state, AppOperation::Update) == AppDecision::Refuse {

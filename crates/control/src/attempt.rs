@@ -11,11 +11,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sparkplane_api::{Application, JobRun, JobRunState};
+use sparkplane_engine::sandbox::{Confinement, REFUSED_DETAILS};
 use sparkplane_engine::spark::{self, hadoop_s3, LaunchContext};
 use sparkplane_engine::{EngineError, ExitReport};
 use sparkplane_storage::{Location, LogShipper, LogTarget, WorkerLogDir};
 use tokio::sync::watch;
 
+use crate::credentials::IssuedCredentials;
 use crate::plan::{plan_for, JobPlan};
 use crate::pool::AttemptDriver;
 use crate::{clock, metering, Controller, S3ForJobs};
@@ -128,9 +130,13 @@ impl Controller {
         if let Some(request) = *stop.borrow() {
             return stopped_early(request);
         }
+        if self.config.sandbox.confinement() == Confinement::Refused {
+            return failed(REFUSED_DETAILS.to_string());
+        }
         let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
         let mut warm_spark_dir = None;
         let mut executors = None;
+        let mut attempt_credentials: Option<JobCredentials> = None;
         let launch = match &plan {
             JobPlan::Spark(spark_plan) => {
                 let runtime = tokio::select! {
@@ -140,13 +146,24 @@ impl Controller {
                     },
                     request = wait_for_stop(stop) => return stopped_early(request),
                 };
+                // Issued here, revoked when `credentials` drops at the end of
+                // this function: every way the attempt ends.
+                let credentials = match self.attempt_credentials(run, attempt) {
+                    Ok(credentials) => credentials,
+                    Err(err) => {
+                        return failed(format!("Job failed to start: no credentials for the execution role: {err}"))
+                    }
+                };
+                let secret_conf = credentials.as_ref().map(|c| c.spark_conf()).unwrap_or_default();
+                attempt_credentials = credentials;
                 if let Some((driver, logs, dir)) =
-                    self.launch_spark_warm(&run.application_id, spark_plan, &work_dir).await
+                    self.launch_spark_warm(&run.application_id, spark_plan, &work_dir, &secret_conf).await
                 {
                     warm_spark_dir = Some(dir);
                     Ok((driver, logs))
                 } else {
                     let mut context = self.launch_context();
+                    context.secret_conf = secret_conf;
                     // The dashboard's Spark UI port, proxy base and event logs.
                     let prefix = crate::dashboard::dashboard_prefix(&run.application_id, &run.job_run_id, attempt);
                     context.default_conf.extend(crate::dashboard::spark_launch_conf(
@@ -257,6 +274,10 @@ impl Controller {
             // was killed (cancel, timeout) is dropped and replaced.
             self.pool.give_back_hive(&run.application_id, Some(worker));
         }
+        // Every process of the attempt has exited: its credentials end now,
+        // and the file that handed them to the driver goes.
+        drop(attempt_credentials);
+        let _ = std::fs::remove_file(work_dir.join(spark::SECRET_PROPERTIES_FILE));
         outcome
     }
 
@@ -268,8 +289,14 @@ impl Controller {
         application_id: &str,
         plan: &spark::SparkJobPlan,
         work_dir: &std::path::Path,
+        secret_conf: &[(String, String)],
     ) -> Option<(AttemptDriver, Vec<WorkerLogDir>, std::path::PathBuf)> {
-        let context = self.launch_context();
+        let mut context = self.launch_context();
+        // At hand-over, over the driver's stdin: it was started before
+        // its run (and so its credentials) was known. The driver serves
+        // this one job, and its warm-up touched no `s3://` path, so no
+        // cached S3A filesystem holds other credentials.
+        context.secret_conf = secret_conf.to_vec();
         let driver = self.pool.take_spark(application_id)?;
         if !driver.accepts(plan) || !driver.accepts_context(&context) {
             // It was started for the application's plain configuration; this
@@ -318,11 +345,55 @@ impl Controller {
         Ok((AttemptDriver::Process(launched.process), launched.logs))
     }
 
-    /// Hadoop properties and environment that give the job `s3://`.
+    /// The S3 credentials of a Spark attempt, for S3A to the embedded
+    /// endpoint: issued from the run's execution role when the binary set
+    /// an issuer, else the server's root credentials. `None` when the job
+    /// does not reach the endpoint over S3A (no S3, an external one, or
+    /// `direct_bucket_mount`).
+    fn attempt_credentials(&self, run: &JobRun, attempt: u32) -> Result<Option<JobCredentials>, String> {
+        if !matches!(self.config.s3_for_jobs, S3ForJobs::Embedded { .. }) || self.config.direct_bucket_mount {
+            return Ok(None);
+        }
+        if let Some(issuer) = self.credential_issuer() {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let expires = crate::credentials::expiry_for(run, i64::try_from(now).unwrap_or(i64::MAX));
+            let issued = issuer.issue(run, attempt, expires)?;
+            return Ok(Some(JobCredentials::Issued(IssuedCredentials::new(issuer, issued))));
+        }
+        Ok(self.storage.s3_settings().map(|s| {
+            JobCredentials::Root(hadoop_s3::S3Credentials {
+                access_key_id: s.access_key_id.clone(),
+                secret_access_key: s.secret_access_key.clone(),
+                session_token: None,
+            })
+        }))
+    }
+
+    /// Hadoop properties and environment that give the job `s3://`; the
+    /// attempt's credentials are added by the caller (`secret_conf`).
     pub(crate) fn launch_context(&self) -> LaunchContext<'_> {
         let (default_conf, env) = match &self.config.s3_for_jobs {
             S3ForJobs::None => (Vec::new(), Vec::new()),
-            S3ForJobs::Embedded { root } => (hadoop_s3::embedded_store_conf(root), Vec::new()),
+            S3ForJobs::Embedded { root } if self.config.direct_bucket_mount => {
+                (hadoop_s3::embedded_store_conf(root), Vec::new())
+            }
+            S3ForJobs::Embedded { .. } => {
+                let mut conf = Vec::new();
+                if let Some(s) = self.storage.s3_settings() {
+                    conf = hadoop_s3::embedded_s3a_conf(&s.endpoint, &s.region);
+                    // Readable by every engine process, as the runtime is.
+                    let parent = self.config.runtime_dir.join("s3a-regions");
+                    match hadoop_s3::sdk_region_override(&parent, &s.endpoint, &s.region) {
+                        Ok(folder) => {
+                            for key in ["spark.driver.extraClassPath", "spark.executor.extraClassPath"] {
+                                conf.push((key.to_string(), folder.display().to_string()));
+                            }
+                        }
+                        Err(err) => tracing::warn!(error = %err, "cannot write S3A's region override"),
+                    }
+                }
+                (conf, Vec::new())
+            }
             S3ForJobs::External { endpoint, region, path_style } => {
                 let env = self
                     .storage
@@ -338,7 +409,14 @@ impl Controller {
                 (hadoop_s3::external_store_conf(endpoint, region, *path_style), env)
             }
         };
-        LaunchContext { storage: &self.storage, default_conf, env, master: None }
+        LaunchContext {
+            storage: &self.storage,
+            default_conf,
+            env,
+            master: None,
+            sandbox: self.spark_sandbox(),
+            secret_conf: Vec::new(),
+        }
     }
 
     /// Managed persistence under the data dir, plus the run's (or else the
@@ -357,6 +435,29 @@ impl Controller {
             }
         }
         targets
+    }
+}
+
+/// The S3 credentials a Spark attempt signs with.
+enum JobCredentials {
+    /// The attempt's own, revoked when dropped.
+    Issued(IssuedCredentials),
+    /// The server's root credentials (no issuer set).
+    Root(hadoop_s3::S3Credentials),
+}
+
+impl JobCredentials {
+    /// S3A's provider and keys, as Spark properties (secrets).
+    fn spark_conf(&self) -> Vec<(String, String)> {
+        let credentials = match self {
+            JobCredentials::Issued(issued) => hadoop_s3::S3Credentials {
+                access_key_id: issued.credentials.access_key_id.clone(),
+                secret_access_key: issued.credentials.secret_access_key.clone(),
+                session_token: Some(issued.credentials.session_token.clone()),
+            },
+            JobCredentials::Root(root) => root.clone(),
+        };
+        hadoop_s3::s3a_credentials_conf(&credentials)
     }
 }
 

@@ -271,6 +271,9 @@ mod tests {
             s3_for_jobs: S3ForJobs::None,
             host: Default::default(),
             spark_cds: false,
+            sandbox: sparkplane_engine::sandbox::Sandbox::unconfined(),
+            allowed_local_dirs: Vec::new(),
+            direct_bucket_mount: false,
         };
         (Controller::new(store.clone(), Arc::new(ObjectStorage::new(None)), config), store, dir)
     }

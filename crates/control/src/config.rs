@@ -24,6 +24,17 @@ pub struct ControlConfig {
     pub host: crate::host::HostLimits,
     /// Whether Spark drivers map a class-data-sharing archive of the runtime.
     pub spark_cds: bool,
+    /// The host's sandbox around engine processes, and whether Landlock
+    /// enforces it (see `sparkplane_engine::sandbox`).
+    pub sandbox: sparkplane_engine::sandbox::Sandbox,
+    /// Directories under which requests may name local paths (`logUri`,
+    /// entry points, dependencies, HIVE query files); canonical, and by
+    /// default only `<data>/local`. See [`crate::local_paths`].
+    pub allowed_local_dirs: Vec<PathBuf>,
+    /// Spark jobs read and write the embedded store's bucket directories
+    /// directly (a viewfs mount) instead of through S3A and the endpoint.
+    /// Bypasses every policy: for single-user setups only. Off by default.
+    pub direct_bucket_mount: bool,
 }
 
 #[derive(Debug, Clone)]

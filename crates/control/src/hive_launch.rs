@@ -6,6 +6,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::process::Stdio;
 
+use sparkplane_engine::sandbox::clean_env;
 use sparkplane_engine::spark::LaunchedAttempt;
 use sparkplane_engine::{EngineError, ProcessGroup};
 use sparkplane_storage::WorkerLogDir;
@@ -14,6 +15,9 @@ use tokio::process::Command;
 use crate::hive::{HivePlan, HiveWorkerSpec, WorkerS3, HIVE_DRIVER_LOG_FOLDER};
 use crate::pool::WarmHiveWorker;
 use crate::{Controller, S3ForJobs};
+
+/// Where local query files are copied in the attempt dir for the worker.
+const LOCAL_QUERY_DIR: &str = "query";
 
 /// The bucket managed tables go to by default on an S3 store.
 const WAREHOUSE_BUCKET: &str = "sparkplane-warehouse";
@@ -67,9 +71,14 @@ impl Controller {
         tokio::fs::create_dir_all(&log_dir)
             .await
             .map_err(|err| EngineError::Io { action: format!("create {}", log_dir.display()), source: err })?;
+        let query_uri = self.stage_local_query(&plan.driver.query, work_dir).await;
+        let init_uri = match &plan.driver.init_query_file {
+            Some(uri) => Some(self.stage_local_query(uri, work_dir).await),
+            None => None,
+        };
         let spec = HiveWorkerSpec {
-            query_uri: plan.driver.query.clone(),
-            init_uri: plan.driver.init_query_file.clone(),
+            query_uri,
+            init_uri,
             parameters: plan.driver.parameters.clone(),
             hive_site: plan.hive_site.clone(),
             target_partitions: plan.resources.driver.cpu as usize,
@@ -93,6 +102,20 @@ impl Controller {
         Ok((spec_path, log_dir))
     }
 
+    /// A local query file (already checked against the allowed local dirs
+    /// at submit) is read here, by the server, and handed to the confined
+    /// worker as a copy in its attempt dir; other URIs, and a file that
+    /// cannot be copied (the worker then reports it), pass unchanged.
+    async fn stage_local_query(&self, uri: &str, work_dir: &Path) -> String {
+        if !matches!(sparkplane_storage::Location::parse(uri), Ok(sparkplane_storage::Location::Local(_))) {
+            return uri.to_string();
+        }
+        match self.storage.stage_into(uri, &work_dir.join(LOCAL_QUERY_DIR), None).await {
+            Ok(staged) => staged.display().to_string(),
+            Err(_) => uri.to_string(),
+        }
+    }
+
     /// A cold start: a new `sparkplane hive-worker` process for this attempt.
     pub(crate) async fn launch_hive(&self, plan: &HivePlan, work_dir: &Path) -> Result<LaunchedAttempt, EngineError> {
         let (spec_path, log_dir) = self.prepare_hive(plan, work_dir).await?;
@@ -100,13 +123,10 @@ impl Controller {
         let stdout = std::fs::File::create(log_dir.join("stdout")).map_err(|err| io("create driver stdout", err))?;
         let stderr = std::fs::File::create(log_dir.join("stderr")).map_err(|err| io("create driver stderr", err))?;
         let mut command = Command::new(exe);
+        clean_env(&mut command);
         command.arg("hive-worker").arg("--spec").arg(&spec_path).current_dir(work_dir);
-        for (name, _) in std::env::vars() {
-            if name.starts_with("AWS_") || name.starts_with("SPARKPLANE_") {
-                command.env_remove(name);
-            }
-        }
         command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
+        self.hive_sandbox().confine(&mut command, work_dir)?;
         let process = ProcessGroup::spawn(command).map_err(|err| io("start the hive worker", err))?;
         Ok(LaunchedAttempt {
             process,

@@ -30,10 +30,12 @@ pub enum LogStream {
 }
 
 impl Controller {
+    /// `created_by`: the ARN of the caller, which the run reports as `createdBy`.
     pub async fn start_job_run(
         &self,
         application_id: &str,
         request: StartJobRunRequest,
+        created_by: &str,
     ) -> Result<StartJobRunResponse, ControlError> {
         let app = self.load_application(application_id).await?;
         let job_driver = request.job_driver.clone().unwrap_or_default();
@@ -83,7 +85,7 @@ impl Controller {
             application_id: application_id.to_string(),
             job_run_id,
             name: request.name.clone(),
-            created_by: format!("arn:aws:iam::{account}:root"),
+            created_by: created_by.to_string(),
             created_at: now,
             updated_at: now,
             execution_role: request.execution_role_arn.clone().unwrap_or_default(),
@@ -113,6 +115,7 @@ impl Controller {
         };
         // Reject what can never run now, not after it was queued.
         let plan = plan_for(&app, &run).map_err(|err| ControlError::validation(err.to_string()))?;
+        crate::local_paths::check(&self.config.allowed_local_dirs, crate::local_paths::run_uris(&app, &run, &plan))?;
         let workers = plan.resources().launch_workers();
         let needed = workers.iter().fold(Capacity::default(), |sum, w| sum.plus(crate::reconcile::capacity_of(w)));
         let never_fits = |limit: Capacity, what: &str, remedy: &str| {

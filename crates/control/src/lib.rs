@@ -12,6 +12,7 @@ mod attempt;
 pub mod catalog_view;
 mod clock;
 mod config;
+pub mod credentials;
 pub mod dashboard;
 mod elastic;
 mod error;
@@ -22,12 +23,14 @@ pub mod host;
 pub mod ids;
 mod job_runs;
 pub mod lifecycle;
+pub mod local_paths;
 pub mod metering;
 pub mod plan;
 pub mod pool;
 mod reconcile;
 mod recovery;
 pub mod retry;
+mod sandbox;
 pub mod scheduler;
 pub mod sizing;
 pub mod state;
@@ -42,6 +45,7 @@ use sparkplane_store::Store;
 use tokio::sync::{Mutex, Notify};
 
 pub use config::{ControlConfig, S3ForJobs};
+pub use credentials::{AttemptCredentials, CredentialIssuer};
 pub use error::ControlError;
 pub use job_runs::{query_timestamp, JobRunListQuery, LogStream};
 
@@ -66,6 +70,9 @@ pub struct Controller {
     elastic: elastic::ElasticRuns,
     wake: Notify,
     shutdown: tokio::sync::watch::Sender<bool>,
+    /// Issues each Spark attempt's S3 credentials (see [`credentials`]);
+    /// `None` until the binary sets one: attempts then use the root's.
+    credential_issuer: std::sync::RwLock<Option<Arc<dyn CredentialIssuer>>>,
 }
 
 impl Controller {
@@ -86,7 +93,19 @@ impl Controller {
             elastic: elastic::ElasticRuns::default(),
             wake: Notify::new(),
             shutdown,
+            credential_issuer: std::sync::RwLock::new(None),
         })
+    }
+
+    /// Sets what issues each Spark attempt's temporary S3 credentials (from
+    /// its execution role); call before the scheduler starts. Without one,
+    /// attempts sign with the server's root credentials.
+    pub fn set_credential_issuer(&self, issuer: Arc<dyn CredentialIssuer>) {
+        *self.credential_issuer.write().unwrap_or_else(|e| e.into_inner()) = Some(issuer);
+    }
+
+    pub(crate) fn credential_issuer(&self) -> Option<Arc<dyn CredentialIssuer>> {
+        self.credential_issuer.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     pub fn config(&self) -> &ControlConfig {

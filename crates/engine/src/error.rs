@@ -24,6 +24,8 @@ pub enum EngineError {
     Storage(StorageError),
     #[error("install Spark runtime {version}: {reason}")]
     RuntimeInstall { version: String, reason: String },
+    #[error("sandbox: {0}")]
+    Sandbox(#[from] crate::sandbox::SandboxError),
     #[error("{action}: {source}")]
     Io {
         action: String,
@@ -39,6 +41,6 @@ impl EngineError {
 
     /// True when the job's definition is at fault rather than the host.
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, EngineError::Io { .. } | EngineError::RuntimeInstall { .. })
+        !matches!(self, EngineError::Io { .. } | EngineError::RuntimeInstall { .. } | EngineError::Sandbox(_))
     }
 }

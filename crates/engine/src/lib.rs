@@ -11,6 +11,7 @@ mod error;
 pub mod process;
 pub mod resources;
 pub mod runtime;
+pub mod sandbox;
 pub mod spark;
 
 pub use error::EngineError;

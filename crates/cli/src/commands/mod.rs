@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod catalog;
+mod credential_issuer;
 pub mod credentials;
 pub mod hive_worker;
 pub mod logs;

@@ -4,18 +4,28 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::Context;
-use sparkplane_auth::{credentials, KeyLookup, StaticKeys, UriEncoding, Verifier};
+use sparkplane_auth::{credentials, KeyLookup, UriEncoding, Verifier};
 use sparkplane_control::{ControlConfig, Controller, S3ForJobs};
+use sparkplane_iam::Iam;
 use sparkplane_server::AppState;
 use sparkplane_storage::{ObjectStorage, S3Settings};
-use sparkplane_store::SqliteStore;
+use sparkplane_store::{SqliteStore, Store};
 
 use crate::config::{ServerConfig, ServerFlags};
 
 pub fn run(flags: ServerFlags) -> anyhow::Result<()> {
+    // Everything the server writes (state.db, credentials, bucket objects,
+    // logs, work dirs) is private to its user; the engine processes it
+    // spawns inherit the mask. Set before any thread or file exists.
+    // SAFETY: umask only swaps the process's file-creation mask.
+    unsafe { libc::umask(0o077) };
     let env: HashMap<String, String> = std::env::vars().collect();
     let config = ServerConfig::resolve(&flags, &env)?;
     init_tracing();
+    // Before any thread exists: blank /proc/<pid>/environ for jobs.
+    if let Err(err) = sparkplane_engine::sandbox::protect_server_process() {
+        tracing::warn!(error = %err, "cannot blank the server's environment block for jobs");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("start async runtime")?;
     runtime.block_on(serve(config))
 }
@@ -30,6 +40,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("create data dir {}", config.data_dir.display()))?;
     let data_dir = std::fs::canonicalize(&config.data_dir).context("resolve data dir")?;
+    make_private(&data_dir).with_context(|| format!("make data dir {} private", data_dir.display()))?;
     let runtime_dir = if config.runtime_dir.is_absolute() {
         config.runtime_dir.clone()
     } else {
@@ -44,8 +55,13 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         data_dir.display()
     );
 
-    let keys: Arc<dyn KeyLookup + Send + Sync> = Arc::new(StaticKeys(vec![root.clone()]));
-    let s3 = start_s3_endpoint(&config, &data_dir, keys.clone()).await?;
+    let store: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&data_dir.join("state.db")).await.context("open state database")?);
+    let iam = Iam::open_in(store.clone(), config.account_id.clone(), root.clone(), &data_dir.join("iam"))
+        .await
+        .context("load identities")?;
+    let keys: Arc<dyn KeyLookup + Send + Sync> = iam.clone();
+    let s3 = start_s3_endpoint(&config, &data_dir, keys.clone(), iam.clone()).await?;
     let (storage_settings, s3_for_jobs) = match (&config.external_s3, &s3) {
         (Some(external), _) => (
             Some(S3Settings {
@@ -74,30 +90,39 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         (None, None) => (None, S3ForJobs::None),
     };
 
-    let store = SqliteStore::open(&data_dir.join("state.db")).await.context("open state database")?;
+    let sandbox = job_sandbox(&config, &runtime_dir);
     let controller = Controller::new(
-        Arc::new(store),
+        store,
         Arc::new(ObjectStorage::new(storage_settings)),
         ControlConfig {
             region: config.region.clone(),
             account_id: config.account_id.clone(),
             data_dir: data_dir.clone(),
-            runtime_dir,
+            runtime_dir: runtime_dir.clone(),
             python: config.python.clone(),
             log_ship_interval: std::time::Duration::from_secs(config.log_ship_interval_seconds),
             s3_for_jobs,
             auto_stop_minute: std::time::Duration::from_secs(config.auto_stop_minute_seconds),
             host: config.host,
             spark_cds: config.spark_cds,
+            sandbox,
+            allowed_local_dirs: allowed_local_dirs(&data_dir, &config.allowed_local_dirs)?,
+            direct_bucket_mount: config.direct_bucket_mount,
         },
     );
+    // Each Spark attempt reaches S3 with its execution role's session.
+    controller.set_credential_issuer(Arc::new(super::credential_issuer::IamCredentialIssuer(iam.clone())));
     controller.recover().await.context("recover state from the last run")?;
     let scheduler = tokio::spawn(controller.clone().run_scheduler());
 
     let state = AppState {
         controller: controller.clone(),
-        verifier: Arc::new(Verifier::new(config.region.clone(), "emr-serverless", UriEncoding::Double)),
+        // Only S3 may take bodies the signature does not cover.
+        verifier: Arc::new(
+            Verifier::new(config.region.clone(), "emr-serverless", UriEncoding::Double).require_signed_payload(),
+        ),
         keys,
+        iam,
         public_url: config.public_url.clone(),
     };
     let listener =
@@ -110,7 +135,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             let _ = s3_stopped.await;
         }))
     });
-    sparkplane_server::serve(listener, state, shutdown_signal()).await.context("serve API")?;
+    sparkplane_server::serve(listener, state, config.api_limits, shutdown_signal()).await.context("serve API")?;
     tracing::info!("shutting down: stopping running attempts");
     controller.shutdown().await;
     let _ = scheduler.await;
@@ -120,6 +145,30 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         let _ = task.await;
     }
     Ok(())
+}
+
+/// Where requests may name local paths: `<data>/local` (created here; the
+/// data dir itself holds credentials and state and is never allowed), then
+/// the configured directories, which must exist. All canonical.
+fn allowed_local_dirs(
+    data_dir: &std::path::Path,
+    configured: &[std::path::PathBuf],
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let local = data_dir.join("local");
+    std::fs::create_dir_all(&local).with_context(|| format!("create {}", local.display()))?;
+    let mut dirs = vec![local];
+    for dir in configured {
+        let resolved = std::fs::canonicalize(dir)
+            .with_context(|| format!("allowed local dir {} (allowed_local_dirs) must exist", dir.display()))?;
+        if !resolved.is_dir() {
+            anyhow::bail!("allowed local dir {} (allowed_local_dirs) is not a directory", dir.display());
+        }
+        if data_dir.starts_with(&resolved) {
+            tracing::warn!(dir = %resolved.display(), "an allowed local dir contains the data dir: requests can read its credentials and state");
+        }
+        dirs.push(resolved);
+    }
+    Ok(dirs)
 }
 
 struct EmbeddedS3 {
@@ -134,20 +183,74 @@ async fn start_s3_endpoint(
     config: &ServerConfig,
     data_dir: &std::path::Path,
     keys: Arc<dyn KeyLookup + Send + Sync>,
+    authorizer: Arc<dyn sparkplane_policy::Authorizer>,
 ) -> anyhow::Result<Option<EmbeddedS3>> {
     let Some(address) = &config.s3_listen else {
         return Ok(None);
     };
     let root = data_dir.join("s3");
     std::fs::create_dir_all(&root).with_context(|| format!("create {}", root.display()))?;
-    let options = sparkplane_s3::ServiceOptions { region: config.region.clone(), virtual_host_domain: None };
-    let service = sparkplane_s3::build_service(root.clone(), keys, options).context("open the embedded S3 store")?;
+    let options = sparkplane_s3::ServiceOptions {
+        region: config.region.clone(),
+        virtual_host_domain: None,
+        allow_sigv2: config.s3_allow_sigv2,
+    };
+    // Every request is decided by its signer's policies, as in S3.
+    let service = sparkplane_s3::build_authorized_service(root.clone(), keys, authorizer, options)
+        .context("open the embedded S3 store")?;
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .with_context(|| format!("listen on {address} for the embedded S3 endpoint (--s3-listen ADDR:PORT, or off)"))?;
     let address = listener.local_addr().context("read S3 listen address")?;
     eprintln!("embedded S3 endpoint on http://{address} (buckets in {})", root.display());
     Ok(Some(EmbeddedS3 { listener, service, address, root }))
+}
+
+/// Makes an existing data dir owner-only: the dir itself 0700, and the
+/// group/other bits removed from everything under it, which earlier versions
+/// created 0755/0644. Symlinks are neither followed nor changed. Entries that
+/// cannot be changed (another owner) are logged and left alone.
+fn make_private(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700)).context("chmod 0700")?;
+    let mut changed = 0u64;
+    let mut failed = 0u64;
+    let mut pending = vec![data_dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(err) => {
+                tracing::warn!(dir = %dir.display(), error = %err, "cannot list a data dir entry to make it private");
+                failed += 1;
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            // symlink_metadata: a link is looked at, never through.
+            let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+            if meta.file_type().is_symlink() {
+                continue;
+            }
+            if meta.is_dir() {
+                pending.push(path.clone());
+            }
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                match std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode & !0o077)) {
+                    Ok(()) => changed += 1,
+                    Err(err) => {
+                        tracing::warn!(path = %path.display(), error = %err, "cannot make a data dir entry private");
+                        failed += 1;
+                    }
+                }
+            }
+        }
+    }
+    if changed > 0 || failed > 0 {
+        tracing::info!(changed, failed, data_dir = %data_dir.display(), "removed group/other permissions in the data dir");
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -163,4 +266,26 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
     }
+}
+
+/// The sandbox of engine processes: Landlock when the kernel has it (looked
+/// up once, here), else unconfined if allowed, else jobs are refused.
+fn job_sandbox(config: &ServerConfig, runtime_dir: &std::path::Path) -> sparkplane_engine::sandbox::Sandbox {
+    use sparkplane_engine::sandbox::{landlock_abi, Confinement, Sandbox};
+    let abi = landlock_abi();
+    let confinement = Confinement::decide(abi, config.allow_unconfined_jobs);
+    match (confinement, abi) {
+        (Confinement::Landlock, Some(abi)) => {
+            eprintln!("engine processes are confined by Landlock (ABI {abi})");
+        }
+        (Confinement::Unconfined, _) | (Confinement::Landlock, None) => eprintln!(
+            "WARNING: this kernel has no Landlock; jobs run unconfined, with the server's file access \
+             (allow_unconfined_jobs = true)"
+        ),
+        (Confinement::Refused, _) => eprintln!(
+            "WARNING: this kernel has no Landlock; job runs will fail until allow_unconfined_jobs = true \
+             (SPARKPLANE_ALLOW_UNCONFINED_JOBS=true) accepts running them unconfined"
+        ),
+    }
+    Sandbox::for_host(confinement, runtime_dir, &config.python)
 }

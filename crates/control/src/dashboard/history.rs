@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use sparkplane_engine::process::{group_alive, kill_group, SIGKILL};
 use sparkplane_engine::runtime::InstalledRuntime;
+use sparkplane_engine::sandbox::{clean_env, Sandbox};
 use sparkplane_engine::ProcessGroup;
 use tokio::process::Command;
 use tokio::sync::{oneshot, Mutex};
@@ -117,7 +118,12 @@ impl HistoryServer {
     /// The port of a History Server that has `log` loaded: links the log into
     /// the server's directory, starts the server if needed, and waits (bounded
     /// polling of its REST API) until it lists the application.
-    pub async fn serve(&self, runtime: &InstalledRuntime, log: &EventLog) -> Result<u16, DashboardError> {
+    pub async fn serve(
+        &self,
+        runtime: &InstalledRuntime,
+        sandbox: &Sandbox,
+        log: &EventLog,
+    ) -> Result<u16, DashboardError> {
         self.publish(log)?;
         let port = {
             let mut running = self.running.lock().await;
@@ -129,7 +135,7 @@ impl HistoryServer {
             match running.as_ref() {
                 Some(r) => r.port,
                 None => {
-                    let started = self.start(runtime).await?;
+                    let started = self.start(runtime, sandbox).await?;
                     let port = started.port;
                     *running = Some(started);
                     port
@@ -175,7 +181,7 @@ impl HistoryServer {
         }
     }
 
-    async fn start(&self, runtime: &InstalledRuntime) -> Result<Running, DashboardError> {
+    async fn start(&self, runtime: &InstalledRuntime, sandbox: &Sandbox) -> Result<Running, DashboardError> {
         self.kill_leftover();
         let port = super::free_loopback_port().map_err(|err| DashboardError::io("pick a port for", &self.dir, err))?;
         let log_path = self.dir.join("history-server.log");
@@ -193,13 +199,12 @@ impl HistoryServer {
              -Dspark.history.fs.update.interval=1s",
             self.log_dir().display()
         );
+        // Confined like a job (it parses event logs jobs wrote): its own dir
+        // read-write, the event logs read-only, not the dashboard key.
+        let own_dir = crate::sandbox::history_server_dir(&self.dir);
         let mut command = Command::new(runtime.spark_home.join("bin").join("spark-class"));
-        command.arg(HISTORY_SERVER_CLASS).current_dir(&self.dir);
-        for (name, _) in std::env::vars_os().filter_map(|(k, v)| k.into_string().ok().map(|k| (k, v))) {
-            if name.starts_with("AWS_") || name.starts_with("SPARKPLANE_") || name.starts_with("SPARK_") {
-                command.env_remove(name);
-            }
-        }
+        clean_env(&mut command);
+        command.arg(HISTORY_SERVER_CLASS).current_dir(&own_dir);
         command
             .env("SPARK_HOME", &runtime.spark_home)
             .env("SPARK_HISTORY_OPTS", opts)
@@ -208,6 +213,8 @@ impl HistoryServer {
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err);
+        let sandbox = sandbox.with_read_only([self.log_dir()]);
+        sandbox.confine(&mut command, &own_dir).map_err(|err| DashboardError::HistoryServer(err.to_string()))?;
         let mut group = ProcessGroup::spawn(command)
             .map_err(|err| DashboardError::HistoryServer(format!("cannot start the Spark History Server: {err}")))?;
         let pgid = group.pgid();

@@ -188,7 +188,7 @@ impl Controller {
             .ensure(runtime)
             .await
             .map_err(|err| DashboardError::HistoryServer(format!("Spark runtime unavailable: {err}")))?;
-        self.dashboard.history.serve(&installed, log).await
+        self.dashboard.history.serve(&installed, &self.config.sandbox, log).await
     }
 
     /// Ships the attempt's event logs next to its driver logs (all targets).

@@ -15,6 +15,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use sparkplane_engine::sandbox::{clean_env, Sandbox};
 use sparkplane_engine::{EngineError, ExitReport, ProcessGroup};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{ChildStdin, ChildStdout, Command};
@@ -47,18 +48,24 @@ pub struct WarmHiveWorker {
 
 impl WarmHiveWorker {
     /// Starts `exe hive-worker --serve` with its diagnostics in `log_path`,
-    /// and waits until it reports ready.
-    pub async fn start(exe: &Path, state_db: &Path, log_path: &Path, label: &str) -> Result<Self, EngineError> {
+    /// confined by `sandbox` to the log's directory (and what the sandbox
+    /// adds), and waits until it reports ready.
+    pub async fn start(
+        exe: &Path,
+        state_db: &Path,
+        log_path: &Path,
+        label: &str,
+        sandbox: &Sandbox,
+    ) -> Result<Self, EngineError> {
         let io = |action: &str, err: std::io::Error| EngineError::Io { action: action.to_string(), source: err };
         let log = std::fs::File::create(log_path).map_err(|err| io("create warm worker log", err))?;
+        let own_dir =
+            log_path.parent().ok_or_else(|| io("start a warm hive worker", std::io::Error::other("no dir")))?;
         let mut command = Command::new(exe);
+        clean_env(&mut command);
         command.arg("hive-worker").arg("--serve").arg("--state-db").arg(state_db).arg("--label").arg(label);
-        for (name, _) in std::env::vars() {
-            if name.starts_with("AWS_") || name.starts_with("SPARKPLANE_") {
-                command.env_remove(name);
-            }
-        }
         command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(log);
+        sandbox.confine(&mut command, own_dir)?;
         let mut process = ProcessGroup::spawn(command).map_err(|err| io("start a warm hive worker", err))?;
         let (Some(stdin), Some(stdout)) = (process.take_stdin(), process.take_stdout()) else {
             return Err(io("connect to a warm hive worker", std::io::Error::other("no pipes")));

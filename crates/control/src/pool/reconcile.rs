@@ -78,7 +78,9 @@ impl Controller {
             }
             let exe = crate::hive_launch::worker_exe().map_err(|err| err.to_string())?;
             let state_db = self.config.data_dir.join("state.db");
-            let worker = WarmHiveWorker::start(&exe, &state_db, &log, &label).await.map_err(|err| err.to_string())?;
+            let sandbox = self.for_warm_worker(self.hive_sandbox(), &application_id);
+            let worker =
+                WarmHiveWorker::start(&exe, &state_db, &log, &label, &sandbox).await.map_err(|err| err.to_string())?;
             Ok(WarmWorker::Hive(Box::new(worker)))
         }
         .await;
@@ -98,6 +100,7 @@ impl Controller {
         let mut context = self.launch_context();
         // Its UI port and event-log folder, for the dashboard of the run it takes.
         context.default_conf.extend(crate::dashboard::spark_launch_conf(&template, None, dir));
+        context.sandbox = self.for_warm_worker(context.sandbox, &app.application_id);
         let started = async {
             let mut driver = WarmDriver::start(&template, &runtime, dir, &context).await?;
             driver.ready().await?;

@@ -12,6 +12,7 @@ use super::conf::archive_alias;
 use super::SparkJobPlan;
 use crate::process::ProcessGroup;
 use crate::runtime::InstalledRuntime;
+use crate::sandbox::{clean_env, Sandbox};
 use crate::EngineError;
 
 /// Log folder of the driver in the EMR layout.
@@ -36,23 +37,20 @@ pub struct LaunchContext<'a> {
     /// The standalone master of an elastic run's executors; `None` runs the
     /// executors as threads of the driver (`local[N]`).
     pub master: Option<String>,
+    /// What every process of the launch may reach besides its own dir.
+    pub sandbox: Sandbox,
+    /// Spark properties holding secrets (the attempt's S3 credentials): a
+    /// cold launch writes them into [`SECRET_PROPERTIES_FILE`] (mode 0600)
+    /// and passes `--properties-file`, a warm driver gets the `spark.hadoop.*`
+    /// ones over its stdin at hand-over; never on a command line. Empty for
+    /// processes that serve no run yet (warm drivers, executor workers).
+    pub secret_conf: Vec<(String, String)>,
 }
 
-/// Environment variables of the server that a job must not inherit.
-fn is_private_env(name: &str) -> bool {
-    name.starts_with("SPARKPLANE_") || name.starts_with("AWS_")
-}
+/// The attempt's properties file of secrets, in its work dir.
+pub const SECRET_PROPERTIES_FILE: &str = "spark-secrets.conf";
 
-/// Removes the server's private variables from what `command` inherits.
-pub(crate) fn remove_private_env(command: &mut Command) {
-    let private: Vec<String> =
-        std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()).filter(|k| is_private_env(k)).collect();
-    for name in private {
-        command.env_remove(name);
-    }
-}
-
-fn merged_list(plan: &SparkJobPlan, from_params: &[String], key: &str) -> Vec<String> {
+pub(super) fn merged_list(plan: &SparkJobPlan, from_params: &[String], key: &str) -> Vec<String> {
     let mut seen = BTreeSet::new();
     let from_conf = plan.conf.conf.get(key).map(|v| v.split(',').map(str::trim).map(String::from).collect::<Vec<_>>());
     from_params
@@ -81,7 +79,7 @@ async fn stage_all(storage: &ObjectStorage, uris: &[String], dir: &Path) -> Resu
 
 /// Unpacks `archive` into `work_dir/alias`, as EMR does for `--archives x#alias`,
 /// so that `./alias/...` paths (a packed virtualenv, say) work from the driver.
-async fn extract_archive(archive: &Path, target: &Path) -> Result<(), EngineError> {
+async fn extract_archive(archive: &Path, target: &Path, sandbox: &Sandbox, work_dir: &Path) -> Result<(), EngineError> {
     tokio::fs::create_dir_all(target)
         .await
         .map_err(|err| EngineError::io(format!("create {}", target.display()), err))?;
@@ -95,6 +93,9 @@ async fn extract_archive(archive: &Path, target: &Path) -> Result<(), EngineErro
         c.arg("-xf").arg(archive).arg("-C").arg(target);
         c
     };
+    // The archive is the job's: unpacked in the job's sandbox.
+    clean_env(&mut command);
+    sandbox.confine(&mut command, work_dir)?;
     let output = command
         .stdin(Stdio::null())
         .output()
@@ -112,6 +113,8 @@ async fn extract_archive(archive: &Path, target: &Path) -> Result<(), EngineErro
 
 /// The property that carries the CDS archive's options to the driver JVM.
 const DRIVER_JAVA_OPTIONS: &str = "spark.driver.extraJavaOptions";
+/// The class paths the runtime's S3A connector jars go on.
+const CLASS_PATH_PROPERTIES: [&str; 2] = ["spark.driver.extraClassPath", "spark.executor.extraClassPath"];
 
 /// `--master local[N]` and the `--conf` options of `plan` and `context`: the
 /// spark-submit options every launch of `plan` shares, cold or warm. List
@@ -130,16 +133,31 @@ pub(super) fn submit_options(
     let mut options = vec!["--master".to_string(), master];
     for (key, value) in &plan.conf.conf {
         let skipped = ["spark.master", "spark.submit.deployMode", DRIVER_JAVA_OPTIONS];
-        if LIST_PROPERTIES.contains(&key.as_str()) || skipped.contains(&key.as_str()) {
+        let class_path = CLASS_PATH_PROPERTIES.contains(&key.as_str());
+        if LIST_PROPERTIES.contains(&key.as_str()) || skipped.contains(&key.as_str()) || class_path {
             continue;
         }
         options.push("--conf".to_string());
         options.push(format!("{key}={value}"));
     }
     for (key, value) in &context.default_conf {
-        if !plan.conf.conf.contains_key(key) && key != DRIVER_JAVA_OPTIONS {
+        let class_path = CLASS_PATH_PROPERTIES.contains(&key.as_str());
+        if !plan.conf.conf.contains_key(key) && key != DRIVER_JAVA_OPTIONS && !class_path {
             options.push("--conf".to_string());
             options.push(format!("{key}={value}"));
+        }
+    }
+    // The runtime's S3A connector goes first on both class paths, then the
+    // host's entries, then the job's own (the CDS archive is recorded with
+    // the connector's, and still maps with entries after it).
+    let connector = runtime.connector_class_path();
+    for key in CLASS_PATH_PROPERTIES {
+        let host = context.default_conf.iter().find(|(k, _)| k == key).map(|(_, value)| value.clone());
+        let parts = [connector.clone(), host, plan.conf.conf.get(key).cloned()];
+        let parts: Vec<String> = parts.into_iter().flatten().filter(|part| !part.is_empty()).collect();
+        if !parts.is_empty() {
+            options.push("--conf".to_string());
+            options.push(format!("{key}={}", parts.join(":")));
         }
     }
     let own =
@@ -158,16 +176,15 @@ pub(super) fn submit_options(
     options
 }
 
-/// The environment of a job's driver: the server's private variables
-/// removed, the runtime's Spark variables, then the context's and the plan's
-/// (driver variables last, so they win).
+/// The environment of a job's driver: the runtime's Spark variables, then
+/// the context's and the plan's (driver variables last, so they win). The
+/// command's environment was built by [`clean_env`] first.
 pub(super) fn set_job_env(
     command: &mut Command,
     plan: &SparkJobPlan,
     runtime: &InstalledRuntime,
     context: &LaunchContext<'_>,
 ) {
-    remove_private_env(command);
     let python_path = match std::env::var_os("PYTHONPATH") {
         Some(existing) if !existing.is_empty() => {
             format!("{}:{}", runtime.python_path.display(), existing.to_string_lossy())
@@ -214,12 +231,19 @@ pub async fn launch(
         let staged = storage.stage_into(uri, &deps_dir, None).await.map_err(|err| stage_error(uri, err, false))?;
         let folder = alias.map(str::to_string).or_else(|| staged.file_name().map(|n| n.to_string_lossy().into_owned()));
         if let Some(folder) = folder {
-            extract_archive(&staged, &work_dir.join(folder)).await?;
+            extract_archive(&staged, &work_dir.join(folder), &context.sandbox, work_dir).await?;
         }
     }
 
     let mut command = Command::new(runtime.spark_submit());
-    command.current_dir(work_dir).args(submit_options(plan, context, runtime));
+    clean_env(&mut command);
+    command.current_dir(work_dir);
+    if let Some(file) = write_secret_properties(plan, context, runtime, work_dir)? {
+        // Before the other options: spark-submit reads it as the defaults
+        // file, under every `--conf`.
+        command.arg("--properties-file").arg(file);
+    }
+    command.args(submit_options(plan, context, runtime));
     for (flag, staged) in [("--jars", &jars), ("--py-files", &py_files), ("--files", &files)] {
         if !staged.is_empty() {
             let joined: Vec<String> = staged.iter().map(|p| p.display().to_string()).collect();
@@ -237,8 +261,53 @@ pub async fn launch(
     let stderr =
         std::fs::File::create(log_dir.join("stderr")).map_err(|err| EngineError::io("create driver stderr", err))?;
     command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
+    context.sandbox.confine(&mut command, work_dir)?;
     let process = ProcessGroup::spawn(command).map_err(|err| EngineError::io("start spark-submit", err))?;
     Ok(LaunchedAttempt { process, logs: vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }] })
+}
+
+/// Writes the context's secret properties that the job does not set itself
+/// into the work dir's [`SECRET_PROPERTIES_FILE`], created with mode 0600
+/// (replacing any earlier one); `None` when there are none.
+///
+/// spark-submit then skips `$SPARK_CONF_DIR/spark-defaults.conf`, so that
+/// file's properties are copied in first (our secrets after, so they win).
+pub(super) fn write_secret_properties(
+    plan: &SparkJobPlan,
+    context: &LaunchContext<'_>,
+    runtime: &InstalledRuntime,
+    work_dir: &Path,
+) -> Result<Option<PathBuf>, EngineError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let secrets: Vec<(String, String)> =
+        context.secret_conf.iter().filter(|(key, _)| !plan.conf.conf.contains_key(key)).cloned().collect();
+    if secrets.is_empty() {
+        return Ok(None);
+    }
+    let path = work_dir.join(SECRET_PROPERTIES_FILE);
+    let _ = std::fs::remove_file(&path);
+    let mut text = String::new();
+    let conf_dir = plan
+        .conf
+        .driver_env
+        .get("SPARK_CONF_DIR")
+        .or_else(|| context.env.iter().rev().find(|(k, _)| k == "SPARK_CONF_DIR").map(|(_, v)| v))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| runtime.spark_home.join("conf"));
+    if let Ok(defaults) = std::fs::read_to_string(conf_dir.join("spark-defaults.conf")) {
+        text.push_str(&defaults);
+        text.push('\n');
+    }
+    text.push_str(&super::hadoop_s3::properties_file_text(&secrets));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|err| EngineError::io(format!("create {}", path.display()), err))?;
+    file.write_all(text.as_bytes()).map_err(|err| EngineError::io(format!("write {}", path.display()), err))?;
+    Ok(Some(path))
 }
 
 /// The most telling line of a failed driver's output: the last line naming an
@@ -261,8 +330,12 @@ pub fn failure_summary(log_dir: &Path) -> Option<String> {
         .or_else(|| stdout.last().cloned())
 }
 
-/// Spark's log4j lines: `26/11/21 00:32:43 INFO ShutdownHookManager: ...`.
+/// Spark's log4j lines: `26/11/21 00:32:43 INFO ShutdownHookManager: ...`,
+/// and the JVM's notice of the sandbox's `JAVA_TOOL_OPTIONS`.
 fn is_spark_log_line(line: &str) -> bool {
+    if line.starts_with("Picked up JAVA_TOOL_OPTIONS:") {
+        return true;
+    }
     let mut words = line.split_whitespace();
     let date_like = words.next().is_some_and(|w| w.len() == 8 && w.as_bytes().get(2) == Some(&b'/'));
     let time_like = words.next().is_some_and(|w| w.len() == 8 && w.as_bytes().get(2) == Some(&b':'));
@@ -307,7 +380,14 @@ mod tests {
             cds_archive: Some(archive.clone()),
         };
         let storage = ObjectStorage::new(None);
-        let context = LaunchContext { storage: &storage, default_conf: Vec::new(), env: Vec::new(), master: None };
+        let context = LaunchContext {
+            storage: &storage,
+            default_conf: Vec::new(),
+            env: Vec::new(),
+            master: None,
+            sandbox: Sandbox::unconfined(),
+            secret_conf: Vec::new(),
+        };
         let plan = super::super::warm_match::tests::plan(
             "s3://b/job.py",
             &[],
@@ -337,6 +417,68 @@ mod tests {
     }
 
     #[test]
+    fn secrets_go_to_a_private_properties_file_and_the_connector_on_both_class_paths() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = InstalledRuntime {
+            python_path: dir.path().to_path_buf(),
+            spark_home: dir.path().join("pyspark"),
+            python: "python3".into(),
+            cds_archive: None,
+        };
+        let connector = dir.path().join(crate::runtime::CONNECTOR_DIR);
+        std::fs::create_dir_all(&connector).unwrap();
+        for (jar, _) in crate::runtime::CONNECTOR_JARS {
+            std::fs::write(connector.join(jar), b"jar").unwrap();
+        }
+        let class_path = runtime.connector_class_path().unwrap();
+        let storage = ObjectStorage::new(None);
+        let credentials = super::super::hadoop_s3::S3Credentials {
+            access_key_id: "ASIAKEY".into(),
+            secret_access_key: "very=secret:value".into(),
+            session_token: Some("the-token".into()),
+        };
+        let context = LaunchContext {
+            storage: &storage,
+            default_conf: super::super::hadoop_s3::embedded_s3a_conf("http://127.0.0.1:9000", "us-east-1"),
+            env: Vec::new(),
+            master: None,
+            sandbox: Sandbox::unconfined(),
+            secret_conf: super::super::hadoop_s3::s3a_credentials_conf(&credentials),
+        };
+        let plan = super::super::warm_match::tests::plan(
+            "s3://b/job.py",
+            &[],
+            "--conf spark.executor.extraClassPath=/opt/mine.jar",
+        );
+        let options = submit_options(&plan, &context, &runtime).join(" ");
+        for secret in ["ASIAKEY", "very=secret", "the-token", "access.key", "secret.key", "session.token"] {
+            assert!(!options.contains(secret), "{secret} on the command line: {options}");
+        }
+        assert!(options.contains("spark.hadoop.fs.s3.impl=org.apache.hadoop.fs.s3a.S3AFileSystem"), "{options}");
+        assert!(options.contains("spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000"), "{options}");
+        assert!(options.contains(&format!("spark.driver.extraClassPath={class_path} ")), "{options}");
+        assert!(options.contains(&format!("spark.executor.extraClassPath={class_path}:/opt/mine.jar")), "{options}");
+
+        let work = dir.path().join("work");
+        std::fs::create_dir_all(&work).unwrap();
+        let file = write_secret_properties(&plan, &context, &runtime, &work).unwrap().unwrap();
+        assert_eq!(file, work.join(SECRET_PROPERTIES_FILE));
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("spark.hadoop.fs.s3a.access.key=ASIAKEY\n"), "{text}");
+        assert!(text.contains("spark.hadoop.fs.s3a.secret.key=very\\=secret\\:value\n"), "{text}");
+        assert!(text.contains("spark.hadoop.fs.s3a.session.token=the-token\n"), "{text}");
+        assert!(text.contains(&format!("provider={}", super::super::hadoop_s3::TEMPORARY_PROVIDER)), "{text}");
+        // Rewritten, not appended to, by a second launch in the same dir.
+        write_secret_properties(&plan, &context, &runtime, &work).unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+        // Nothing to hide: no file.
+        let plain = LaunchContext { secret_conf: Vec::new(), ..context };
+        assert_eq!(write_secret_properties(&plan, &plain, &runtime, &dir.path().join("none")).unwrap(), None);
+    }
+
+    #[test]
     fn failure_summary_finds_python_and_jvm_errors() {
         let dir = tempfile::tempdir().unwrap();
         let stdout = dir.path().join("stdout");
@@ -358,7 +500,7 @@ mod tests {
         std::fs::write(&stdout, "sys.exit message\n").unwrap();
         std::fs::write(&stderr, "26/11/21 00:32:43 INFO ShutdownHookManager: Deleting directory /tmp/x\n").unwrap();
         assert_eq!(failure_summary(dir.path()).as_deref(), Some("sys.exit message"));
-        std::fs::write(&stderr, "just a line\n\n").unwrap();
+        std::fs::write(&stderr, "just a line\nPicked up JAVA_TOOL_OPTIONS: -Djava.io.tmpdir=/w/tmp\n\n").unwrap();
         assert_eq!(failure_summary(dir.path()).as_deref(), Some("just a line"));
         assert_eq!(failure_summary(&dir.path().join("absent")), None);
     }

@@ -9,6 +9,7 @@
 //! executors grow and shrink run against a [`standalone::ExecutorCluster`]
 //! instead of `local[N]`.
 
+mod artifacts;
 pub mod conf;
 mod launch;
 pub mod params;
@@ -20,8 +21,7 @@ use sparkplane_api::{Configuration, SparkSubmit};
 
 pub mod hadoop_s3;
 
-pub(crate) use launch::remove_private_env;
-pub use launch::{failure_summary, launch, LaunchContext, LaunchedAttempt, DRIVER_LOG_FOLDER};
+pub use launch::{failure_summary, launch, LaunchContext, LaunchedAttempt, DRIVER_LOG_FOLDER, SECRET_PROPERTIES_FILE};
 pub use warm::{HandOverError, WarmDriver, WARM_UP_LOG};
 
 use self::conf::{effective_spark_conf, ConfigLayer, EffectiveSparkConf};

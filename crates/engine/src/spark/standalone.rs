@@ -20,6 +20,7 @@ use super::launch::set_job_env;
 use super::{LaunchContext, SparkJobPlan};
 use crate::process::{group_members, ProcessGroup};
 use crate::runtime::InstalledRuntime;
+use crate::sandbox::{clean_env, Sandbox};
 use crate::EngineError;
 
 /// Log folder of executor `<id>` is `SPARK_EXECUTOR/<id>` in the EMR layout.
@@ -54,6 +55,8 @@ pub struct ExecutorCluster {
     master: ProcessGroup,
     master_url: String,
     dir: PathBuf,
+    /// The attempt's work dir: the sandbox's own dir of every daemon.
+    work_dir: PathBuf,
     runtime: InstalledRuntime,
     plan: SparkJobPlan,
     workers: Vec<ExecutorWorker>,
@@ -64,11 +67,13 @@ pub struct ExecutorCluster {
 
 impl ExecutorCluster {
     /// Starts the attempt's master in `work_dir/executors` and waits until it
-    /// listens. Workers come with [`ExecutorCluster::add_worker`].
+    /// listens, confined to the attempt's `work_dir` by `sandbox`. Workers
+    /// come with [`ExecutorCluster::add_worker`].
     pub async fn start(
         plan: &SparkJobPlan,
         runtime: &InstalledRuntime,
         work_dir: &Path,
+        sandbox: &Sandbox,
     ) -> Result<ExecutorCluster, EngineError> {
         let dir = work_dir.join("executors");
         tokio::fs::create_dir_all(&dir)
@@ -77,7 +82,7 @@ impl ExecutorCluster {
         let log_path = dir.join("master.log");
         let mut command = daemon_command(runtime, "org.apache.spark.deploy.master.Master", &log_path)?;
         command.args(["--host", "127.0.0.1", "--port", "0", "--webui-port", "0"]);
-        super::remove_private_env(&mut command);
+        sandbox.confine(&mut command, work_dir)?;
         let mut master =
             ProcessGroup::spawn(command).map_err(|err| EngineError::io("start the Spark standalone master", err))?;
         record_process_group(&dir, master.pgid());
@@ -100,6 +105,7 @@ impl ExecutorCluster {
             master,
             master_url,
             dir,
+            work_dir: work_dir.to_path_buf(),
             runtime: runtime.clone(),
             plan: plan.clone(),
             workers: Vec::new(),
@@ -142,6 +148,7 @@ impl ExecutorCluster {
             .arg("--work-dir")
             .arg(&dir)
             .arg(&self.master_url);
+        context.sandbox.confine(&mut command, &self.work_dir)?;
         let process = ProcessGroup::spawn(command).map_err(|err| EngineError::io("start a Spark worker", err))?;
         record_process_group(&self.dir, process.pgid());
         self.workers.push(ExecutorWorker { process, dir, started: Instant::now(), idle_since: None });
@@ -250,6 +257,7 @@ fn daemon_command(runtime: &InstalledRuntime, class: &str, log_path: &Path) -> R
     let log = std::fs::File::create(log_path).map_err(|err| EngineError::io("create a Spark daemon log", err))?;
     let log_err = log.try_clone().map_err(|err| EngineError::io("create a Spark daemon log", err))?;
     let mut command = Command::new(runtime.spark_home.join("bin").join("spark-class"));
+    clean_env(&mut command);
     if let Some(dir) = log_path.parent() {
         command.current_dir(dir);
     }

@@ -40,6 +40,7 @@ use super::warm_match::{needs_cold_launch, plan_matches, sql_conf_changes};
 use super::{LaunchContext, LaunchedAttempt, SparkJobPlan, DRIVER_LOG_FOLDER};
 use crate::process::ProcessGroup;
 use crate::runtime::InstalledRuntime;
+use crate::sandbox::clean_env;
 use crate::EngineError;
 
 const SCRIPT: &str = include_str!("warm_driver.py");
@@ -57,7 +58,8 @@ const HAND_OVER_TIMEOUT: Duration = Duration::from_secs(30);
 const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// SIGTERM to SIGKILL when stopping: the JVM's shutdown hooks get this long.
 const STOP_GRACE: Duration = Duration::from_secs(10);
-/// Hadoop properties that can still change at hand-over (bucket mounts).
+/// Hadoop properties that can still change at hand-over (bucket mounts, the
+/// attempt's S3 credentials).
 const HADOOP_PREFIX: &str = "spark.hadoop.";
 /// Properties the host gives each driver of its own (its UI port and event
 /// log folder for the dashboard), which a cold launch gets per attempt.
@@ -145,11 +147,15 @@ impl WarmDriver {
             std::fs::File::create(dir.join(WARM_UP_LOG)).map_err(|err| EngineError::io("create warm-up log", err))?;
 
         let mut command = Command::new(&python);
+        clean_env(&mut command);
         command.current_dir(&dir).arg(&script).args(submit_options(template, context, runtime));
         set_job_env(&mut command, template, runtime, context);
         // What PySpark's PythonRunner gives a cold driver's interpreter.
         command.env("PYTHONUNBUFFERED", "YES");
         command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(log);
+        // The caller's sandbox also opens the work dirs of the runs this
+        // driver may serve: they are not known yet.
+        context.sandbox.confine(&mut command, &dir)?;
         let mut process = ProcessGroup::spawn(command).map_err(|err| EngineError::io("start warm driver", err))?;
         let stdin = Some(process.take_stdin().ok_or_else(|| invalid("warm driver has no stdin pipe".into()))?);
         let stdout = process.take_stdout().ok_or_else(|| invalid("warm driver has no stdout pipe".into()))?;
@@ -243,9 +249,12 @@ impl WarmDriver {
             cwd: utf8(&work_dir)?,
             stdout: utf8(&stdout)?,
             stderr: utf8(&stderr)?,
+            // The attempt's credentials among them: they reach the driver
+            // through its stdin pipe, never a command line or file.
             hadoop_conf: context
                 .default_conf
                 .iter()
+                .chain(context.secret_conf.iter())
                 .filter(|(key, _)| !plan.conf.conf.contains_key(key))
                 .filter_map(|(key, value)| Some((key.strip_prefix(HADOOP_PREFIX)?, value.as_str())))
                 .collect(),
@@ -400,7 +409,14 @@ mod tests {
         std::fs::write(&entry, script).unwrap();
         let entry = entry.to_str().unwrap();
         let storage = ObjectStorage::new(None);
-        let context = LaunchContext { storage: &storage, default_conf: Vec::new(), env: Vec::new(), master: None };
+        let context = LaunchContext {
+            storage: &storage,
+            default_conf: Vec::new(),
+            env: Vec::new(),
+            master: None,
+            sandbox: crate::sandbox::Sandbox::unconfined(),
+            secret_conf: Vec::new(),
+        };
         let started = Instant::now();
         let mut warm =
             WarmDriver::start(&plan(entry, &[], SMALL), &runtime, &tmp.path().join("warm"), &context).await.unwrap();
