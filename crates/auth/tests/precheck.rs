@@ -1,26 +1,12 @@
 //! `Verifier::precheck`: what can be refused before a body is read, with
 //! the error `verify` would give, and nothing refused that `verify` accepts.
 
-use sparkplane_auth::{sha256_hex, sign, AuthError, Credentials, RequestParts, StaticKeys, UriEncoding, Verifier};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod common;
 
-const T0: u64 = 1_767_225_600; // 2026-01-01T00:00:00Z
+use common::{at, creds, emr, T0};
+use sparkplane_auth::{sha256_hex, sign, AuthError, RequestParts, StaticKeys, UriEncoding};
+
 const BODY: &[u8] = br#"{"name":"x"}"#;
-
-fn creds() -> Credentials {
-    Credentials {
-        access_key_id: "SPKTESTKEY2345672345".into(),
-        secret_access_key: "s3cr3t/+s3cr3t/+s3cr3t/+s3cr3t/+s3cr3t/+".into(),
-    }
-}
-
-fn at(secs: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(secs)
-}
-
-fn emr() -> Verifier {
-    Verifier::new("us-east-1", "emr-serverless", UriEncoding::Double)
-}
 
 fn signed(region: &str, service: &str, when: u64) -> Vec<(String, String)> {
     let base = [("host", "localhost:8080"), ("content-type", "application/json")];

@@ -1,29 +1,14 @@
 //! Behaviour of the verifier around failures: every way a request can be
 //! wrong must map to the error (and AWS code) clients expect.
 
-use sparkplane_auth::{
-    presign, sha256_hex, sign, AuthError, Credentials, RequestParts, StaticKeys, UriEncoding, Verifier,
-};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod common;
 
-const T0: u64 = 1_767_225_600; // 2026-01-01T00:00:00Z
+use common::{at, creds, emr, T0};
+use sparkplane_auth::{presign, sha256_hex, sign, AuthError, RequestParts, StaticKeys, UriEncoding, Verifier};
+use std::time::Duration;
+
 const ARN_PATH: &str = "/tags/arn%3Aaws%3Aemr-serverless%3Aus-east-1%3A123456789012%3A%2Fapplications%2F00abc";
 const BODY: &[u8] = br#"{"tags":{"k":"v"}}"#;
-
-fn creds() -> Credentials {
-    Credentials {
-        access_key_id: "SPKTESTKEY2345672345".into(),
-        secret_access_key: "s3cr3t/+s3cr3t/+s3cr3t/+s3cr3t/+s3cr3t/+".into(),
-    }
-}
-
-fn at(secs: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(secs)
-}
-
-fn emr() -> Verifier {
-    Verifier::new("us-east-1", "emr-serverless", UriEncoding::Double)
-}
 
 /// A signed request: (method, path, query, headers incl. signature).
 struct Signed {

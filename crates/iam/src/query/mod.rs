@@ -84,16 +84,30 @@ fn envelope(service: Service, action: &str, result: Option<String>, request_id: 
 }
 
 pub fn error_response(service: Service, err: &IamError, request_id: &str) -> QueryResponse {
+    let fault = if err.is_sender_fault() { "Sender" } else { "Receiver" };
+    error_document(service, err.http_status(), fault, err.code(), &err.public_message(), request_id)
+}
+
+/// The query protocol's `<ErrorResponse>`, also for failures that happen
+/// before an action runs (authentication).
+pub fn error_document(
+    service: Service,
+    status: u16,
+    fault: &str,
+    code: &str,
+    message: &str,
+    request_id: &str,
+) -> QueryResponse {
     let mut xml = Xml::new();
     xml.raw(&format!("<ErrorResponse xmlns=\"{}\">", service.namespace()))
         .open("Error")
-        .text("Type", if err.is_sender_fault() { "Sender" } else { "Receiver" })
-        .text("Code", err.code())
-        .text("Message", &err.public_message())
+        .text("Type", fault)
+        .text("Code", code)
+        .text("Message", message)
         .close("Error")
         .text("RequestId", request_id)
         .close("ErrorResponse");
-    QueryResponse { status: err.http_status(), body: xml.finish() }
+    QueryResponse { status, body: xml.finish() }
 }
 
 /// Denies with IAM's AccessDenied unless `caller` may do `action` on `resource`.

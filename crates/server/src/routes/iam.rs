@@ -103,19 +103,7 @@ fn auth_error(service: Service, err: &AuthError, request_id: &str) -> Response {
 }
 
 fn query_error(service: Service, code: &str, status: u16, message: &str, request_id: &str) -> query::QueryResponse {
-    let body = format!(
-        "<ErrorResponse xmlns=\"{}\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>",
-        match service {
-            Service::Iam => "https://iam.amazonaws.com/doc/2010-05-08/",
-            Service::Sts => "https://sts.amazonaws.com/doc/2011-06-15/",
-        },
-        xml_escape(message)
-    );
-    query::QueryResponse { status, body }
-}
-
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    query::error_document(service, status, "Sender", code, message, request_id)
 }
 
 fn xml(response: query::QueryResponse, request_id: &str) -> Response {
