@@ -24,24 +24,43 @@ use crate::EngineError;
 /// when the class path starts as it did at recording, so it is recorded with
 /// the S3A connector first on the driver's class path, as every driver has
 /// it (`spark/launch.rs`); archives recorded before the connector
-/// (`driver-cds.jsa`) would not map, hence the new name.
-pub const ARCHIVE_FILE: &str = "driver-cds-s3a.jsa";
+/// (`driver-cds.jsa`) would not map. Archives recorded before the run did
+/// S3A I/O (`driver-cds-s3a.jsa`) lack the connector's classes: a new name
+/// makes existing runtimes record again.
+pub const ARCHIVE_FILE: &str = "driver-cds-s3a-io.jsa";
 /// Left when creating the archive failed, so that every job does not retry.
-pub const FAILED_MARKER: &str = "driver-cds-s3a.failed";
+pub const FAILED_MARKER: &str = "driver-cds-s3a-io.failed";
 /// The recording is a SparkSession start and stop: well under a minute
 /// even on a busy 2-core machine. Past this, drivers go without.
 const RECORDING_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// What the recording run does: start a session with its UI, run a SQL
-/// query and a Python UDF-free job, stop. The classes this loads are the ones
-/// every driver loads.
-const RECORDING_JOB: &str = "\
-from pyspark.sql import SparkSession
-spark = SparkSession.builder.appName('sparkplane-cds').getOrCreate()
-spark.range(100).selectExpr('id % 7 AS k').groupBy('k').count().collect()
-spark.sql('SELECT 1').collect()
-spark.stop()
-";
+/// query and a Python UDF-free job, then write, rename, list and read
+/// parquet and CSV over S3A against a throwaway in-memory S3 on loopback,
+/// stop. The classes this loads are the ones every driver loads.
+const RECORDING_JOB: &str = include_str!("cds_record.py");
+
+/// S3A settings of the recording: those of a job on the embedded endpoint
+/// (the script points `fs.s3a.endpoint` at its own S3), throwaway keys,
+/// and retries cut short so a failing request cannot stall the recording.
+fn recording_s3a_conf() -> Vec<(String, String)> {
+    let mut conf = crate::spark::hadoop_s3::embedded_s3a_conf("http://127.0.0.1:9", "us-east-1");
+    // Not secrets: the throwaway S3 checks no signatures.
+    let bounded = [
+        ("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"),
+        ("fs.s3a.access.key", "AKIASPARKPLANECDS"),
+        ("fs.s3a.secret.key", "sparkplane-cds"),
+        ("fs.s3a.attempts.maximum", "1"),
+        ("fs.s3a.retry.limit", "1"),
+        ("fs.s3a.retry.interval", "10ms"),
+        ("fs.s3a.retry.throttle.limit", "1"),
+        ("fs.s3a.retry.throttle.interval", "10ms"),
+        ("fs.s3a.connection.establish.timeout", "5000"),
+        ("fs.s3a.connection.timeout", "10000"),
+    ];
+    conf.extend(bounded.iter().map(|(key, value)| (format!("spark.hadoop.{key}"), value.to_string())));
+    conf
+}
 
 /// JVM options that map the archive, silently skipped when unusable.
 pub fn java_options(archive: &Path) -> String {
@@ -80,6 +99,9 @@ async fn record_in(installed: &InstalledRuntime, archive: &Path, scratch: &Path)
         .arg(format!("spark.driver.extraJavaOptions=-XX:ArchiveClassesAtExit={}", partial.display()));
     if let Some(connector) = installed.connector_class_path() {
         command.arg("--conf").arg(format!("spark.driver.extraClassPath={connector}"));
+        for (key, value) in recording_s3a_conf() {
+            command.arg("--conf").arg(format!("{key}={value}"));
+        }
     }
     command
         .arg(&script)
@@ -111,6 +133,16 @@ async fn record_in(installed: &InstalledRuntime, archive: &Path, scratch: &Path)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_recording_does_s3a_io_with_bounded_retries() {
+        let conf = recording_s3a_conf();
+        let get = |key: &str| conf.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        assert_eq!(get("spark.hadoop.fs.s3a.impl"), Some("org.apache.hadoop.fs.s3a.S3AFileSystem"));
+        assert_eq!(get("spark.hadoop.fs.s3a.attempts.maximum"), Some("1"));
+        assert!(get("spark.hadoop.fs.s3a.access.key").is_some());
+        assert!(RECORDING_JOB.contains("s3a://cds/parquet") && RECORDING_JOB.contains("fs.s3a.endpoint"));
+    }
 
     #[test]
     fn options_map_the_archive_and_fall_back_quietly() {

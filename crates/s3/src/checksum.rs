@@ -187,7 +187,7 @@ pub(crate) async fn receive_body(
     if claims.content_length.is_some_and(|len| u64::try_from(len).ok() != Some(staged.size)) {
         return Err(S3Error::with_message(S3ErrorCode::IncompleteBody, "body length differs from Content-Length"));
     }
-    verify_content_md5(claims.content_md5, &staged.md5)?;
+    verify_content_md5(claims.content_md5, &staged.md5.unwrap_or_default())?;
     check.verify(claims.trailers)?;
     Ok(staged)
 }

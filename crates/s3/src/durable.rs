@@ -4,6 +4,13 @@
 //! any moment. Writing straight to `<bucket>/<key>` would expose half-written
 //! objects in both cases; a rename within one filesystem is atomic, so readers
 //! only ever see the old bytes or the complete new ones.
+//!
+//! Because every object is replaced by a rename and never rewritten in
+//! place, a copy can be a hard link to its source ([`link_to_tmp`]): a later
+//! PUT or delete of either key swaps or drops a directory entry and leaves
+//! the other's bytes alone. That holds only while nothing else writes the
+//! bucket directories in place, which Spark does with `direct_bucket_mount`;
+//! the server turns linking off then.
 
 use std::io;
 use std::os::unix::fs::MetadataExt;
@@ -49,8 +56,12 @@ pub(crate) struct TmpFile {
 pub(crate) struct Staged {
     guard: TmpGuard,
     pub(crate) size: u64,
-    pub(crate) md5: [u8; 16],
+    /// `None` when the bytes went through unhashed (a multipart object
+    /// assembled by the kernel, whose ETag comes from its parts' MD5s).
+    pub(crate) md5: Option<[u8; 16]>,
     pub(crate) mtime_ns: i128,
+    /// A hard link to an existing object ([`link_to_tmp`]).
+    linked: bool,
 }
 
 impl TmpFile {
@@ -133,8 +144,77 @@ impl TmpFile {
         let file = self.file.get_mut();
         file.sync_all().await.map_err(io_err("fsync temp file", &path))?;
         let meta = file.metadata().await.map_err(io_err("stat temp file", &path))?;
-        Ok(Staged { guard: self.guard, size: self.size, md5: self.md5.finalize(), mtime_ns: mtime_ns(&meta) })
+        let md5 = Some(self.md5.finalize());
+        Ok(Staged { guard: self.guard, size: self.size, md5, mtime_ns: mtime_ns(&meta), linked: false })
     }
+}
+
+/// Stages a hard link to the object at `src`, which the caller opened and
+/// stat'ed as `opened`, for a copy that shares its bytes (`md5` is theirs).
+/// `None` when that is not possible: another filesystem, no hard links, the
+/// link limit, or `src` no longer being the file that was opened (replaced
+/// or rewritten since); the caller then copies the bytes from its handle.
+pub(crate) async fn link_to_tmp(
+    layout: &Layout,
+    src: &Path,
+    opened: &std::fs::Metadata,
+    md5: [u8; 16],
+) -> Result<Option<Staged>, S3Error> {
+    let tmp = layout.tmp_path()?;
+    let (src, expected) = (src.to_path_buf(), (opened.dev(), opened.ino(), opened.len(), mtime_ns(opened)));
+    let linked = tokio::task::spawn_blocking(move || -> io::Result<Option<Staged>> {
+        if let Err(e) = std::fs::hard_link(&src, &tmp) {
+            tracing::debug!(path = %src.display(), error = %e, "cannot hard-link a copy; copying the bytes");
+            return Ok(None);
+        }
+        let guard = TmpGuard(Some(tmp));
+        let path = guard.0.as_deref().unwrap_or(Path::new(""));
+        let file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        if (meta.dev(), meta.ino(), meta.len(), mtime_ns(&meta)) != expected {
+            return Ok(None);
+        }
+        // Written through this store, the bytes are on disk already and this
+        // costs nothing; a file that arrived otherwise becomes durable here.
+        file.sync_all()?;
+        Ok(Some(Staged { guard, size: meta.len(), md5: Some(md5), mtime_ns: mtime_ns(&meta), linked: true }))
+    })
+    .await;
+    match linked {
+        Ok(result) => result.map_err(io_err("link copy", layout.root())),
+        Err(e) => Err(io_err("link copy", layout.root())(io::Error::other(e))),
+    }
+}
+
+/// Concatenates `parts` (path and expected length) into a new temp file with
+/// the kernel's copy (`copy_file_range`), fsynced. Nothing is hashed: a
+/// multipart object's ETag comes from the MD5s its parts already have.
+pub(crate) async fn concat_unhashed(layout: &Layout, parts: Vec<(PathBuf, u64)>) -> Result<Staged, S3Error> {
+    let tmp = layout.tmp_path()?;
+    let root = layout.root().to_path_buf();
+    let staged = tokio::task::spawn_blocking(move || -> Result<Staged, S3Error> {
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(io_err("create temp file", &tmp))?;
+        let guard = TmpGuard(Some(tmp.clone()));
+        let mut size = 0u64;
+        for (path, len) in &parts {
+            let part = std::fs::File::open(path).map_err(io_err("open part", path))?;
+            let copied = io::copy(&mut io::Read::take(part, *len), &mut out).map_err(io_err("copy part", path))?;
+            if copied != *len {
+                // Never publish a silently truncated object.
+                return Err(S3Error::with_message(S3ErrorCode::InternalError, "a part changed while assembling"));
+            }
+            size += copied;
+        }
+        out.sync_all().map_err(io_err("fsync temp file", &tmp))?;
+        let meta = out.metadata().map_err(io_err("stat temp file", &tmp))?;
+        Ok(Staged { guard, size, md5: None, mtime_ns: mtime_ns(&meta), linked: false })
+    })
+    .await;
+    staged.map_err(|e| io_err("assemble parts", &root)(io::Error::other(e)))?
 }
 
 impl Staged {
@@ -181,7 +261,12 @@ impl Staged {
                 Err(e) => return Err(io_err("rename into place", dest)(e)),
             }
         }
-        self.guard.0 = None;
+        // Renaming a link onto another name of the same inode (the same copy
+        // made twice) does nothing and leaves the temp name: the guard, left
+        // armed for links, removes it.
+        if !self.linked {
+            self.guard.0 = None;
+        }
         sync_dir(parent).await
     }
 }
@@ -283,7 +368,7 @@ mod tests {
         tmp.write(b"hello").await.unwrap();
         let staged = tmp.finish().await.unwrap();
         assert_eq!(staged.size, 5);
-        assert_eq!(hex::encode(staged.md5), "5d41402abc4b2a76b9719d911017c592");
+        assert_eq!(hex::encode(staged.md5.unwrap()), "5d41402abc4b2a76b9719d911017c592");
         drop(staged);
         assert_eq!(std::fs::read_dir(layout.root().join(".sparkplane/tmp")).unwrap().count(), 0);
     }
@@ -313,6 +398,63 @@ mod tests {
         assert_eq!(std::fs::read(bucket.join("a")).unwrap(), b"a");
         assert_eq!(std::fs::read(bucket.join("c/d")).unwrap(), b"c/d");
         // Nothing half-written was left in tmp by the failed attempts.
+        assert_eq!(std::fs::read_dir(layout.root().join(".sparkplane/tmp")).unwrap().count(), 0);
+    }
+
+    #[tokio::test]
+    async fn linked_copies_share_bytes_and_survive_replacing_the_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::open(dir.path()).unwrap();
+        let bucket = layout.root().join("b");
+        std::fs::create_dir(&bucket).unwrap();
+        let (src, dest) = (ObjectKey::parse("src").unwrap(), ObjectKey::parse("d/dest").unwrap());
+        let mut tmp = TmpFile::create(&layout).await.unwrap();
+        tmp.write(b"old bytes").await.unwrap();
+        let staged = tmp.finish().await.unwrap();
+        let md5 = staged.md5.unwrap();
+        staged.install(&layout, &bucket, &src.path_in(&bucket), &src).await.unwrap();
+
+        let opened = std::fs::metadata(src.path_in(&bucket)).unwrap();
+        let linked = link_to_tmp(&layout, &src.path_in(&bucket), &opened, md5).await.unwrap().unwrap();
+        assert_eq!((linked.size, linked.md5, linked.mtime_ns), (9, Some(md5), mtime_ns(&opened)));
+        linked.install(&layout, &bucket, &dest.path_in(&bucket), &dest).await.unwrap();
+        assert_eq!(std::fs::metadata(dest.path_in(&bucket)).unwrap().ino(), opened.ino());
+
+        // The same copy again: the rename onto the same inode leaves nothing behind.
+        let linked = link_to_tmp(&layout, &src.path_in(&bucket), &opened, md5).await.unwrap().unwrap();
+        linked.install(&layout, &bucket, &dest.path_in(&bucket), &dest).await.unwrap();
+        assert_eq!(std::fs::read_dir(layout.root().join(".sparkplane/tmp")).unwrap().count(), 0);
+
+        // A PUT over the source renames a new file into place: the copy keeps its bytes.
+        let mut tmp = TmpFile::create(&layout).await.unwrap();
+        tmp.write(b"new").await.unwrap();
+        tmp.finish().await.unwrap().install(&layout, &bucket, &src.path_in(&bucket), &src).await.unwrap();
+        assert_eq!(std::fs::read(src.path_in(&bucket)).unwrap(), b"new");
+        assert_eq!(std::fs::read(dest.path_in(&bucket)).unwrap(), b"old bytes");
+
+        // The source is no longer the file that was opened: no link.
+        assert!(link_to_tmp(&layout, &src.path_in(&bucket), &opened, md5).await.unwrap().is_none());
+        // Nor when it is gone.
+        std::fs::remove_file(src.path_in(&bucket)).unwrap();
+        assert!(link_to_tmp(&layout, &src.path_in(&bucket), &opened, md5).await.unwrap().is_none());
+        assert_eq!(std::fs::read_dir(layout.root().join(".sparkplane/tmp")).unwrap().count(), 0);
+    }
+
+    #[tokio::test]
+    async fn parts_are_concatenated_unhashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::open(dir.path()).unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, b"hello ").unwrap();
+        std::fs::write(&b, b"world").unwrap();
+        let staged = concat_unhashed(&layout, vec![(a.clone(), 6), (b.clone(), 5)]).await.unwrap();
+        assert_eq!((staged.size, staged.md5), (11, None));
+        let path = staged.guard.0.clone().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello world");
+        drop(staged);
+        assert!(!path.exists());
+        // A part shorter than listed is an error, and leaves nothing behind.
+        assert!(concat_unhashed(&layout, vec![(a, 6), (b, 9)]).await.is_err());
         assert_eq!(std::fs::read_dir(layout.root().join(".sparkplane/tmp")).unwrap().count(), 0);
     }
 

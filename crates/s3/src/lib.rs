@@ -53,6 +53,8 @@ pub struct FsBackend {
     region: Arc<str>,
     /// Decides the keys of a multi-object delete one by one (see `access`).
     authorizer: Option<Arc<dyn Authorizer>>,
+    /// CopyObject hard-links the source (see [`ServiceOptions::link_copies`]).
+    link_copies: bool,
 }
 
 impl std::fmt::Debug for FsBackend {
@@ -61,6 +63,7 @@ impl std::fmt::Debug for FsBackend {
             .field("root", &self.layout.root())
             .field("region", &self.region)
             .field("authorized", &self.authorizer.is_some())
+            .field("link_copies", &self.link_copies)
             .finish()
     }
 }
@@ -71,7 +74,12 @@ impl FsBackend {
     /// Leftover temp files from an earlier crash are removed, so only one
     /// server may use a given root at a time.
     pub fn open(root: &Path, region: &str) -> Result<Self, SetupError> {
-        Ok(FsBackend { layout: Arc::new(layout::Layout::open(root)?), region: region.into(), authorizer: None })
+        Ok(FsBackend {
+            layout: Arc::new(layout::Layout::open(root)?),
+            region: region.into(),
+            authorizer: None,
+            link_copies: true,
+        })
     }
 
     /// The canonical root directory; bucket `b` lives in `root().join(b)`.
@@ -93,11 +101,23 @@ pub struct ServiceOptions {
     /// default: a SigV2 signature covers neither the body nor a bounded
     /// date, so a captured request can be replayed with another body.
     pub allow_sigv2: bool,
+    /// CopyObject makes the copy a hard link to its source instead of
+    /// copying the bytes (S3A renames by copying, so a job's output would
+    /// otherwise be written three times). Safe because this store replaces
+    /// objects by rename and never rewrites a file in place; turn it off
+    /// when something else may (Spark with `direct_bucket_mount` truncates
+    /// and rewrites files it overwrites, which would change every link).
+    pub link_copies: bool,
 }
 
 impl Default for ServiceOptions {
     fn default() -> Self {
-        ServiceOptions { region: DEFAULT_REGION.to_owned(), virtual_host_domain: None, allow_sigv2: false }
+        ServiceOptions {
+            region: DEFAULT_REGION.to_owned(),
+            virtual_host_domain: None,
+            allow_sigv2: false,
+            link_copies: true,
+        }
     }
 }
 
@@ -155,6 +175,7 @@ fn build_service_with(
 ) -> Result<S3Service, SetupError> {
     let mut backend = FsBackend::open(&root, &options.region)?;
     backend.authorizer = authorizer.clone();
+    backend.link_copies = options.link_copies;
     let policy = Arc::new(auth::SignaturePolicy { region: options.region.clone(), allow_sigv2: options.allow_sigv2 });
     let mut builder = S3ServiceBuilder::new(backend);
     builder.set_auth(auth::LookupAuth::new(keys));

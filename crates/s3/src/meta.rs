@@ -71,6 +71,11 @@ pub(crate) struct Sidecar {
     /// rewritten behind our back. Unused for directory markers.
     pub size: u64,
     pub mtime_ns: i128,
+    /// The object's LastModified when it is not the file's mtime: a copy
+    /// made by hard link shares its source's inode (and mtime), and a
+    /// metadata-only copy onto itself leaves the file alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_ns: Option<i128>,
     #[serde(flatten)]
     pub headers: Headers,
 }
@@ -141,6 +146,7 @@ pub(crate) fn describe_file(meta: &std::fs::Metadata, sidecar: Option<Sidecar>) 
     let last_modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
     match sidecar {
         Some(s) if s.size == size && s.mtime_ns == mtime => {
+            let last_modified = s.last_modified_ns.map_or(last_modified, ns_to_time);
             ObjectInfo { size, last_modified, etag: s.etag, headers: s.headers }
         }
         _ => {
@@ -167,6 +173,17 @@ pub(crate) fn derived_etag(size: u64, mtime_ns: i128, ino: u64) -> String {
     let mut md5 = Md5::new();
     md5.update(format!("{size}:{mtime_ns}:{ino}").as_bytes());
     format!("{}-1", hex::encode(md5.finalize()))
+}
+
+/// Whether `etag` is the MD5 of the object's bytes (32 hex digits, no
+/// `-N` suffix of a multipart or derived ETag).
+pub(crate) fn is_content_md5(etag: &str) -> bool {
+    etag.len() == 32 && etag.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Nanoseconds since the epoch as a time (the epoch itself before 1970).
+pub(crate) fn ns_to_time(ns: i128) -> SystemTime {
+    u64::try_from(ns).map_or(SystemTime::UNIX_EPOCH, |ns| SystemTime::UNIX_EPOCH + std::time::Duration::from_nanos(ns))
 }
 
 /// The S3 multipart ETag: MD5 of the concatenated binary part MD5s, then "-<part count>".
@@ -207,6 +224,7 @@ mod tests {
             etag: "abc".into(),
             size: 5,
             mtime_ns: mtime_ns(&meta),
+            last_modified_ns: None,
             headers: Headers { content_type: Some("text/plain".into()), ..Headers::default() },
         };
         let fresh = describe_file(&meta, Some(sidecar.clone()));
@@ -219,5 +237,29 @@ mod tests {
         assert_eq!(info.headers.content_type_or_default(), DEFAULT_CONTENT_TYPE);
         // Derived ETags are stable for an unchanged file.
         assert_eq!(info.etag, describe_file(&meta, None).etag);
+    }
+
+    #[test]
+    fn sidecar_last_modified_overrides_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, b"12345").unwrap();
+        let meta = std::fs::metadata(&file).unwrap();
+        let sidecar = Sidecar {
+            key: "f".into(),
+            etag: "abc".into(),
+            size: 5,
+            mtime_ns: mtime_ns(&meta),
+            last_modified_ns: Some(1_000_000_000),
+            headers: Headers::default(),
+        };
+        let info = describe_file(&meta, Some(sidecar));
+        assert_eq!(info.last_modified, SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1));
+        // Older sidecars (no field) read back as the file's mtime.
+        let old: Sidecar = serde_json::from_str(r#"{"key":"f","etag":"abc","size":5,"mtime_ns":7}"#).unwrap();
+        assert_eq!(old.last_modified_ns, None);
+        assert!(is_content_md5(EMPTY_MD5));
+        assert!(!is_content_md5(&format!("{}-2", &EMPTY_MD5[..31])));
+        assert!(!is_content_md5(&multipart_etag(&[[0; 16]])));
     }
 }

@@ -1,9 +1,9 @@
 //! Multipart upload operations: how `aws s3 cp`, boto3 and S3A move large files.
 //!
 //! Parts are staged like any other write and renamed into the upload's
-//! directory; completion concatenates them into one temp file and publishes
-//! it with the S3-style ETag `md5(part md5s)-N`, so clients that verify
-//! multipart ETags accept it.
+//! directory; completion concatenates them into one temp file (a kernel copy,
+//! nothing re-hashed) and publishes it with the S3-style ETag
+//! `md5(part md5s)-N`, so clients that verify multipart ETags accept it.
 
 use std::collections::HashMap;
 
@@ -16,11 +16,11 @@ use s3s::{S3Error, S3ErrorCode, S3Request};
 
 use crate::checksum::{expected_checksum, receive_body, BodyClaims};
 use crate::conditions::Conditions;
-use crate::durable::{Staged, TmpFile};
+use crate::durable::{concat_unhashed, Staged, TmpFile};
 use crate::error::{io_err, no_such_upload, StoreError};
 use crate::keys::ObjectKey;
-use crate::meta::{multipart_etag, Headers};
-use crate::ops_write::{copy_source_conditions, ns_to_time};
+use crate::meta::{multipart_etag, ns_to_time, Headers};
+use crate::ops_write::copy_source_conditions;
 use crate::uploads::{list_parts, remove_upload_dir, PartFile, MAX_PART_NUMBER};
 use crate::FsBackend;
 
@@ -138,15 +138,11 @@ impl FsBackend {
         let (bucket, key) = (input.bucket, input.key);
         let future = async move {
             let object_key = ObjectKey::parse(&key)?;
-            let mut tmp = TmpFile::create(&this.layout).await?;
-            for part in &chosen {
-                let mut file = tokio::fs::File::open(&part.path).await.map_err(io_err("open part", &part.path))?;
-                tmp.copy_from(&mut file, &part.path, 0, part.size).await?;
-            }
-            let staged = tmp.finish().await?;
+            let parts = chosen.iter().map(|p| (p.path.clone(), p.size)).collect();
+            let staged = concat_unhashed(&this.layout, parts).await?;
             let md5s: Vec<[u8; 16]> = chosen.iter().map(PartFile::md5_bytes).collect();
             let etag = multipart_etag(&md5s);
-            this.publish(staged, &bucket, &bucket_dir, &object_key, etag.clone(), manifest.headers).await?;
+            this.publish(staged, &bucket, &bucket_dir, &object_key, etag.clone(), manifest.headers, None).await?;
             remove_upload_dir(&dir).await;
             Ok(CompleteMultipartUploadOutput {
                 location: Some(format!("/{bucket}/{key}")),
@@ -177,7 +173,7 @@ async fn store_part(
     number: i32,
     upload_id: &str,
 ) -> Result<(String, i128), S3Error> {
-    let etag = hex::encode(staged.md5);
+    let etag = hex::encode(staged.md5.unwrap_or_default());
     let mtime_ns = staged.mtime_ns;
     let dest = dir.join(PartFile::file_name(number, &etag));
     match staged.rename_to(&dest).await {

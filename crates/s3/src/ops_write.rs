@@ -2,7 +2,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use futures::StreamExt;
 use s3s::dto::{
@@ -14,10 +14,11 @@ use s3s::{S3Error, S3ErrorCode, S3Request};
 
 use crate::checksum::{expected_checksum, receive_body, BodyClaims};
 use crate::conditions::{check_copy_source, Conditions};
-use crate::durable::{make_parents, prune_empty_dirs, Staged, TmpFile};
+use crate::durable::{link_to_tmp, make_parents, prune_empty_dirs, Staged, TmpFile};
 use crate::error::{io_err, is_not_found, StoreError};
 use crate::keys::ObjectKey;
-use crate::meta::{self, Headers, Sidecar, EMPTY_MD5};
+use crate::meta::{self, is_content_md5, Headers, Sidecar, EMPTY_MD5};
+use crate::ops_read::Found;
 use crate::FsBackend;
 
 /// The stored headers of a PutObject or CopyObject input (distinct s3s types
@@ -98,9 +99,9 @@ impl FsBackend {
         };
         let staged = receive_body(&self.layout, input.body, claims).await?;
 
-        let etag = hex::encode(staged.md5);
+        let etag = hex::encode(staged.md5.unwrap_or_default());
         let size = staged.size;
-        self.publish(staged, &input.bucket, &bucket_dir, &key, etag.clone(), headers).await?;
+        self.publish(staged, &input.bucket, &bucket_dir, &key, etag.clone(), headers, None).await?;
         Ok(PutObjectOutput { e_tag: Some(ETag::Strong(etag)), size: i64::try_from(size).ok(), ..Default::default() })
     }
 
@@ -131,7 +132,9 @@ impl FsBackend {
 
     /// Moves a staged file into place and records its metadata. The object
     /// becomes visible first; until the sidecar lands it is served with
-    /// derived values, never with the previous version's.
+    /// derived values, never with the previous version's. `last_modified_ns`
+    /// is the object's LastModified when it is not the file's mtime.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn publish(
         &self,
         staged: Staged,
@@ -140,10 +143,11 @@ impl FsBackend {
         key: &ObjectKey<'_>,
         etag: String,
         headers: Headers,
+        last_modified_ns: Option<i128>,
     ) -> Result<(), S3Error> {
         let (size, mtime_ns) = (staged.size, staged.mtime_ns);
         staged.install(&self.layout, bucket_dir, &key.path_in(bucket_dir), key).await?;
-        let sidecar = Sidecar { key: key.as_str().to_owned(), etag, size, mtime_ns, headers };
+        let sidecar = Sidecar { key: key.as_str().to_owned(), etag, size, mtime_ns, last_modified_ns, headers };
         meta::store(&self.layout, bucket, &sidecar).await
     }
 
@@ -158,13 +162,19 @@ impl FsBackend {
         let dir = key.path_in(bucket_dir);
         self.layout.check_contained(bucket_dir, &dir, key).await?;
         make_parents(&dir, key).await?;
-        let sidecar =
-            Sidecar { key: key.as_str().to_owned(), etag: EMPTY_MD5.to_owned(), size: 0, mtime_ns: 0, headers };
+        let sidecar = Sidecar {
+            key: key.as_str().to_owned(),
+            etag: EMPTY_MD5.to_owned(),
+            size: 0,
+            mtime_ns: 0,
+            last_modified_ns: None,
+            headers,
+        };
         meta::store(&self.layout, bucket, &sidecar).await
     }
 
     pub(crate) async fn do_copy_object(&self, input: CopyObjectInput) -> Result<CopyObjectOutput, S3Error> {
-        let src = self.copy_source(&input.copy_source, copy_source_conditions!(input)).await?;
+        let mut src = self.copy_source(&input.copy_source, copy_source_conditions!(input)).await?;
 
         let bucket_dir = self.layout.bucket_dir(&input.bucket).await?;
         let key = ObjectKey::parse(&input.key)?;
@@ -196,19 +206,47 @@ impl FsBackend {
             self.put_marker(&input.bucket, &bucket_dir, &key, headers).await?;
             return Ok(copy_output(EMPTY_MD5.to_owned(), SystemTime::now()));
         }
+        if self.link_copies {
+            if let Some(staged) = self.link_copy(&mut src).await? {
+                // S3 gives a copy its own LastModified; the shared inode's
+                // mtime stays the source's, so the sidecar carries it.
+                let now = SystemTime::now();
+                let now_ns = now.duration_since(UNIX_EPOCH).map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0));
+                let etag = hex::encode(staged.md5.unwrap_or_default());
+                self.publish(staged, &input.bucket, &bucket_dir, &key, etag.clone(), headers, Some(now_ns)).await?;
+                return Ok(copy_output(etag, now));
+            }
+        }
         let mut tmp = TmpFile::create(&self.layout).await?;
         if let Some(mut file) = src.file {
             tmp.copy_from(&mut file, &src.path, 0, src.info.size).await?;
         }
         let staged = tmp.finish().await?;
-        let etag = hex::encode(staged.md5);
-        let last_modified = ns_to_time(staged.mtime_ns);
-        self.publish(staged, &input.bucket, &bucket_dir, &key, etag.clone(), headers).await?;
+        let etag = hex::encode(staged.md5.unwrap_or_default());
+        let last_modified = meta::ns_to_time(staged.mtime_ns);
+        self.publish(staged, &input.bucket, &bucket_dir, &key, etag.clone(), headers, None).await?;
         Ok(copy_output(etag, last_modified))
     }
 
-    /// Copy-onto-itself with REPLACE: the bytes stay, the sidecar and the
-    /// modification time change (S3 reports a new LastModified).
+    /// Stages the copy of `src` as a hard link; `None` when it has to be a
+    /// byte copy. A copy is a single-part object, so, as in S3, its ETag is
+    /// the MD5 of its bytes: the source's own ETag when it is one, else (a
+    /// multipart or derived ETag) hashed here from the open source, which
+    /// reads the bytes once but writes nothing.
+    async fn link_copy(&self, src: &mut Found) -> Result<Option<Staged>, S3Error> {
+        let Some(file) = src.file.as_mut() else { return Ok(None) };
+        let opened = file.metadata().await.map_err(io_err("stat copy source", &src.path))?;
+        let mut md5 = [0u8; 16];
+        if !(is_content_md5(&src.info.etag) && hex::decode_to_slice(&src.info.etag, &mut md5).is_ok()) {
+            md5 = hash_file(file, &src.path, opened.len()).await?;
+        }
+        link_to_tmp(&self.layout, &src.path, &opened, md5).await
+    }
+
+    /// Copy-onto-itself with REPLACE: the bytes stay, the sidecar changes,
+    /// and S3 reports a new LastModified, which the sidecar carries. The file
+    /// itself is not touched: other keys may share its inode (linked copies),
+    /// and a new mtime would make their sidecars look stale.
     async fn replace_metadata(
         &self,
         bucket: &str,
@@ -217,30 +255,19 @@ impl FsBackend {
         etag: &str,
         headers: Headers,
     ) -> Result<SystemTime, S3Error> {
-        if key.is_dir_marker() {
-            let sidecar =
-                Sidecar { key: key.as_str().to_owned(), etag: etag.to_owned(), size: 0, mtime_ns: 0, headers };
-            meta::store(&self.layout, bucket, &sidecar).await?;
-            return Ok(SystemTime::now());
-        }
-        let owned = path.to_path_buf();
-        let stat = tokio::task::spawn_blocking(move || {
-            let file = std::fs::OpenOptions::new().write(true).open(&owned)?;
-            file.set_modified(SystemTime::now())?;
-            file.metadata()
-        })
-        .await
-        .map_err(|e| io_err("touch object", path)(std::io::Error::other(e)))?
-        .map_err(io_err("touch object", path))?;
-        let sidecar = Sidecar {
-            key: key.as_str().to_owned(),
-            etag: etag.to_owned(),
-            size: stat.len(),
-            mtime_ns: crate::durable::mtime_ns(&stat),
-            headers,
+        let now = SystemTime::now();
+        let now_ns = now.duration_since(UNIX_EPOCH).map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0));
+        let (size, mtime_ns) = if key.is_dir_marker() {
+            (0, 0)
+        } else {
+            let stat = tokio::fs::metadata(path).await.map_err(io_err("stat object", path))?;
+            (stat.len(), crate::durable::mtime_ns(&stat))
         };
+        let last_modified_ns = (!key.is_dir_marker()).then_some(now_ns);
+        let sidecar =
+            Sidecar { key: key.as_str().to_owned(), etag: etag.to_owned(), size, mtime_ns, last_modified_ns, headers };
         meta::store(&self.layout, bucket, &sidecar).await?;
-        Ok(stat.modified().unwrap_or_else(|_| SystemTime::now()))
+        Ok(now)
     }
 
     pub(crate) async fn do_delete_object(&self, input: DeleteObjectInput) -> Result<DeleteObjectOutput, S3Error> {
@@ -348,6 +375,22 @@ fn copy_output(etag: String, last_modified: SystemTime) -> CopyObjectOutput {
     }
 }
 
-pub(crate) fn ns_to_time(ns: i128) -> SystemTime {
-    u64::try_from(ns).map_or(UNIX_EPOCH, |ns| UNIX_EPOCH + Duration::from_nanos(ns))
+/// The MD5 of the first `len` bytes of the open `file` (named `path` in errors).
+async fn hash_file(file: &mut tokio::fs::File, path: &Path, len: u64) -> Result<[u8; 16], S3Error> {
+    use s3s::crypto::{Checksum, Md5};
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    file.seek(std::io::SeekFrom::Start(0)).await.map_err(io_err("seek copy source", path))?;
+    let mut md5 = Md5::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut remaining = len;
+    while remaining > 0 {
+        let want = usize::try_from(remaining).map_or(buf.len(), |r| r.min(buf.len()));
+        let n = file.read(&mut buf[..want]).await.map_err(io_err("read copy source", path))?;
+        if n == 0 {
+            return Err(S3Error::with_message(S3ErrorCode::InternalError, "copy source changed while reading"));
+        }
+        md5.update(&buf[..n]);
+        remaining -= n as u64;
+    }
+    Ok(md5.finalize())
 }

@@ -197,3 +197,89 @@ async fn multipart_upload_over_http() {
     let uploads = dir.path().join(".sparkplane/uploads");
     assert_eq!(std::fs::read_dir(uploads).unwrap().count(), 0);
 }
+
+fn inode(path: &std::path::Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
+}
+
+fn md5_hex(data: &[u8]) -> String {
+    use s3s::crypto::Checksum;
+    hex::encode(s3s::crypto::Md5::checksum(data))
+}
+
+#[tokio::test]
+async fn copies_are_hard_links_that_keep_their_bytes_and_the_sources_md5() {
+    let dir = tempfile::tempdir().unwrap();
+    let svc = service(dir.path());
+    send(&svc, "PUT", "/bkt", b"", &[]).await;
+    let r = send(&svc, "PUT", "/bkt/src", b"hello", &[("content-type", "text/plain")]).await;
+    let etag = format!("\"{}\"", md5_hex(b"hello"));
+    assert_eq!(r.header("etag"), etag);
+
+    let r = send(&svc, "PUT", "/bkt/out/dst", b"", &[("x-amz-copy-source", "/bkt/src")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains(&md5_hex(b"hello")), "{}", r.text());
+    assert_eq!(inode(&dir.path().join("bkt/out/dst")), inode(&dir.path().join("bkt/src")));
+    let head = send(&svc, "HEAD", "/bkt/out/dst", b"", &[]).await;
+    assert_eq!((head.header("etag"), head.header("content-type")), (etag.as_str(), "text/plain"));
+
+    // Replacing or deleting the source swaps a directory entry: the copy keeps its bytes.
+    send(&svc, "PUT", "/bkt/src", b"changed", &[]).await;
+    assert_eq!(&send(&svc, "GET", "/bkt/out/dst", b"", &[]).await.body[..], b"hello");
+    send(&svc, "DELETE", "/bkt/src", b"", &[]).await;
+    let get = send(&svc, "GET", "/bkt/out/dst", b"", &[]).await;
+    assert_eq!((&get.body[..], get.header("etag")), (&b"hello"[..], etag.as_str()));
+
+    // A metadata-only copy onto itself leaves the shared file alone, so the
+    // other copy keeps its own ETag and headers.
+    send(&svc, "PUT", "/bkt/dst2", b"", &[("x-amz-copy-source", "/bkt/out/dst")]).await;
+    let replace = [
+        ("x-amz-copy-source", "/bkt/out/dst"),
+        ("x-amz-metadata-directive", "REPLACE"),
+        ("content-type", "application/json"),
+    ];
+    let r = send(&svc, "PUT", "/bkt/out/dst", b"", &replace).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let head = send(&svc, "HEAD", "/bkt/out/dst", b"", &[]).await;
+    assert_eq!((head.header("etag"), head.header("content-type")), (etag.as_str(), "application/json"));
+    let head = send(&svc, "HEAD", "/bkt/dst2", b"", &[]).await;
+    assert_eq!((head.header("etag"), head.header("content-type")), (etag.as_str(), "text/plain"));
+}
+
+#[tokio::test]
+async fn a_copy_of_a_multipart_object_gets_the_md5_of_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let svc = service(dir.path());
+    send(&svc, "PUT", "/bkt", b"", &[]).await;
+    let r = send(&svc, "POST", "/bkt/mpu?uploads", b"", &[]).await;
+    let upload_id = between(&r.text(), "<UploadId>", "</UploadId>").to_owned();
+    let (part1, part2) = (vec![b'a'; 5 * 1024 * 1024], b"tail".to_vec());
+    let mut parts = String::new();
+    for (n, data) in [(1, &part1), (2, &part2)] {
+        let r = send(&svc, "PUT", &format!("/bkt/mpu?partNumber={n}&uploadId={upload_id}"), data, &[]).await;
+        parts += &format!("<Part><PartNumber>{n}</PartNumber><ETag>{}</ETag></Part>", r.header("etag"));
+    }
+    let xml = format!("<CompleteMultipartUpload>{parts}</CompleteMultipartUpload>");
+    let r = send(&svc, "POST", &format!("/bkt/mpu?uploadId={upload_id}"), xml.as_bytes(), &[]).await;
+    assert!(r.text().contains("-2"), "{}", r.text());
+
+    // As in S3: CopyObject makes a single-part object, whose ETag is its MD5.
+    let whole = [part1, part2].concat();
+    let r = send(&svc, "PUT", "/bkt/copy", b"", &[("x-amz-copy-source", "/bkt/mpu")]).await;
+    assert!(r.text().contains(&md5_hex(&whole)), "{}", r.text());
+    let head = send(&svc, "HEAD", "/bkt/copy", b"", &[]).await;
+    assert_eq!(head.header("etag"), format!("\"{}\"", md5_hex(&whole)));
+    assert_eq!(inode(&dir.path().join("bkt/copy")), inode(&dir.path().join("bkt/mpu")));
+}
+
+#[tokio::test]
+async fn without_linking_a_copy_is_a_file_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ServiceOptions { link_copies: false, ..ServiceOptions::default() };
+    let svc = build_service(dir.path().to_path_buf(), Arc::new(StaticKeys(vec![creds()])), options).unwrap();
+    send(&svc, "PUT", "/bkt", b"", &[]).await;
+    send(&svc, "PUT", "/bkt/src", b"hello", &[]).await;
+    let r = send(&svc, "PUT", "/bkt/dst", b"", &[("x-amz-copy-source", "/bkt/src")]).await;
+    assert!(r.text().contains(&md5_hex(b"hello")), "{}", r.text());
+    assert_ne!(inode(&dir.path().join("bkt/dst")), inode(&dir.path().join("bkt/src")));
+}
