@@ -194,6 +194,30 @@ def test_syntax_error_names_the_statement_and_line(hive):
     assert "statement 2" in run["stateDetails"] and "line 4" in run["stateDetails"], run["stateDetails"]
 
 
+def test_padded_numbers_cast_as_hive_does(hive):
+    # NOAA GSOD-shaped quoted CSV: numbers are space-padded, missing ones are 9999.9*.
+    hive["s3"].put_object(Bucket=BUCKET, Key="gsod/2024.csv",
+                          Body=b'"STN","TEMP"\n"722950"," 81.5"\n"722951","9999.9*"\n"722952","  9.0"\n')
+    query = f"""
+        CREATE EXTERNAL TABLE IF NOT EXISTS gsod (stn string, temp string)
+          ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
+          LOCATION 's3://{BUCKET}/gsod/' TBLPROPERTIES ('skip.header.line.count'='1');
+        SELECT stn, CAST(temp AS double) FROM gsod ORDER BY stn;
+        SELECT count(*) FROM gsod WHERE temp > 50;
+    """
+    run = run_hive(hive, query)
+    assert run["state"] == "SUCCESS", run["stateDetails"]
+    assert rows(run) == [["722950", "81.5"], ["722951", "NULL"], ["722952", "9.0"], ["1"]]
+
+
+def test_syntax_error_points_at_the_token(hive):
+    query = "SELECT 1;\nSELECT stn, avg(temp)\n  FROM gsod GROUP BY stn year;\n"
+    run = run_hive(hive, query)
+    assert run["state"] == "FAILED"
+    assert "statement 2, line 3:26" in run["stateDetails"], run["stateDetails"]
+    assert "'year'" in run["stateDetails"], run["stateDetails"]
+
+
 def test_runtime_error_names_the_statement_and_line(hive):
     put(hive, "broken/part-0.parquet", "only text, not a parquet file\n")
     query = (f"CREATE EXTERNAL TABLE IF NOT EXISTS broken (k int) STORED AS PARQUET LOCATION 's3://{BUCKET}/broken/';\n"

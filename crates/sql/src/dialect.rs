@@ -52,6 +52,10 @@ impl Dialect for HiveQl {
     fn supports_group_by_with_modifier(&self) -> bool {
         true
     }
+    /// `FROM t TABLESAMPLE (1 ROWS) a`: Hive writes the sample before the alias.
+    fn supports_table_sample_before_alias(&self) -> bool {
+        true
+    }
     /// Hive's integer division `a DIV b`, which only MySQL's dialect parses.
     fn parse_infix(&self, parser: &mut Parser, expr: &Expr, _precedence: u8) -> Option<Result<Expr, ParserError>> {
         if !parser.parse_keyword(Keyword::DIV) {
@@ -374,7 +378,9 @@ impl Cursor {
 
     pub fn unexpected(&self, what: &str) -> SqlError {
         match self.tokens.get(self.pos) {
-            Some(t) => SqlError::Parse(format!("{what}, found '{}' at {}", t.token, t.span.start)),
+            // The span's Display is sqlparser's ` at Line: l, Column: c`,
+            // which `position` maps to the script file.
+            Some(t) => SqlError::Parse(format!("{what}, found '{}'{}", t.token, t.span.start)),
             None => SqlError::Parse(format!("{what}, found end of statement")),
         }
     }

@@ -49,6 +49,8 @@ pub struct JobSession<'a> {
     pub(crate) current_db: String,
     pub(crate) hivevar: BTreeMap<String, String>,
     pub(crate) hiveconf: BTreeMap<String, String>,
+    /// The cause of the last failed write, which DataFusion's sinks drop.
+    pub(crate) write_errors: crate::store_errors::LastWriteError,
 }
 
 /// Runs the job's init script, then its query script, statement by statement.
@@ -107,9 +109,10 @@ impl<'a> JobSession<'a> {
             let top = NonZeroUsize::new(3).unwrap_or(NonZeroUsize::MIN);
             Arc::new(TrackConsumersPool::new(FairSpillPool::new(options.memory_limit_bytes), top))
         };
+        let write_errors = crate::store_errors::LastWriteError::default();
         let runtime = RuntimeEnvBuilder::new()
             .with_memory_pool(pool)
-            .with_object_store_registry(Arc::new(ResolverRegistry::new(stores)))
+            .with_object_store_registry(Arc::new(ResolverRegistry::new(stores, write_errors.clone())))
             .build_arc()?;
         let mut config = SessionConfig::new()
             .with_target_partitions(options.target_partitions.max(1))
@@ -126,7 +129,7 @@ impl<'a> JobSession<'a> {
         }
         let ctx = SessionContext::new_with_config_rt(config, runtime);
         crate::udf::register(&ctx);
-        Ok(Self { ctx, catalog, options, current_db: DEFAULT_DATABASE.to_string(), hivevar, hiveconf })
+        Ok(Self { ctx, catalog, options, current_db: DEFAULT_DATABASE.to_string(), hivevar, hiveconf, write_errors })
     }
 
     async fn run_script(
@@ -138,11 +141,17 @@ impl<'a> JobSession<'a> {
     ) -> Result<()> {
         for stmt in split_statements(script) {
             let started = Instant::now();
+            // The text the parser saw, to map an error position back to the file.
+            let mut parsed = None;
             let result = match substitute(&stmt.text, &self.hivevar, &self.hiveconf) {
-                Ok(text) => match parse_command(&text) {
-                    Ok(cmd) => self.execute(cmd, out).await,
-                    Err(e) => Err(e),
-                },
+                Ok(text) => {
+                    let result = match parse_command(&text) {
+                        Ok(cmd) => self.execute(cmd, out).await,
+                        Err(e) => Err(e),
+                    };
+                    parsed = Some(text);
+                    result
+                }
                 Err(e) => Err(e),
             };
             let elapsed = started.elapsed();
@@ -169,7 +178,7 @@ impl<'a> JobSession<'a> {
                     // The one place every failure of a statement passes, whether
                     // it was raised parsing, planning or executing (memory pool,
                     // unreadable file, bad cast, catalog): name it here, once.
-                    let e = e.at(prefix, stmt.index, stmt.line);
+                    let e = e.at(prefix, &stmt, parsed.as_deref());
                     // A broken stderr must not hide the statement's own error.
                     let _ = writeln!(out.stderr, "FAILED: {e}");
                     return Err(e);

@@ -7,6 +7,8 @@
 
 use datafusion::error::DataFusionError;
 
+use crate::position::{script_position, split_location};
+use crate::script::ScriptStatement;
 use crate::RunReport;
 
 /// A job that stopped at a failure: the error, and the report of what ran
@@ -28,9 +30,12 @@ pub enum SqlError {
     #[error("{prefix}statement {index} (line {line}): {source}")]
     Statement { prefix: &'static str, index: usize, line: usize, source: Box<SqlError> },
 
-    /// A statement could not be parsed. `index` is 1-based.
-    #[error("syntax error in {prefix}statement {index} (line {line}): {message}")]
-    Syntax { prefix: &'static str, index: usize, line: usize, message: String },
+    /// A statement could not be parsed. `index` is 1-based; `line` and
+    /// `column` are the offending token's in the script file, in Hive's
+    /// `line L:C` form, or the statement's first line when the parser gave
+    /// no position.
+    #[error("syntax error in {prefix}statement {index}{}: {message}", position(*.line, *.column))]
+    Syntax { prefix: &'static str, index: usize, line: usize, column: Option<usize>, message: String },
 
     /// A parse error before the statement is known; wrapped into `Syntax`.
     #[error("{0}")]
@@ -64,6 +69,9 @@ pub enum SqlError {
     #[error("{0}")]
     Semantic(String),
 
+    /// Writing a table's files failed; the store's own error.
+    #[error("write {0}: {1}")]
+    Write(String, String),
     /// A location that is not a URI we can resolve.
     #[error("invalid location '{0}': {1}")]
     Location(String, String),
@@ -83,16 +91,31 @@ pub enum SqlError {
     Io(#[from] std::io::Error),
 }
 
+fn position(line: usize, column: Option<usize>) -> String {
+    match column {
+        Some(column) => format!(", line {line}:{column}"),
+        None => format!(" (line {line})"),
+    }
+}
+
 impl SqlError {
-    /// Attaches the statement position, turning parse failures into syntax errors.
-    pub(crate) fn at(self, prefix: &'static str, index: usize, line: usize) -> SqlError {
-        match self {
-            SqlError::Parse(message) => SqlError::Syntax { prefix, index, line, message },
-            SqlError::DataFusion(DataFusionError::SQL(e, _)) => {
-                SqlError::Syntax { prefix, index, line, message: e.to_string() }
+    /// Attaches the statement position, turning parse failures into syntax
+    /// errors at the offending token. `parsed` is the text the parser saw
+    /// (the statement after variable substitution), when it got that far.
+    pub(crate) fn at(self, prefix: &'static str, stmt: &ScriptStatement, parsed: Option<&str>) -> SqlError {
+        let (index, line) = (stmt.index, stmt.line);
+        let message = match self {
+            SqlError::Parse(message) => message,
+            SqlError::DataFusion(DataFusionError::SQL(e, _)) => e.to_string(),
+            e @ (SqlError::Statement { .. } | SqlError::Syntax { .. }) => return e,
+            other => return SqlError::Statement { prefix, index, line, source: Box::new(other) },
+        };
+        match split_location(&message) {
+            (message, Some(at)) => {
+                let (line, column) = script_position(&stmt.text, parsed.unwrap_or(&stmt.text), stmt.start, at);
+                SqlError::Syntax { prefix, index, line, column: Some(column), message }
             }
-            e @ (SqlError::Statement { .. } | SqlError::Syntax { .. }) => e,
-            other => SqlError::Statement { prefix, index, line, source: Box::new(other) },
+            (message, None) => SqlError::Syntax { prefix, index, line, column: None, message },
         }
     }
 }

@@ -15,6 +15,9 @@ pub struct ScriptStatement {
     pub line: usize,
     /// The statement text without the terminating `;` (comments kept).
     pub text: String,
+    /// 1-based line and column where `text` begins in the script, to map
+    /// parse error positions (relative to `text`) back to the file.
+    pub start: (usize, usize),
 }
 
 /// Splits `script` on `;` outside quotes and comments; empty statements are dropped.
@@ -32,6 +35,7 @@ pub fn split_statements(script: &str) -> Vec<ScriptStatement> {
                 index: statements.len() + 1,
                 line: start,
                 text: current.trim().to_string(),
+                start: (start, 1),
             });
         }
         current.clear();
@@ -100,6 +104,15 @@ pub fn split_statements(script: &str) -> Vec<ScriptStatement> {
         }
     }
     push(&mut current, &mut first_line, &mut statements);
+    // Each text is a verbatim slice of the script (the splitter copies every
+    // character but the `;`), so its start is found by searching in order.
+    let mut from = 0;
+    for stmt in &mut statements {
+        if let Some(at) = script.get(from..).and_then(|rest| rest.find(&stmt.text)) {
+            stmt.start = crate::position::position_of_offset(script, from + at);
+            from += at + stmt.text.len();
+        }
+    }
     statements
 }
 
@@ -134,6 +147,7 @@ mod tests {
         assert_eq!((stmts[1].index, stmts[1].line), (2, 4));
         assert!(stmts[1].text.ends_with("FROM t"));
         assert_eq!((stmts[2].index, stmts[2].line), (3, 6));
+        assert_eq!((stmts[0].start, stmts[1].start, stmts[2].start), ((1, 1), (4, 1), (6, 2)));
     }
 
     #[test]

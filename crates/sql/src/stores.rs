@@ -19,6 +19,7 @@ use object_store::{ObjectMeta, ObjectStore};
 use url::Url;
 
 use crate::error::{Result, SqlError};
+use crate::store_errors::{LastWriteError, Recording};
 
 /// Resolves `scheme://bucket` to the store holding that bucket.
 pub trait StoreResolver: Send + Sync {
@@ -70,11 +71,13 @@ impl StoreResolver for LocalBucketResolver {
 pub struct ResolverRegistry {
     resolver: Arc<dyn StoreResolver>,
     stores: Mutex<HashMap<String, Arc<dyn ObjectStore>>>,
+    /// Every resolved store keeps its write errors here.
+    write_errors: LastWriteError,
 }
 
 impl ResolverRegistry {
-    pub fn new(resolver: Arc<dyn StoreResolver>) -> Self {
-        Self { resolver, stores: Mutex::new(HashMap::new()) }
+    pub fn new(resolver: Arc<dyn StoreResolver>, write_errors: LastWriteError) -> Self {
+        Self { resolver, stores: Mutex::new(HashMap::new()), write_errors }
     }
 }
 
@@ -101,6 +104,7 @@ impl ObjectStoreRegistry for ResolverRegistry {
         }
         let base = Url::parse(&key).map_err(|e| DataFusionError::External(Box::new(e)))?;
         let store = self.resolver.store_for(&base).map_err(|e| DataFusionError::External(Box::new(e)))?;
+        let store: Arc<dyn ObjectStore> = Arc::new(Recording::new(store, self.write_errors.clone()));
         stores.insert(key, Arc::clone(&store));
         Ok(store)
     }

@@ -204,6 +204,8 @@ impl JobSession<'_> {
         let store = self.ctx.runtime_env().object_store(&loc.store_url)?;
         let before: BTreeSet<Path> =
             list_files(store.as_ref(), &loc, true).await?.into_iter().map(|m| m.location).collect();
+        // Only this write's errors may explain its failure.
+        let _ = self.write_errors.take();
         let options = DataFrameWriteOptions::new().with_partition_by(partition_by.to_vec());
         let target = loc.dir_uri();
         let result = match format {
@@ -240,8 +242,14 @@ impl JobSession<'_> {
         let batches = match result {
             Ok(b) => b,
             Err(e) => {
+                let cause = self.write_errors.take();
                 delete_all(store.as_ref(), new.into_iter().cloned().collect()).await?;
-                return Err(e.into());
+                // DataFusion's sinks drop the store's error when a file's
+                // final upload fails; the store kept it.
+                return Err(match cause {
+                    Some(cause) => SqlError::Write(target, cause),
+                    None => e.into(),
+                });
             }
         };
         let rows = batches
@@ -269,7 +277,10 @@ impl JobSession<'_> {
 
 /// Hive converts on insert: an unparseable value becomes NULL.
 fn convert(expr: Expr, dt: &DataType) -> Expr {
-    if is_primitive(dt) {
+    if crate::udf::is_hive_cast_target(dt) {
+        // Strings parse with Hive's rules (' 81.5' is 81.5), as a CAST would.
+        crate::udf::hive_cast_expr(expr, dt)
+    } else if is_primitive(dt) {
         try_cast(expr, dt.clone())
     } else {
         cast(expr, dt.clone())

@@ -268,7 +268,8 @@ pub fn parse_query_tokens(c: &mut Cursor) -> Result<Box<Query>> {
     let mut parser = Parser::new(&HiveQl).with_tokens_with_locations(c.rest());
     let stmt = parser.parse_statement().map_err(|e| SqlError::Parse(e.to_string()))?;
     if parser.peek_token().token != Token::EOF {
-        return Err(SqlError::Parse(format!("unexpected '{}' after the query", parser.peek_token().token)));
+        let next = parser.peek_token();
+        return Err(SqlError::Parse(format!("unexpected '{}' after the query{}", next.token, next.span.start)));
     }
     *c = Cursor::new(vec![]);
     match stmt {

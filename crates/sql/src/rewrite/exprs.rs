@@ -2,6 +2,9 @@
 //! counterpart differs in name, arguments or semantics.
 
 use datafusion::sql::sqlparser::ast::helpers::attached_token::AttachedToken;
+
+use crate::types::hive_to_arrow;
+use crate::udf::is_hive_cast_target;
 use datafusion::sql::sqlparser::ast::{
     AccessExpr, BinaryOperator, CaseWhen, CastKind, CeilFloorKind, DataType, DateTimeField, DuplicateTreatment,
     ExactNumberInfo, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
@@ -102,7 +105,22 @@ pub fn rewrite_expr(expr: &mut Expr, current_db: &str) -> Option<Expr> {
             // Hive's floor and ceil return BIGINT.
             Some(cast(expr.clone(), DataType::BigInt(None)))
         }
+        Expr::Cast { kind, expr: e, data_type, format: None } if !matches!(kind, CastKind::DoubleColon) => {
+            // Hive's CAST never fails the query (NULL instead) and parses
+            // strings with Java's rules; see `udf::cast`.
+            if matches!(data_type, DataType::Binary(_) | DataType::Varbinary(_)) {
+                // DataFusion's SQL types name Hive's BINARY `BYTEA`.
+                return Some(cast(take(e), DataType::Bytea));
+            }
+            let dt = hive_to_arrow(&data_type.to_string()).ok().filter(is_hive_cast_target)?;
+            Some(call("hive_cast", vec![take(e), string(&dt.to_string())]))
+        }
         Expr::Function(f) => rewrite_function(f, current_db),
+        Expr::Identifier(ident) if ident.quote_style.is_none() => typed_literal(&ident.value),
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, false) => decimal_literal(n),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -204,8 +222,44 @@ fn rewrite_function(f: &mut Function, current_db: &str) -> Option<Expr> {
         }
         ("locate", 2) if plain => {
             let [sub, s] = <[Expr; 2]>::try_from(args).ok()?;
-            Some(call("strpos", vec![s, sub]))
+            Some(call("strpos", vec![text(s), text(sub)]))
         }
+        ("instr", 2) if plain => {
+            // Hive converts both arguments to strings (`instr(123, 23)` is 2).
+            let [s, sub] = <[Expr; 2]>::try_from(args).ok()?;
+            Some(call("strpos", vec![text(s), text(sub)]))
+        }
+        ("elt", n) if plain && n > 1 => {
+            // The n-th string (1-based), NULL when out of range; n may be a string.
+            let mut args = args.into_iter();
+            let index = call("hive_cast", vec![args.next()?, string("Int32")]);
+            let conditions = args
+                .enumerate()
+                .map(|(i, a)| CaseWhen { condition: number(&(i + 1).to_string()), result: text(a) })
+                .collect();
+            Some(Expr::Case {
+                case_token: AttachedToken::empty(),
+                end_token: AttachedToken::empty(),
+                operand: Some(Box::new(index)),
+                conditions,
+                else_result: None,
+            })
+        }
+        ("add_months", 3) if plain => Some(call("hive_add_months_format", args)),
+        ("factorial", 1) if plain => {
+            // Hive: NULL outside 0..=20 (where a BIGINT holds n!); DataFusion fails the query.
+            let n = args.into_iter().next()?;
+            let in_range = Expr::Between {
+                expr: Box::new(n.clone()),
+                negated: false,
+                low: Box::new(number("0")),
+                high: Box::new(number("20")),
+            };
+            Some(case_when(in_range, call("factorial", vec![n]), None))
+        }
+        // Hive's `binary(x)` conversion function.
+        ("binary", 1) if plain => Some(cast(args.into_iter().next()?, DataType::Bytea)),
+        ("space", 1) if plain => Some(call("repeat", vec![string(" "), args.into_iter().next()?])),
         ("pmod", 2) if plain => {
             let [a, b] = <[Expr; 2]>::try_from(args).ok()?;
             let m = |l: Expr, r: Expr| nested(binary(l, BinaryOperator::Modulo, r));
@@ -225,10 +279,98 @@ fn plain_args(list: &FunctionArgumentList) -> Option<Vec<Expr>> {
         .collect()
 }
 
-/// A numeric literal, possibly negated.
+/// Hive types a literal with a point and no exponent as DECIMAL, of the
+/// precision and scale of its value with trailing zeros dropped
+/// (`HiveDecimal.create` normalizes: `0.0` is `decimal(1,0)`, `3.140` is
+/// `decimal(3,2)`); DataFusion would make it a DOUBLE. `1e3` stays a double,
+/// as in Hive.
+fn decimal_literal(n: &str) -> Option<Expr> {
+    if !n.contains('.') || n.contains(['e', 'E']) {
+        return None;
+    }
+    let (whole, fraction) = n.split_once('.')?;
+    let fraction = fraction.trim_end_matches('0');
+    let whole = whole.trim_start_matches('0');
+    let scale = fraction.len() as i64;
+    let precision = ((whole.len() + fraction.len()) as u64).max(1);
+    if precision > 38 {
+        return None;
+    }
+    let text = if fraction.is_empty() {
+        (if whole.is_empty() { "0" } else { whole }).to_string()
+    } else {
+        format!("{whole}.{fraction}")
+    };
+    Some(cast(string(&text), DataType::Decimal(ExactNumberInfo::PrecisionAndScale(precision, scale))))
+}
+
+/// `VALUES ("a"), (10)`: Hive types a column that mixes string and number
+/// literals as STRING (the common type of a union), where DataFusion picks
+/// the number and fails on the string. Numbers in such a column become text.
+pub fn unify_values(rows: &mut [Vec<Expr>]) {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for col in 0..width {
+        let cells = || rows.iter().filter_map(|r| r.get(col));
+        let is_string = |e: &Expr| matches!(e, Expr::Value(v) if matches!(v.value, Value::SingleQuotedString(_)));
+        if cells().any(is_string) && cells().any(is_number) {
+            for row in rows.iter_mut() {
+                if let Some(cell) = row.get_mut(col).filter(|c| is_number(c)) {
+                    *cell = text(std::mem::replace(cell, Expr::value(Value::Null)));
+                }
+            }
+        }
+    }
+}
+
+/// Hive's typed number literals, which the lexer reads as identifiers:
+/// `100Y` (TINYINT), `100S` (SMALLINT), `100L` (BIGINT), `1.5BD` (DECIMAL),
+/// `1.5D` (DOUBLE).
+fn typed_literal(word: &str) -> Option<Expr> {
+    let upper = word.to_ascii_uppercase();
+    let (digits, data_type) = if let Some(d) = upper.strip_suffix("BD") {
+        return decimal_literal(d)
+            .or_else(|| Some(cast(number(d), DataType::Decimal(ExactNumberInfo::None))))
+            .filter(|_| is_plain_number(d));
+    } else if let Some(d) = upper.strip_suffix('Y') {
+        (d, DataType::TinyInt(None))
+    } else if let Some(d) = upper.strip_suffix('S') {
+        (d, DataType::SmallInt(None))
+    } else if let Some(d) = upper.strip_suffix('L') {
+        (d, DataType::BigInt(None))
+    } else if let Some(d) = upper.strip_suffix('D') {
+        (d, DataType::Double(ExactNumberInfo::None))
+    } else {
+        return None;
+    };
+    let integral = !matches!(data_type, DataType::Double(_));
+    let ok = if integral {
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    } else {
+        is_plain_number(digits)
+    };
+    ok.then(|| cast(number(digits), data_type))
+}
+
+/// `12`, `1.5`, `.5`, `1.`: digits with at most one point.
+fn is_plain_number(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && s.bytes().filter(|b| *b == b'.').count() <= 1
+}
+
+/// `CAST(e AS STRING)`, for functions that take any argument as text.
+fn text(e: Expr) -> Expr {
+    cast(e, DataType::String(None))
+}
+
+/// A numeric literal, possibly negated (decimal literals are rewritten to a cast).
 fn is_number(e: &Expr) -> bool {
     match e {
         Expr::Value(v) => matches!(v.value, Value::Number(..)),
+        // Rewritten decimal and typed literals (`3.14`, `100L`).
+        Expr::Cast { expr, .. } => {
+            matches!(expr.as_ref(), Expr::Value(v) if matches!(v.value, Value::SingleQuotedString(_) | Value::Number(..)))
+        }
         Expr::UnaryOp { op: UnaryOperator::Minus | UnaryOperator::Plus, expr } => is_number(expr),
         Expr::Nested(inner) => is_number(inner),
         _ => false,

@@ -15,11 +15,13 @@ use std::ops::ControlFlow;
 use datafusion::sql::sqlparser::ast::{
     Expr, GroupByExpr, GroupByWithModifier, Ident, ObjectName, ObjectNamePart, OrderBy, OrderByExpr, OrderByKind,
     OrderByOptions, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, TableAlias, TableFactor,
-    Value, VisitMut, VisitorMut, WildcardAdditionalOptions,
+    TableSample, TableSampleKind, TableSampleUnit, Value, VisitMut, VisitorMut, WildcardAdditionalOptions,
 };
+use datafusion::sql::sqlparser::parser::Parser;
 
 use exprs::rewrite_expr;
 
+use crate::dialect::HiveQl;
 use crate::error::{Result, SqlError};
 
 /// Rewrites `query` in place. `current_db` answers `current_database()`.
@@ -43,13 +45,23 @@ impl VisitorMut for HiveRewriter<'_> {
     type Break = SqlError;
 
     fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<SqlError> {
-        if let TableFactor::Table { sample: Some(_), name, .. } = factor {
-            return ControlFlow::Break(SqlError::Unsupported(format!("TABLESAMPLE on {name}")));
+        if let TableFactor::Table { sample: Some(sample), name, alias, .. } = factor {
+            let (TableSampleKind::BeforeTableAlias(sample) | TableSampleKind::AfterTableAlias(sample)) = sample;
+            return match rows_sample(name, alias, sample) {
+                Some(derived) => {
+                    *factor = derived;
+                    ControlFlow::Continue(())
+                }
+                None => ControlFlow::Break(SqlError::Unsupported(format!("TABLESAMPLE on {name}"))),
+            };
         }
         ControlFlow::Continue(())
     }
 
     fn post_visit_query(&mut self, query: &mut Query) -> ControlFlow<SqlError> {
+        if let SetExpr::Values(values) = query.body.as_mut() {
+            exprs::unify_values(&mut values.rows);
+        }
         if let SetExpr::Select(select) = query.body.as_mut() {
             // One node runs the whole query, so SORT BY (per-reducer order) and
             // CLUSTER BY may be a total order, and DISTRIBUTE BY means nothing.
@@ -83,6 +95,24 @@ impl VisitorMut for HiveRewriter<'_> {
         }
         ControlFlow::Continue(())
     }
+}
+
+/// `t TABLESAMPLE (n ROWS) a` as `(SELECT * FROM t LIMIT n) a`: Hive takes n
+/// rows per split, and a table here is read as one. Other samplings (buckets,
+/// percentages) are `None`: DataFusion would ignore them and answer for the
+/// whole table.
+fn rows_sample(name: &ObjectName, alias: &Option<TableAlias>, sample: &TableSample) -> Option<TableFactor> {
+    let quantity = sample.quantity.as_ref()?;
+    if quantity.unit != Some(TableSampleUnit::Rows) || sample.bucket.is_some() || sample.seed.is_some() {
+        return None;
+    }
+    let sql = format!("SELECT * FROM {name} LIMIT {}", quantity.value);
+    let subquery = Parser::new(&HiveQl).try_with_sql(&sql).ok()?.parse_query().ok()?;
+    let alias = alias.clone().or_else(|| match name.0.last() {
+        Some(ObjectNamePart::Identifier(i)) => Some(TableAlias { name: i.clone(), columns: vec![] }),
+        _ => None,
+    });
+    Some(TableFactor::Derived { lateral: false, subquery, alias })
 }
 
 /// Hive's `GROUP BY a, b WITH ROLLUP|CUBE` and `GROUP BY a, b GROUPING SETS (...)`,

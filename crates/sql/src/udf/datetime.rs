@@ -33,6 +33,7 @@ pub(super) fn udfs() -> Vec<ScalarUDF> {
         udf("date_add", &[2], Immutable, Date32, date_add),
         udf("date_sub", &[2], Immutable, Date32, date_sub),
         udf("add_months", &[2], Immutable, Date32, add_months),
+        udf("hive_add_months_format", &[3], Immutable, Utf8, add_months_format),
         udf("last_day", &[1], Immutable, Date32, last_day),
         udf("year", &[1], Immutable, Int32, |a, _| part(a, |d| d.year())),
         udf("quarter", &[1], Immutable, Int32, |a, _| part(a, |d| d.month0() as i32 / 3 + 1)),
@@ -76,6 +77,9 @@ pub fn java_to_chrono(pattern: &str) -> String {
         let spec = match (c, n) {
             ('y', 2) => "%y",
             ('y', _) => "%Y",
+            // Java's week-based year; the calendar year but for a few days a year.
+            ('Y', 2) => "%y",
+            ('Y', _) => "%Y",
             ('M', 1) => "%-m",
             ('M', 2) => "%m",
             ('M', 3) => "%b",
@@ -277,19 +281,42 @@ fn month_end(d: NaiveDate) -> Option<NaiveDate> {
 
 /// Hive: the last day of a month maps to the last day of the target month.
 fn add_months(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
-    dates(args, |d, n| {
-        let n = n?;
-        let moved = if n >= 0 {
-            d.checked_add_months(Months::new(u32::try_from(n).ok()?))?
-        } else {
-            d.checked_sub_months(Months::new(u32::try_from(-n).ok()?))?
+    dates(args, |d, n| move_months(d, n?))
+}
+
+/// `n` months later; the last day of a month moves to the last day.
+fn move_months(d: NaiveDate, n: i64) -> Option<NaiveDate> {
+    let moved = if n >= 0 {
+        d.checked_add_months(Months::new(u32::try_from(n).ok()?))?
+    } else {
+        d.checked_sub_months(Months::new(u32::try_from(-n).ok()?))?
+    };
+    if Some(d) == month_end(d) {
+        month_end(moved)
+    } else {
+        Some(moved)
+    }
+}
+
+/// `add_months(start, n, pattern)`: the moved date-time (time of day kept),
+/// formatted with the Java pattern, as Hive's three-argument form.
+fn add_months_format(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
+    let starts = datetimes(&args[0])?;
+    let months = ints(&args[1])?;
+    let patterns = strings(&args[2])?;
+    let mut out = Vec::with_capacity(starts.len());
+    for ((start, n), pattern) in starts.into_iter().zip(months).zip(patterns) {
+        let (Some(start), Some(n), Some(pattern)) = (start, n, pattern) else {
+            out.push(None);
+            continue;
         };
-        if Some(d) == month_end(d) {
-            month_end(moved)
-        } else {
-            Some(moved)
-        }
-    })
+        let moved = move_months(start.date(), n).map(|d| d.and_time(start.time()));
+        out.push(match moved {
+            Some(dt) => format(&dt, &items(&pattern)?),
+            None => None,
+        });
+    }
+    Ok(Arc::new(StringArray::from(out)))
 }
 
 fn last_day(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {

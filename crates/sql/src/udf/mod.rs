@@ -6,10 +6,17 @@
 //! inputs themselves and return NULL where Hive returns NULL, rather than
 //! relying on DataFusion's coercion rules.
 
+mod bround;
+mod cast;
+mod convert;
 mod datetime;
+mod digest;
 mod index;
 mod num;
+mod parse;
 
+use cast::HiveCast;
+pub use cast::{hive_cast_expr, is_hive_cast_target};
 use index::HiveIndex;
 use num::HiveNum;
 
@@ -95,9 +102,11 @@ pub fn register(ctx: &SessionContext) {
         udf("substr", &[2, 3], Immutable, Utf8, substr),
         udf("substring", &[2, 3], Immutable, Utf8, substr),
         ScalarUDF::new_from_impl(HiveNum::new()),
+        ScalarUDF::new_from_impl(HiveCast::new()),
         ScalarUDF::new_from_impl(HiveIndex::new()),
+        ScalarUDF::new_from_impl(bround::HiveBRound::new()),
     ];
-    for f in udfs.into_iter().chain(datetime::udfs()) {
+    for f in udfs.into_iter().chain(datetime::udfs()).chain(convert::udfs()).chain(digest::udfs()) {
         ctx.register_udf(f);
     }
 }

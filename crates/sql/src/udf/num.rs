@@ -9,12 +9,17 @@
 //! pay nothing.
 
 use std::any::Any;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, AsArray, Float64Array};
 
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyInfo};
 use datafusion::logical_expr::{ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+
+use super::parse::parse_double;
 
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct HiveNum {
@@ -50,11 +55,21 @@ impl ScalarUDFImpl for HiveNum {
     }
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let target = args.return_type().clone();
+        // Strings parse as Java's Double.parseDouble would (' 81.5' is 81.5,
+        // text is NULL); anything else goes through arrow's safe cast.
+        let convert = |a: &ArrayRef| -> Result<ArrayRef> {
+            if is_string(a.data_type()) && target == DataType::Float64 {
+                let strings = cast(a, &DataType::Utf8)?;
+                let out: Float64Array = strings.as_string::<i32>().iter().map(|v| v.and_then(parse_double)).collect();
+                Ok(Arc::new(out))
+            } else {
+                Ok(cast(a, &target)?)
+            }
+        };
         match args.args.into_iter().next() {
-            Some(ColumnarValue::Array(a)) => Ok(ColumnarValue::Array(cast(&a, &target)?)),
+            Some(ColumnarValue::Array(a)) => Ok(ColumnarValue::Array(convert(&a)?)),
             Some(ColumnarValue::Scalar(s)) => {
-                // Through arrow's safe cast, so a non-number is NULL rather than an error.
-                let a = cast(&s.to_array()?, &target)?;
+                let a = convert(&s.to_array()?)?;
                 Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&a, 0)?))
             }
             None => datafusion::common::exec_err!("hive_num takes one argument"),
