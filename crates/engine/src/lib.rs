@@ -9,6 +9,8 @@
 pub mod cds;
 mod error;
 pub mod process;
+mod pyspark_compat;
+pub mod releases;
 pub mod resources;
 pub mod runtime;
 pub mod sandbox;

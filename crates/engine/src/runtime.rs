@@ -1,6 +1,6 @@
 //! Pinned Spark runtimes, installed on first use.
 //!
-//! Each release label maps to one Spark version, installed from PyPI's
+//! Each release label maps to one Spark version (`releases.rs`), installed from PyPI's
 //! `pyspark` wheel (which carries the Spark jars and `bin/spark-submit`) with
 //! `pip install --target`. The install goes to a temporary folder that is
 //! renamed into place, so a runtime directory is either complete or absent,
@@ -13,7 +13,9 @@
 //! is where the runtime comes from already; Maven is not assumed). They go
 //! into [`CONNECTOR_DIR`] in the runtime's folder, through a temporary folder
 //! renamed into place; a runtime installed before the connector gets it the
-//! same way on its next use.
+//! same way on its next use. The 3.3 runtime also gets a newer vendored
+//! cloudpickle (`pyspark_compat.rs`), as Spark 3.4 did, so its Python
+//! functions run on Python 3.11.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -70,41 +72,7 @@ if missing:
     sys.exit("not in %s: %s" % (archives[0], ", ".join(sorted(missing))))
 "#;
 
-/// One Spark version that sparkplane can run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SparkRuntime {
-    pub spark_version: &'static str,
-    /// Release label families that map to this runtime.
-    pub release_prefix: &'static str,
-}
-
-/// `emr-7.*` runs Spark 3.5, like EMR 7 (and so that Hail works).
-pub const RUNTIMES: &[SparkRuntime] = &[SparkRuntime { spark_version: "3.5.8", release_prefix: "emr-7." }];
-
-impl SparkRuntime {
-    /// The runtime for a release label such as `emr-7.9.0`.
-    pub fn for_release(label: &str) -> Result<SparkRuntime, EngineError> {
-        RUNTIMES
-            .iter()
-            .find(|runtime| {
-                label.strip_prefix(runtime.release_prefix).is_some_and(|rest| {
-                    let parts: Vec<&str> = rest.split('.').collect();
-                    parts.len() == 2 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-                })
-            })
-            .copied()
-            .ok_or_else(|| EngineError::UnsupportedRelease { label: label.to_string(), supported: supported_labels() })
-    }
-}
-
-/// Human-readable list of supported labels, for error messages.
-pub fn supported_labels() -> String {
-    RUNTIMES
-        .iter()
-        .map(|r| format!("{}x.y (Spark {})", r.release_prefix, r.spark_version))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+pub use crate::releases::{supported_labels, SparkRuntime, RUNTIMES};
 
 /// An installed runtime, ready to launch.
 #[derive(Debug, Clone)]
@@ -175,6 +143,12 @@ impl RuntimeManager {
         }
     }
 
+    /// Whether `runtime` is installed (its CDS archive aside).
+    pub fn is_installed(&self, runtime: SparkRuntime) -> bool {
+        let installed = self.installed(runtime);
+        installed.spark_submit().exists() && installed.connector_class_path().is_some()
+    }
+
     /// Whether the runtime is installed and, with CDS on, its archive
     /// recorded (or its recording failed once: jobs then start without).
     fn complete(installed: &InstalledRuntime) -> bool {
@@ -243,6 +217,12 @@ impl RuntimeManager {
         if !status.success() {
             let _ = tokio::fs::remove_dir_all(&staging).await;
             return Err(fail(format!("pip exited with {status}; see {}", log_path.display())));
+        }
+        if crate::pyspark_compat::needs_patch(runtime) {
+            if let Err(reason) = crate::pyspark_compat::patch_cloudpickle(&self.python, &staging, &log_path).await {
+                let _ = tokio::fs::remove_dir_all(&staging).await;
+                return Err(fail(reason));
+            }
         }
         if let Err(reason) = self.install_connector(&staging, &log_path).await {
             let _ = tokio::fs::remove_dir_all(&staging).await;
@@ -319,26 +299,6 @@ impl RuntimeManager {
             // Another server sharing this runtime dir finished first.
             Err(_) if target.join(CONNECTOR_JARS[0].0).is_file() => Ok(()),
             Err(err) => Err(format!("move the S3A connector into place: {err}")),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn maps_emr7_labels_to_spark_35() {
-        assert_eq!(SparkRuntime::for_release("emr-7.9.0").unwrap().spark_version, "3.5.8");
-        assert_eq!(SparkRuntime::for_release("emr-7.0.12").unwrap().spark_version, "3.5.8");
-    }
-
-    #[test]
-    fn unknown_labels_list_supported_ones() {
-        for label in ["emr-6.15.0", "emr-7.9", "emr-7.x.0", "emr-7.9.0-latest", "spark-3.5"] {
-            let err = SparkRuntime::for_release(label).unwrap_err();
-            let message = err.to_string();
-            assert!(message.contains(label) && message.contains("emr-7.x.y"), "{message}");
         }
     }
 }
