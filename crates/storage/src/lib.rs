@@ -6,6 +6,8 @@
 //! client to the embedded endpoint or an external one, `file://` URIs and plain
 //! paths to the local filesystem.
 
+mod cache;
+mod cache_evict;
 mod error;
 mod local_access;
 mod location;
@@ -13,9 +15,13 @@ mod logs;
 mod objects;
 mod stage;
 
+pub use cache::{
+    archive_key, object_key, tree_bytes, ArtifactCache, CacheUsage, Placement, Staged, DEFAULT_LIMIT_BYTES,
+};
+pub use cache_evict::{plan_evictions, Entry as CacheEntry};
 pub use error::StorageError;
 pub use local_access::{local_path_allowed, resolve_local_path};
 pub use location::{valid_bucket_name, Location};
 pub use logs::{LogShipper, LogTarget, WorkerLogDir};
-pub use objects::{ObjectStorage, S3Settings};
+pub use objects::{ObjectIdentity, ObjectStorage, S3Settings};
 pub use stage::stage_into;

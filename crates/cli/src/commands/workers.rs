@@ -1,6 +1,7 @@
 //! `sparkplane workers APPLICATION_ID`: an application's pre-initialized
 //! workers (wanted, idle, busy, starting), to see whether `initialCapacity`
-//! is up, or to wait for it in a script with `--wait-idle`.
+//! is up, or to wait for it in a script with `--wait-idle`; and the server's
+//! disk use (work dirs, the artifact cache and its counters).
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -69,6 +70,20 @@ fn text(view: &WarmWorkersView) -> String {
     );
     if let Some(why) = &view.last_failure {
         out.push_str(&format!("last_failure\t{why}\n"));
+    }
+    if let Some(disk) = &view.disk {
+        out.push_str(&format!(
+            "work_dir_bytes\t{}\ncache_bytes\t{}\ncache_limit_bytes\t{}\ncache_entries\t{}\n\
+             cache_hits\t{}\ncache_downloads\t{}\ncache_unpacks\t{}\ncache_evictions\t{}\n",
+            disk.work_dir_bytes,
+            disk.cache_bytes,
+            disk.cache_limit_bytes,
+            disk.cache_entries,
+            disk.cache_hits,
+            disk.cache_downloads,
+            disk.cache_unpacks,
+            disk.cache_evictions
+        ));
     }
     out
 }

@@ -1,0 +1,98 @@
+//! The disk settings of the server: the artifact cache's byte limit and how
+//! long failed attempts' work dirs are kept. Resolved like every setting
+//! (defaults < TOML < `SPARKPLANE_*` < flags), here so `config.rs` stays one
+//! screen per concern.
+
+use anyhow::Context;
+
+/// Default limit of `<data>/cache`: 10 GiB.
+pub const DEFAULT_ARTIFACT_CACHE_BYTES: u64 = sparkplane_storage::DEFAULT_LIMIT_BYTES;
+/// Failed attempts' dirs are removed at once unless the operator asks to keep
+/// them: a failing job retried in a loop would otherwise fill the disk.
+pub const DEFAULT_KEEP_FAILED_WORK_DIRS_MINUTES: u64 = 0;
+
+const CACHE_ENV: &str = "SPARKPLANE_ARTIFACT_CACHE_BYTES";
+const KEEP_ENV: &str = "SPARKPLANE_KEEP_FAILED_WORK_DIRS_MINUTES";
+/// Seconds in one minute of the keep setting: 60, shorter only so tests can
+/// watch a kept dir go (like `SPARKPLANE_AUTO_STOP_MINUTE_SECONDS`).
+const MINUTE_ENV: &str = "SPARKPLANE_KEEP_FAILED_MINUTE_SECONDS";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiskSettings {
+    /// 0 turns the cache off (every attempt copies its artifacts).
+    pub artifact_cache_bytes: u64,
+    pub keep_failed_work_dirs_minutes: u64,
+    /// Seconds per minute of `keep_failed_work_dirs_minutes` (60).
+    pub minute_seconds: u64,
+}
+
+impl DiskSettings {
+    pub fn keep_failed_work_dirs(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.keep_failed_work_dirs_minutes.saturating_mul(self.minute_seconds))
+    }
+}
+
+/// One layer each: (flag, file), the environment through `env_str`.
+pub fn resolve(
+    flags: (Option<u64>, Option<u64>),
+    file: (Option<u64>, Option<u64>),
+    env_str: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<DiskSettings> {
+    let layer = |flag: Option<u64>, key: &str, from_file: Option<u64>, default: u64| -> anyhow::Result<u64> {
+        match (flag, env_str(key)) {
+            (Some(value), _) => Ok(value),
+            (None, Some(value)) => value.parse().with_context(|| format!("{key} must be a whole number")),
+            (None, None) => Ok(from_file.unwrap_or(default)),
+        }
+    };
+    Ok(DiskSettings {
+        artifact_cache_bytes: layer(flags.0, CACHE_ENV, file.0, DEFAULT_ARTIFACT_CACHE_BYTES)?,
+        keep_failed_work_dirs_minutes: layer(flags.1, KEEP_ENV, file.1, DEFAULT_KEEP_FAILED_WORK_DIRS_MINUTES)?,
+        minute_seconds: layer(None, MINUTE_ENV, None, 60)?.max(1),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use crate::config::{ServerConfig, ServerFlags};
+
+    use super::*;
+
+    #[test]
+    fn disk_settings_layer_defaults_file_env_and_flags() {
+        let none = HashMap::new();
+        let defaults = ServerConfig::resolve(&ServerFlags::default(), &none).unwrap().disk;
+        assert_eq!(
+            defaults,
+            DiskSettings { artifact_cache_bytes: 10 << 30, keep_failed_work_dirs_minutes: 0, minute_seconds: 60 }
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "artifact_cache_bytes = 1000\nkeep_failed_work_dirs_minutes = 60\n").unwrap();
+        let with_file = ServerFlags { config: Some(file), ..Default::default() };
+        let from_file = ServerConfig::resolve(&with_file, &none).unwrap().disk;
+        assert_eq!(
+            from_file,
+            DiskSettings { artifact_cache_bytes: 1000, keep_failed_work_dirs_minutes: 60, minute_seconds: 60 }
+        );
+        let env: HashMap<String, String> = [(CACHE_ENV.to_string(), "2000".to_string())].into();
+        let from_env = ServerConfig::resolve(&with_file, &env).unwrap().disk;
+        assert_eq!(
+            from_env,
+            DiskSettings { artifact_cache_bytes: 2000, keep_failed_work_dirs_minutes: 60, minute_seconds: 60 }
+        );
+        let flags =
+            ServerFlags { artifact_cache_bytes: Some(3000), keep_failed_work_dirs_minutes: Some(5), ..with_file };
+        let from_flags = ServerConfig::resolve(&flags, &env).unwrap().disk;
+        assert_eq!(
+            from_flags,
+            DiskSettings { artifact_cache_bytes: 3000, keep_failed_work_dirs_minutes: 5, minute_seconds: 60 }
+        );
+        assert_eq!(from_flags.keep_failed_work_dirs(), std::time::Duration::from_secs(300));
+        let bad: HashMap<String, String> = [(KEEP_ENV.to_string(), "soon".to_string())].into();
+        let err = ServerConfig::resolve(&ServerFlags::default(), &bad).unwrap_err();
+        assert!(err.to_string().contains(KEEP_ENV), "{err}");
+    }
+}
