@@ -24,7 +24,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from helpers_base import *  # noqa: F401,F403 - re-exported for the test modules
-from helpers_base import JOB_TIMEOUT, RELEASE, ROLE_ARN, log_overrides, unique, wait_for_app_state
+from helpers_base import JOB_TIMEOUT, RELEASE, ROLE_ARN, log_overrides, read_gz, unique, wait_for_app_state
 from helpers_s3 import s3_client, s3cli
 from helpers_server import Server, parse_exports  # noqa: F401 - re-exported
 
@@ -151,7 +151,26 @@ def start_job(client, app_id: str, job_driver: dict, log_dir: Path | None = None
 
 
 def job_work_dir(server: Server, app_id: str, job_id: str) -> Path:
+    """A run's work dirs (one per attempt), removed as each attempt ends."""
     return server.data_dir / "work" / app_id / job_id
+
+
+def attempt_history_dir(server: Server, app_id: str, job_id: str, attempt: int = 1) -> Path:
+    """What a retired attempt keeps for its dashboard (event logs, HIVE report, warm-up log)."""
+    return server.data_dir / "history" / app_id / job_id / str(attempt)
+
+
+def managed_driver_log(server: Server, app_id: str, job_id: str, stream: str = "stdout") -> str:
+    """A driver stream of a run's first attempt: from its work dir while it
+    runs, else the copy shipped to the managed logs (the work dir is removed
+    when the attempt ends)."""
+    live = job_work_dir(server, app_id, job_id) / "1" / "logs" / "SPARK_DRIVER" / stream
+    try:
+        return live.read_text()
+    except FileNotFoundError:
+        pass
+    shipped = server.data_dir / "logs" / "applications" / app_id / "jobs" / job_id / "SPARK_DRIVER" / f"{stream}.gz"
+    return read_gz(shipped) if shipped.exists() else ""
 
 
 def utc_now() -> _dt.datetime:

@@ -12,7 +12,9 @@ from conftest import (
     APP_ID_RE,
     JOB_TIMEOUT,
     REGION,
+    RELEASE,
     create_app,
+    expect_client_error,
     unique,
     utc_now,
     wait_for_app_state,
@@ -235,6 +237,35 @@ def test_update_stopped_application(client):
                                     autoStartConfiguration={"enabled": False})["application"]
     assert app["autoStartConfiguration"] == {"enabled": False}
     assert app["state"] == "STOPPED"
+
+
+IMAGE_REFUSED = "custom images are not supported by this server yet"
+
+
+def test_custom_images_are_refused_not_ignored(client):
+    # No container runtime runs drivers or executors inside an image yet, so
+    # an image is refused with the reason rather than accepted and dropped
+    # (a job relying on the image's packages would fail much later).
+    name = unique("image")
+    image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/emr-serverless/numpy:latest"
+    for settings, field in [
+        (dict(imageConfiguration={"imageUri": image}),
+         "imageConfiguration"),
+        (dict(workerTypeSpecifications={"Driver": {}, "Executor": {"imageConfiguration": {"imageUri": image}}}),
+         "workerTypeSpecifications.Executor.imageConfiguration"),
+    ]:
+        expect_client_error(lambda: client.create_application(name=name, releaseLabel=RELEASE, type="SPARK",
+                                                              **settings),
+                            400, "ValidationException", field, IMAGE_REFUSED, "no container runtime")
+    assert not [a for a in client.list_applications()["applications"] if a.get("name") == name]
+    # A worker type without an image names nothing to ignore.
+    create_app(client, workerTypeSpecifications={"Driver": {}})
+
+    app_id = create_app(client)["applicationId"]
+    expect_client_error(lambda: client.update_application(applicationId=app_id,
+                                                          imageConfiguration={"imageUri": image}),
+                        400, "ValidationException", IMAGE_REFUSED)
+    assert client.get_application(applicationId=app_id)["application"].get("imageConfiguration") is None
 
 
 def test_delete_application(client):

@@ -21,6 +21,7 @@ from conftest import (
     Server,
     create_app,
     expect_client_error,
+    attempt_history_dir,
     job_work_dir,
     processes_referencing,
     spark_job_driver,
@@ -201,8 +202,9 @@ def test_a_hive_run_lists_its_statements_with_row_counts(dash):
     job_id = client.start_job_run(applicationId=app_id, executionRoleArn=ROLE_ARN,
                                   jobDriver={"hive": {"query": f"s3://{HIVE_BUCKET}/q.sql"}})["jobRunId"]
     wait_for_state(client, app_id, job_id, {"SUCCESS"}, timeout=120)
-    report = job_work_dir(srv, app_id, job_id) / "1" / "hive-report.json"
-    assert report.exists(), "the HIVE worker writes its statement report into the work dir"
+    report = attempt_history_dir(srv, app_id, job_id) / "hive-report.json"
+    assert report.exists(), "the HIVE worker's statement report is kept with the run"
+    assert not (job_work_dir(srv, app_id, job_id) / "1").exists(), "the work dir is removed at the end"
     url = client.get_dashboard_for_job_run(applicationId=app_id, jobRunId=job_id)["url"]
     _, page = open_dashboard(url)
     assert page.status_code == 200, page.text[:500]
@@ -228,7 +230,7 @@ def test_a_failed_hive_run_shows_what_ran_and_the_error(dash):
     job_id = client.start_job_run(applicationId=app_id, executionRoleArn=ROLE_ARN,
                                   jobDriver={"hive": {"query": f"s3://{HIVE_BUCKET}/fail.sql"}})["jobRunId"]
     wait_for_state(client, app_id, job_id, {"FAILED"}, timeout=120)
-    if not (job_work_dir(srv, app_id, job_id) / "1" / "hive-report.json").exists():
+    if not (attempt_history_dir(srv, app_id, job_id) / "hive-report.json").exists():
         pytest.xfail("the HIVE worker does not write hive-report.json yet")
     _, page = open_dashboard(client.get_dashboard_for_job_run(applicationId=app_id, jobRunId=job_id)["url"])
     assert page.status_code == 200, page.text[:500]

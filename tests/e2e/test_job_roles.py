@@ -1,14 +1,17 @@
 """Jobs run with their execution role's permissions and nothing more.
 
 A PySpark job reaches s3:// through S3A with its attempt's temporary
-credentials, so the embedded S3 endpoint decides every read and write by
-the role's policies narrowed by the run's executionIamPolicy; the
-credentials stop working when the run ends.
+credentials, fetched from the server's container credentials endpoint, so
+the embedded S3 endpoint decides every read and write by the role's
+policies narrowed by the run's executionIamPolicy; the attempt's token and
+every key it fetched stop working when the run ends.
 """
 from __future__ import annotations
 
 import json
 import re
+import urllib.error
+import urllib.request
 
 import boto3
 import pytest
@@ -21,7 +24,10 @@ from helpers_s3 import s3_client, s3cli
 pytestmark = pytest.mark.spark
 
 JOB = r'''
+import json
+import os
 import sys
+import urllib.request
 from pyspark.sql import SparkSession
 
 spark = SparkSession.builder.appName("roles").getOrCreate()
@@ -46,8 +52,13 @@ attempt("WRITE_IN", lambda: spark.range(1).write.mode("overwrite").csv(f"s3://{i
 attempt("WRITE_PRIVATE", lambda: spark.range(1).write.mode("overwrite").csv(f"s3://{outb}/private/x/"))
 conf = spark._jsc.hadoopConfiguration()
 print("IMPL=%s" % conf.get("fs.s3.impl"), flush=True)
-print("CREDS=%s %s %s" % (conf.get("fs.s3a.access.key"), conf.get("fs.s3a.secret.key"),
-                          conf.get("fs.s3a.session.token")), flush=True)
+print("PROVIDER=%s STATIC=%s" % (conf.get("fs.s3a.aws.credentials.provider"), conf.get("fs.s3a.access.key")))
+# What the SDK does: the endpoint and token from the environment.
+uri, token = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"], os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
+got = json.load(urllib.request.urlopen(urllib.request.Request(uri, headers={"Authorization": token}), timeout=30))
+print("ENDPOINT=%s" % uri, flush=True)
+print("CREDS=%s %s %s %s" % (got["AccessKeyId"], got["SecretAccessKey"], got["Token"], token), flush=True)
+print("ROLE=%s EXPIRES=%s" % (got["RoleArn"], got["Expiration"]), flush=True)
 spark.stop()
 '''
 
@@ -87,7 +98,7 @@ def roles_setup(server, client, spark_app, tmp_path_factory):
     run = wait_for_state(client, spark_app["id"], job, {"SUCCESS", "FAILED"})
     stdout = read_gz(driver_log_path(spark_app["log_dir"], spark_app["id"], job, "stdout"))
     stderr = read_gz(driver_log_path(spark_app["log_dir"], spark_app["id"], job, "stderr"))
-    return {"names": names, "run": run, "stdout": stdout, "stderr": stderr}
+    return {"names": names, "run": run, "stdout": stdout, "stderr": stderr, "role_arn": role_arn}
 
 
 def line(stdout: str, label: str) -> str:
@@ -100,6 +111,20 @@ def test_the_job_reads_in_and_writes_out_through_s3a(roles_setup):
     assert roles_setup["run"]["state"] == "SUCCESS", roles_setup["run"]["stateDetails"]
     assert line(roles_setup["stdout"], "ROWS") == "2"
     assert line(roles_setup["stdout"], "IMPL") == "org.apache.hadoop.fs.s3a.S3AFileSystem"
+
+
+def test_credentials_come_from_the_endpoint_not_the_configuration(server, roles_setup):
+    stdout = roles_setup["stdout"]
+    assert line(stdout, "PROVIDER") == "com.amazonaws.auth.EC2ContainerCredentialsProviderWrapper STATIC=None"
+    assert line(stdout, "ENDPOINT") == f"{server.endpoint}/sparkplane/v1/credentials"
+    role, expires = line(stdout, "ROLE").split(" EXPIRES=")
+    assert role == roles_setup["role_arn"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", expires), expires
+    # Only the token is handed to the job: no key on any Spark command line
+    # or in the properties the UI shows (spark.executorEnv.* is redacted).
+    token = line(stdout, "CREDS").split(" ")[3]
+    logs = roles_setup["stderr"]
+    assert token not in logs, "the token is in the driver's log"
 
 
 def test_outside_the_role_is_denied_inside_the_job(roles_setup):
@@ -118,9 +143,29 @@ def test_execution_iam_policy_narrows_the_role(roles_setup):
     assert outcome.startswith("DENIED"), outcome
 
 
+def fetch_credentials(server, token: str) -> tuple[int, dict]:
+    request = urllib.request.Request(f"{server.endpoint}/sparkplane/v1/credentials",
+                                     headers={"Authorization": token})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as err:
+        return err.code, json.load(err)
+
+
+def test_unknown_tokens_are_refused(server):
+    for token in ("", "0" * 64, "not a token"):
+        status, body = fetch_credentials(server, token)
+        assert status == 403 and "not valid" in body["message"], (status, body)
+
+
 def test_credentials_end_with_the_run(server, roles_setup):
-    key, secret, token = line(roles_setup["stdout"], "CREDS").split(" ")
+    key, secret, token, bearer = line(roles_setup["stdout"], "CREDS").split(" ")
     assert key.startswith("ASIA") and token
+    # The attempt's bearer token, copied out during the run, fetches nothing now.
+    status, body = fetch_credentials(server, bearer)
+    assert status == 403, (status, body)
+    assert key not in json.dumps(body)
     s3 = boto3.client("s3", endpoint_url=server.s3_endpoint, region_name=server.region,
                       aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token,
                       config=Config(s3={"addressing_style": "path"}, retries={"total_max_attempts": 1}))

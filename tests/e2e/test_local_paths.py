@@ -5,11 +5,14 @@ a HIVE query file is read or written by the server itself, so it is accepted
 only under `<data>/local` and the directories given by
 SPARKPLANE_ALLOWED_LOCAL_DIRS / --allowed-local-dir / allowed_local_dirs,
 after `..` and symlinks are resolved. Refusals are 400 ValidationException
-naming the setting. No Spark job is run: acceptance at the API is enough
+naming the setting; a path the configuration allows is still refused (403)
+to a caller whose policy does not allow `sparkplane:UseLocalPath` on it.
+No Spark job is run: acceptance at the API is enough
 (HIVE runs in a worker process of the server and needs no Spark runtime).
 """
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -187,3 +190,40 @@ def test_default_server_allows_only_the_data_dirs_local_folder(make_server, tmp_
     job = start(api, app, spark_job_driver(str(local / "job.py")))
     api.cancel_job_run(applicationId=app, jobRunId=job)
     wait_for_state(api, app, job, {"CANCELLED", "FAILED"}, timeout=120)
+
+
+# --------------------------------------------------------------------------- per principal
+
+
+def user_with(srv, statements: list) -> object:
+    """A new IAM user with `statements` as its policy, and its EMR client."""
+    iam = srv.iam()
+    name = unique("lp-user")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="p",
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return srv.client(access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"], validate=False)
+
+
+def test_a_local_path_needs_the_callers_policy_too(srv, dirs):
+    emr = {"Effect": "Allow", "Action": "emr-serverless:*", "Resource": "*"}
+    logs = f"file://{dirs['allowed']}/team-a/logs/"
+    # Allowed by the configuration, but not by this user's policy: 403.
+    plain = user_with(srv, [emr])
+    expect_client_error(lambda: plain.create_application(
+        name=unique("lp"), releaseLabel="emr-7.0.0", type="SPARK", monitoringConfiguration=monitoring(logs)),
+        403, "AccessDeniedException", "sparkplane:UseLocalPath", f"arn:sparkplane:local:::{dirs['allowed']}/team-a/logs")
+    # s3:// needs no such permission.
+    assert plain.create_application(name=unique("lp"), releaseLabel="emr-7.0.0", type="SPARK",
+                                    monitoringConfiguration=monitoring("s3://team-logs/x/"))["applicationId"]
+    # A user whose policy gives it team-a's directory may use it, and only it.
+    pass_role = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": ROLE_ARN}
+    team_a = user_with(srv, [emr, pass_role, {"Effect": "Allow", "Action": "sparkplane:UseLocalPath",
+                                   "Resource": f"arn:sparkplane:local:::{dirs['allowed']}/team-a/*"}])
+    app = team_a.create_application(name=unique("lp"), releaseLabel="emr-7.0.0", type="SPARK",
+                                    monitoringConfiguration=monitoring(logs))["applicationId"]
+    expect_client_error(lambda: team_a.start_job_run(
+        applicationId=app, clientToken=uuid.uuid4().hex, executionRoleArn=ROLE_ARN,
+        jobDriver=spark_job_driver(f"file://{dirs['allowed']}/code/job.py")),
+        403, "AccessDeniedException", "sparkplane:UseLocalPath")

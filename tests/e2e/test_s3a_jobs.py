@@ -4,17 +4,20 @@ Every read and write of a job is a signed request to the S3 endpoint, made
 with the attempt's own temporary credentials (issued from its execution role,
 revoked when the attempt ends), so the endpoint's policies apply: a session
 policy that only allows reads makes the job's write fail with AccessDenied.
-The credentials never appear on a command line: a cold driver reads them from
-a 0600 properties file in its attempt dir, a warm one over its stdin.
+The job holds no keys, only a token for the server's container credentials
+endpoint in its environment (never on a command line); S3A's SDK provider
+fetches the keys with it. A warm driver got its token when it started, bound
+to its run at hand-over.
 """
 import json
 import boto3
 import pytest
 from botocore.config import Config
+import requests
 from botocore.exceptions import ClientError
 
-from conftest import (ROLE_ARN, job_work_dir, spark_job_driver, start_job, unique, wait_for_app_state, wait_for_state,
-                      wait_until)
+from conftest import (ROLE_ARN, attempt_history_dir, job_work_dir, managed_driver_log, spark_job_driver, start_job,
+                      unique, wait_for_app_state, wait_for_state, wait_until)
 from helpers_base import processes_referencing
 from helpers_s3 import s3_client, s3cli
 
@@ -57,25 +60,36 @@ EXPECTED_BACK = "BACK=alice:34,carol:41"
 
 
 def read_driver_stdout(server, app_id, job_id) -> str:
-    path = job_work_dir(server, app_id, job_id) / "1" / "logs" / "SPARK_DRIVER" / "stdout"
-    return path.read_text() if path.exists() else ""
+    return managed_driver_log(server, app_id, job_id)
 
 
-def secrets_of(work: "Path") -> dict:
-    props = {}
-    for line in (work / SECRETS_FILE).read_text().splitlines():
-        key, _, value = line.partition("=")
-        props[key] = value.replace("\\=", "=").replace("\\:", ":")
-    return props
+def credentials_env(procs: list[tuple[int, str]]) -> dict:
+    """The credentials endpoint's URI and token from the environment of the
+    attempt's processes (the driver's JVM and Python have them)."""
+    for pid, _ in procs:
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as fh:
+                items = [item.split(b"=", 1) for item in fh.read().split(b"\0") if b"=" in item]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        env = {key.decode(): value.decode("utf-8", "replace") for key, value in items}
+        if "AWS_CONTAINER_AUTHORIZATION_TOKEN" in env:
+            return env
+    raise AssertionError(f"no process of the attempt has a credentials token: {procs}")
 
 
-def session_client(server, props: dict):
+def fetch_credentials(server, token: str) -> tuple[int, dict]:
+    answer = requests.get(f"{server.endpoint}/sparkplane/v1/credentials", headers={"Authorization": token},
+                          timeout=30)
+    return answer.status_code, answer.json()
+
+
+def session_client(server, credentials: dict):
     cfg = Config(retries={"mode": "standard", "total_max_attempts": 1}, s3={"addressing_style": "path"})
     return boto3.session.Session().client(
         "s3", endpoint_url=server.s3_endpoint, region_name=server.region,
-        aws_access_key_id=props["spark.hadoop.fs.s3a.access.key"],
-        aws_secret_access_key=props["spark.hadoop.fs.s3a.secret.key"],
-        aws_session_token=props.get("spark.hadoop.fs.s3a.session.token"), config=cfg)
+        aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["Token"], config=cfg)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +102,7 @@ def s3a_bucket(server):
     return bucket
 
 
-def test_cold_job_reads_and_writes_through_s3a_with_hidden_revoked_credentials(server, client, spark_app,
+def test_cold_job_reads_and_writes_through_s3a_with_fetched_revoked_credentials(server, client, spark_app,
                                                                                 s3a_bucket):
     bucket, app_id = s3a_bucket, spark_app["id"]
     marker = f"s3://{bucket}/markers/{unique('go')}"
@@ -98,25 +112,26 @@ def test_cold_job_reads_and_writes_through_s3a_with_hidden_revoked_credentials(s
     work = job_work_dir(server, app_id, job_id) / "1"
     wait_until(lambda: "WAITING" in read_driver_stdout(server, app_id, job_id), 300, "the job's S3A round trip")
 
-    # The secrets file is private and holds the attempt's own session credentials.
-    assert (work / SECRETS_FILE).stat().st_mode & 0o777 == 0o600
-    props = secrets_of(work)
-    access_key = props["spark.hadoop.fs.s3a.access.key"]
-    secret, token = props["spark.hadoop.fs.s3a.secret.key"], props.get("spark.hadoop.fs.s3a.session.token")
-    assert access_key != server.access_key, "the attempt signs with credentials of its own, not the root's"
-    assert token, props.keys()
-    assert props["spark.hadoop.fs.s3a.aws.credentials.provider"].endswith("TemporaryAWSCredentialsProvider")
-    # They work while the attempt runs ...
-    live = session_client(server, props)
-    assert live.head_object(Bucket=bucket, Key="input/people.csv")["ContentLength"] == len(PEOPLE)
-
-    # ... and appear in no process's command line (ps), only as the file's path.
+    # A local[N] run needs no secrets file: the attempt holds only a token
+    # for the credentials endpoint, in its environment.
+    assert not (work / SECRETS_FILE).exists()
     procs = processes_referencing(work)
     assert procs, f"no processes under {work}"
+    env = credentials_env(procs)
+    bearer = env["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
+    assert env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] == f"{server.endpoint}/sparkplane/v1/credentials"
+    status, creds = fetch_credentials(server, bearer)
+    assert status == 200 and creds["RoleArn"] == ROLE_ARN, (status, creds)
+    access_key, secret, token = creds["AccessKeyId"], creds["SecretAccessKey"], creds["Token"]
+    assert access_key.startswith("ASIA") and access_key != server.access_key, "credentials of its own"
+    # They work while the attempt runs ...
+    live = session_client(server, creds)
+    assert live.head_object(Bucket=bucket, Key="input/people.csv")["ContentLength"] == len(PEOPLE)
+
+    # ... and neither they nor the token appear on any process's command line (ps).
     for pid, cmdline in procs:
-        for value in (secret, token, access_key):
+        for value in (bearer, secret, token, access_key):
             assert value not in cmdline, f"credential on the command line of {pid}: {cmdline[:300]}"
-    assert any("--properties-file" in cmdline for _, cmdline in procs), procs
 
     s3_client(server).put_object(Bucket=bucket, Key=marker.split("/", 3)[3], Body=b"go")
     run = wait_for_state(client, app_id, job_id, {"SUCCESS"})
@@ -132,15 +147,15 @@ def test_cold_job_reads_and_writes_through_s3a_with_hidden_revoked_credentials(s
 
     # Nothing the job left behind shows the secrets: its logs and event log.
     for path in work.rglob("*"):
-        if path.is_file() and path.name != SECRETS_FILE and path.stat().st_size < 50_000_000:
+        if path.is_file() and path.stat().st_size < 50_000_000:
             data = path.read_bytes()
-            for value in (secret, token):
+            for value in (bearer, secret, token):
                 assert value.encode() not in data, f"a credential in {path}"
 
-    # The file went with the attempt; the credentials are revoked.
-    assert not (work / SECRETS_FILE).exists()
+    # The run ended: its token fetches nothing, and the keys it fetched are revoked.
+    assert fetch_credentials(server, bearer)[0] == 403
     with pytest.raises(ClientError) as denied:
-        session_client(server, props).head_object(Bucket=bucket, Key="input/people.csv")
+        session_client(server, creds).head_object(Bucket=bucket, Key="input/people.csv")
     assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] in (400, 403), denied.value.response
 
 
@@ -189,8 +204,8 @@ def test_warm_driver_gets_the_runs_credentials_at_hand_over(fresh_server):
     stdout = read_driver_stdout(srv, app_id, job_id)
     assert EXPECTED_BACK in stdout, stdout[-3000:]
     assert "FS=org.apache.hadoop.fs.s3a.S3AFileSystem" in stdout, stdout[-3000:]
-    # Served warm: the credentials came over the driver's stdin, no file.
-    assert (work / "warm-driver.log").exists(), "the run went cold"
+    # Served warm: the driver's own token, bound at hand-over; no file.
+    assert (attempt_history_dir(srv, app_id, job_id) / "warm-driver.log").exists(), "the run went cold"
     assert not (work / SECRETS_FILE).exists()
 
 

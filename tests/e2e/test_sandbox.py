@@ -8,9 +8,10 @@ one must be denied (the server's environ: denied, or blank, since the server
 zeroes its initial environment block at start). Without the sandbox this
 test fails: the job runs as the server's user and reads all five.
 
-HIVE jobs are not probed here: with an S3 store a HIVE script cannot name
-local paths at all (`file://` locations are refused, bucket names and keys
-cannot escape the bucket dirs); the worker runs in the same sandbox.
+HIVE jobs are probed in test_hive_roles.py: with an S3 store a HIVE script
+cannot name local paths at all (`file://` locations are refused, and it
+reaches buckets only over the S3 endpoint); without one, its LOCATIONs on
+the data dir, another run's work dir and /etc are denied by the kernel.
 """
 import json
 
@@ -20,6 +21,7 @@ from conftest import (
     JOB_TIMEOUT,
     create_app,
     job_work_dir,
+    managed_driver_log,
     start_job,
     spark_job_driver,
     wait_for_state,
@@ -62,7 +64,9 @@ def test_a_spark_job_cannot_read_the_servers_secrets_or_other_runs(server, clien
     app_id = create_app(client, release=release_label)["applicationId"]
     other = start_job(client, app_id, spark_job_driver(f"file://{tmp_path}/other.py"), log_dir=log_dir)
     wait_for_state(client, app_id, other, {"SUCCESS"}, timeout=JOB_TIMEOUT)
-    other_stdout = job_work_dir(server, app_id, other) / "1" / "logs" / "SPARK_DRIVER" / "stdout"
+    # Its work dir is gone with the attempt; its shipped log stays.
+    other_stdout = (server.data_dir / "logs" / "applications" / app_id / "jobs" / other / "SPARK_DRIVER"
+                    / "stdout.gz")
     assert other_stdout.exists()
 
     targets = [
@@ -74,7 +78,7 @@ def test_a_spark_job_cannot_read_the_servers_secrets_or_other_runs(server, clien
     ]
     job = start_job(client, app_id, spark_job_driver(f"file://{tmp_path}/probe.py", targets), log_dir=log_dir)
     wait_for_state(client, app_id, job, {"SUCCESS"}, timeout=JOB_TIMEOUT)
-    stdout = (job_work_dir(server, app_id, job) / "1" / "logs" / "SPARK_DRIVER" / "stdout").read_text()
+    stdout = managed_driver_log(server, app_id, job)
     results = {}
     for line in stdout.splitlines():
         for who in ("DRIVER", "WORKER"):
@@ -85,5 +89,5 @@ def test_a_spark_job_cannot_read_the_servers_secrets_or_other_runs(server, clien
         for path in targets:
             allowed = ("denied",) + (("blank",) if path.endswith("/environ") else ())
             assert outcome[path].startswith(allowed), f"{who} {path}: {outcome[path]}"
-    # The run's own dir is writable and holds its private temp dir.
-    assert (job_work_dir(server, app_id, job) / "1" / "tmp").is_dir()
+    # The run's own dir (with its private temp dir) is removed when it ends.
+    assert not (job_work_dir(server, app_id, job) / "1").exists()

@@ -273,7 +273,7 @@ def test_cold_driver_maps_the_runtimes_cds_archive_and_keeps_its_own_java_option
     # started with it, and with the job's own spark.driver.extraJavaOptions.
     lines = env_out.splitlines()
     cds = next((ln[len("CDS="):] for ln in lines if ln.startswith("CDS=")), None)
-    assert cds is not None and cds.endswith("/spark-3.5.8/driver-cds-s3a.jsa"), env_out
+    assert cds is not None and cds.endswith("/spark-3.5.8/driver-cds-s3a-io.jsa"), env_out
     assert "MINE=7" in lines, env_out
 
 

@@ -141,6 +141,9 @@ import os, sys, time
 from pyspark.sql import SparkSession
 spark = SparkSession.builder.getOrCreate()
 print("rows", spark.range(1000).count(), "pid", os.getpid(), flush=True)
+# s3:// through S3A, with credentials fetched by the token the driver got
+# when it started, bound to this run at hand-over.
+print("s3a lines", spark.read.text(sys.argv[2]).count(), flush=True)
 deadline = time.time() + 600
 while not os.path.exists(sys.argv[1]) and time.time() < deadline:
     time.sleep(0.2)
@@ -156,6 +159,19 @@ print("pid", os.getpid(), "partitions", spark.conf.get("spark.sql.shuffle.partit
 """
 
 
+def driver_token(pid: int) -> str:
+    """The credentials token in a warm driver's environment."""
+    with open(f"/proc/{pid}/environ", "rb") as fh:
+        env = dict(item.split(b"=", 1) for item in fh.read().split(b"\0") if b"=" in item)
+    return env[b"AWS_CONTAINER_AUTHORIZATION_TOKEN"].decode()
+
+
+def fetch_credentials(server, token: str) -> tuple[int, dict]:
+    answer = requests.get(f"{server.endpoint}/sparkplane/v1/credentials", headers={"Authorization": token},
+                          timeout=30)
+    return answer.status_code, answer.json()
+
+
 def test_spark_warm_driver_runs_the_job_with_its_dashboard_and_is_replaced(server, client, s3, tmp_path):
     capacity = {"Driver": {"workerCount": 1, "workerConfiguration": {"cpu": "4vCPU", "memory": "16GB"}}}
     app_id = client.create_application(name=unique("warm-spark"), type="SPARK", releaseLabel="emr-7.9.0",
@@ -169,13 +185,20 @@ def test_spark_warm_driver_runs_the_job_with_its_dashboard_and_is_replaced(serve
     assert warm_dir.is_relative_to(server.data_dir / "pool"), warm_dir
     key = f"py/{unique('job')}.py"
     s3.put_object(Bucket=BUCKET, Key=key, Body=HOLDING_SCRIPT.encode())
+    # The warm driver's own token fetches nothing before it has a run.
+    token = driver_token(min(before))
+    assert fetch_credentials(server, token)[0] == 403
     flag = tmp_path / "release"
     overrides = {"monitoringConfiguration": {"s3MonitoringConfiguration": {"logUri": f"s3://{BUCKET}/logs/"}}}
     job_id = client.start_job_run(applicationId=app_id, executionRoleArn=ROLE_ARN,
                                   jobDriver={"sparkSubmit": {"entryPoint": f"s3://{BUCKET}/{key}",
-                                                             "entryPointArguments": [str(flag)]}},
+                                                             "entryPointArguments": [str(flag),
+                                                                                     f"s3://{BUCKET}/{key}"]}},
                                   configurationOverrides=overrides)["jobRunId"]
     wait_for_state(client, app_id, job_id, {"RUNNING"}, timeout=60)
+    # Bound at hand-over: the run's role.
+    status, body = fetch_credentials(server, token)
+    assert status == 200 and body["RoleArn"] == ROLE_ARN, (status, body)
 
     # The live Spark UI of the warm driver, through the run's dashboard.
     url = client.get_dashboard_for_job_run(applicationId=app_id, jobRunId=job_id)["url"]
@@ -197,11 +220,14 @@ def test_spark_warm_driver_runs_the_job_with_its_dashboard_and_is_replaced(serve
     stdout = driver_log(s3, app_id, job_id, "stdout", "SPARK_DRIVER")
     match = re.search(r"rows 1000 pid (\d+)", stdout)
     assert match, stdout[-2000:]
+    assert re.search(r"^s3a lines \d+$", stdout, re.M), stdout[-2000:]
+    # The run ended: its token is dead.
+    assert fetch_credentials(server, token)[0] == 403
     # The job ran in the driver process that was already up before it was submitted.
     assert int(match.group(1)) in before
-    # The used driver's directory is gone; its warm-up log is kept with the attempt.
+    # The used driver's directory is gone; its warm-up log is kept with the run.
     assert not warm_dir.exists()
-    warm_up = server.data_dir / "work" / app_id / job_id / "1" / "warm-driver.log"
+    warm_up = server.data_dir / "history" / app_id / job_id / "1" / "warm-driver.log"
     assert "SparkSession up" in warm_up.read_text()
     # Its event log is shipped in the EMR layout and serves the history view.
     logs = s3.list_objects_v2(Bucket=BUCKET, Prefix=f"logs/applications/{app_id}/jobs/{job_id}/sparklogs/")

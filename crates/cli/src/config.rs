@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use serde::Deserialize;
+use sparkplane_control::credentials;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8088";
 pub const DEFAULT_S3_LISTEN: &str = "127.0.0.1:9000";
@@ -16,6 +17,7 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 pub const DEFAULT_PYTHON: &str = "python3";
 pub const DEFAULT_LOG_SHIP_SECONDS: u64 = 5;
+const LIFETIME_ENV: &str = "SPARKPLANE_JOB_CREDENTIALS_LIFETIME_SECONDS";
 
 #[derive(clap::Args, Debug, Default, Clone)]
 pub struct ServerFlags {
@@ -64,6 +66,15 @@ pub struct ServerFlags {
     /// Spark jobs read and write the embedded store's bucket directories directly (viewfs) instead of through S3A and the S3 endpoint; bypasses every policy, for single-user setups only [env: SPARKPLANE_DIRECT_BUCKET_MOUNT] [default: false]
     #[arg(long)]
     pub direct_bucket_mount: bool,
+    /// Seconds each set of a job's temporary credentials lives (the SDKs fetch new ones before it ends), 900 to 43200 [env: SPARKPLANE_JOB_CREDENTIALS_LIFETIME_SECONDS] [default: 3600]
+    #[arg(long)]
+    pub job_credentials_lifetime_seconds: Option<u64>,
+    /// Byte limit of the artifact cache under DATA_DIR/cache (least recently used entries go first; 0 turns it off) [env: SPARKPLANE_ARTIFACT_CACHE_BYTES] [default: 10737418240]
+    #[arg(long)]
+    pub artifact_cache_bytes: Option<u64>,
+    /// Minutes a failed attempt's work dir is kept for debugging before it is removed (0: removed at once) [env: SPARKPLANE_KEEP_FAILED_WORK_DIRS_MINUTES] [default: 0]
+    #[arg(long)]
+    pub keep_failed_work_dirs_minutes: Option<u64>,
 }
 
 /// The keys a config file may set.
@@ -97,6 +108,9 @@ struct FileConfig {
     heap_budget_gb: Option<u64>,
     public_url: Option<String>,
     spark_cds: Option<bool>,
+    job_credentials_lifetime_seconds: Option<u64>,
+    artifact_cache_bytes: Option<u64>,
+    keep_failed_work_dirs_minutes: Option<u64>,
 }
 
 /// An external S3-compatible service that `s3://` URIs resolve to instead of
@@ -154,6 +168,10 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     /// Spark drivers map the runtime's class-data-sharing archive.
     pub spark_cds: bool,
+    /// How long each set of a job attempt's temporary credentials lives.
+    pub job_credentials_lifetime_seconds: u64,
+    /// The artifact cache's limit and how long failed work dirs stay.
+    pub disk: crate::config_disk::DiskSettings,
 }
 
 impl ServerConfig {
@@ -207,6 +225,13 @@ impl ServerConfig {
             Some(value) => value.parse().context("SPARKPLANE_SPARK_CDS must be true or false")?,
             None => file.spark_cds.unwrap_or(true),
         };
+        let job_credentials_lifetime_seconds = match (flags.job_credentials_lifetime_seconds, env_str(LIFETIME_ENV)) {
+            (Some(secs), _) => secs,
+            (None, Some(value)) => value.parse().with_context(|| format!("{LIFETIME_ENV} must be a whole number"))?,
+            (None, None) => file.job_credentials_lifetime_seconds.unwrap_or(credentials::DEFAULT_LIFETIME_SECS),
+        };
+        let job_credentials_lifetime_seconds =
+            credentials::check_lifetime(job_credentials_lifetime_seconds).map_err(anyhow::Error::msg)?;
         let auto_stop_minute_seconds = match env_str("SPARKPLANE_AUTO_STOP_MINUTE_SECONDS") {
             Some(value) => value.parse().context("SPARKPLANE_AUTO_STOP_MINUTE_SECONDS must be a whole number")?,
             None => 60,
@@ -310,6 +335,11 @@ impl ServerConfig {
                 Some(trimmed.to_string())
             }
         };
+        let disk = crate::config_disk::resolve(
+            (flags.artifact_cache_bytes, flags.keep_failed_work_dirs_minutes),
+            (file.artifact_cache_bytes, file.keep_failed_work_dirs_minutes),
+            &env_str,
+        )?;
         if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
             bail!("account id must be 12 digits, got '{account_id}'");
         }
@@ -335,6 +365,8 @@ impl ServerConfig {
             host,
             public_url,
             spark_cds,
+            job_credentials_lifetime_seconds,
+            disk,
         })
     }
 }
@@ -549,6 +581,28 @@ mod tests {
             assert!(set(bad).is_err(), "{bad}");
         }
         assert_eq!(ServerConfig::resolve(&ServerFlags::default(), &env(&[])).unwrap().public_url, None);
+    }
+
+    #[test]
+    fn job_credentials_lifetime_layers_and_stays_within_sts_bounds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "job_credentials_lifetime_seconds = 1800\n").unwrap();
+        assert_eq!(
+            ServerConfig::resolve(&ServerFlags::default(), &env(&[])).unwrap().job_credentials_lifetime_seconds,
+            3600
+        );
+        let flags = ServerFlags { config: Some(path), ..Default::default() };
+        assert_eq!(ServerConfig::resolve(&flags, &env(&[])).unwrap().job_credentials_lifetime_seconds, 1800);
+        let from_env = env(&[(LIFETIME_ENV, "920")]);
+        assert_eq!(ServerConfig::resolve(&flags, &from_env).unwrap().job_credentials_lifetime_seconds, 920);
+        let flags = ServerFlags { job_credentials_lifetime_seconds: Some(43_200), ..flags };
+        assert_eq!(ServerConfig::resolve(&flags, &from_env).unwrap().job_credentials_lifetime_seconds, 43_200);
+        for bad in [899, 43_201] {
+            let flags = ServerFlags { job_credentials_lifetime_seconds: Some(bad), ..Default::default() };
+            let err = ServerConfig::resolve(&flags, &env(&[])).unwrap_err().to_string();
+            assert!(err.contains("job_credentials_lifetime_seconds must be between 900 and 43200"), "{err}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 mod client;
 mod commands;
 mod config;
+mod config_disk;
 
 use clap::{Parser, Subcommand};
 
@@ -19,7 +20,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the all-in-one server: API, state, scheduler and local workers.
-    Server(config::ServerFlags),
+    Server(Box<config::ServerFlags>),
     /// Print the root credentials as `export` lines, ready for `eval`.
     Credentials(commands::credentials::Args),
     /// Print (and follow) a job run's driver output.
@@ -39,7 +40,7 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Server(flags) => commands::server::run(flags),
+        Command::Server(flags) => commands::server::run(*flags),
         Command::Credentials(args) => commands::credentials::run(args),
         Command::Logs(args) => commands::logs::run(args),
         Command::Catalog(args) => commands::catalog::run(args),

@@ -7,6 +7,7 @@ use sparkplane_api::{
 use sparkplane_engine::SparkRuntime;
 use sparkplane_store::{ApplicationFilter, Page, PageRequest};
 
+use crate::local_paths::LocalPathPolicy;
 use crate::state::{decide_app, AppDecision, AppOperation};
 use crate::{clock, ids, sizing, ControlError, Controller};
 
@@ -38,18 +39,46 @@ fn check_log_uri(monitoring: Option<&sparkplane_api::MonitoringConfiguration>) -
     }
 }
 
+/// Refuses custom images, application-wide or per worker type: drivers and
+/// executors run on this host's own Spark runtime, and no container runtime
+/// is wired in to run them inside an image, so accepting one would mean
+/// ignoring it and running the job without the image's packages.
+fn check_images(
+    image: Option<&sparkplane_api::ImageConfigurationInput>,
+    worker_types: Option<&sparkplane_api::WorkerTypeSpecificationInputMap>,
+) -> Result<(), ControlError> {
+    let per_worker = worker_types
+        .into_iter()
+        .flatten()
+        .find(|(_, spec)| spec.image_configuration.is_some())
+        .map(|(worker_type, _)| format!("workerTypeSpecifications.{worker_type}.imageConfiguration"));
+    let named = if image.is_some() { Some("imageConfiguration".to_string()) } else { per_worker };
+    match named {
+        Some(field) => Err(ControlError::validation(format!(
+            "{field}: custom images are not supported by this server yet: jobs run on the server's own Spark \
+             runtime and no container runtime is wired in to run drivers and executors inside an image. \
+             Remove imageConfiguration and ship Python packages as a venv archive (--archives \
+             s3://.../env.tar.gz#environment) instead"
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl Controller {
     pub async fn create_application(
         &self,
         request: CreateApplicationRequest,
+        local: &dyn LocalPathPolicy,
     ) -> Result<CreateApplicationResponse, ControlError> {
         request.validate()?;
         let release_label = request.release_label.clone().unwrap_or_default();
         let engine_type = check_type(request.r#type.as_deref().unwrap_or_default())?;
         check_release(&release_label)?;
+        check_images(request.image_configuration.as_ref(), request.worker_type_specifications.as_ref())?;
         check_log_uri(request.monitoring_configuration.as_ref())?;
         crate::local_paths::check(
             &self.config.allowed_local_dirs,
+            local,
             crate::local_paths::log_uri(request.monitoring_configuration.as_ref()),
         )?;
         let initial_capacity = request
@@ -122,14 +151,17 @@ impl Controller {
         &self,
         application_id: &str,
         request: UpdateApplicationRequest,
+        local: &dyn LocalPathPolicy,
     ) -> Result<Application, ControlError> {
         request.validate()?;
         if let Some(label) = &request.release_label {
             check_release(label)?;
         }
+        check_images(request.image_configuration.as_ref(), request.worker_type_specifications.as_ref())?;
         check_log_uri(request.monitoring_configuration.as_ref())?;
         crate::local_paths::check(
             &self.config.allowed_local_dirs,
+            local,
             crate::local_paths::log_uri(request.monitoring_configuration.as_ref()),
         )?;
         let _guard = self.write_lock.lock().await;
@@ -287,5 +319,35 @@ fn auto_stop(config: Option<&AutoStopConfig>) -> AutoStopConfig {
     AutoStopConfig {
         enabled: Some(config.and_then(|c| c.enabled).unwrap_or(true)),
         idle_timeout_minutes: Some(config.and_then(|c| c.idle_timeout_minutes).unwrap_or(15)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sparkplane_api::{ErrorCode, ImageConfigurationInput, WorkerTypeSpecificationInput};
+
+    use super::*;
+
+    #[test]
+    fn custom_images_are_refused_rather_than_ignored() {
+        let image = ImageConfigurationInput { image_uri: Some("repo/spark:numpy".into()), ..Default::default() };
+        let refused = |image, worker_types| {
+            let err = check_images(image, worker_types).unwrap_err().to_api_error();
+            assert_eq!(err.code, ErrorCode::Validation);
+            err.message
+        };
+        let message = refused(Some(&image), None);
+        assert!(message.starts_with("imageConfiguration: custom images are not supported by this server yet"));
+        assert!(message.contains("no container runtime"), "{message}");
+        let with_image = WorkerTypeSpecificationInput { image_configuration: Some(image.clone()) };
+        let workers =
+            [("Driver".to_string(), WorkerTypeSpecificationInput::default()), ("Executor".into(), with_image)];
+        let workers: sparkplane_api::WorkerTypeSpecificationInputMap = workers.into_iter().collect();
+        assert!(refused(None, Some(&workers)).starts_with("workerTypeSpecifications.Executor.imageConfiguration:"));
+        // Worker types without an image name nothing to ignore.
+        let plain: sparkplane_api::WorkerTypeSpecificationInputMap =
+            [("Driver".to_string(), WorkerTypeSpecificationInput::default())].into_iter().collect();
+        assert!(check_images(None, Some(&plain)).is_ok());
+        assert!(check_images(None, None).is_ok());
     }
 }

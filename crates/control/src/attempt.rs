@@ -17,9 +17,9 @@ use sparkplane_engine::{EngineError, ExitReport};
 use sparkplane_storage::{Location, LogShipper, LogTarget, WorkerLogDir};
 use tokio::sync::watch;
 
-use crate::credentials::IssuedCredentials;
+use crate::credentials::AttemptGrant;
 use crate::plan::{plan_for, JobPlan};
-use crate::pool::AttemptDriver;
+use crate::pool::{AttemptDriver, WarmSpark};
 use crate::{clock, metering, Controller, S3ForJobs};
 
 /// Why an attempt must stop before its process exits on its own.
@@ -110,6 +110,8 @@ impl Controller {
             tracing::error!(job_run_id = %run.job_run_id, error = %err, "record end of attempt");
         }
         tracing::info!(job_run_id = %run.job_run_id, attempt, state = %outcome.state.as_str(), "attempt ended");
+        // Logs were shipped and every process has exited (drive_attempt).
+        self.retire_attempt_dir(&run.application_id, &run.job_run_id, attempt, outcome.state);
         self.running.lock().await.remove(&run.job_run_id);
         self.wake_scheduler();
     }
@@ -136,7 +138,9 @@ impl Controller {
         let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
         let mut warm_spark_dir = None;
         let mut executors = None;
-        let mut attempt_credentials: Option<JobCredentials> = None;
+        // Revoked when dropped at the end of this function: every way the
+        // attempt ends.
+        let mut grant: Option<AttemptGrant> = None;
         let launch = match &plan {
             JobPlan::Spark(spark_plan) => {
                 let runtime = tokio::select! {
@@ -146,24 +150,29 @@ impl Controller {
                     },
                     request = wait_for_stop(stop) => return stopped_early(request),
                 };
-                // Issued here, revoked when `credentials` drops at the end of
-                // this function: every way the attempt ends.
-                let credentials = match self.attempt_credentials(run, attempt) {
-                    Ok(credentials) => credentials,
-                    Err(err) => {
-                        return failed(format!("Job failed to start: no credentials for the execution role: {err}"))
-                    }
-                };
-                let secret_conf = credentials.as_ref().map(|c| c.spark_conf()).unwrap_or_default();
-                attempt_credentials = credentials;
-                if let Some((driver, logs, dir)) =
-                    self.launch_spark_warm(&run.application_id, spark_plan, &work_dir, &secret_conf).await
+                let secret_conf = self.root_s3a_conf();
+                if let Some((driver, logs, dir, warm_grant)) =
+                    self.launch_spark_warm(run, attempt, spark_plan, &work_dir, &secret_conf).await
                 {
                     warm_spark_dir = Some(dir);
+                    grant = warm_grant;
                     Ok((driver, logs))
                 } else {
                     let mut context = self.launch_context();
                     context.secret_conf = secret_conf;
+                    let no_credentials =
+                        |err| failed(format!("Job failed to start: no credentials for the execution role: {err}"));
+                    if self.spark_fetches_credentials() {
+                        match self.attempt_grant(run, attempt) {
+                            Ok(Some(issued)) => {
+                                context.credentials_env =
+                                    hadoop_s3::container_credentials_env(issued.full_uri(), issued.token());
+                                grant = Some(issued);
+                            }
+                            Ok(None) => {}
+                            Err(err) => return no_credentials(err),
+                        }
+                    }
                     // The dashboard's Spark UI port, proxy base and event logs.
                     let prefix = crate::dashboard::dashboard_prefix(&run.application_id, &run.job_run_id, attempt);
                     context.default_conf.extend(crate::dashboard::spark_launch_conf(
@@ -184,7 +193,17 @@ impl Controller {
                         .map(|launched| (AttemptDriver::Process(launched.process), launched.logs))
                 }
             }
-            JobPlan::Hive(hive_plan) => self.launch_hive_attempt(&run.application_id, hive_plan, &work_dir).await,
+            JobPlan::Hive(hive_plan) => {
+                // Like a Spark attempt's: revoked when dropped, at the end.
+                let (credentials, issued) = match self.hive_credentials(run, attempt, &work_dir) {
+                    Ok(credentials) => credentials,
+                    Err(err) => {
+                        return failed(format!("Job failed to start: no credentials for the execution role: {err}"))
+                    }
+                };
+                grant = issued;
+                self.launch_hive_attempt(&run.application_id, hive_plan, &work_dir, credentials).await
+            }
         };
         let (mut driver, logs) = match launch {
             Ok(launched) => launched,
@@ -274,50 +293,67 @@ impl Controller {
             // was killed (cancel, timeout) is dropped and replaced.
             self.pool.give_back_hive(&run.application_id, Some(worker));
         }
-        // Every process of the attempt has exited: its credentials end now,
-        // and the file that handed them to the driver goes.
-        drop(attempt_credentials);
+        // Every process of the attempt has exited: its token and every key
+        // it fetched end now, and the file that handed secrets to the driver goes.
+        drop(grant);
         let _ = std::fs::remove_file(work_dir.join(spark::SECRET_PROPERTIES_FILE));
         outcome
     }
 
     /// The run on a pre-initialized Spark driver, when one is ready and the
-    /// run's plan is what it was started with, and the driver's directory;
-    /// `None` means launch cold.
+    /// run's plan is what it was started with: the driver, its logs, its
+    /// directory and its grant, now bound to this attempt. `None` means
+    /// launch cold.
     async fn launch_spark_warm(
         &self,
-        application_id: &str,
+        run: &JobRun,
+        attempt: u32,
         plan: &spark::SparkJobPlan,
         work_dir: &std::path::Path,
         secret_conf: &[(String, String)],
-    ) -> Option<(AttemptDriver, Vec<WorkerLogDir>, std::path::PathBuf)> {
+    ) -> Option<(AttemptDriver, Vec<WorkerLogDir>, std::path::PathBuf, Option<AttemptGrant>)> {
+        let application_id = run.application_id.as_str();
         let mut context = self.launch_context();
-        // At hand-over, over the driver's stdin: it was started before
-        // its run (and so its credentials) was known. The driver serves
-        // this one job, and its warm-up touched no `s3://` path, so no
-        // cached S3A filesystem holds other credentials.
+        // Static keys (no issuer) go at hand-over, over the driver's stdin.
+        // The driver serves this one job, and its warm-up touched no
+        // `s3://` path, so no cached S3A filesystem or credentials provider
+        // holds anything from before.
         context.secret_conf = secret_conf.to_vec();
-        let driver = self.pool.take_spark(application_id)?;
-        if !driver.accepts(plan) || !driver.accepts_context(&context) {
+        let WarmSpark { driver, grant } = self.pool.take_spark(application_id)?;
+        let fits = driver.accepts(plan) && driver.accepts_context(&context);
+        if !fits || grant.is_some() != self.spark_fetches_credentials() {
             // It was started for the application's plain configuration; this
             // run differs, so it starts cold and the driver waits for another.
             tracing::info!(application_id, "run differs from the warm driver's configuration: cold start");
-            self.pool.put_back_spark(application_id, driver);
+            self.pool.put_back_spark(application_id, WarmSpark { driver, grant });
             return None;
+        }
+        if let Some(unbound) = &grant {
+            // Its token fetches this attempt's credentials from now on.
+            if let Err(err) = self.bind_grant(unbound, run, attempt) {
+                // The cold start reports it; a failed bind leaves the grant unbound.
+                tracing::info!(application_id, error = %err, "no credentials for the warm driver's run: cold start");
+                self.pool.put_back_spark(application_id, WarmSpark { driver, grant });
+                return None;
+            }
         }
         let warm_dir = driver.dir().to_path_buf();
         match driver.hand_over(plan, work_dir, &context).await {
             Ok(launched) => {
                 self.pool.spark_serving(application_id);
                 crate::dashboard::adopt_warm_dashboard(&warm_dir, work_dir);
-                Some((AttemptDriver::Process(launched.process), launched.logs, warm_dir))
+                Some((AttemptDriver::Process(launched.process), launched.logs, warm_dir, grant))
             }
             Err(spark::HandOverError::Declined { driver, reason }) => {
                 tracing::info!(application_id, reason, "warm spark driver declined the run: cold start");
-                self.pool.put_back_spark(application_id, *driver);
+                if let Some(grant) = &grant {
+                    grant.unbind();
+                }
+                self.pool.put_back_spark(application_id, WarmSpark { driver: *driver, grant });
                 None
             }
             Err(err) => {
+                // The driver is gone, and its grant with it.
                 tracing::warn!(application_id, error = %err, "warm spark driver unusable: cold start");
                 None
             }
@@ -330,9 +366,10 @@ impl Controller {
         application_id: &str,
         plan: &crate::hive::HivePlan,
         work_dir: &std::path::Path,
+        credentials: crate::hive::WorkerCredentials,
     ) -> Result<(AttemptDriver, Vec<WorkerLogDir>), EngineError> {
         if let Some(mut worker) = self.pool.take_hive(application_id) {
-            match self.launch_hive_warm(plan, work_dir, &mut worker).await {
+            match self.launch_hive_warm(plan, work_dir, &mut worker, credentials.clone()).await {
                 Ok(logs) => return Ok((AttemptDriver::WarmHive(worker), logs)),
                 Err(err) => {
                     // A worker that died while idle: start this job cold.
@@ -341,36 +378,13 @@ impl Controller {
                 }
             }
         }
-        let launched = self.launch_hive(plan, work_dir).await?;
+        let launched = self.launch_hive(plan, work_dir, credentials).await?;
         Ok((AttemptDriver::Process(launched.process), launched.logs))
     }
 
-    /// The S3 credentials of a Spark attempt, for S3A to the embedded
-    /// endpoint: issued from the run's execution role when the binary set
-    /// an issuer, else the server's root credentials. `None` when the job
-    /// does not reach the endpoint over S3A (no S3, an external one, or
-    /// `direct_bucket_mount`).
-    fn attempt_credentials(&self, run: &JobRun, attempt: u32) -> Result<Option<JobCredentials>, String> {
-        if !matches!(self.config.s3_for_jobs, S3ForJobs::Embedded { .. }) || self.config.direct_bucket_mount {
-            return Ok(None);
-        }
-        if let Some(issuer) = self.credential_issuer() {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-            let expires = crate::credentials::expiry_for(run, i64::try_from(now).unwrap_or(i64::MAX));
-            let issued = issuer.issue(run, attempt, expires)?;
-            return Ok(Some(JobCredentials::Issued(IssuedCredentials::new(issuer, issued))));
-        }
-        Ok(self.storage.s3_settings().map(|s| {
-            JobCredentials::Root(hadoop_s3::S3Credentials {
-                access_key_id: s.access_key_id.clone(),
-                secret_access_key: s.secret_access_key.clone(),
-                session_token: None,
-            })
-        }))
-    }
-
     /// Hadoop properties and environment that give the job `s3://`; the
-    /// attempt's credentials are added by the caller (`secret_conf`).
+    /// attempt's credentials are added by the caller (`credentials_env`, or
+    /// `secret_conf` without an issuer).
     pub(crate) fn launch_context(&self) -> LaunchContext<'_> {
         let (default_conf, env) = match &self.config.s3_for_jobs {
             S3ForJobs::None => (Vec::new(), Vec::new()),
@@ -378,21 +392,27 @@ impl Controller {
                 (hadoop_s3::embedded_store_conf(root), Vec::new())
             }
             S3ForJobs::Embedded { .. } => {
-                let mut conf = Vec::new();
+                let (mut conf, mut env) = (Vec::new(), Vec::new());
                 if let Some(s) = self.storage.s3_settings() {
                     conf = hadoop_s3::embedded_s3a_conf(&s.endpoint, &s.region);
+                    if self.spark_fetches_credentials() {
+                        conf.extend(hadoop_s3::container_credentials_conf());
+                    }
                     // Readable by every engine process, as the runtime is.
                     let parent = self.config.runtime_dir.join("s3a-regions");
                     match hadoop_s3::sdk_region_override(&parent, &s.endpoint, &s.region) {
                         Ok(folder) => {
-                            for key in ["spark.driver.extraClassPath", "spark.executor.extraClassPath"] {
-                                conf.push((key.to_string(), folder.display().to_string()));
-                            }
+                            // The driver's goes last on its class path (Spark's
+                            // launcher appends SPARK_DIST_CLASSPATH): the CDS
+                            // archive maps only when the class path starts as at
+                            // recording, connector jars then Spark's own jars.
+                            env.push(("SPARK_DIST_CLASSPATH".to_string(), folder.display().to_string()));
+                            conf.push(("spark.executor.extraClassPath".to_string(), folder.display().to_string()));
                         }
                         Err(err) => tracing::warn!(error = %err, "cannot write S3A's region override"),
                     }
                 }
-                (conf, Vec::new())
+                (conf, env)
             }
             S3ForJobs::External { endpoint, region, path_style } => {
                 let env = self
@@ -416,6 +436,8 @@ impl Controller {
             master: None,
             sandbox: self.spark_sandbox(),
             secret_conf: Vec::new(),
+            credentials_env: Vec::new(),
+            cache: self.cache.as_deref(),
         }
     }
 
@@ -435,29 +457,6 @@ impl Controller {
             }
         }
         targets
-    }
-}
-
-/// The S3 credentials a Spark attempt signs with.
-enum JobCredentials {
-    /// The attempt's own, revoked when dropped.
-    Issued(IssuedCredentials),
-    /// The server's root credentials (no issuer set).
-    Root(hadoop_s3::S3Credentials),
-}
-
-impl JobCredentials {
-    /// S3A's provider and keys, as Spark properties (secrets).
-    fn spark_conf(&self) -> Vec<(String, String)> {
-        let credentials = match self {
-            JobCredentials::Issued(issued) => hadoop_s3::S3Credentials {
-                access_key_id: issued.credentials.access_key_id.clone(),
-                secret_access_key: issued.credentials.secret_access_key.clone(),
-                session_token: Some(issued.credentials.session_token.clone()),
-            },
-            JobCredentials::Root(root) => root.clone(),
-        };
-        hadoop_s3::s3a_credentials_conf(&credentials)
     }
 }
 

@@ -180,7 +180,7 @@ impl From<DatabaseDef> for DatabaseView {
 
 /// A stored catalog document that no longer decodes is a server fault, not
 /// the caller's: reported as an internal error naming the entry.
-fn decode<T: serde::de::DeserializeOwned>(what: &str, body: &str) -> Result<T, ControlError> {
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(what: &str, body: &str) -> Result<T, ControlError> {
     serde_json::from_str(body).map_err(|err| {
         tracing::error!(entry = what, error = %err, "unreadable catalog entry");
         ControlError::Api(ApiError::internal(format!("The catalog entry for {what} is unreadable")))
@@ -236,7 +236,7 @@ impl Controller {
 
     /// The validated, lower-cased name of a database that exists (`default`
     /// always does).
-    async fn existing_database(&self, database: &str) -> Result<String, ControlError> {
+    pub(crate) async fn existing_database(&self, database: &str) -> Result<String, ControlError> {
         let database = catalog_name("database", database)?;
         if database != DEFAULT_DATABASE && self.store.get_catalog_database(&database).await?.is_none() {
             return Err(ControlError::not_found(format!("Database {database} does not exist")));
@@ -246,7 +246,7 @@ impl Controller {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::Arc;
 
     use sparkplane_api::ErrorCode;
@@ -257,7 +257,7 @@ mod tests {
     use super::*;
     use crate::{ControlConfig, S3ForJobs};
 
-    async fn controller() -> (Arc<Controller>, Arc<dyn Store>, tempfile::TempDir) {
+    pub(crate) async fn controller() -> (Arc<Controller>, Arc<dyn Store>, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("tempdir");
         let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.expect("store"));
         let config = ControlConfig {
@@ -274,6 +274,9 @@ mod tests {
             sandbox: sparkplane_engine::sandbox::Sandbox::unconfined(),
             allowed_local_dirs: Vec::new(),
             direct_bucket_mount: false,
+            api_endpoint: None,
+            artifact_cache_bytes: sparkplane_storage::DEFAULT_LIMIT_BYTES,
+            keep_failed_work_dirs: std::time::Duration::ZERO,
         };
         (Controller::new(store.clone(), Arc::new(ObjectStorage::new(None)), config), store, dir)
     }

@@ -35,6 +35,17 @@ pub struct ControlConfig {
     /// directly (a viewfs mount) instead of through S3A and the endpoint.
     /// Bypasses every policy: for single-user setups only. Off by default.
     pub direct_bucket_mount: bool,
+    /// This server's API as engine processes on this host reach it
+    /// (`http://127.0.0.1:PORT`): HIVE workers call its metastore, jobs
+    /// fetch their credentials from it. `None` where no API listens (unit
+    /// tests).
+    pub api_endpoint: Option<String>,
+    /// Byte limit of the artifact cache under `<data>/cache` (see
+    /// `sparkplane_storage::ArtifactCache`); 0 turns the cache off.
+    pub artifact_cache_bytes: u64,
+    /// How long a failed attempt's work dir is kept for debugging (see
+    /// [`crate::retention`]); zero removes it at once, like any other.
+    pub keep_failed_work_dirs: std::time::Duration,
 }
 
 #[derive(Debug, Clone)]

@@ -1,24 +1,25 @@
-//! HIVE job runs: the plan, the store-backed catalog, and the body of the
-//! worker process that runs one script.
+//! HIVE job runs: the plan, and the spec of the worker process that runs
+//! one script.
 //!
 //! A HIVE attempt runs in its own `sparkplane hive-worker` process (a Rust
 //! binary starts in milliseconds), so a query that exhausts its memory pool or
 //! crashes takes only itself down, and cancel, timeout and log capture work
-//! exactly as for Spark. The worker opens the same store for the catalog:
-//! tables created by one job are visible to every later job.
+//! exactly as for Spark. The worker reaches the catalog through the API's
+//! metastore and the data through S3, as its execution role
+//! (`hive_remote.rs`): tables created by one job are visible to every later
+//! job whose role may read them.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use async_trait::async_trait;
-use object_store::ObjectStore;
+use object_store::aws::AwsCredentialProvider;
 use serde::{Deserialize, Serialize};
 use sparkplane_api::{Application, Configuration, Hive, JobRun};
 use sparkplane_engine::resources::parse_spark_memory_mb;
 use sparkplane_engine::{EngineError, ResourceRequest, WorkerSize};
-use sparkplane_sql::{Catalog, DatabaseDef, SqlError, StoreResolver, TableDef};
-use sparkplane_store::Store;
+use sparkplane_sql::{SqlError, StoreResolver};
+
+pub use crate::hive_remote::{EndpointBuckets, RemoteCatalog, WorkerCredentials};
 
 /// Log folder of a HIVE driver in the EMR layout.
 pub const HIVE_DRIVER_LOG_FOLDER: &str = "HIVE_DRIVER";
@@ -102,129 +103,46 @@ pub struct HiveWorkerSpec {
     pub target_partitions: usize,
     pub memory_limit_bytes: usize,
     pub warehouse_dir: String,
-    pub state_db: PathBuf,
+    /// The server's API, whose metastore holds the catalog.
+    pub api_endpoint: String,
+    pub region: String,
+    /// The attempt's credentials: the metastore is called with them, and
+    /// the embedded store's buckets are read and written with them.
+    pub credentials: WorkerCredentials,
     pub s3: WorkerS3,
 }
 
-#[derive(Clone, Serialize, Deserialize)]
+/// Where `s3://` goes for the worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum WorkerS3 {
+    /// No S3 service: tables live in the server's local warehouse (the
+    /// worker's sandbox opens only that directory).
     None,
-    Embedded { root: PathBuf, endpoint: String, region: String, access_key_id: String, secret_access_key: String },
-    External { endpoint: String, region: String, access_key_id: String, secret_access_key: String, path_style: bool },
+    /// The embedded endpoint, with the attempt's credentials.
+    Embedded { endpoint: String },
+    /// An external S3 service, with its own keys (its policies are its own).
+    External { endpoint: String, region: String, path_style: bool, credentials: WorkerCredentials },
 }
 
-impl std::fmt::Debug for WorkerS3 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WorkerS3::None => f.write_str("None"),
-            WorkerS3::Embedded { root, endpoint, .. } => write!(f, "Embedded({}, {endpoint})", root.display()),
-            WorkerS3::External { endpoint, .. } => write!(f, "External({endpoint})"),
-        }
-    }
-}
-
-/// The catalog kept in sparkplane's store, shared by all jobs.
-pub struct StoreCatalog {
-    store: Arc<dyn Store>,
-}
-
-impl StoreCatalog {
-    pub fn new(store: Arc<dyn Store>) -> Self {
-        StoreCatalog { store }
-    }
-}
-
-fn catalog_error(err: impl std::fmt::Display) -> SqlError {
-    SqlError::Catalog(err.to_string())
-}
-
-fn decode<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, SqlError> {
-    serde_json::from_str(body).map_err(catalog_error)
-}
-
-#[async_trait]
-impl Catalog for StoreCatalog {
-    async fn get_database(&self, name: &str) -> Result<Option<DatabaseDef>, SqlError> {
-        let body = self.store.get_catalog_database(name).await.map_err(catalog_error)?;
-        body.as_deref().map(decode).transpose()
-    }
-
-    async fn create_database(&self, db: &DatabaseDef) -> Result<(), SqlError> {
-        let body = serde_json::to_string(db).map_err(catalog_error)?;
-        self.store.create_catalog_database(&db.name, &body).await.map_err(catalog_error)?;
-        Ok(())
-    }
-
-    async fn list_databases(&self) -> Result<Vec<DatabaseDef>, SqlError> {
-        let mut databases = Vec::new();
-        for name in self.store.list_catalog_databases().await.map_err(catalog_error)? {
-            if let Some(db) = self.get_database(&name).await? {
-                databases.push(db);
-            }
-        }
-        Ok(databases)
-    }
-
-    async fn get_table(&self, db: &str, name: &str) -> Result<Option<TableDef>, SqlError> {
-        let body = self.store.get_catalog_table(db, name).await.map_err(catalog_error)?;
-        body.as_deref().map(decode).transpose()
-    }
-
-    async fn put_table(&self, table: &TableDef) -> Result<(), SqlError> {
-        let body = serde_json::to_string(table).map_err(catalog_error)?;
-        self.store.put_catalog_table(&table.database, &table.name, &body).await.map_err(catalog_error)
-    }
-
-    async fn drop_table(&self, db: &str, name: &str) -> Result<(), SqlError> {
-        self.store.drop_catalog_table(db, name).await.map_err(catalog_error).map(|_| ())
-    }
-
-    async fn list_tables(&self, db: &str) -> Result<Vec<TableDef>, SqlError> {
-        let tables = self.store.list_catalog_tables(db).await.map_err(catalog_error)?;
-        tables.iter().map(|(_, body)| decode(body)).collect()
-    }
-}
-
-/// Buckets of an external S3 service, one client per bucket.
-pub struct ExternalBuckets {
-    endpoint: String,
-    region: String,
-    access_key_id: String,
-    secret_access_key: String,
-    path_style: bool,
-}
-
-impl StoreResolver for ExternalBuckets {
-    fn store_for(&self, url: &url::Url) -> Result<Arc<dyn ObjectStore>, SqlError> {
-        let bucket = url.host_str().ok_or_else(|| catalog_error(format!("no bucket in {url}")))?;
-        let store = object_store::aws::AmazonS3Builder::new()
-            .with_bucket_name(bucket)
-            .with_endpoint(&self.endpoint)
-            .with_region(&self.region)
-            .with_access_key_id(&self.access_key_id)
-            .with_secret_access_key(&self.secret_access_key)
-            .with_virtual_hosted_style_request(!self.path_style)
-            .with_allow_http(self.endpoint.starts_with("http://"))
-            .build()
-            .map_err(catalog_error)?;
-        Ok(Arc::new(store))
-    }
-}
-
-/// The resolver the worker uses: bucket directories for the embedded store
-/// (no HTTP round trips), S3 clients for an external one.
-pub fn resolver_for(s3: &WorkerS3) -> Arc<dyn StoreResolver> {
-    match s3 {
-        WorkerS3::Embedded { root, .. } => Arc::new(sparkplane_sql::LocalBucketResolver::new(root.clone())),
-        WorkerS3::External { endpoint, region, access_key_id, secret_access_key, path_style } => {
-            Arc::new(ExternalBuckets {
-                endpoint: endpoint.clone(),
-                region: region.clone(),
-                access_key_id: access_key_id.clone(),
-                secret_access_key: secret_access_key.clone(),
-                path_style: *path_style,
-            })
-        }
+/// The resolver the worker uses: S3 clients through the embedded endpoint
+/// or the external service, or, without S3, the local warehouse only.
+pub fn resolver_for(
+    spec: &HiveWorkerSpec,
+    session: &AwsCredentialProvider,
+) -> Result<Arc<dyn StoreResolver>, SqlError> {
+    Ok(match &spec.s3 {
+        WorkerS3::Embedded { endpoint } => Arc::new(EndpointBuckets {
+            endpoint: endpoint.clone(),
+            region: spec.region.clone(),
+            path_style: true,
+            credentials: session.clone(),
+        }),
+        WorkerS3::External { endpoint, region, path_style, credentials } => Arc::new(EndpointBuckets {
+            endpoint: endpoint.clone(),
+            region: region.clone(),
+            path_style: *path_style,
+            credentials: credentials.provider(region)?,
+        }),
         WorkerS3::None => Arc::new(sparkplane_sql::LocalBucketResolver::new("/nonexistent").with_local_files(true)),
-    }
+    })
 }

@@ -12,7 +12,8 @@ use sparkplane_engine::{EngineError, ProcessGroup};
 use sparkplane_storage::WorkerLogDir;
 use tokio::process::Command;
 
-use crate::hive::{HivePlan, HiveWorkerSpec, WorkerS3, HIVE_DRIVER_LOG_FOLDER};
+use crate::grants::AttemptGrant;
+use crate::hive::{HivePlan, HiveWorkerSpec, WorkerCredentials, WorkerS3, HIVE_DRIVER_LOG_FOLDER};
 use crate::pool::WarmHiveWorker;
 use crate::{Controller, S3ForJobs};
 
@@ -23,25 +24,52 @@ const LOCAL_QUERY_DIR: &str = "query";
 const WAREHOUSE_BUCKET: &str = "sparkplane-warehouse";
 
 impl Controller {
+    /// Where the worker's `s3://` goes. The embedded store is reached
+    /// through its endpoint with the attempt's credentials, so its policies
+    /// apply; an external one with its own keys.
     fn worker_s3(&self) -> WorkerS3 {
         let settings = self.storage.s3_settings();
         match (&self.config.s3_for_jobs, settings) {
-            (S3ForJobs::Embedded { root }, Some(s)) => WorkerS3::Embedded {
-                root: root.clone(),
-                endpoint: s.endpoint.clone(),
-                region: s.region.clone(),
-                access_key_id: s.access_key_id.clone(),
-                secret_access_key: s.secret_access_key.clone(),
-            },
+            (S3ForJobs::Embedded { .. }, Some(s)) => WorkerS3::Embedded { endpoint: s.endpoint.clone() },
             (S3ForJobs::External { path_style, .. }, Some(s)) => WorkerS3::External {
                 endpoint: s.endpoint.clone(),
                 region: s.region.clone(),
-                access_key_id: s.access_key_id.clone(),
-                secret_access_key: s.secret_access_key.clone(),
                 path_style: *path_style,
+                credentials: WorkerCredentials::Keys {
+                    access_key_id: s.access_key_id.clone(),
+                    secret_access_key: s.secret_access_key.clone(),
+                    session_token: None,
+                },
             },
             _ => WorkerS3::None,
         }
+    }
+
+    /// The credentials of a HIVE attempt, for the metastore and the
+    /// embedded store: a grant of the run's execution role whose token the
+    /// worker reads from a file in its attempt dir (returned too: hold it
+    /// until the worker exited, dropping it revokes what it fetched). The
+    /// metastore needs them whatever the S3 store. Without an issuer (unit
+    /// tests) the worker signs with the server's root keys.
+    pub(crate) fn hive_credentials(
+        &self,
+        run: &sparkplane_api::JobRun,
+        attempt: u32,
+        work_dir: &Path,
+    ) -> Result<(WorkerCredentials, Option<AttemptGrant>), String> {
+        if let Some(mut grant) = self.attempt_grant(run, attempt).map_err(|err| err.to_string())? {
+            std::fs::create_dir_all(work_dir).map_err(|err| format!("create {}: {err}", work_dir.display()))?;
+            let token_file = grant.write_token_file(work_dir).map_err(|err| format!("write the token file: {err}"))?;
+            let full_uri = grant.full_uri().to_string();
+            return Ok((WorkerCredentials::Endpoint { full_uri, token_file }, Some(grant)));
+        }
+        let root = self.storage.s3_settings().ok_or("no credentials issuer and no S3 keys")?;
+        let keys = WorkerCredentials::Keys {
+            access_key_id: root.access_key_id.clone(),
+            secret_access_key: root.secret_access_key.clone(),
+            session_token: None,
+        };
+        Ok((keys, None))
     }
 
     fn warehouse_dir(&self, plan: &HivePlan) -> String {
@@ -66,7 +94,11 @@ impl Controller {
         &self,
         plan: &HivePlan,
         work_dir: &Path,
+        credentials: WorkerCredentials,
     ) -> Result<(std::path::PathBuf, std::path::PathBuf), EngineError> {
+        let api_endpoint = self.config.api_endpoint.clone().ok_or_else(|| {
+            io("reach the metastore", std::io::Error::other("this server has no API endpoint for workers"))
+        })?;
         let log_dir = work_dir.join("logs").join(HIVE_DRIVER_LOG_FOLDER);
         tokio::fs::create_dir_all(&log_dir)
             .await
@@ -85,12 +117,15 @@ impl Controller {
             memory_limit_bytes: usize::try_from(plan.resources.driver_memory_mb.saturating_mul(1024 * 1024))
                 .unwrap_or(usize::MAX),
             warehouse_dir: self.warehouse_dir(plan),
-            state_db: self.config.data_dir.join("state.db"),
+            api_endpoint,
+            region: self.config.region.clone(),
+            credentials,
             s3: self.worker_s3(),
         };
         let spec_path = work_dir.join("spec.json");
         let body = serde_json::to_vec(&spec).map_err(|err| io("encode worker spec", std::io::Error::other(err)))?;
-        // 0600 from the start: the spec may carry the external store's secret.
+        // 0600 from the start: the spec may carry secrets (the external
+        // store's keys, the attempt's).
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create(true)
@@ -117,8 +152,13 @@ impl Controller {
     }
 
     /// A cold start: a new `sparkplane hive-worker` process for this attempt.
-    pub(crate) async fn launch_hive(&self, plan: &HivePlan, work_dir: &Path) -> Result<LaunchedAttempt, EngineError> {
-        let (spec_path, log_dir) = self.prepare_hive(plan, work_dir).await?;
+    pub(crate) async fn launch_hive(
+        &self,
+        plan: &HivePlan,
+        work_dir: &Path,
+        credentials: WorkerCredentials,
+    ) -> Result<LaunchedAttempt, EngineError> {
+        let (spec_path, log_dir) = self.prepare_hive(plan, work_dir, credentials).await?;
         let exe = worker_exe().map_err(|err| io("find the sparkplane binary", err))?;
         let stdout = std::fs::File::create(log_dir.join("stdout")).map_err(|err| io("create driver stdout", err))?;
         let stderr = std::fs::File::create(log_dir.join("stderr")).map_err(|err| io("create driver stderr", err))?;
@@ -140,8 +180,9 @@ impl Controller {
         plan: &HivePlan,
         work_dir: &Path,
         worker: &mut WarmHiveWorker,
+        credentials: WorkerCredentials,
     ) -> Result<Vec<WorkerLogDir>, EngineError> {
-        let (spec_path, log_dir) = self.prepare_hive(plan, work_dir).await?;
+        let (spec_path, log_dir) = self.prepare_hive(plan, work_dir, credentials).await?;
         worker
             .send(&spec_path, &log_dir.join("stdout"), &log_dir.join("stderr"))
             .await

@@ -36,6 +36,7 @@ impl Controller {
         application_id: &str,
         request: StartJobRunRequest,
         created_by: &str,
+        local: &dyn crate::local_paths::LocalPathPolicy,
     ) -> Result<StartJobRunResponse, ControlError> {
         let app = self.load_application(application_id).await?;
         let job_driver = request.job_driver.clone().unwrap_or_default();
@@ -115,7 +116,11 @@ impl Controller {
         };
         // Reject what can never run now, not after it was queued.
         let plan = plan_for(&app, &run).map_err(|err| ControlError::validation(err.to_string()))?;
-        crate::local_paths::check(&self.config.allowed_local_dirs, crate::local_paths::run_uris(&app, &run, &plan))?;
+        crate::local_paths::check(
+            &self.config.allowed_local_dirs,
+            local,
+            crate::local_paths::run_uris(&app, &run, &plan),
+        )?;
         let workers = plan.resources().launch_workers();
         let needed = workers.iter().fold(Capacity::default(), |sum, w| sum.plus(crate::reconcile::capacity_of(w)));
         let never_fits = |limit: Capacity, what: &str, remedy: &str| {
@@ -286,22 +291,24 @@ impl Controller {
         offset: u64,
     ) -> Result<(Vec<u8>, bool), ControlError> {
         let run = self.get_job_run(application_id, job_run_id, None).await?;
-        let path = self
-            .config
-            .attempt_dir(application_id, job_run_id, attempt_of(&run))
-            .join("logs")
-            .join(if run.job_driver.hive.is_some() {
-                crate::hive::HIVE_DRIVER_LOG_FOLDER
-            } else {
-                sparkplane_engine::spark::DRIVER_LOG_FOLDER
-            })
-            .join(match stream {
-                LogStream::Stdout => "stdout",
-                LogStream::Stderr => "stderr",
-            });
+        let folder = if run.job_driver.hive.is_some() {
+            crate::hive::HIVE_DRIVER_LOG_FOLDER
+        } else {
+            sparkplane_engine::spark::DRIVER_LOG_FOLDER
+        };
+        let name = match stream {
+            LogStream::Stdout => "stdout",
+            LogStream::Stderr => "stderr",
+        };
+        let attempt = attempt_of(&run);
+        let path = self.config.attempt_dir(application_id, job_run_id, attempt).join("logs").join(folder).join(name);
+        let tail = |bytes: Vec<u8>| bytes.get(offset as usize..).map(<[u8]>::to_vec).unwrap_or_default();
         let bytes = match tokio::fs::read(&path).await {
-            Ok(bytes) => bytes.get(offset as usize..).map(<[u8]>::to_vec).unwrap_or_default(),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Ok(bytes) => tail(bytes),
+            // A retired attempt's work dir is gone: its shipped copy.
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                self.shipped_driver_log(application_id, job_run_id, attempt, folder, name).map(tail).unwrap_or_default()
+            }
             Err(err) => return Err(ControlError::Api(ApiError::internal(format!("read driver log: {err}")))),
         };
         Ok((bytes, run.state.is_terminal()))

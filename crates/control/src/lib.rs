@@ -16,19 +16,23 @@ pub mod credentials;
 pub mod dashboard;
 mod elastic;
 mod error;
+mod grants;
 pub mod hive;
 mod hive_launch;
+mod hive_remote;
 pub mod hive_worker;
 pub mod host;
 pub mod ids;
 mod job_runs;
 pub mod lifecycle;
 pub mod local_paths;
+mod metastore;
 pub mod metering;
 pub mod plan;
 pub mod pool;
 mod reconcile;
 mod recovery;
+pub mod retention;
 pub mod retry;
 mod sandbox;
 pub mod scheduler;
@@ -40,12 +44,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use sparkplane_engine::RuntimeManager;
-use sparkplane_storage::ObjectStorage;
+use sparkplane_storage::{ArtifactCache, ObjectStorage};
 use sparkplane_store::Store;
 use tokio::sync::{Mutex, Notify};
 
 pub use config::{ControlConfig, S3ForJobs};
-pub use credentials::{AttemptCredentials, CredentialIssuer};
+pub use credentials::{AttemptCredentials, AttemptGrant, ContainerCredentials, CredentialIssuer, CredentialsError};
 pub use error::ControlError;
 pub use job_runs::{query_timestamp, JobRunListQuery, LogStream};
 
@@ -70,9 +74,11 @@ pub struct Controller {
     elastic: elastic::ElasticRuns,
     wake: Notify,
     shutdown: tokio::sync::watch::Sender<bool>,
-    /// Issues each Spark attempt's S3 credentials (see [`credentials`]);
-    /// `None` until the binary sets one: attempts then use the root's.
-    credential_issuer: std::sync::RwLock<Option<Arc<dyn CredentialIssuer>>>,
+    /// Who may fetch which attempt's credentials (see [`credentials`]).
+    grants: Arc<grants::Grants>,
+    /// Staged artifacts and unpacked archives shared between attempts;
+    /// `None` when turned off or unusable (attempts then copy).
+    cache: Option<Arc<ArtifactCache>>,
 }
 
 impl Controller {
@@ -81,7 +87,18 @@ impl Controller {
             Arc::new(RuntimeManager::new(config.runtime_dir.clone(), config.python.clone()).with_cds(config.spark_cds));
         let (shutdown, _) = tokio::sync::watch::channel(false);
         let dashboard = dashboard::Dashboard::new(&config.data_dir);
+        let cache = match config.artifact_cache_bytes {
+            0 => None,
+            limit => match ArtifactCache::open(config.artifact_cache_dir(), limit) {
+                Ok(cache) => Some(cache),
+                Err(err) => {
+                    tracing::warn!(error = %err, "artifact cache unusable: attempts copy their artifacts");
+                    None
+                }
+            },
+        };
         Arc::new(Controller {
+            cache,
             store,
             storage,
             config,
@@ -93,19 +110,8 @@ impl Controller {
             elastic: elastic::ElasticRuns::default(),
             wake: Notify::new(),
             shutdown,
-            credential_issuer: std::sync::RwLock::new(None),
+            grants: Arc::new(grants::Grants::default()),
         })
-    }
-
-    /// Sets what issues each Spark attempt's temporary S3 credentials (from
-    /// its execution role); call before the scheduler starts. Without one,
-    /// attempts sign with the server's root credentials.
-    pub fn set_credential_issuer(&self, issuer: Arc<dyn CredentialIssuer>) {
-        *self.credential_issuer.write().unwrap_or_else(|e| e.into_inner()) = Some(issuer);
-    }
-
-    pub(crate) fn credential_issuer(&self) -> Option<Arc<dyn CredentialIssuer>> {
-        self.credential_issuer.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     pub fn config(&self) -> &ControlConfig {

@@ -103,6 +103,9 @@ impl Controller {
             if let Err(err) = self.reconcile_pool().await {
                 tracing::error!(error = %err, "warm worker pass failed");
             }
+            if !self.config.keep_failed_work_dirs.is_zero() {
+                self.sweep_work_dirs();
+            }
             match self.reconcile_once().await {
                 // Applied actions may unlock more (admit → schedule): go again.
                 Ok(applied) if applied > 0 => continue,

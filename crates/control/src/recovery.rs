@@ -43,6 +43,8 @@ impl Controller {
                 true
             })
             .await?;
+            // Its pgid file was read above; kept a while if failed.
+            self.retire_attempt_dir(&run.application_id, &run.job_run_id, attempt, state);
             tracing::info!(job_run_id = %run.job_run_id, state = state.as_str(), "recovered job run");
         }
         // Warm workers of the last run of the server exit when their channel

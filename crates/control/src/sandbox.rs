@@ -8,11 +8,11 @@
 //!   credentials, so they get none of its dirs; only with
 //!   `direct_bucket_mount` (`s3://` a viewfs mount of the bucket dirs) do
 //!   they get the bucket dirs read-write.
-//! - HIVE workers read and write the embedded store's bucket dirs directly,
-//!   so they get them read-write.
-//! - HIVE workers also get `state.db` and its `-wal`/`-shm` files: the
-//!   worker opens the catalog itself. A known gap, until the catalog moves
-//!   behind the API.
+//! - HIVE workers reach the embedded store through its endpoint and the
+//!   catalog through the API's metastore, both as their execution role, so
+//!   they get none of the store's dirs and not the state store; only without
+//!   any S3 store do they get local dirs: the warehouse and the operator's
+//!   `allowed_local_dirs`, so a LOCATION elsewhere is denied.
 //! - Warm workers (HIVE and Spark) are started before their run is known,
 //!   and a Landlock domain cannot grow, so they get the work dirs of their
 //!   application's runs (`<data>/work/<app>`), never another application's.
@@ -23,37 +23,36 @@ use sparkplane_engine::sandbox::Sandbox;
 
 use crate::{Controller, S3ForJobs};
 
-/// The SQLite files a HIVE worker opens for the catalog.
-const STORE_FILES: [&str; 3] = ["state.db", "state.db-wal", "state.db-shm"];
-
 impl Controller {
-    /// The sandbox of a Spark process: the host's, plus the bucket dirs of
-    /// the embedded store with `direct_bucket_mount`.
+    /// The sandbox of a Spark process: the host's, plus the artifact cache
+    /// read-only (attempts link its entries; no job may change them), and
+    /// the bucket dirs of the embedded store with `direct_bucket_mount`.
     pub(crate) fn spark_sandbox(&self) -> Sandbox {
-        let sandbox = self.config.sandbox.clone();
+        let cache = self.cache.as_ref().map(|cache| cache.root().to_path_buf());
+        let sandbox = self.config.sandbox.clone().with_read_only(cache);
         match &self.config.s3_for_jobs {
             S3ForJobs::Embedded { root } if self.config.direct_bucket_mount => sandbox.with_read_write([root.clone()]),
             S3ForJobs::Embedded { .. } | S3ForJobs::None | S3ForJobs::External { .. } => sandbox,
         }
     }
 
-    /// The sandbox of a HIVE worker: the host's, plus the catalog's SQLite
-    /// files and the embedded store's bucket dirs or, without any S3, the
-    /// local warehouse.
+    /// The sandbox of a HIVE worker: the host's, plus this binary and,
+    /// without any S3 store, the local warehouse and allowed local dirs.
     pub(crate) fn hive_sandbox(&self) -> Sandbox {
-        let data_dir = &self.config.data_dir;
-        let files = STORE_FILES.iter().map(|name| data_dir.join(name));
         // The worker is this binary, which need not live under a system dir.
         let exe = crate::hive_launch::worker_exe().ok();
-        let sandbox = self.config.sandbox.clone().with_read_write_files(files).with_read_only(exe);
+        let sandbox = self.config.sandbox.clone().with_read_only(exe);
         match &self.config.s3_for_jobs {
-            S3ForJobs::Embedded { root } => sandbox.with_read_write([root.clone()]),
+            // Without S3, tables live on local paths: the warehouse, and
+            // the directories the operator allowed (`allowed_local_dirs`);
+            // anything else is denied by the kernel.
             S3ForJobs::None => {
-                let warehouse = data_dir.join("warehouse");
+                let warehouse = self.config.data_dir.join("warehouse");
                 let _ = std::fs::create_dir_all(&warehouse);
-                sandbox.with_read_write([warehouse])
+                sandbox
+                    .with_read_write(std::iter::once(warehouse).chain(self.config.allowed_local_dirs.iter().cloned()))
             }
-            S3ForJobs::External { .. } => sandbox,
+            S3ForJobs::Embedded { .. } | S3ForJobs::External { .. } => sandbox,
         }
     }
 

@@ -14,14 +14,21 @@ pub enum EngineError {
     Conf(#[from] ConfError),
     #[error("invalid Spark property {key}={value}: {reason}")]
     Property { key: String, value: String, reason: String },
-    #[error("unsupported release label '{label}': supported release labels are {supported}")]
-    UnsupportedRelease { label: String, supported: String },
+    #[error("unsupported release label '{label}': {reason}")]
+    UnsupportedRelease { label: String, reason: String },
     #[error("entry point not found: {uri}")]
     EntryPointNotFound { uri: String },
     #[error("dependency not found: {uri}")]
     DependencyNotFound { uri: String },
     #[error("stage artifact: {0}")]
     Storage(StorageError),
+    /// Short enough for `stateDetails` (256 characters) with typical paths;
+    /// the README has the full recipe.
+    #[error(
+        "{link} links to {interpreter}, {what}: rebuild the venv with this server's Python ({server_python} -m \
+         venv env; pip install venv-pack; venv-pack -o env.tar.gz)"
+    )]
+    ArchiveInterpreter { link: String, interpreter: String, what: &'static str, server_python: String },
     #[error("install Spark runtime {version}: {reason}")]
     RuntimeInstall { version: String, reason: String },
     #[error("sandbox: {0}")]

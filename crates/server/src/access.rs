@@ -90,6 +90,25 @@ pub fn target(region: &str, account: &str, method: &str, path: &str) -> Option<T
         ("GET", ["sparkplane", "v1", "catalog", "databases", db, "tables", table]) => {
             glue("glue:GetTable", format!("arn:aws:glue:{region}:{account}:table/{db}/{table}"))
         }
+        (method, ["sparkplane", "v1", "metastore", rest @ ..]) => {
+            let catalog = || format!("arn:aws:glue:{region}:{account}:catalog");
+            // Glue names are case-insensitive and stored lower-case.
+            let database = |db: &str| format!("arn:aws:glue:{region}:{account}:database/{}", db.to_ascii_lowercase());
+            let table = |db: &str, t: &str| {
+                format!("arn:aws:glue:{region}:{account}:table/{}/{}", db.to_ascii_lowercase(), t.to_ascii_lowercase())
+            };
+            match (method, rest) {
+                ("GET", ["databases"]) => glue("glue:GetDatabases", catalog()),
+                ("GET", ["databases", db]) => glue("glue:GetDatabase", database(db)),
+                ("PUT", ["databases", db]) => glue("glue:CreateDatabase", database(db)),
+                ("GET", ["databases", db, "tables"]) => glue("glue:GetTables", database(db)),
+                ("GET", ["databases", db, "tables", t]) => glue("glue:GetTable", table(db, t)),
+                ("POST", ["databases", db, "tables", t]) => glue("glue:CreateTable", table(db, t)),
+                ("PUT", ["databases", db, "tables", t]) => glue("glue:UpdateTable", table(db, t)),
+                ("DELETE", ["databases", db, "tables", t]) => glue("glue:DeleteTable", table(db, t)),
+                _ => return None,
+            }
+        }
         _ => return None,
     };
     Some(target)
@@ -165,6 +184,20 @@ mod tests {
             t("GET", "/sparkplane/v1/catalog/databases/db/tables/t"),
             Some(("glue:GetTable", "arn:aws:glue:us-east-1:123456789012:table/db/t".into()))
         );
+        let glue_table = "arn:aws:glue:us-east-1:123456789012:table/db/t";
+        for (method, action) in [
+            ("GET", "glue:GetTable"),
+            ("POST", "glue:CreateTable"),
+            ("PUT", "glue:UpdateTable"),
+            ("DELETE", "glue:DeleteTable"),
+        ] {
+            assert_eq!(t(method, "/sparkplane/v1/metastore/databases/DB/tables/T"), Some((action, glue_table.into())));
+        }
+        assert_eq!(
+            t("PUT", "/sparkplane/v1/metastore/databases/db"),
+            Some(("glue:CreateDatabase", "arn:aws:glue:us-east-1:123456789012:database/db".into()))
+        );
+        assert_eq!(t("PATCH", "/sparkplane/v1/metastore/databases/db"), None);
         assert_eq!(t("PUT", "/applications"), None);
         assert_eq!(t("GET", "/nothing"), None);
     }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use sparkplane_api::{ApiError, ErrorCode};
 use sparkplane_auth::AuthError;
 use sparkplane_control::dashboard::DashboardError;
-use sparkplane_control::ControlError;
+use sparkplane_control::{ControlError, CredentialsError};
 
 #[derive(Debug)]
 pub struct ApiResponseError {
@@ -52,6 +52,22 @@ impl From<DashboardError> for ApiResponseError {
             // The key's path may be logged, never its bytes (which no error holds).
             other => {
                 tracing::error!(error = %other, "dashboard failure behind an API call");
+                ApiResponseError::new(ErrorCode::InternalServer, "Internal error, please retry")
+            }
+        }
+    }
+}
+
+impl From<CredentialsError> for ApiResponseError {
+    fn from(err: CredentialsError) -> Self {
+        match err {
+            // The token itself is never logged, only that one was refused.
+            CredentialsError::UnknownToken | CredentialsError::Issue(_) => {
+                tracing::info!(error = %err, "container credentials refused");
+                ApiResponseError::new(ErrorCode::AccessDenied, err.to_string())
+            }
+            CredentialsError::Random => {
+                tracing::error!(error = %err, "container credentials failed");
                 ApiResponseError::new(ErrorCode::InternalServer, "Internal error, please retry")
             }
         }

@@ -9,6 +9,7 @@ mod auth;
 mod authorize;
 mod body_limits;
 mod error;
+mod local_access;
 mod query;
 mod request_id;
 mod routes;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::StreamExt;
-use object_store::aws::AmazonS3Builder;
+use object_store::aws::{AmazonS3Builder, AwsCredentialProvider};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, RetryConfig};
 use tokio::io::AsyncWriteExt;
@@ -45,12 +45,21 @@ impl std::fmt::Debug for S3Settings {
 
 pub struct ObjectStorage {
     s3: Option<S3Settings>,
+    /// Signs instead of the settings' keys when set: a job's session.
+    credentials: Option<AwsCredentialProvider>,
     clients: Mutex<HashMap<String, Arc<dyn ObjectStore>>>,
 }
 
 impl ObjectStorage {
     pub fn new(s3: Option<S3Settings>) -> ObjectStorage {
-        ObjectStorage { s3, clients: Mutex::new(HashMap::new()) }
+        ObjectStorage { s3, credentials: None, clients: Mutex::new(HashMap::new()) }
+    }
+
+    /// Requests are signed by `credentials` (temporary, refreshed by the
+    /// provider) rather than the settings' fixed keys.
+    pub fn with_credential_provider(mut self, credentials: AwsCredentialProvider) -> ObjectStorage {
+        self.credentials = Some(credentials);
+        self
     }
 
     pub fn s3_settings(&self) -> Option<&S3Settings> {
@@ -66,17 +75,20 @@ impl ObjectStorage {
         // Transient failures (the log store restarting, say) are retried, but
         // not for so long that a run's final state waits on them.
         let retry = RetryConfig { max_retries: 5, retry_timeout: Duration::from_secs(30), ..Default::default() };
-        let client = AmazonS3Builder::new()
+        let builder = AmazonS3Builder::new()
             .with_bucket_name(bucket)
             .with_endpoint(&settings.endpoint)
             .with_region(&settings.region)
-            .with_access_key_id(&settings.access_key_id)
-            .with_secret_access_key(&settings.secret_access_key)
             .with_virtual_hosted_style_request(settings.virtual_hosted_style)
             .with_allow_http(settings.endpoint.starts_with("http://"))
-            .with_retry(retry)
-            .build()
-            .map_err(|err| object_error("configure S3 client for", uri, err))?;
+            .with_retry(retry);
+        let builder = match &self.credentials {
+            Some(provider) => builder.with_credentials(provider.clone()),
+            None => {
+                builder.with_access_key_id(&settings.access_key_id).with_secret_access_key(&settings.secret_access_key)
+            }
+        };
+        let client = builder.build().map_err(|err| object_error("configure S3 client for", uri, err))?;
         let client: Arc<dyn ObjectStore> = Arc::new(client);
         clients.insert(bucket.to_string(), client.clone());
         Ok(client)
@@ -104,28 +116,71 @@ impl ObjectStorage {
         let dest = dest_dir.join(&name);
         match &location {
             Location::Local(src) => stage_local(uri, src, &dest).await?,
-            Location::S3 { bucket, key } => {
-                let client = self.client(bucket, uri)?;
-                let result = client.get(&ObjectPath::from(key.as_str())).await.map_err(|err| match err {
-                    object_store::Error::NotFound { .. } => StorageError::NotFound { uri: uri.to_string() },
-                    other => object_error("read", uri, other),
-                })?;
+            Location::S3 { .. } => {
                 let partial = dest_dir.join(format!(".{name}.partial"));
-                let mut file = tokio::fs::File::create(&partial)
-                    .await
-                    .map_err(|err| StorageError::io("create", partial.display(), err))?;
-                let mut stream = result.into_stream();
-                while let Some(chunk) = stream.next().await {
-                    let chunk = chunk.map_err(|err| object_error("read", uri, err))?;
-                    file.write_all(&chunk).await.map_err(|err| StorageError::io("write", partial.display(), err))?;
-                }
-                file.flush().await.map_err(|err| StorageError::io("write", partial.display(), err))?;
+                self.download(uri, &partial).await?;
                 tokio::fs::rename(&partial, &dest)
                     .await
                     .map_err(|err| StorageError::io("rename", dest.display(), err))?;
             }
         }
         Ok(dest)
+    }
+
+    /// What identifies the current content at `uri` without reading it: an
+    /// S3 object's ETag and size (one HEAD), a local file's device, inode,
+    /// size and modification time. The artifact cache keys by it.
+    pub async fn identify(&self, uri: &str) -> Result<ObjectIdentity, StorageError> {
+        match Location::parse(uri)? {
+            Location::Local(src) => {
+                let meta = local_file_meta(uri, &src).await?;
+                use std::os::unix::fs::MetadataExt;
+                let mtime_ns = meta.mtime().saturating_mul(1_000_000_000).saturating_add(meta.mtime_nsec());
+                Ok(ObjectIdentity::Local { dev: meta.dev(), ino: meta.ino(), size: meta.len(), mtime_ns })
+            }
+            Location::S3 { bucket, key } => {
+                let client = self.client(&bucket, uri)?;
+                let meta = client.head(&ObjectPath::from(key.as_str())).await.map_err(|err| match err {
+                    object_store::Error::NotFound { .. } => StorageError::NotFound { uri: uri.to_string() },
+                    other => object_error("read", uri, other),
+                })?;
+                Ok(ObjectIdentity::S3 { e_tag: meta.e_tag, size: meta.size })
+            }
+        }
+    }
+
+    /// Writes the object at `uri` to the file `dest` (created or
+    /// truncated) and returns the identity of what was written: for S3 the
+    /// GET's own ETag and size, so an object replaced since a HEAD is never
+    /// filed under the old one's key. Callers pass a temporary name and
+    /// rename it into place, so nobody sees a partial file under the final
+    /// name.
+    pub async fn download(&self, uri: &str, dest: &Path) -> Result<ObjectIdentity, StorageError> {
+        match Location::parse(uri)? {
+            Location::Local(src) => {
+                let identity = self.identify(uri).await?;
+                stage_local(uri, &src, dest).await?;
+                Ok(identity)
+            }
+            Location::S3 { bucket, key } => {
+                let client = self.client(&bucket, uri)?;
+                let result = client.get(&ObjectPath::from(key.as_str())).await.map_err(|err| match err {
+                    object_store::Error::NotFound { .. } => StorageError::NotFound { uri: uri.to_string() },
+                    other => object_error("read", uri, other),
+                })?;
+                let mut file = tokio::fs::File::create(dest)
+                    .await
+                    .map_err(|err| StorageError::io("create", dest.display(), err))?;
+                let identity = ObjectIdentity::S3 { e_tag: result.meta.e_tag.clone(), size: result.meta.size };
+                let mut stream = result.into_stream();
+                while let Some(chunk) = stream.next().await {
+                    let chunk = chunk.map_err(|err| object_error("read", uri, err))?;
+                    file.write_all(&chunk).await.map_err(|err| StorageError::io("write", dest.display(), err))?;
+                }
+                file.flush().await.map_err(|err| StorageError::io("write", dest.display(), err))?;
+                Ok(identity)
+            }
+        }
     }
 
     /// Writes `bytes` as the whole object at `location`, replacing it
@@ -151,7 +206,24 @@ impl ObjectStorage {
     }
 }
 
-async fn stage_local(uri: &str, src: &Path, dest: &Path) -> Result<(), StorageError> {
+/// The identity of an object's current content (see [`ObjectStorage::identify`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectIdentity {
+    /// `e_tag` is `None` when the service sent none: such an object is
+    /// never cached.
+    S3 {
+        e_tag: Option<String>,
+        size: u64,
+    },
+    Local {
+        dev: u64,
+        ino: u64,
+        size: u64,
+        mtime_ns: i64,
+    },
+}
+
+async fn local_file_meta(uri: &str, src: &Path) -> Result<std::fs::Metadata, StorageError> {
     let meta = tokio::fs::metadata(src).await.map_err(|err| match err.kind() {
         std::io::ErrorKind::NotFound => StorageError::NotFound { uri: uri.to_string() },
         _ => StorageError::io("stat", src.display(), err),
@@ -159,6 +231,11 @@ async fn stage_local(uri: &str, src: &Path, dest: &Path) -> Result<(), StorageEr
     if meta.is_dir() {
         return Err(StorageError::InvalidUri { uri: uri.to_string(), reason: "is a directory".into() });
     }
+    Ok(meta)
+}
+
+async fn stage_local(uri: &str, src: &Path, dest: &Path) -> Result<(), StorageError> {
+    local_file_meta(uri, src).await?;
     tokio::fs::copy(src, dest).await.map_err(|err| StorageError::io("copy artifact", src.display(), err))?;
     Ok(())
 }

@@ -12,11 +12,8 @@ pub struct Args {
     #[arg(long, required_unless_present = "serve")]
     spec: Option<PathBuf>,
     /// Stay up as a pre-initialized worker, taking jobs on stdin
-    #[arg(long, requires = "state_db")]
-    serve: bool,
-    /// The server's state database (the catalog), opened once when serving
     #[arg(long)]
-    state_db: Option<PathBuf>,
+    serve: bool,
     /// Name of this warm worker in logs
     #[arg(long, default_value = "worker")]
     label: String,
@@ -32,12 +29,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .thread_stack_size(WORKER_STACK_BYTES)
         .build()
         .context("start async runtime")?;
-    let code = match (&args.spec, &args.state_db) {
-        (_, Some(state_db)) if args.serve => {
-            runtime.block_on(sparkplane_control::pool::serve_hive_worker(state_db, &args.label))
-        }
-        (Some(spec), _) => runtime.block_on(sparkplane_control::hive_worker::run_worker(spec)),
-        _ => anyhow::bail!("hive-worker needs --spec FILE or --serve --state-db FILE"),
+    let code = match &args.spec {
+        _ if args.serve => runtime.block_on(sparkplane_control::pool::serve_hive_worker(&args.label)),
+        Some(spec) => runtime.block_on(sparkplane_control::hive_worker::run_worker(spec)),
+        None => anyhow::bail!("hive-worker needs --spec FILE or --serve"),
     };
     drop(runtime);
     std::process::exit(code);

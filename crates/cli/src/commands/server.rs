@@ -90,6 +90,21 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         (None, None) => (None, S3ForJobs::None),
     };
 
+    // Bound before the controller exists, so engines know where to call back.
+    let listener =
+        tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("listen on {}", config.listen))?;
+    let address = listener.local_addr().context("read listen address")?;
+    // Engines on this host call back (credentials, metastore) on loopback:
+    // the AWS SDK fetches container credentials only from a loopback host.
+    // A listen address that is neither gets a second, loopback listener.
+    let internal = match address.ip() {
+        ip if ip.is_loopback() || ip.is_unspecified() => None,
+        _ => Some(tokio::net::TcpListener::bind("127.0.0.1:0").await.context("listen on loopback for engines")?),
+    };
+    let engine_address = match &internal {
+        Some(internal) => internal.local_addr().context("read loopback listen address")?,
+        None => address,
+    };
     let sandbox = job_sandbox(&config, &runtime_dir);
     let controller = Controller::new(
         store,
@@ -108,10 +123,16 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             sandbox,
             allowed_local_dirs: allowed_local_dirs(&data_dir, &config.allowed_local_dirs)?,
             direct_bucket_mount: config.direct_bucket_mount,
+            api_endpoint: Some(local_endpoint(engine_address)),
+            artifact_cache_bytes: config.disk.artifact_cache_bytes,
+            keep_failed_work_dirs: config.disk.keep_failed_work_dirs(),
         },
     );
     // Each Spark attempt reaches S3 with its execution role's session.
-    controller.set_credential_issuer(Arc::new(super::credential_issuer::IamCredentialIssuer(iam.clone())));
+    controller.set_credential_issuer(
+        Arc::new(super::credential_issuer::IamCredentialIssuer(iam.clone())),
+        config.job_credentials_lifetime_seconds,
+    );
     controller.recover().await.context("recover state from the last run")?;
     let scheduler = tokio::spawn(controller.clone().run_scheduler());
 
@@ -125,9 +146,6 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         iam,
         public_url: config.public_url.clone(),
     };
-    let listener =
-        tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("listen on {}", config.listen))?;
-    let address = listener.local_addr().context("read listen address")?;
     eprintln!("sparkplane listening on http://{address} (data dir {})", data_dir.display());
     let (stop_s3, s3_stopped) = tokio::sync::oneshot::channel::<()>();
     let s3_task = s3.map(|embedded| {
@@ -135,7 +153,17 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             let _ = s3_stopped.await;
         }))
     });
+    let (stop_internal, internal_stopped) = tokio::sync::oneshot::channel::<()>();
+    let internal_task = internal.map(|internal| {
+        tokio::spawn(sparkplane_server::serve(internal, state.clone(), config.api_limits, async {
+            let _ = internal_stopped.await;
+        }))
+    });
     sparkplane_server::serve(listener, state, config.api_limits, shutdown_signal()).await.context("serve API")?;
+    let _ = stop_internal.send(());
+    if let Some(task) = internal_task {
+        let _ = task.await;
+    }
     tracing::info!("shutting down: stopping running attempts");
     controller.shutdown().await;
     let _ = scheduler.await;
@@ -145,6 +173,16 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         let _ = task.await;
     }
     Ok(())
+}
+
+/// The API as processes on this host reach it: a wildcard listen address
+/// (IPv4 or dual-stack IPv6) is reached on 127.0.0.1.
+fn local_endpoint(address: std::net::SocketAddr) -> String {
+    let ip = match address.ip() {
+        ip if ip.is_unspecified() => std::net::IpAddr::from([127, 0, 0, 1]),
+        ip => ip,
+    };
+    format!("http://{}", std::net::SocketAddr::new(ip, address.port()))
 }
 
 /// Where requests may name local paths: `<data>/local` (created here; the
@@ -194,6 +232,9 @@ async fn start_s3_endpoint(
         region: config.region.clone(),
         virtual_host_domain: None,
         allow_sigv2: config.s3_allow_sigv2,
+        // Spark rewrites files in place through the direct mount, which
+        // would change every hard-linked copy of them.
+        link_copies: !config.direct_bucket_mount,
     };
     // Every request is decided by its signer's policies, as in S3.
     let service = sparkplane_s3::build_authorized_service(root.clone(), keys, authorizer, options)

@@ -178,7 +178,9 @@ impl Controller {
             self.store.get_job_run_attempt(application_id, job_run_id, attempt).await.map_err(ControlError::from)?;
         let run = run.ok_or_else(|| crate::job_runs::job_run_not_found(application_id, job_run_id))?;
         let work_dir = self.config.attempt_dir(application_id, job_run_id, attempt);
-        Ok(view_of(&run, &work_dir))
+        // Once the attempt is retired, its files are in its history dir.
+        let kept = self.config.attempt_history_dir(application_id, job_run_id, attempt);
+        Ok(view_of(&run, &work_dir, &kept))
     }
 
     /// The port of the History Server, once it has loaded `log`.
@@ -200,7 +202,7 @@ impl Controller {
     }
 }
 
-fn view_of(run: &JobRun, work_dir: &Path) -> DashboardView {
+fn view_of(run: &JobRun, work_dir: &Path, kept: &Path) -> DashboardView {
     let never_started = run.started_at.is_none();
     let not_started = || DashboardView::NotStarted { state: run.state, details: run.state_details.clone() };
     if run.job_driver.hive.is_some() {
@@ -210,7 +212,8 @@ fn view_of(run: &JobRun, work_dir: &Path) -> DashboardView {
         return DashboardView::Hive {
             state: run.state,
             details: run.state_details.clone(),
-            report: read_hive_report(&work_dir.join(HIVE_REPORT_FILE)),
+            report: read_hive_report(&work_dir.join(HIVE_REPORT_FILE))
+                .or_else(|| read_hive_report(&kept.join(HIVE_REPORT_FILE))),
         };
     }
     match run.state {
@@ -218,7 +221,9 @@ fn view_of(run: &JobRun, work_dir: &Path) -> DashboardView {
         JobRunState::Running | JobRunState::Cancelling => DashboardView::Live { port: live_ui_port(work_dir) },
         state if state.is_terminal() => {
             let runtime = SparkRuntime::for_release(&run.release_label).ok();
-            match (history::find_event_log(&work_dir.join(EVENT_LOG_FOLDER)), runtime) {
+            let log = history::find_event_log(&work_dir.join(EVENT_LOG_FOLDER))
+                .or_else(|| history::find_event_log(&kept.join(EVENT_LOG_FOLDER)));
+            match (log, runtime) {
                 (Some(log), Some(runtime)) => DashboardView::History { runtime, log },
                 _ => DashboardView::NoEventLog { state },
             }

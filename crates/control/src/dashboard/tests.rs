@@ -31,23 +31,35 @@ fn plan(params: &str) -> SparkJobPlan {
 fn runs_without_a_driver_have_nothing_to_show() {
     let dir = tempfile::tempdir().unwrap();
     for state in [JobRunState::Submitted, JobRunState::Queued, JobRunState::Scheduled] {
-        assert!(matches!(view_of(&run(state, false), dir.path()), DashboardView::NotStarted { .. }));
+        assert!(matches!(
+            view_of(&run(state, false), dir.path(), &dir.path().join("kept")),
+            DashboardView::NotStarted { .. }
+        ));
     }
     // Failed at staging or cancelled while queued: over, but never started.
     for state in [JobRunState::Failed, JobRunState::Cancelled] {
-        assert!(matches!(view_of(&run(state, false), dir.path()), DashboardView::NotStarted { .. }));
+        assert!(matches!(
+            view_of(&run(state, false), dir.path(), &dir.path().join("kept")),
+            DashboardView::NotStarted { .. }
+        ));
     }
     let mut queued_hive = hive_run(JobRunState::Queued);
     queued_hive.started_at = None;
-    assert!(matches!(view_of(&queued_hive, dir.path()), DashboardView::NotStarted { .. }));
+    assert!(matches!(view_of(&queued_hive, dir.path(), &dir.path().join("kept")), DashboardView::NotStarted { .. }));
 }
 
 #[test]
 fn a_running_spark_run_shows_its_live_ui_on_the_port_spark_bound() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(matches!(view_of(&run(JobRunState::Running, true), dir.path()), DashboardView::Live { port: None }));
+    assert!(matches!(
+        view_of(&run(JobRunState::Running, true), dir.path(), &dir.path().join("kept")),
+        DashboardView::Live { port: None }
+    ));
     std::fs::write(dir.path().join("ui-port"), "41001\n").unwrap();
-    assert!(matches!(view_of(&run(JobRunState::Running, true), dir.path()), DashboardView::Live { port: Some(41001) }));
+    assert!(matches!(
+        view_of(&run(JobRunState::Running, true), dir.path(), &dir.path().join("kept")),
+        DashboardView::Live { port: Some(41001) }
+    ));
     // Spark moved to the next port: its own log line wins.
     let logs = dir.path().join("logs/SPARK_DRIVER");
     std::fs::create_dir_all(&logs).unwrap();
@@ -58,7 +70,7 @@ fn a_running_spark_run_shows_its_live_ui_on_the_port_spark_bound() {
     )
     .unwrap();
     assert!(matches!(
-        view_of(&run(JobRunState::Cancelling, true), dir.path()),
+        view_of(&run(JobRunState::Cancelling, true), dir.path(), &dir.path().join("kept")),
         DashboardView::Live { port: Some(41002) }
     ));
 }
@@ -67,7 +79,10 @@ fn a_running_spark_run_shows_its_live_ui_on_the_port_spark_bound() {
 fn a_finished_spark_run_shows_its_history_when_it_left_an_event_log() {
     let dir = tempfile::tempdir().unwrap();
     let finished = run(JobRunState::Success, true);
-    assert!(matches!(view_of(&finished, dir.path()), DashboardView::NoEventLog { state: JobRunState::Success }));
+    assert!(matches!(
+        view_of(&finished, dir.path(), &dir.path().join("kept")),
+        DashboardView::NoEventLog { state: JobRunState::Success }
+    ));
     let events = dir.path().join("sparklogs");
     std::fs::create_dir_all(&events).unwrap();
     std::fs::write(
@@ -75,11 +90,18 @@ fn a_finished_spark_run_shows_its_history_when_it_left_an_event_log() {
         "{\"Event\":\"SparkListenerApplicationStart\",\"App Name\":\"n\",\"App ID\":\"local-7\"}\n",
     )
     .unwrap();
-    match view_of(&finished, dir.path()) {
+    match view_of(&finished, dir.path(), &dir.path().join("kept")) {
         DashboardView::History { log, runtime } => {
             assert_eq!(log.spark_app_id, "local-7");
             assert_eq!(runtime.spark_version, "3.5.8");
         }
+        other => panic!("expected history, got {other:?}"),
+    }
+    // Retired: the event logs moved to the attempt's history dir.
+    std::fs::create_dir_all(dir.path().join("kept")).unwrap();
+    std::fs::rename(&events, dir.path().join("kept/sparklogs")).unwrap();
+    match view_of(&finished, dir.path(), &dir.path().join("kept")) {
+        DashboardView::History { log, .. } => assert_eq!(log.spark_app_id, "local-7"),
         other => panic!("expected history, got {other:?}"),
     }
 }
@@ -87,7 +109,7 @@ fn a_finished_spark_run_shows_its_history_when_it_left_an_event_log() {
 #[test]
 fn hive_runs_show_their_statement_report_in_either_field_spelling() {
     let dir = tempfile::tempdir().unwrap();
-    match view_of(&hive_run(JobRunState::Running), dir.path()) {
+    match view_of(&hive_run(JobRunState::Running), dir.path(), &dir.path().join("kept")) {
         DashboardView::Hive { report: None, .. } => {}
         other => panic!("expected a hive view without report, got {other:?}"),
     }
@@ -98,7 +120,7 @@ fn hive_runs_show_their_statement_report_in_either_field_spelling() {
             "error":"statement 3 (line 5): boom"}"#,
     )
     .unwrap();
-    match view_of(&hive_run(JobRunState::Failed), dir.path()) {
+    match view_of(&hive_run(JobRunState::Failed), dir.path(), &dir.path().join("kept")) {
         DashboardView::Hive { report: Some(report), state: JobRunState::Failed, .. } => {
             assert_eq!(report.statements.len(), 2);
             assert_eq!((report.statements[0].rows, report.statements[0].elapsed_ms), (Some(5), 12));
@@ -110,7 +132,10 @@ fn hive_runs_show_their_statement_report_in_either_field_spelling() {
     }
     // Half-written: shown as not there yet rather than as an error.
     std::fs::write(dir.path().join(HIVE_REPORT_FILE), r#"{"statements":[{"ind"#).unwrap();
-    assert!(matches!(view_of(&hive_run(JobRunState::Running), dir.path()), DashboardView::Hive { report: None, .. }));
+    assert!(matches!(
+        view_of(&hive_run(JobRunState::Running), dir.path(), &dir.path().join("kept")),
+        DashboardView::Hive { report: None, .. }
+    ));
 }
 
 #[test]

@@ -20,7 +20,7 @@ use sparkplane_engine::{EngineError, ExitReport, ProcessGroup};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{ChildStdin, ChildStdout, Command};
 
-use crate::hive_worker::{run_attempt, CatalogCache};
+use crate::hive_worker::run_attempt;
 
 /// First line a worker prints once it can take jobs.
 const READY: &str = "SPARKPLANE-HIVE-WORKER-READY";
@@ -50,20 +50,14 @@ impl WarmHiveWorker {
     /// Starts `exe hive-worker --serve` with its diagnostics in `log_path`,
     /// confined by `sandbox` to the log's directory (and what the sandbox
     /// adds), and waits until it reports ready.
-    pub async fn start(
-        exe: &Path,
-        state_db: &Path,
-        log_path: &Path,
-        label: &str,
-        sandbox: &Sandbox,
-    ) -> Result<Self, EngineError> {
+    pub async fn start(exe: &Path, log_path: &Path, label: &str, sandbox: &Sandbox) -> Result<Self, EngineError> {
         let io = |action: &str, err: std::io::Error| EngineError::Io { action: action.to_string(), source: err };
         let log = std::fs::File::create(log_path).map_err(|err| io("create warm worker log", err))?;
         let own_dir =
             log_path.parent().ok_or_else(|| io("start a warm hive worker", std::io::Error::other("no dir")))?;
         let mut command = Command::new(exe);
         clean_env(&mut command);
-        command.arg("hive-worker").arg("--serve").arg("--state-db").arg(state_db).arg("--label").arg(label);
+        command.arg("hive-worker").arg("--serve").arg("--label").arg(label);
         command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(log);
         sandbox.confine(&mut command, own_dir)?;
         let mut process = ProcessGroup::spawn(command).map_err(|err| io("start a warm hive worker", err))?;
@@ -126,12 +120,7 @@ impl WarmHiveWorker {
 }
 
 /// The worker side: `sparkplane hive-worker --serve`. Returns the exit code.
-pub async fn serve(state_db: &Path, label: &str) -> i32 {
-    let mut catalogs = CatalogCache::default();
-    if let Err(err) = catalogs.get(state_db).await {
-        eprintln!("warm hive worker {label}: {err}");
-        return 1;
-    }
+pub async fn serve(label: &str) -> i32 {
     warm_up().await;
     let mut stdout = std::io::stdout();
     if writeln!(stdout, "{READY}").and_then(|_| stdout.flush()).is_err() {
@@ -145,7 +134,7 @@ pub async fn serve(state_db: &Path, label: &str) -> i32 {
             Ok(None) | Err(_) => return 0,
         };
         let exit_code = match serde_json::from_str::<JobRequest>(&line) {
-            Ok(request) => run_one(&request, &mut catalogs, label).await,
+            Ok(request) => run_one(&request, label).await,
             Err(err) => {
                 eprintln!("warm hive worker {label}: bad request: {err}");
                 2
@@ -158,7 +147,7 @@ pub async fn serve(state_db: &Path, label: &str) -> i32 {
     }
 }
 
-async fn run_one(request: &JobRequest, catalogs: &mut CatalogCache, label: &str) -> i32 {
+async fn run_one(request: &JobRequest, label: &str) -> i32 {
     let (Ok(out), Ok(err)) = (std::fs::File::create(&request.stdout), std::fs::File::create(&request.stderr)) else {
         eprintln!("warm hive worker {label}: cannot create the attempt's log files");
         return 1;
@@ -166,7 +155,7 @@ async fn run_one(request: &JobRequest, catalogs: &mut CatalogCache, label: &str)
     let mut stdout = std::io::BufWriter::new(out);
     let mut stderr = std::io::LineWriter::new(err);
     let _ = writeln!(stderr, "sparkplane: running on pre-initialized HIVE worker {label} (pid {})", std::process::id());
-    let result = run_attempt(&request.spec, catalogs, &mut stdout, &mut stderr).await;
+    let result = run_attempt(&request.spec, &mut stdout, &mut stderr).await;
     let flushed = stdout.flush();
     let code = match (result, flushed) {
         (Ok(()), Ok(())) => 0,

@@ -70,7 +70,16 @@ pub fn warm_target(app: &Application) -> WarmTarget {
 /// Both boxed: they are moved around whole and differ much in size.
 pub(crate) enum WarmWorker {
     Hive(Box<WarmHiveWorker>),
-    Spark(Box<WarmDriver>),
+    Spark(Box<WarmSpark>),
+}
+
+/// A warm Spark driver and its credentials grant. The driver's JVM got the
+/// grant's token when it started (its environment is fixed then); the grant
+/// is bound to the run the driver takes at hand-over and fetches nothing
+/// before. `None` when attempts get no credentials from the endpoint.
+pub(crate) struct WarmSpark {
+    pub driver: WarmDriver,
+    pub grant: Option<crate::AttemptGrant>,
 }
 
 impl WarmWorker {
@@ -79,7 +88,8 @@ impl WarmWorker {
             WarmWorker::Hive(mut worker) => {
                 let _ = worker.terminate(Duration::ZERO).await;
             }
-            WarmWorker::Spark(driver) => driver.stop().await,
+            // The grant goes with the driver.
+            WarmWorker::Spark(warm) => warm.driver.stop().await,
         }
     }
 }
@@ -90,7 +100,7 @@ struct AppWorkers {
     hive_busy: u32,
     /// Ready Spark drivers; one serves one job, so a taken driver is not
     /// counted any more and a replacement starts at once.
-    spark_idle: Vec<WarmDriver>,
+    spark_idle: Vec<WarmSpark>,
     /// Drivers taken by a run and still running its job: processes the
     /// warm target no longer counts, since a replacement is starting.
     spark_serving: u32,
@@ -103,7 +113,7 @@ impl AppWorkers {
     /// Forgets idle workers whose process ended (the reconcile pass replaces them).
     fn drop_dead(&mut self) {
         self.hive_idle.retain_mut(|w| w.is_alive());
-        self.spark_idle.retain_mut(|d| d.is_alive());
+        self.spark_idle.retain_mut(|warm| warm.driver.is_alive());
     }
 }
 
@@ -181,9 +191,9 @@ impl WorkerPool {
                     workers.last_failure = None;
                     workers.hive_idle.push(*worker);
                 }
-                Ok(WarmWorker::Spark(driver)) => {
+                Ok(WarmWorker::Spark(warm)) => {
                     workers.last_failure = None;
-                    workers.spark_idle.push(*driver);
+                    workers.spark_idle.push(*warm);
                 }
                 Err(why) => workers.last_failure = Some((Instant::now(), why)),
             }
@@ -220,12 +230,12 @@ impl WorkerPool {
 
     /// A ready warm Spark driver of the application; the pass that follows
     /// starts its replacement.
-    pub fn take_spark(&self, application_id: &str) -> Option<WarmDriver> {
+    pub fn take_spark(&self, application_id: &str) -> Option<WarmSpark> {
         self.with(|apps| {
             let workers = apps.get_mut(application_id)?;
-            while let Some(mut driver) = workers.spark_idle.pop() {
-                if driver.is_alive() {
-                    return Some(driver);
+            while let Some(mut warm) = workers.spark_idle.pop() {
+                if warm.driver.is_alive() {
+                    return Some(warm);
                 }
             }
             None
@@ -251,9 +261,9 @@ impl WorkerPool {
     }
 
     /// Returns an unused Spark driver (the run could not use it).
-    pub fn put_back_spark(&self, application_id: &str, mut driver: WarmDriver) {
-        if driver.is_alive() {
-            self.with(|apps| apps.entry(application_id.to_string()).or_default().spark_idle.push(driver));
+    pub fn put_back_spark(&self, application_id: &str, mut warm: WarmSpark) {
+        if warm.driver.is_alive() {
+            self.with(|apps| apps.entry(application_id.to_string()).or_default().spark_idle.push(warm));
         }
     }
 
@@ -351,7 +361,7 @@ pub(crate) fn worker_log_path(data_dir: &Path, application_id: &str, label: &str
 }
 
 /// Where a used warm Spark driver's warm-up output ends up, in the attempt's work dir.
-const WARM_UP_LOG_IN_WORK_DIR: &str = "warm-driver.log";
+pub(crate) const WARM_UP_LOG_IN_WORK_DIR: &str = "warm-driver.log";
 
 /// After a warm Spark driver's job ended (and its event logs moved into the
 /// work dir): its warm-up log joins the attempt's work dir and the rest of

@@ -9,9 +9,9 @@ use std::time::Instant;
 use sparkplane_api::{Application, ApplicationState};
 use sparkplane_store::{ApplicationFilter, PageRequest};
 
-use sparkplane_engine::spark::WarmDriver;
+use sparkplane_engine::spark::{hadoop_s3, WarmDriver};
 
-use super::{warm_target, worker_log_path, WarmHiveWorker, WarmWorker};
+use super::{warm_target, worker_log_path, WarmHiveWorker, WarmSpark, WarmWorker};
 use crate::{ControlError, Controller};
 
 impl Controller {
@@ -77,10 +77,8 @@ impl Controller {
                 return self.start_warm_spark_driver(&app, &dir).await;
             }
             let exe = crate::hive_launch::worker_exe().map_err(|err| err.to_string())?;
-            let state_db = self.config.data_dir.join("state.db");
             let sandbox = self.for_warm_worker(self.hive_sandbox(), &application_id);
-            let worker =
-                WarmHiveWorker::start(&exe, &state_db, &log, &label, &sandbox).await.map_err(|err| err.to_string())?;
+            let worker = WarmHiveWorker::start(&exe, &log, &label, &sandbox).await.map_err(|err| err.to_string())?;
             Ok(WarmWorker::Hive(Box::new(worker)))
         }
         .await;
@@ -101,13 +99,20 @@ impl Controller {
         // Its UI port and event-log folder, for the dashboard of the run it takes.
         context.default_conf.extend(crate::dashboard::spark_launch_conf(&template, None, dir));
         context.sandbox = self.for_warm_worker(context.sandbox, &app.application_id);
+        // Its own token, in its JVM's environment from the start; it fetches
+        // nothing until the grant is bound to the run the driver takes.
+        let grant =
+            if self.spark_fetches_credentials() { self.unbound_grant().map_err(|err| err.to_string())? } else { None };
+        if let Some(grant) = &grant {
+            context.credentials_env = hadoop_s3::container_credentials_env(grant.full_uri(), grant.token());
+        }
         let started = async {
             let mut driver = WarmDriver::start(&template, &runtime, dir, &context).await?;
             driver.ready().await?;
             Ok::<_, sparkplane_engine::EngineError>(driver)
         };
         match started.await {
-            Ok(driver) => Ok(WarmWorker::Spark(Box::new(driver))),
+            Ok(driver) => Ok(WarmWorker::Spark(Box::new(WarmSpark { driver, grant }))),
             Err(err) => {
                 // The error carries the end of the warm-up log; retries get fresh dirs.
                 let _ = std::fs::remove_dir_all(dir);

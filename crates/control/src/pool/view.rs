@@ -27,6 +27,10 @@ pub struct WarmWorkersView {
     pub starting: u32,
     /// Why the last start failed, while the pool backs off.
     pub last_failure: Option<String>,
+    /// The server's disk use: work dirs and the artifact cache (the same for
+    /// every application; here so `sparkplane workers` shows it).
+    #[serde(default)]
+    pub disk: Option<crate::retention::DiskUsageView>,
 }
 
 /// The pool's counts for one application.
@@ -53,6 +57,7 @@ impl Controller {
             busy: counts.busy,
             starting: counts.starting,
             last_failure: counts.last_failure,
+            disk: Some(self.disk_usage().await),
         })
     }
 }

@@ -38,6 +38,7 @@ use std::sync::Arc;
 
 pub use env::{clean_env, is_allowed_env, ALLOWED_ENV, ALLOWED_ENV_PREFIXES};
 pub use landlock::landlock_abi;
+pub(crate) use paths::find_program;
 pub use paths::{system_read_only, SandboxPaths};
 pub use server::protect_server_process;
 use tokio::process::Command;

@@ -143,7 +143,7 @@ fn is_covered_by_system(path: &Path) -> bool {
 }
 
 /// `program` itself when it names a path, else its first match on `PATH`.
-fn find_program(program: &str) -> Option<PathBuf> {
+pub(crate) fn find_program(program: &str) -> Option<PathBuf> {
     if program.contains('/') {
         let path = PathBuf::from(program);
         return path.is_absolute().then_some(path);

@@ -6,14 +6,17 @@
 //! the embedded endpoint, signed with the attempt's temporary credentials,
 //! so every read and write of a job is authorized by the endpoint's policies.
 //! `s3`, `s3a` and `s3n` all map to `S3AFileSystem`. The endpoint settings
-//! ([`embedded_s3a_conf`]) are plain properties; the credentials
-//! ([`s3a_credentials_conf`]) are secrets: a launch writes them into a 0600
-//! properties file in the attempt's dir (never onto a command line), and a
-//! warm driver gets them over its stdin pipe at hand-over. Their names match
-//! Spark's default `spark.redaction.regex` (`secret|password|token|access.key`),
-//! so the UI's environment page and the event log show them redacted.
-//! Hadoop's `TemporaryAWSCredentialsProvider` cannot refresh credentials, so
-//! they are issued for the whole run (see `control/src/attempt.rs`).
+//! ([`embedded_s3a_conf`]) are plain properties. The credentials come from
+//! the server's container credentials endpoint ([`CONTAINER_PROVIDER`], the
+//! SDK's own provider for ECS tasks): the process holds only the endpoint's
+//! URI and a bearer token in its environment ([`container_credentials_env`]),
+//! and the SDK fetches short-lived keys and fetches new ones before they
+//! expire, which Hadoop's static providers cannot. The token is a secret:
+//! never on a command line; standalone executors get it as
+//! `spark.executorEnv.*` from the properties file, a name Spark's default
+//! `spark.redaction.regex` (`secret|password|token|access.key`) redacts.
+//! Without an issuer (unit tests) the root keys go the static way
+//! ([`s3a_credentials_conf`]), in the same private properties file.
 //!
 //! With `direct_bucket_mount` (single-user setups only: it bypasses every
 //! policy), every bucket is a directory on this host that Hadoop reads and
@@ -33,21 +36,26 @@ use std::path::Path;
 
 const VIEWFS: &str = "org.apache.hadoop.fs.viewfs.ViewFileSystemOverloadScheme";
 const S3A: &str = "org.apache.hadoop.fs.s3a.S3AFileSystem";
-/// Credentials with a session token (the attempt's, from its role).
-pub const TEMPORARY_PROVIDER: &str = "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider";
+/// Credentials fetched from a container credentials endpoint (the
+/// attempt's, from its role), refetched before they expire. In the pinned
+/// aws-java-sdk-bundle 1.11.901; it reads [`FULL_URI_ENV`] (whose host must
+/// be `127.0.0.1` or `localhost` over plain HTTP) and [`AUTHORIZATION_TOKEN_ENV`].
+pub const CONTAINER_PROVIDER: &str = "com.amazonaws.auth.EC2ContainerCredentialsProviderWrapper";
+/// Where the AWS SDKs fetch container credentials.
+pub const FULL_URI_ENV: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+/// The `Authorization` header the AWS SDKs send there.
+pub const AUTHORIZATION_TOKEN_ENV: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
 /// Long-term keys (the server's root credentials, when no issuer is set).
 pub const SIMPLE_PROVIDER: &str = "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider";
 /// A scheme name of our own for the raw local filesystem, so that the
 /// checksumming `file://` filesystem (which writes `.crc` files) is not used.
 const RAW_SCHEME: &str = "sparkplanefs";
 
-/// Credentials S3A signs a job's requests with.
+/// Long-term keys S3A signs a job's requests with (the root's, without an issuer).
 #[derive(Clone, PartialEq, Eq)]
 pub struct S3Credentials {
     pub access_key_id: String,
     pub secret_access_key: String,
-    /// `None` for long-term keys.
-    pub session_token: Option<String>,
 }
 
 impl std::fmt::Debug for S3Credentials {
@@ -55,7 +63,6 @@ impl std::fmt::Debug for S3Credentials {
         f.debug_struct("S3Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
-            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -84,6 +91,11 @@ pub fn embedded_s3a_conf(endpoint: &str, region: &str) -> Vec<(String, String)> 
         // A job's first request need not wait on S3A's retries of a
         // bucket probe; the endpoint answers for itself.
         ("fs.s3a.bucket.probe", "0"),
+        // A rename (a task's and the job's commit) is a single CopyObject up
+        // to S3's 5 GiB limit rather than a multipart copy of 64 MB parts
+        // (the 128 MB default threshold): the endpoint hard-links a whole
+        // object, where parts would have to be copied and re-assembled.
+        ("fs.s3a.multipart.threshold", "5G"),
     ];
     conf.extend(settings.iter().map(|(key, value)| (format!("spark.hadoop.{key}"), value.to_string())));
     conf
@@ -137,19 +149,26 @@ fn endpoint_host(endpoint: &str) -> String {
     authority.split(':').next().unwrap_or_default().to_string()
 }
 
-/// The secret half: S3A's credentials provider and keys, as Spark
-/// properties. Never put these on a command line.
+/// Static keys: S3A's provider and the keys, as Spark properties (secrets:
+/// never on a command line).
 pub fn s3a_credentials_conf(credentials: &S3Credentials) -> Vec<(String, String)> {
-    let provider = if credentials.session_token.is_some() { TEMPORARY_PROVIDER } else { SIMPLE_PROVIDER };
-    let mut conf = vec![
-        ("spark.hadoop.fs.s3a.aws.credentials.provider".to_string(), provider.to_string()),
+    vec![
+        ("spark.hadoop.fs.s3a.aws.credentials.provider".to_string(), SIMPLE_PROVIDER.to_string()),
         ("spark.hadoop.fs.s3a.access.key".to_string(), credentials.access_key_id.clone()),
         ("spark.hadoop.fs.s3a.secret.key".to_string(), credentials.secret_access_key.clone()),
-    ];
-    if let Some(token) = &credentials.session_token {
-        conf.push(("spark.hadoop.fs.s3a.session.token".to_string(), token.clone()));
-    }
-    conf
+    ]
+}
+
+/// S3A's provider when credentials come from the container credentials
+/// endpoint. Not a secret, and the same for every attempt of a server.
+pub fn container_credentials_conf() -> Vec<(String, String)> {
+    vec![("spark.hadoop.fs.s3a.aws.credentials.provider".to_string(), CONTAINER_PROVIDER.to_string())]
+}
+
+/// The environment that points the AWS SDKs at the container credentials
+/// endpoint `full_uri` with `token`; the token is a secret.
+pub fn container_credentials_env(full_uri: &str, token: &str) -> Vec<(String, String)> {
+    vec![(FULL_URI_ENV.to_string(), full_uri.to_string()), (AUTHORIZATION_TOKEN_ENV.to_string(), token.to_string())]
 }
 
 /// A Spark properties file (`--properties-file`) of `conf`, in the
@@ -247,10 +266,14 @@ mod tests {
         assert_eq!(get(&conf, "spark.hadoop.fs.s3a.path.style.access"), "true");
         assert_eq!(get(&conf, "spark.hadoop.fs.s3a.endpoint.region"), "eu-west-1");
         assert!(conf.iter().all(|(k, _)| !k.contains("key") && !k.contains("token")), "{conf:?}");
-        let root = S3Credentials { access_key_id: "AKIA".into(), secret_access_key: "s".into(), session_token: None };
+        let root = S3Credentials { access_key_id: "AKIA".into(), secret_access_key: "s".into() };
         let secret = s3a_credentials_conf(&root);
         assert_eq!(get(&secret, "spark.hadoop.fs.s3a.aws.credentials.provider"), SIMPLE_PROVIDER);
-        assert!(secret.iter().all(|(k, _)| k != "spark.hadoop.fs.s3a.session.token"));
+        let container = container_credentials_conf();
+        assert_eq!(get(&container, "spark.hadoop.fs.s3a.aws.credentials.provider"), CONTAINER_PROVIDER);
+        let env = container_credentials_env("http://127.0.0.1:1/c", "tok");
+        assert_eq!(env[0], (FULL_URI_ENV.to_string(), "http://127.0.0.1:1/c".to_string()));
+        assert_eq!(env[1], (AUTHORIZATION_TOKEN_ENV.to_string(), "tok".to_string()));
         // Spark's default spark.redaction.regex matches every secret's name.
         for (key, _) in secret.iter().filter(|(k, _)| !k.ends_with("provider")) {
             let lower = key.to_ascii_lowercase();

@@ -5,10 +5,10 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use sparkplane_storage::{ObjectStorage, StorageError, WorkerLogDir};
+use sparkplane_storage::{ArtifactCache, ObjectStorage, Placement, StorageError, WorkerLogDir};
 use tokio::process::Command;
 
-use super::conf::archive_alias;
+use super::staging::Staging;
 use super::SparkJobPlan;
 use crate::process::ProcessGroup;
 use crate::runtime::InstalledRuntime;
@@ -39,12 +39,24 @@ pub struct LaunchContext<'a> {
     pub master: Option<String>,
     /// What every process of the launch may reach besides its own dir.
     pub sandbox: Sandbox,
-    /// Spark properties holding secrets (the attempt's S3 credentials): a
-    /// cold launch writes them into [`SECRET_PROPERTIES_FILE`] (mode 0600)
-    /// and passes `--properties-file`, a warm driver gets the `spark.hadoop.*`
-    /// ones over its stdin at hand-over; never on a command line. Empty for
-    /// processes that serve no run yet (warm drivers, executor workers).
+    /// Spark properties holding secrets (static S3 keys, without an
+    /// issuer): a cold launch writes them into [`SECRET_PROPERTIES_FILE`]
+    /// (mode 0600) and passes `--properties-file`, a warm driver gets the
+    /// `spark.hadoop.*` ones over its stdin at hand-over; never on a command
+    /// line. Empty for processes that serve no run yet (warm drivers,
+    /// executor workers).
     pub secret_conf: Vec<(String, String)>,
+    /// The environment that lets the AWS SDKs fetch the attempt's
+    /// credentials (`hadoop_s3::container_credentials_env`; the token is a
+    /// secret): set on the driver's process, and given to standalone
+    /// executors as `spark.executorEnv.*` in [`SECRET_PROPERTIES_FILE`]. A
+    /// warm driver gets its own at start (its token is bound to its run at
+    /// hand-over), so it is not compared when matching warm drivers.
+    pub credentials_env: Vec<(String, String)>,
+    /// The host's artifact cache: artifacts and unpacked archives are linked
+    /// from it (leased to the work dir until the host releases it). `None`
+    /// copies into the work dir.
+    pub cache: Option<&'a ArtifactCache>,
 }
 
 /// The attempt's properties file of secrets, in its work dir.
@@ -67,48 +79,6 @@ pub(super) fn stage_error(uri: &str, err: StorageError, entry_point: bool) -> En
         StorageError::NotFound { .. } => EngineError::DependencyNotFound { uri: uri.to_string() },
         other => EngineError::Storage(other),
     }
-}
-
-async fn stage_all(storage: &ObjectStorage, uris: &[String], dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
-    let mut staged = Vec::with_capacity(uris.len());
-    for uri in uris {
-        staged.push(storage.stage_into(uri, dir, None).await.map_err(|err| stage_error(uri, err, false))?);
-    }
-    Ok(staged)
-}
-
-/// Unpacks `archive` into `work_dir/alias`, as EMR does for `--archives x#alias`,
-/// so that `./alias/...` paths (a packed virtualenv, say) work from the driver.
-async fn extract_archive(archive: &Path, target: &Path, sandbox: &Sandbox, work_dir: &Path) -> Result<(), EngineError> {
-    tokio::fs::create_dir_all(target)
-        .await
-        .map_err(|err| EngineError::io(format!("create {}", target.display()), err))?;
-    let name = archive.to_string_lossy().to_ascii_lowercase();
-    let mut command = if name.ends_with(".zip") || name.ends_with(".jar") {
-        let mut c = Command::new("python3");
-        c.args(["-m", "zipfile", "-e"]).arg(archive).arg(target);
-        c
-    } else {
-        let mut c = Command::new("tar");
-        c.arg("-xf").arg(archive).arg("-C").arg(target);
-        c
-    };
-    // The archive is the job's: unpacked in the job's sandbox.
-    clean_env(&mut command);
-    sandbox.confine(&mut command, work_dir)?;
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .await
-        .map_err(|err| EngineError::io(format!("extract {}", archive.display()), err))?;
-    if !output.status.success() {
-        return Err(EngineError::Property {
-            key: "spark.archives".into(),
-            value: archive.display().to_string(),
-            reason: format!("cannot extract: {}", String::from_utf8_lossy(&output.stderr).trim()),
-        });
-    }
-    Ok(())
 }
 
 /// The property that carries the CDS archive's options to the driver JVM.
@@ -148,8 +118,10 @@ pub(super) fn submit_options(
         }
     }
     // The runtime's S3A connector goes first on both class paths, then the
-    // host's entries, then the job's own (the CDS archive is recorded with
-    // the connector's, and still maps with entries after it).
+    // host's entries, then the job's own. The CDS archive is recorded with
+    // the connector's and maps only while nothing comes between them and
+    // Spark's jars, so the host puts its driver entries last instead
+    // (`SPARK_DIST_CLASSPATH`); a job's own entries keep it from mapping.
     let connector = runtime.connector_class_path();
     for key in CLASS_PATH_PROPERTIES {
         let host = context.default_conf.iter().find(|(k, _)| k == key).map(|(_, value)| value.clone());
@@ -204,6 +176,14 @@ pub(super) fn set_job_env(
     }
 }
 
+/// The attempt's credentials environment, over whatever the job set: the
+/// host decides where its credentials come from.
+pub(super) fn set_credentials_env(command: &mut Command, context: &LaunchContext<'_>) {
+    for (name, value) in &context.credentials_env {
+        command.env(name, value);
+    }
+}
+
 /// Stages every artifact of `plan` into `work_dir` and starts spark-submit.
 pub async fn launch(
     plan: &SparkJobPlan,
@@ -211,29 +191,23 @@ pub async fn launch(
     work_dir: &Path,
     context: &LaunchContext<'_>,
 ) -> Result<LaunchedAttempt, EngineError> {
-    let storage = context.storage;
     let deps_dir = work_dir.join("deps");
     let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
     tokio::fs::create_dir_all(&log_dir)
         .await
         .map_err(|err| EngineError::io(format!("create {}", log_dir.display()), err))?;
 
-    let entry_point = storage
-        .stage_into(&plan.entry_point, work_dir, None)
-        .await
-        .map_err(|err| stage_error(&plan.entry_point, err, true))?;
-    let jars = stage_all(storage, &merged_list(plan, &plan.params.jars, "spark.jars"), &deps_dir).await?;
-    let py_files =
-        stage_all(storage, &merged_list(plan, &plan.params.py_files, "spark.submit.pyFiles"), &deps_dir).await?;
-    let files = stage_all(storage, &merged_list(plan, &plan.params.files, "spark.files"), &deps_dir).await?;
-    for spec in merged_list(plan, &plan.params.archives, "spark.archives") {
-        let (uri, alias) = archive_alias(&spec);
-        let staged = storage.stage_into(uri, &deps_dir, None).await.map_err(|err| stage_error(uri, err, false))?;
-        let folder = alias.map(str::to_string).or_else(|| staged.file_name().map(|n| n.to_string_lossy().into_owned()));
-        if let Some(folder) = folder {
-            extract_archive(&staged, &work_dir.join(folder), &context.sandbox, work_dir).await?;
-        }
-    }
+    let mut staging = Staging::new(context, work_dir);
+    // Copies of the cached objects (see `Placement`); archives are linked.
+    let entry_point = staging.file(&plan.entry_point, work_dir, true, Placement::Copy).await?.path;
+    let jars = staging.files(&merged_list(plan, &plan.params.jars, "spark.jars"), &deps_dir, Placement::Copy).await?;
+    let py_files = merged_list(plan, &plan.params.py_files, "spark.submit.pyFiles");
+    let py_files = staging.files(&py_files, &deps_dir, Placement::Copy).await?;
+    let files =
+        staging.files(&merged_list(plan, &plan.params.files, "spark.files"), &deps_dir, Placement::Copy).await?;
+    let archives =
+        super::archives::stage_archives(plan, &mut staging, &context.sandbox, &deps_dir, work_dir, &runtime.python)
+            .await?;
 
     let mut command = Command::new(runtime.spark_submit());
     clean_env(&mut command);
@@ -244,6 +218,9 @@ pub async fn launch(
         command.arg("--properties-file").arg(file);
     }
     command.args(submit_options(plan, context, runtime));
+    if let Some(option) = super::archives::archives_option(&archives, context) {
+        command.arg("--conf").arg(option);
+    }
     for (flag, staged) in [("--jars", &jars), ("--py-files", &py_files), ("--files", &files)] {
         if !staged.is_empty() {
             let joined: Vec<String> = staged.iter().map(|p| p.display().to_string()).collect();
@@ -255,11 +232,17 @@ pub async fn launch(
     }
     command.arg(&entry_point).args(&plan.arguments);
     set_job_env(&mut command, plan, runtime, context);
+    set_credentials_env(&mut command, context);
 
     let stdout =
         std::fs::File::create(log_dir.join("stdout")).map_err(|err| EngineError::io("create driver stdout", err))?;
-    let stderr =
+    let mut stderr =
         std::fs::File::create(log_dir.join("stderr")).map_err(|err| EngineError::io("create driver stderr", err))?;
+    // What staging did, first in the driver's log.
+    for line in &staging.lines {
+        use std::io::Write;
+        writeln!(stderr, "{line}").map_err(|err| EngineError::io("write driver stderr", err))?;
+    }
     command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
     context.sandbox.confine(&mut command, work_dir)?;
     let process = ProcessGroup::spawn(command).map_err(|err| EngineError::io("start spark-submit", err))?;
@@ -280,8 +263,15 @@ pub(super) fn write_secret_properties(
 ) -> Result<Option<PathBuf>, EngineError> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let secrets: Vec<(String, String)> =
+    let mut secrets: Vec<(String, String)> =
         context.secret_conf.iter().filter(|(key, _)| !plan.conf.conf.contains_key(key)).cloned().collect();
+    if context.master.is_some() {
+        // Executors of a standalone master run outside the driver's process
+        // and get their environment from the driver's conf.
+        secrets.extend(
+            context.credentials_env.iter().map(|(name, value)| (format!("spark.executorEnv.{name}"), value.clone())),
+        );
+    }
     if secrets.is_empty() {
         return Ok(None);
     }
@@ -331,9 +321,10 @@ pub fn failure_summary(log_dir: &Path) -> Option<String> {
 }
 
 /// Spark's log4j lines: `26/11/21 00:32:43 INFO ShutdownHookManager: ...`,
-/// and the JVM's notice of the sandbox's `JAVA_TOOL_OPTIONS`.
+/// the JVM's notice of the sandbox's `JAVA_TOOL_OPTIONS`, and sparkplane's
+/// own staging lines at the top of stderr.
 fn is_spark_log_line(line: &str) -> bool {
-    if line.starts_with("Picked up JAVA_TOOL_OPTIONS:") {
+    if line.starts_with("Picked up JAVA_TOOL_OPTIONS:") || line.starts_with("sparkplane: ") {
         return true;
     }
     let mut words = line.split_whitespace();
@@ -387,6 +378,8 @@ mod tests {
             master: None,
             sandbox: Sandbox::unconfined(),
             secret_conf: Vec::new(),
+            credentials_env: Vec::new(),
+            cache: None,
         };
         let plan = super::super::warm_match::tests::plan(
             "s3://b/job.py",
@@ -434,9 +427,8 @@ mod tests {
         let class_path = runtime.connector_class_path().unwrap();
         let storage = ObjectStorage::new(None);
         let credentials = super::super::hadoop_s3::S3Credentials {
-            access_key_id: "ASIAKEY".into(),
+            access_key_id: "AKIAKEY".into(),
             secret_access_key: "very=secret:value".into(),
-            session_token: Some("the-token".into()),
         };
         let context = LaunchContext {
             storage: &storage,
@@ -445,6 +437,8 @@ mod tests {
             master: None,
             sandbox: Sandbox::unconfined(),
             secret_conf: super::super::hadoop_s3::s3a_credentials_conf(&credentials),
+            credentials_env: super::super::hadoop_s3::container_credentials_env("http://127.0.0.1:1/c", "the-token"),
+            cache: None,
         };
         let plan = super::super::warm_match::tests::plan(
             "s3://b/job.py",
@@ -452,7 +446,7 @@ mod tests {
             "--conf spark.executor.extraClassPath=/opt/mine.jar",
         );
         let options = submit_options(&plan, &context, &runtime).join(" ");
-        for secret in ["ASIAKEY", "very=secret", "the-token", "access.key", "secret.key", "session.token"] {
+        for secret in ["AKIAKEY", "very=secret", "the-token", "access.key", "secret.key", "AWS_CONTAINER"] {
             assert!(!options.contains(secret), "{secret} on the command line: {options}");
         }
         assert!(options.contains("spark.hadoop.fs.s3.impl=org.apache.hadoop.fs.s3a.S3AFileSystem"), "{options}");
@@ -466,15 +460,26 @@ mod tests {
         assert_eq!(file, work.join(SECRET_PROPERTIES_FILE));
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
         let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.contains("spark.hadoop.fs.s3a.access.key=ASIAKEY\n"), "{text}");
+        assert!(text.contains("spark.hadoop.fs.s3a.access.key=AKIAKEY\n"), "{text}");
         assert!(text.contains("spark.hadoop.fs.s3a.secret.key=very\\=secret\\:value\n"), "{text}");
-        assert!(text.contains("spark.hadoop.fs.s3a.session.token=the-token\n"), "{text}");
-        assert!(text.contains(&format!("provider={}", super::super::hadoop_s3::TEMPORARY_PROVIDER)), "{text}");
+        assert!(text.contains(&format!("provider={}", super::super::hadoop_s3::SIMPLE_PROVIDER)), "{text}");
+        // Executors run inside the driver (local[N]): the token stays out of the conf.
+        assert!(!text.contains("the-token"), "{text}");
         // Rewritten, not appended to, by a second launch in the same dir.
         write_secret_properties(&plan, &context, &runtime, &work).unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+        // A standalone master's executors get the credentials' environment from the conf.
+        let standalone = LaunchContext { master: Some("spark://127.0.0.1:7077".into()), ..context };
+        let text =
+            std::fs::read_to_string(write_secret_properties(&plan, &standalone, &runtime, &work).unwrap().unwrap())
+                .unwrap();
+        assert!(text.contains("spark.executorEnv.AWS_CONTAINER_AUTHORIZATION_TOKEN=the-token\n"), "{text}");
+        assert!(
+            text.contains("spark.executorEnv.AWS_CONTAINER_CREDENTIALS_FULL_URI=http\\://127.0.0.1\\:1/c\n"),
+            "{text}"
+        );
         // Nothing to hide: no file.
-        let plain = LaunchContext { secret_conf: Vec::new(), ..context };
+        let plain = LaunchContext { secret_conf: Vec::new(), credentials_env: Vec::new(), master: None, ..standalone };
         assert_eq!(write_secret_properties(&plan, &plain, &runtime, &dir.path().join("none")).unwrap(), None);
     }
 
@@ -502,6 +507,10 @@ mod tests {
         assert_eq!(failure_summary(dir.path()).as_deref(), Some("sys.exit message"));
         std::fs::write(&stderr, "just a line\nPicked up JAVA_TOOL_OPTIONS: -Djava.io.tmpdir=/w/tmp\n\n").unwrap();
         assert_eq!(failure_summary(dir.path()).as_deref(), Some("just a line"));
+        // sparkplane's staging lines are not what went wrong.
+        std::fs::write(&stdout, "").unwrap();
+        std::fs::write(&stderr, "the cause\nsparkplane: staged s3://b/job.py from cache\n").unwrap();
+        assert_eq!(failure_summary(dir.path()).as_deref(), Some("the cause"));
         assert_eq!(failure_summary(&dir.path().join("absent")), None);
     }
 }

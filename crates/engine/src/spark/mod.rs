@@ -9,10 +9,12 @@
 //! executors grow and shrink run against a [`standalone::ExecutorCluster`]
 //! instead of `local[N]`.
 
+mod archives;
 mod artifacts;
 pub mod conf;
 mod launch;
 pub mod params;
+mod staging;
 pub mod standalone;
 pub mod warm;
 mod warm_match;
@@ -86,14 +88,16 @@ impl SparkJobPlan {
                 conf.conf.entry(key.to_string()).or_insert(value);
             }
         }
-        Ok(SparkJobPlan {
+        let plan = SparkJobPlan {
             entry_point: driver.entry_point.clone(),
             arguments: driver.entry_point_arguments.clone().unwrap_or_default(),
             params,
             conf,
             resources,
             runtime,
-        })
+        };
+        plan.check_archive_aliases()?;
+        Ok(plan)
     }
 }
 

@@ -35,7 +35,7 @@ use sparkplane_storage::WorkerLogDir;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{ChildStdin, ChildStdout, Command};
 
-use super::launch::{set_job_env, stage_error, submit_options, tail_lines};
+use super::launch::{set_credentials_env, set_job_env, stage_error, submit_options, tail_lines};
 use super::warm_match::{needs_cold_launch, plan_matches, sql_conf_changes};
 use super::{LaunchContext, LaunchedAttempt, SparkJobPlan, DRIVER_LOG_FOLDER};
 use crate::process::ProcessGroup;
@@ -58,8 +58,8 @@ const HAND_OVER_TIMEOUT: Duration = Duration::from_secs(30);
 const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// SIGTERM to SIGKILL when stopping: the JVM's shutdown hooks get this long.
 const STOP_GRACE: Duration = Duration::from_secs(10);
-/// Hadoop properties that can still change at hand-over (bucket mounts, the
-/// attempt's S3 credentials).
+/// Hadoop properties that can still change at hand-over (bucket mounts,
+/// static S3 keys).
 const HADOOP_PREFIX: &str = "spark.hadoop.";
 /// Properties the host gives each driver of its own (its UI port and event
 /// log folder for the dashboard), which a cold launch gets per attempt.
@@ -150,6 +150,9 @@ impl WarmDriver {
         clean_env(&mut command);
         command.current_dir(&dir).arg(&script).args(submit_options(template, context, runtime));
         set_job_env(&mut command, template, runtime, context);
+        // Its own token, bound to the run it takes at hand-over: the JVM's
+        // environment cannot change after it starts.
+        set_credentials_env(&mut command, context);
         // What PySpark's PythonRunner gives a cold driver's interpreter.
         command.env("PYTHONUNBUFFERED", "YES");
         command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(log);
@@ -249,7 +252,7 @@ impl WarmDriver {
             cwd: utf8(&work_dir)?,
             stdout: utf8(&stdout)?,
             stderr: utf8(&stderr)?,
-            // The attempt's credentials among them: they reach the driver
+            // Static keys among them (no issuer): they reach the driver
             // through its stdin pipe, never a command line or file.
             hadoop_conf: context
                 .default_conf
@@ -416,6 +419,8 @@ mod tests {
             master: None,
             sandbox: crate::sandbox::Sandbox::unconfined(),
             secret_conf: Vec::new(),
+            credentials_env: Vec::new(),
+            cache: None,
         };
         let started = Instant::now();
         let mut warm =

@@ -3,22 +3,29 @@
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery as RawQueryString, State};
 use axum::response::Response;
+use axum::Extension;
 use serde_json::json;
 use sparkplane_api::{
     parse_application_states, validate_application_id, validate_max_results, validate_next_token, ApplicationSummary,
     CreateApplicationRequest, UpdateApplicationRequest,
 };
+use sparkplane_iam::Caller;
 use sparkplane_store::{ApplicationFilter, PageRequest};
 
 use super::{ok_json, parse_body};
+use crate::local_access::CallerLocalPaths;
 use crate::query::RawQuery;
 use crate::{ApiResponseError, AppState};
 
 type Result<T> = std::result::Result<T, ApiResponseError>;
 
-pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Result<Response> {
     let request: CreateApplicationRequest = parse_body(&body)?;
-    Ok(ok_json(&state.controller.create_application(request).await?))
+    Ok(ok_json(&state.controller.create_application(request, &CallerLocalPaths(&caller)).await?))
 }
 
 pub async fn get(State(state): State<AppState>, Path(application_id): Path<String>) -> Result<Response> {
@@ -48,11 +55,12 @@ pub async fn list(State(state): State<AppState>, RawQueryString(raw): RawQuerySt
 pub async fn update(
     State(state): State<AppState>,
     Path(application_id): Path<String>,
+    Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> Result<Response> {
     validate_application_id(&application_id)?;
     let request: UpdateApplicationRequest = parse_body(&body)?;
-    let application = state.controller.update_application(&application_id, request).await?;
+    let application = state.controller.update_application(&application_id, request, &CallerLocalPaths(&caller)).await?;
     Ok(ok_json(&json!({ "application": application })))
 }
 

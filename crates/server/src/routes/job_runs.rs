@@ -15,6 +15,7 @@ use sparkplane_iam::{Caller, PassRoleError, SessionPolicy};
 use sparkplane_store::{JobRunFilter, PageRequest};
 
 use super::{ok_json, parse_body};
+use crate::local_access::CallerLocalPaths;
 use crate::query::RawQuery;
 use crate::{ApiResponseError, AppState};
 
@@ -60,7 +61,9 @@ pub async fn start(
             ApiResponseError::new(ErrorCode::Validation, format!("Invalid executionIamPolicy: {err}"))
         })?;
     }
-    Ok(ok_json(&state.controller.start_job_run(&application_id, request, &caller.arn).await?))
+    Ok(ok_json(
+        &state.controller.start_job_run(&application_id, request, &caller.arn, &CallerLocalPaths(&caller)).await?,
+    ))
 }
 
 pub async fn get(

@@ -2,10 +2,12 @@
 
 mod applications;
 mod catalog;
+mod credentials;
 mod dashboard;
 mod iam;
 mod job_runs;
 mod logs;
+mod metastore;
 mod tags;
 mod workers;
 
@@ -39,12 +41,30 @@ pub fn router(state: AppState) -> Router {
         .route("/sparkplane/v1/catalog/databases", get(catalog::list_databases))
         .route("/sparkplane/v1/catalog/databases/{database}/tables", get(catalog::list_tables))
         .route("/sparkplane/v1/catalog/databases/{database}/tables/{table}", get(catalog::get_table))
+        .route("/sparkplane/v1/metastore/databases", get(metastore::list_databases))
+        .route(
+            "/sparkplane/v1/metastore/databases/{database}",
+            get(metastore::get_database).put(metastore::create_database),
+        )
+        .route("/sparkplane/v1/metastore/databases/{database}/tables", get(metastore::list_tables))
+        .route(
+            "/sparkplane/v1/metastore/databases/{database}/tables/{table}",
+            get(metastore::get_table)
+                .post(metastore::create_table)
+                .put(metastore::update_table)
+                .delete(metastore::drop_table),
+        )
         .fallback(unknown_operation)
         .layer(middleware::from_fn_with_state(state.clone(), auth::require_sigv4))
         .with_state(state.clone());
     // IAM and STS (query protocol) at the root: verified per service in the
     // handler, since the credential scope says which service was signed for.
     let query_protocols = Router::new().route("/", post(iam::handle)).with_state(state.clone());
+    // Called by jobs that hold no credentials yet, so not SigV4-signed:
+    // authorized by the attempt's bearer token (see credentials.rs).
+    let job_credentials = Router::new()
+        .route(sparkplane_control::credentials::CREDENTIALS_PATH, get(credentials::get))
+        .with_state(state.clone());
     // Opened by a browser, so not SigV4-signed: authorized by the URL's
     // token, then by the cookie it is traded for (see dashboard.rs).
     let dashboards = Router::new()
@@ -56,6 +76,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .merge(query_protocols)
+        .merge(job_credentials)
         .merge(dashboards)
         .merge(api)
         .layer(middleware::from_fn(request_id::add_request_id))
