@@ -46,6 +46,11 @@ from helpers_base import (
 _ALL_SERVERS: list["Server"] = []
 
 
+# The trust policy of a job's execution role: EMR Serverless may assume it.
+EMR_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "emr-serverless.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
 class Server:
     """A real ``sparkplane server`` process on a loopback port."""
 
@@ -121,27 +126,26 @@ class Server:
     def ensure_default_role(self) -> None:
         """Create ROLE_ARN's role, trusting EMR Serverless, as a new user of
         the service would before the first job (StartJobRun refuses a role
-        that does not exist or that the service may not assume)."""
-        trust = json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "emr-serverless.amazonaws.com"},
-            "Action": "sts:AssumeRole"}]})
-        name = ROLE_ARN.rsplit("/", 1)[1]
+        that does not exist or that the service may not assume). Jobs reach
+        s3:// with this role's credentials (S3A) and the catalog as Glue;
+        the suite's jobs use buckets of every name."""
+        self.create_job_role(ROLE_ARN.rsplit("/", 1)[1],
+                             [{"Effect": "Allow", "Action": ["s3:*", "glue:*"], "Resource": "*"}],
+                             policy_name="e2e-data", exist_ok=True)
+
+    def create_job_role(self, name: str, statements: list, policy_name: str = "data",
+                        exist_ok: bool = False) -> str:
+        """A role EMR Serverless may assume, with `statements` as its inline
+        policy; returns its ARN."""
         iam = self.iam()
         try:
-            iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=EMR_TRUST)
         except iam.exceptions.EntityAlreadyExistsException:
-            pass
-        # Jobs reach s3:// with this role's credentials; the suite's jobs use
-        # buckets of every name, as the walkthrough role does its own bucket.
-        everything = json.dumps({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": ["s3:*", "glue:*"], "Resource": "*"}]})
-        iam.put_role_policy(RoleName=name, PolicyName="e2e-data", PolicyDocument=everything)
-        # Spark reaches s3:// with the role's temporary credentials (S3A),
-        # so the role needs S3 access, as a job role on EMR Serverless does.
-        s3_access = json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
-        self.iam().put_role_policy(RoleName=ROLE_ARN.rsplit("/", 1)[1], PolicyName="e2e-s3-access",
-                                   PolicyDocument=s3_access)
+            if not exist_ok:
+                raise
+        iam.put_role_policy(RoleName=name, PolicyName=policy_name, PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": statements}))
+        return f"arn:aws:iam::123456789012:role/{name}"
 
     def wait_healthy(self, timeout: float = 60) -> None:
         def ok():

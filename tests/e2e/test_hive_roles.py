@@ -20,18 +20,6 @@ import pytest
 from conftest import ROLE_ARN, unique, wait_for_app_state, wait_for_state
 from helpers_s3 import s3_client
 
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "emr-serverless.amazonaws.com"}}]})
-
-
-def make_role(server, name: str, statements: list) -> str:
-    iam = server.iam()
-    iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
-    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": statements}))
-    return f"arn:aws:iam::123456789012:role/{name}"
-
-
 @pytest.fixture(scope="module")
 def env(server, client):
     root = s3_client(server)
@@ -46,9 +34,9 @@ def env(server, client):
          "Resource": bucket_arns("in") + bucket_arns("code")},
         {"Effect": "Allow", "Action": "s3:*", "Resource": bucket_arns("out")},
     ]
-    role = make_role(server, unique("hive-role"), data + [{"Effect": "Allow", "Action": "glue:*", "Resource": "*"}])
+    role = server.create_job_role(unique("hive-role"), data + [{"Effect": "Allow", "Action": "glue:*", "Resource": "*"}])
     # Reads the catalog but may not change it.
-    reader = make_role(server, unique("hive-reader"), data + [
+    reader = server.create_job_role(unique("hive-reader"), data + [
         {"Effect": "Allow", "Action": ["glue:GetDatabase", "glue:GetTable", "glue:GetTables"], "Resource": "*"}])
     app = client.create_application(name=unique("hive-roles"), type="HIVE", releaseLabel="emr-7.9.0")["applicationId"]
     client.start_application(applicationId=app)

@@ -72,20 +72,13 @@ def roles_setup(server, client, spark_app, tmp_path_factory):
     for kind in ("in", "secret"):
         root.put_object(Bucket=names[kind], Key="data/part-0.csv", Body=b"city,n\nHouston,1\nChicago,2\n")
     root.put_object(Bucket=names["code"], Key="roles.py", Body=JOB.encode())
-    role = unique("job-role")
-    iam = server.iam()
-    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                "Principal": {"Service": "emr-serverless.amazonaws.com"}}]}))
-    iam.put_role_policy(RoleName=role, PolicyName="data", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
-             "Resource": [f"arn:aws:s3:::{names['in']}", f"arn:aws:s3:::{names['in']}/*",
-                          f"arn:aws:s3:::{names['code']}", f"arn:aws:s3:::{names['code']}/*"]},
-            {"Effect": "Allow", "Action": "s3:*",
-             "Resource": [f"arn:aws:s3:::{names['out']}", f"arn:aws:s3:::{names['out']}/*"]},
-        ]}))
-    role_arn = f"arn:aws:iam::123456789012:role/{role}"
+    role_arn = server.create_job_role(unique("job-role"), [
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+         "Resource": [f"arn:aws:s3:::{names['in']}", f"arn:aws:s3:::{names['in']}/*",
+                      f"arn:aws:s3:::{names['code']}", f"arn:aws:s3:::{names['code']}/*"]},
+        {"Effect": "Allow", "Action": "s3:*",
+         "Resource": [f"arn:aws:s3:::{names['out']}", f"arn:aws:s3:::{names['out']}/*"]},
+    ])
     narrowing = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
         {"Effect": "Deny", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{names['out']}/private/*"}]})

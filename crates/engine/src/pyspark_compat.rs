@@ -11,12 +11,11 @@
 //! `pyspark.cloudpickle` as Spark's vendoring does. It runs in the install's
 //! staging folder, so an installed 3.3 runtime is always patched.
 
+use std::ffi::OsString;
 use std::path::Path;
-use std::process::Stdio;
-
-use tokio::process::Command;
 
 use crate::releases::{SparkRuntime, SPARK_3_3};
+use crate::runtime::run_logged;
 
 /// The cloudpickle release Spark 3.4's vendored copy is (2.2.1 in 3.4.4).
 pub const CLOUDPICKLE: &str = "cloudpickle==2.2.1";
@@ -64,46 +63,21 @@ pub fn needs_patch(runtime: SparkRuntime) -> bool {
 /// folder); output goes to `log_path`.
 pub async fn patch_cloudpickle(python: &str, target: &Path, log_path: &Path) -> Result<(), String> {
     let download = target.join(".cloudpickle-download");
-    let open_log = || {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(log_path)
-            .map_err(|err| format!("open {}: {err}", log_path.display()))?;
-        let log_err = log.try_clone().map_err(|err| err.to_string())?;
-        Ok::<_, String>((log, log_err))
-    };
-    let (out, err) = open_log()?;
-    let status = Command::new(python)
-        .args(["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--no-input"])
-        .args(["--disable-pip-version-check", "--dest"])
-        .arg(&download)
-        .arg(CLOUDPICKLE)
-        .stdin(Stdio::null())
-        .stdout(out)
-        .stderr(err)
-        .status()
-        .await
-        .map_err(|err| format!("run {python}: {err}"))?;
-    if !status.success() {
-        return Err(format!("pip download of {CLOUDPICKLE} exited with {status}; see {}", log_path.display()));
-    }
-    let (out, err) = open_log()?;
-    let status = Command::new(python)
-        .arg("-c")
-        .arg(PATCH)
-        .arg(target.join("pyspark"))
-        .arg(download.join(CLOUDPICKLE_WHEEL))
-        .arg(CLOUDPICKLE_SHA256)
-        .stdin(Stdio::null())
-        .stdout(out)
-        .stderr(err)
-        .status()
-        .await
-        .map_err(|err| format!("run {python}: {err}"))?;
+    let pip: Vec<OsString> =
+        ["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--no-input", "--disable-pip-version-check"]
+            .iter()
+            .map(Into::into)
+            .chain([OsString::from("--dest"), download.clone().into(), CLOUDPICKLE.into()])
+            .collect();
+    run_logged(python, &pip, log_path, &format!("pip download of {CLOUDPICKLE}")).await?;
+    let patch: Vec<OsString> = vec![
+        "-c".into(),
+        PATCH.into(),
+        target.join("pyspark").into(),
+        download.join(CLOUDPICKLE_WHEEL).into(),
+        CLOUDPICKLE_SHA256.into(),
+    ];
+    let patched = run_logged(python, &patch, log_path, "patching pyspark's cloudpickle").await;
     let _ = tokio::fs::remove_dir_all(&download).await;
-    if !status.success() {
-        return Err(format!("patching pyspark's cloudpickle exited with {status}; see {}", log_path.display()));
-    }
-    Ok(())
+    patched
 }

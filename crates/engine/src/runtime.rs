@@ -256,31 +256,6 @@ impl RuntimeManager {
         let download = scratch.join("download");
         let extracted = scratch.join(CONNECTOR_DIR);
         tokio::fs::create_dir_all(&download).await.map_err(|err| format!("create {}: {err}", download.display()))?;
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(log_path)
-            .map_err(|err| format!("open {}: {err}", log_path.display()))?;
-        let run = |args: Vec<std::ffi::OsString>, what: &'static str| {
-            let log = log.try_clone();
-            async move {
-                let log = log.map_err(|err| err.to_string())?;
-                let log_err = log.try_clone().map_err(|err| err.to_string())?;
-                let status = Command::new(&self.python)
-                    .args(args)
-                    .stdin(Stdio::null())
-                    .stdout(log)
-                    .stderr(log_err)
-                    .status()
-                    .await
-                    .map_err(|err| format!("run {}: {err}", self.python))?;
-                if status.success() {
-                    Ok(())
-                } else {
-                    Err(format!("{what} exited with {status}; see {}", log_path.display()))
-                }
-            }
-        };
         let mut pip: Vec<std::ffi::OsString> =
             ["-m", "pip", "download", "--no-deps", "--no-input", "--disable-pip-version-check", "--dest"]
                 .iter()
@@ -288,17 +263,46 @@ impl RuntimeManager {
                 .collect();
         pip.push(download.clone().into());
         pip.push(CONNECTOR_PACKAGE.into());
-        run(pip, "pip download of the S3A connector").await?;
+        run_logged(&self.python, &pip, log_path, "pip download of the S3A connector").await?;
         let mut extract: Vec<std::ffi::OsString> = vec!["-c".into(), EXTRACT_CONNECTOR.into()];
         extract.push(download.into());
         extract.push(extracted.clone().into());
         extract.extend(CONNECTOR_JARS.iter().map(|(name, sha)| format!("{name}={sha}").into()));
-        run(extract, "extracting the S3A connector").await?;
+        run_logged(&self.python, &extract, log_path, "extracting the S3A connector").await?;
         match tokio::fs::rename(&extracted, target).await {
             Ok(()) => Ok(()),
             // Another server sharing this runtime dir finished first.
             Err(_) if target.join(CONNECTOR_JARS[0].0).is_file() => Ok(()),
             Err(err) => Err(format!("move the S3A connector into place: {err}")),
         }
+    }
+}
+
+/// Runs `python args`, appending its output to `log_path`; a failure names
+/// `what` and the log.
+pub(crate) async fn run_logged(
+    python: &str,
+    args: &[std::ffi::OsString],
+    log_path: &Path,
+    what: &str,
+) -> Result<(), String> {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log_path)
+        .map_err(|err| format!("open {}: {err}", log_path.display()))?;
+    let log_err = log.try_clone().map_err(|err| err.to_string())?;
+    let status = Command::new(python)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(log_err)
+        .status()
+        .await
+        .map_err(|err| format!("run {python}: {err}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} exited with {status}; see {}", log_path.display()))
     }
 }

@@ -370,16 +370,7 @@ mod tests {
     #[test]
     fn executors_get_file_uris_with_their_alias_only_when_they_are_processes() {
         let storage = sparkplane_storage::ObjectStorage::new(None);
-        let mut context = LaunchContext {
-            storage: &storage,
-            default_conf: Vec::new(),
-            env: Vec::new(),
-            master: None,
-            sandbox: Sandbox::unconfined(),
-            secret_conf: Vec::new(),
-            credentials_env: Vec::new(),
-            cache: None,
-        };
+        let mut context = LaunchContext::bare(&storage);
         let archives = vec![
             StagedArchive { path: "/w/deps/env.tar.gz".into(), alias: "environment".into() },
             StagedArchive { path: "/w/deps/a b,#c.zip".into(), alias: "a b,#c.zip".into() },

@@ -59,6 +59,24 @@ pub struct LaunchContext<'a> {
     pub cache: Option<&'a ArtifactCache>,
 }
 
+impl<'a> LaunchContext<'a> {
+    /// A launch the host adds nothing to: no properties, environment,
+    /// master, secrets or cache, and no sandbox rules; callers set what
+    /// they need (`LaunchContext { master, ..LaunchContext::bare(storage) }`).
+    pub fn bare(storage: &'a ObjectStorage) -> Self {
+        LaunchContext {
+            storage,
+            default_conf: Vec::new(),
+            env: Vec::new(),
+            master: None,
+            sandbox: Sandbox::unconfined(),
+            secret_conf: Vec::new(),
+            credentials_env: Vec::new(),
+            cache: None,
+        }
+    }
+}
+
 /// The attempt's properties file of secrets, in its work dir.
 pub const SECRET_PROPERTIES_FILE: &str = "spark-secrets.conf";
 
@@ -371,16 +389,7 @@ mod tests {
             cds_archive: Some(archive.clone()),
         };
         let storage = ObjectStorage::new(None);
-        let context = LaunchContext {
-            storage: &storage,
-            default_conf: Vec::new(),
-            env: Vec::new(),
-            master: None,
-            sandbox: Sandbox::unconfined(),
-            secret_conf: Vec::new(),
-            credentials_env: Vec::new(),
-            cache: None,
-        };
+        let context = LaunchContext::bare(&storage);
         let plan = super::super::warm_match::tests::plan(
             "s3://b/job.py",
             &[],
@@ -431,14 +440,10 @@ mod tests {
             secret_access_key: "very=secret:value".into(),
         };
         let context = LaunchContext {
-            storage: &storage,
             default_conf: super::super::hadoop_s3::embedded_s3a_conf("http://127.0.0.1:9000", "us-east-1"),
-            env: Vec::new(),
-            master: None,
-            sandbox: Sandbox::unconfined(),
             secret_conf: super::super::hadoop_s3::s3a_credentials_conf(&credentials),
             credentials_env: super::super::hadoop_s3::container_credentials_env("http://127.0.0.1:1/c", "the-token"),
-            cache: None,
+            ..LaunchContext::bare(&storage)
         };
         let plan = super::super::warm_match::tests::plan(
             "s3://b/job.py",

@@ -137,19 +137,9 @@ mod tests {
     use sparkplane_storage::{ArtifactCache, ObjectStorage};
 
     use super::*;
-    use crate::sandbox::Sandbox;
 
     fn context<'a>(storage: &'a ObjectStorage, cache: Option<&'a ArtifactCache>) -> LaunchContext<'a> {
-        LaunchContext {
-            storage,
-            default_conf: Vec::new(),
-            env: Vec::new(),
-            master: None,
-            sandbox: Sandbox::unconfined(),
-            secret_conf: Vec::new(),
-            credentials_env: Vec::new(),
-            cache,
-        }
+        LaunchContext { cache, ..LaunchContext::bare(storage) }
     }
 
     async fn fake_unpack(into: PathBuf) -> Result<(), EngineError> {

@@ -412,16 +412,7 @@ mod tests {
         std::fs::write(&entry, script).unwrap();
         let entry = entry.to_str().unwrap();
         let storage = ObjectStorage::new(None);
-        let context = LaunchContext {
-            storage: &storage,
-            default_conf: Vec::new(),
-            env: Vec::new(),
-            master: None,
-            sandbox: crate::sandbox::Sandbox::unconfined(),
-            secret_conf: Vec::new(),
-            credentials_env: Vec::new(),
-            cache: None,
-        };
+        let context = LaunchContext::bare(&storage);
         let started = Instant::now();
         let mut warm =
             WarmDriver::start(&plan(entry, &[], SMALL), &runtime, &tmp.path().join("warm"), &context).await.unwrap();
