@@ -3,59 +3,41 @@
 //! The API layer calls [`Controller`] with validated requests; the controller
 //! applies the service's state rules, persists through the [`Store`] before
 //! acknowledging, and wakes the scheduler. The scheduler is a reconcile loop:
-//! a pure [`scheduler::plan`] from observed state to actions, and a thin loop
+//! a pure [`scheduling::scheduler::plan`] from observed state to actions, and a thin loop
 //! ([`Controller::run_scheduler`]) that applies them, launching attempts
 //! through the engine.
 
-mod applications;
-mod attempt;
-pub mod catalog_view;
-mod clock;
-mod config;
-pub mod credentials;
-pub mod dashboard;
-mod elastic;
-mod error;
-mod grants;
+// One folder per concern, in layers: base → access → hive → dashboards →
+// pool → applications → runs → scheduling. Each imports only the folders
+// before it (see ARCHITECTURE.md); this root holds the `Controller` that
+// each of them extends with its own `impl` block.
+pub mod access;
+pub mod applications;
+pub mod base;
+pub mod dashboards;
 pub mod hive;
-mod hive_launch;
-mod hive_remote;
-pub mod hive_worker;
-pub mod host;
-pub mod ids;
-mod job_runs;
-pub mod lifecycle;
-pub mod local_paths;
-mod metastore;
-pub mod metering;
-pub mod plan;
 pub mod pool;
-mod reconcile;
-mod recovery;
-pub mod retention;
-pub mod retry;
-mod sandbox;
-pub mod scheduler;
-pub mod sizing;
-pub mod state;
-mod tags;
+pub mod runs;
+pub mod scheduling;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use sparkplane_engine::RuntimeManager;
-use sparkplane_storage::{ArtifactCache, ObjectStorage};
+use sparkplane_storage::{ArtifactCache, ObjectStorage, Trash};
 use sparkplane_store::Store;
 use tokio::sync::{Mutex, Notify};
 
-pub use config::{ControlConfig, S3ForJobs};
-pub use credentials::{AttemptCredentials, AttemptGrant, ContainerCredentials, CredentialIssuer, CredentialsError};
-pub use error::ControlError;
-pub use job_runs::{query_timestamp, JobRunListQuery, LogStream};
+pub use access::credentials::{
+    AttemptCredentials, AttemptGrant, ContainerCredentials, CredentialIssuer, CredentialsError,
+};
+pub use base::config::{ControlConfig, S3ForJobs};
+pub use base::error::ControlError;
+pub use runs::job_runs::{query_timestamp, JobRunListQuery, LogStream};
 
 /// Handle to a running attempt, so cancel can reach it.
 struct RunningAttempt {
-    cancel: tokio::sync::watch::Sender<Option<attempt::StopRequest>>,
+    cancel: tokio::sync::watch::Sender<Option<runs::attempt::StopRequest>>,
 }
 
 pub struct Controller {
@@ -68,17 +50,21 @@ pub struct Controller {
     running: Mutex<HashMap<String, RunningAttempt>>,
     /// Pre-initialized workers of started applications.
     pool: pool::WorkerPool,
-    /// Dashboard tokens and the History Server (see [`dashboard`]).
-    dashboard: dashboard::Dashboard,
-    /// Executor books of running elastic attempts (see [`elastic`]).
-    elastic: elastic::ElasticRuns,
+    /// Dashboard tokens and the History Server (see [`dashboards`]).
+    dashboard: dashboards::Dashboard,
+    /// Executor books of running elastic attempts (see [`runs::elastic`]).
+    elastic: runs::elastic::ElasticRuns,
     wake: Notify,
     shutdown: tokio::sync::watch::Sender<bool>,
-    /// Who may fetch which attempt's credentials (see [`credentials`]).
-    grants: Arc<grants::Grants>,
+    /// Who may fetch which attempt's credentials (see [`access::credentials`]).
+    grants: Arc<access::grants::Grants>,
     /// Staged artifacts and unpacked archives shared between attempts;
     /// `None` when turned off or unusable (attempts then copy).
     cache: Option<Arc<ArtifactCache>>,
+    /// Where finished attempts' work dirs go to be deleted in the background
+    /// (see `sparkplane_storage::Trash`); `None` if it could not be opened
+    /// (they are then deleted in place).
+    trash: Option<Trash>,
 }
 
 impl Controller {
@@ -86,7 +72,7 @@ impl Controller {
         let runtimes =
             Arc::new(RuntimeManager::new(config.runtime_dir.clone(), config.python.clone()).with_cds(config.spark_cds));
         let (shutdown, _) = tokio::sync::watch::channel(false);
-        let dashboard = dashboard::Dashboard::new(&config.data_dir);
+        let dashboard = dashboards::Dashboard::new(&config.data_dir);
         let cache = match config.artifact_cache_bytes {
             0 => None,
             limit => match ArtifactCache::open(config.artifact_cache_dir(), limit) {
@@ -97,8 +83,12 @@ impl Controller {
                 }
             },
         };
+        let trash = Trash::open(&config.trash_dir())
+            .map_err(|err| tracing::warn!(error = %err, "no trash: work dirs are deleted in place"))
+            .ok();
         Arc::new(Controller {
             cache,
+            trash,
             store,
             storage,
             config,
@@ -107,10 +97,10 @@ impl Controller {
             running: Mutex::new(HashMap::new()),
             pool: pool::WorkerPool::default(),
             dashboard,
-            elastic: elastic::ElasticRuns::default(),
+            elastic: runs::elastic::ElasticRuns::default(),
             wake: Notify::new(),
             shutdown,
-            grants: Arc::new(grants::Grants::default()),
+            grants: Arc::new(access::grants::Grants::default()),
         })
     }
 
@@ -134,7 +124,7 @@ impl Controller {
         let running: Vec<String> = self.running.lock().await.keys().cloned().collect();
         for job_run_id in &running {
             if let Some(handle) = self.running.lock().await.get(job_run_id) {
-                let _ = handle.cancel.send(Some(attempt::StopRequest::ServerShutdown));
+                let _ = handle.cancel.send(Some(runs::attempt::StopRequest::ServerShutdown));
             }
         }
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);

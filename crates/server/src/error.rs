@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sparkplane_api::{ApiError, ErrorCode};
 use sparkplane_auth::AuthError;
-use sparkplane_control::dashboard::DashboardError;
+use sparkplane_control::dashboards::DashboardError;
 use sparkplane_control::{ControlError, CredentialsError};
 
 #[derive(Debug)]

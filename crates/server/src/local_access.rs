@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use sparkplane_control::local_paths::{local_path_arn, LocalPathPolicy, USE_LOCAL_PATH};
+use sparkplane_control::access::local_paths::{local_path_arn, LocalPathPolicy, USE_LOCAL_PATH};
 use sparkplane_iam::Caller;
 use sparkplane_policy::Context;
 

@@ -14,6 +14,7 @@ mod location;
 mod logs;
 mod objects;
 mod stage;
+mod trash;
 
 pub use cache::{
     archive_key, object_key, tree_bytes, ArtifactCache, CacheUsage, Placement, Staged, DEFAULT_LIMIT_BYTES,
@@ -25,3 +26,4 @@ pub use location::{valid_bucket_name, Location};
 pub use logs::{LogShipper, LogTarget, WorkerLogDir};
 pub use objects::{ObjectIdentity, ObjectStorage, S3Settings};
 pub use stage::stage_into;
+pub use trash::Trash;

@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use sparkplane_control::catalog_view::{ColumnView, DatabaseView, PartitionView, TableSummaryView, TableView};
+use sparkplane_control::hive::catalog_view::{ColumnView, DatabaseView, PartitionView, TableSummaryView, TableView};
 
 use crate::client::{encode_segment, ApiClient};
 

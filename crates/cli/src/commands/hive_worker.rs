@@ -30,8 +30,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .build()
         .context("start async runtime")?;
     let code = match &args.spec {
-        _ if args.serve => runtime.block_on(sparkplane_control::pool::serve_hive_worker(&args.label)),
-        Some(spec) => runtime.block_on(sparkplane_control::hive_worker::run_worker(spec)),
+        _ if args.serve => runtime.block_on(sparkplane_control::hive::channel::serve(&args.label)),
+        Some(spec) => runtime.block_on(sparkplane_control::hive::worker::run_worker(spec)),
         None => anyhow::bail!("hive-worker needs --spec FILE or --serve"),
     };
     drop(runtime);

@@ -2,7 +2,7 @@
 //!
 //! `initialCapacity` asks for workers that are up before a job arrives. For
 //! HIVE applications a warm DRIVER is a running `sparkplane hive-worker
-//! --serve` process (see [`hive_channel`]) that takes jobs over a local
+//! --serve` process (see [`crate::hive::channel`]) that takes jobs over a local
 //! channel and goes back to the pool after each one. For SPARK applications
 //! a warm DRIVER is a PySpark driver whose JVM and SparkSession are already
 //! up (`engine::spark::warm`); it serves one job and is replaced at once,
@@ -17,8 +17,11 @@
 //! stopped. A STARTING application becomes STARTED once its warm workers are
 //! ready. Nothing here is persisted: after a restart the pool is rebuilt from
 //! the applications, and old workers exit when their channel closes.
+//!
+//! Uses `base`, `access`, `hive` and `dashboards`; `applications` (which
+//! releases the workers of a stopped application), `runs` (which take and
+//! give back warm workers) and `scheduling` (which runs its pass) use it.
 
-pub(crate) mod hive_channel;
 mod reconcile;
 pub mod view;
 
@@ -31,8 +34,9 @@ use sparkplane_api::{Application, ApplicationState};
 use sparkplane_engine::spark::WarmDriver;
 use sparkplane_engine::{ExitReport, ProcessGroup};
 
-pub use self::hive_channel::serve as serve_hive_worker;
-pub(crate) use self::hive_channel::WarmHiveWorker;
+use crate::access::grants::AttemptGrant;
+use crate::base::retention::{EVENT_LOG_FOLDER, WARM_UP_LOG_IN_WORK_DIR};
+use crate::hive::channel::WarmHiveWorker;
 
 /// Wait before retrying a warm worker that failed to start.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
@@ -79,7 +83,7 @@ pub(crate) enum WarmWorker {
 /// before. `None` when attempts get no credentials from the endpoint.
 pub(crate) struct WarmSpark {
     pub driver: WarmDriver,
-    pub grant: Option<crate::AttemptGrant>,
+    pub grant: Option<AttemptGrant>,
 }
 
 impl WarmWorker {
@@ -360,15 +364,12 @@ pub(crate) fn worker_log_path(data_dir: &Path, application_id: &str, label: &str
     data_dir.join("pool").join(application_id).join(format!("{label}.log"))
 }
 
-/// Where a used warm Spark driver's warm-up output ends up, in the attempt's work dir.
-pub(crate) const WARM_UP_LOG_IN_WORK_DIR: &str = "warm-driver.log";
-
 /// After a warm Spark driver's job ended (and its event logs moved into the
 /// work dir): its warm-up log joins the attempt's work dir and the rest of
 /// its directory (the script, its UI port) goes, so `<data>/pool` holds only
 /// live drivers.
 pub(crate) fn retire_spark_dir(dir: &Path, work_dir: &Path) {
-    if dir.join(crate::dashboard::EVENT_LOG_FOLDER).exists() {
+    if dir.join(EVENT_LOG_FOLDER).exists() {
         return; // its event logs could not be moved: keep them where they are
     }
     let log = dir.join(sparkplane_engine::spark::WARM_UP_LOG);

@@ -9,9 +9,13 @@ use std::time::Instant;
 use sparkplane_api::{Application, ApplicationState};
 use sparkplane_store::{ApplicationFilter, PageRequest};
 
-use sparkplane_engine::spark::{hadoop_s3, WarmDriver};
+use sparkplane_engine::spark::{hadoop_s3, SparkJobPlan, WarmDriver};
+use sparkplane_engine::EngineError;
 
-use super::{warm_target, worker_log_path, WarmHiveWorker, WarmSpark, WarmWorker};
+use super::{warm_target, worker_log_path, WarmSpark, WarmWorker};
+use crate::access::sandbox::worker_exe;
+use crate::base::clock;
+use crate::hive::channel::WarmHiveWorker;
 use crate::{ControlError, Controller};
 
 impl Controller {
@@ -73,10 +77,10 @@ impl Controller {
             if spark {
                 // A fresh directory per driver: a finished run's dashboard
                 // may still point into the one its driver used.
-                let dir = parent.join(format!("{label}-{}", crate::clock::now().as_millis()));
+                let dir = parent.join(format!("{label}-{}", clock::now().as_millis()));
                 return self.start_warm_spark_driver(&app, &dir).await;
             }
-            let exe = crate::hive_launch::worker_exe().map_err(|err| err.to_string())?;
+            let exe = worker_exe().map_err(|err| err.to_string())?;
             let sandbox = self.for_warm_worker(self.hive_sandbox(), &application_id);
             let worker = WarmHiveWorker::start(&exe, &log, &label, &sandbox).await.map_err(|err| err.to_string())?;
             Ok(WarmWorker::Hive(Box::new(worker)))
@@ -93,11 +97,11 @@ impl Controller {
     /// A Spark driver with the application's configuration and the
     /// service's default sizes, its session up, in `dir`.
     async fn start_warm_spark_driver(&self, app: &Application, dir: &std::path::Path) -> Result<WarmWorker, String> {
-        let template = crate::plan::warm_spark_template(app).map_err(|err| err.to_string())?;
+        let template = warm_spark_template(app).map_err(|err| err.to_string())?;
         let runtime = self.runtimes.ensure(template.runtime).await.map_err(|err| err.to_string())?;
         let mut context = self.launch_context();
         // Its UI port and event-log folder, for the dashboard of the run it takes.
-        context.default_conf.extend(crate::dashboard::spark_launch_conf(&template, None, dir));
+        context.default_conf.extend(crate::dashboards::spark_launch_conf(&template, None, dir));
         context.sandbox = self.for_warm_worker(context.sandbox, &app.application_id);
         // Its own token, in its JVM's environment from the start; it fetches
         // nothing until the grant is bound to the run the driver takes.
@@ -130,9 +134,22 @@ impl Controller {
         }
         app.state = ApplicationState::Started;
         app.state_details = Some(details.to_string());
-        app.updated_at = crate::clock::now();
+        app.updated_at = clock::now();
         self.store.put_application(&app).await?;
         tracing::info!(application_id, "application started");
         Ok(())
     }
+}
+
+/// The plan a warm Spark driver of `app` is started with: the application's
+/// configuration and nothing job-specific. Jobs whose own plan matches it
+/// (same effective configuration, no extra artifacts) run on it.
+fn warm_spark_template(app: &Application) -> Result<SparkJobPlan, EngineError> {
+    let driver = sparkplane_api::SparkSubmit {
+        entry_point: "warm.py".into(),
+        entry_point_arguments: None,
+        spark_submit_parameters: None,
+    };
+    let app_conf = app.runtime_configuration.as_deref().unwrap_or_default();
+    SparkJobPlan::new(&app.release_label, &driver, app_conf, &[])
 }

@@ -30,7 +30,7 @@ pub struct WarmWorkersView {
     /// The server's disk use: work dirs and the artifact cache (the same for
     /// every application; here so `sparkplane workers` shows it).
     #[serde(default)]
-    pub disk: Option<crate::retention::DiskUsageView>,
+    pub disk: Option<crate::base::retention::DiskUsageView>,
 }
 
 /// The pool's counts for one application.

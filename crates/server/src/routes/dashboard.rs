@@ -15,7 +15,7 @@ use axum::extract::{Path, RawQuery as RawQueryString, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use sparkplane_api::{validate_application_id, validate_job_run_id, ApiError, GetDashboardForJobRunResponse};
-use sparkplane_control::dashboard::{dashboard_prefix, valid_spark_app_id, DashboardError, DashboardView, TokenScope};
+use sparkplane_control::dashboards::{dashboard_prefix, valid_spark_app_id, DashboardError, DashboardView, TokenScope};
 
 use super::ok_json;
 use crate::query::RawQuery;
@@ -118,7 +118,7 @@ async fn browse_at(
         };
     }
     let cookies = cookie_values(&headers);
-    let mut verdict = Err(DashboardError::Token(sparkplane_control::dashboard::TokenError::Malformed));
+    let mut verdict = Err(DashboardError::Token(sparkplane_control::dashboards::TokenError::Malformed));
     for value in &cookies {
         verdict = state.controller.verify_dashboard_token(&scope, value);
         if verdict.is_ok() {

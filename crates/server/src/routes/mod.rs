@@ -63,7 +63,7 @@ pub fn router(state: AppState) -> Router {
     // Called by jobs that hold no credentials yet, so not SigV4-signed:
     // authorized by the attempt's bearer token (see credentials.rs).
     let job_credentials = Router::new()
-        .route(sparkplane_control::credentials::CREDENTIALS_PATH, get(credentials::get))
+        .route(sparkplane_control::access::credentials::CREDENTIALS_PATH, get(credentials::get))
         .with_state(state.clone());
     // Opened by a browser, so not SigV4-signed: authorized by the URL's
     // token, then by the cookie it is traded for (see dashboard.rs).

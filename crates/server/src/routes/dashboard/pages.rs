@@ -4,7 +4,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sparkplane_api::JobRunState;
-use sparkplane_control::dashboard::HiveReport;
+use sparkplane_control::dashboards::HiveReport;
 
 /// `text` with the five HTML-significant characters escaped.
 pub fn escape(text: &str) -> String {
@@ -125,7 +125,7 @@ pub fn hive_report(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sparkplane_control::dashboard::HiveStatement;
+    use sparkplane_control::dashboards::HiveStatement;
 
     async fn text(response: Response) -> String {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();

@@ -1,0 +1,15 @@
+//! Job runs: the API operations on runs, the supervision of each attempt
+//! (Spark and HIVE, cold and warm, elastic executors included), retries,
+//! tags, and recovery after a restart.
+//!
+//! Uses `base`, `access`, `hive`, `dashboards` and `pool`; only
+//! `scheduling` (which starts attempts) uses it.
+
+pub(crate) mod attempt;
+pub(crate) mod elastic;
+pub(crate) mod hive_launch;
+pub(crate) mod job_runs;
+pub mod plan;
+pub(crate) mod recovery;
+pub mod retry;
+pub(crate) mod tags;

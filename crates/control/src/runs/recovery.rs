@@ -1,0 +1,79 @@
+//! Startup reconciliation: what was in flight when the server last stopped.
+//!
+//! Processes are not adopted across restarts: an attempt that was scheduled
+//! or running has lost its supervisor, so its process group (if any is left)
+//! is killed and the attempt is marked FAILED; a run that was being
+//! cancelled is CANCELLED. Runs that had not started yet simply stay in the
+//! queue. Applications caught mid-transition finish the transition.
+
+use sparkplane_api::{ApplicationState, JobRunState};
+use sparkplane_engine::process::{group_alive, kill_group};
+
+use crate::base::clock;
+use crate::base::records::attempt_of;
+use crate::{ControlError, Controller};
+
+impl Controller {
+    pub async fn recover(&self) -> Result<(), ControlError> {
+        for run in self.store.list_unfinished_job_runs().await? {
+            let (state, details) = match run.state {
+                JobRunState::Scheduled | JobRunState::Running => {
+                    (JobRunState::Failed, "attempt lost: server restarted while the attempt was running")
+                }
+                JobRunState::Cancelling => (JobRunState::Cancelled, "Job run was cancelled"),
+                _ => continue,
+            };
+            let attempt = attempt_of(&run);
+            let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
+            let driver = std::fs::read_to_string(work_dir.join("pgid")).ok().and_then(|s| s.trim().parse().ok());
+            // An elastic run's standalone master and workers are groups of their own.
+            let executors = sparkplane_engine::spark::standalone::recorded_process_groups(&work_dir);
+            for pgid in driver.into_iter().chain(executors) {
+                if group_alive(pgid) {
+                    tracing::warn!(job_run_id = %run.job_run_id, pgid, "killing orphaned attempt");
+                    kill_group(pgid, sparkplane_engine::process::SIGKILL);
+                }
+            }
+            // Event logs of a warm driver's run are still in its directory.
+            crate::dashboards::settle_event_logs(&work_dir);
+            let ended_at = clock::now();
+            self.finish_attempt(&run.application_id, &run.job_run_id, attempt, |current| {
+                current.state = state;
+                current.state_details = details.to_string();
+                current.ended_at = Some(ended_at);
+                true
+            })
+            .await?;
+            // Its pgid file was read above; kept a while if failed.
+            self.retire_attempt_dir(&run.application_id, &run.job_run_id, attempt, state);
+            tracing::info!(job_run_id = %run.job_run_id, state = state.as_str(), "recovered job run");
+        }
+        // Warm workers of the last run of the server exit when their channel
+        // closes; nothing in their directories is needed any more.
+        let pool = self.config.data_dir.join("pool");
+        if let Err(err) = std::fs::remove_dir_all(&pool) {
+            if err.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(dir = %pool.display(), error = %err, "clear the warm worker directories");
+            }
+        }
+        let mut page = sparkplane_store::PageRequest::first(50);
+        loop {
+            let apps = self.store.list_applications(&Default::default(), &page).await?;
+            for mut app in apps.items {
+                let settled = match app.state {
+                    ApplicationState::Starting => ApplicationState::Started,
+                    ApplicationState::Stopping => ApplicationState::Stopped,
+                    _ => continue,
+                };
+                app.state = settled;
+                app.updated_at = clock::now();
+                self.store.put_application(&app).await?;
+            }
+            match apps.next_token {
+                Some(token) => page.next_token = Some(token),
+                None => break,
+            }
+        }
+        Ok(())
+    }
+}

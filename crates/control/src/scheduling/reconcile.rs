@@ -1,0 +1,230 @@
+//! The scheduler loop: observe, [`plan`], apply, repeat.
+//!
+//! It wakes on every submit, cancel and attempt end, and at least once a
+//! second. Each pass re-reads the unfinished runs from the store, so the
+//! loop keeps no state that a restart could lose.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sparkplane_api::{Application, JobRunState};
+use sparkplane_engine::spark::standalone::DAEMON_HEAP_MB;
+use sparkplane_engine::ResourceRequest;
+
+use super::scheduler::{plan, Action, AppView, Demand, HostView, RunView, Warm};
+use crate::base::capacity::{capacity_of, maximum_capacity_of, Capacity};
+use crate::base::records::attempt_of;
+use crate::base::state::AppOperation;
+use crate::runs::plan::resources_for;
+use crate::{ControlError, Controller, RunningAttempt};
+
+fn app_view(app: &Application) -> AppView {
+    let maximum_capacity = maximum_capacity_of(app).ok().flatten();
+    let max_concurrent_runs =
+        app.scheduler_configuration.as_ref().and_then(|s| s.max_concurrent_runs).and_then(|n| u32::try_from(n).ok());
+    AppView {
+        state: app.state,
+        auto_start: app.auto_start_configuration.as_ref().and_then(|c| c.enabled).unwrap_or(true),
+        maximum_capacity,
+        max_concurrent_runs,
+        warm: warm_of(app),
+    }
+}
+
+/// The application's `initialCapacity` as the planner counts it.
+fn warm_of(app: &Application) -> Warm {
+    let mut warm = Warm::default();
+    for (key, config) in app.initial_capacity.iter().flatten() {
+        let count = u32::try_from(config.worker_count.max(0)).unwrap_or(u32::MAX);
+        let size = config
+            .worker_configuration
+            .as_ref()
+            .and_then(|w| {
+                let cpu = sparkplane_api::parse_cpu(&w.cpu).ok()?;
+                let memory_gb = sparkplane_api::parse_memory_gb(&w.memory).ok()?;
+                let disk_gb = match &w.disk {
+                    Some(disk) => sparkplane_api::parse_disk_gb(disk).ok()?,
+                    None => sparkplane_engine::resources::DEFAULT_DISK_GB,
+                };
+                Some(Capacity { cpu: u64::from(cpu), memory_gb: u64::from(memory_gb), disk_gb: u64::from(disk_gb) })
+            })
+            .unwrap_or_default();
+        if key.eq_ignore_ascii_case("Driver") || key.eq_ignore_ascii_case("HiveDriver") {
+            (warm.drivers, warm.driver) = (count, size);
+        } else {
+            (warm.executors, warm.executor) = (count, size);
+        }
+    }
+    warm
+}
+
+/// What a run asks of the host. An elastic run's heap includes its
+/// standalone master, and each executor's its worker daemon.
+fn demand_of(r: &ResourceRequest) -> Demand {
+    let elastic = r.elastic.is_some();
+    let daemon = if elastic { DAEMON_HEAP_MB } else { 0 };
+    Demand {
+        driver: capacity_of(&r.driver),
+        executor: capacity_of(&r.executor),
+        executors: r.launch_executors(),
+        heap_mb: r.driver_memory_mb + daemon,
+        elastic,
+        executor_heap_mb: r.executor_memory_mb + daemon,
+    }
+}
+
+impl Controller {
+    pub async fn run_scheduler(self: Arc<Self>) {
+        let mut shutdown = self.shutdown.subscribe();
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            if let Err(err) = self.apply_lifecycle_rules().await {
+                tracing::error!(error = %err, "auto-stop and queue timeout pass failed");
+            }
+            if let Err(err) = self.reconcile_pool().await {
+                tracing::error!(error = %err, "warm worker pass failed");
+            }
+            if !self.config.keep_failed_work_dirs.is_zero() {
+                self.sweep_work_dirs();
+            }
+            match self.reconcile_once().await {
+                // Applied actions may unlock more (admit → schedule): go again.
+                Ok(applied) if applied > 0 => continue,
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "scheduler pass failed"),
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    async fn reconcile_once(self: &Arc<Self>) -> Result<usize, ControlError> {
+        let runs = self.store.list_unfinished_job_runs().await?;
+        let mut apps: BTreeMap<String, Application> = BTreeMap::new();
+        for run in &runs {
+            if !apps.contains_key(&run.application_id) {
+                if let Some(app) = self.store.get_application(&run.application_id).await? {
+                    apps.insert(app.application_id.clone(), app);
+                }
+            }
+        }
+        let views: Vec<RunView> = runs
+            .iter()
+            .filter_map(|run| {
+                let app = apps.get(&run.application_id)?;
+                let mut demand = resources_for(app, run).as_ref().map(demand_of).unwrap_or_default();
+                // An elastic run holds what it was granted so far.
+                let books = self.elastic.books(&run.job_run_id).filter(|_| demand.elastic);
+                if let Some((granted, _)) = books {
+                    demand.executors = granted;
+                }
+                let grows = matches!(run.state, JobRunState::Scheduled | JobRunState::Running);
+                let grow_to = books.filter(|_| grows).map(|(_, wanted)| wanted);
+                Some(RunView {
+                    application_id: run.application_id.clone(),
+                    job_run_id: run.job_run_id.clone(),
+                    state: run.state,
+                    demand,
+                    grow_to,
+                })
+            })
+            .collect();
+        let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
+        let mut host = HostView::of(&self.config.host);
+        host.busy_processes = self.pool.spark_serving_total() + u32::from(self.dashboard.history.is_running());
+        let actions = plan(&app_views, &views, &host);
+        let count = actions.len();
+        for action in actions {
+            self.apply(action, &runs, &apps).await?;
+        }
+        Ok(count)
+    }
+
+    async fn apply(
+        self: &Arc<Self>,
+        action: Action,
+        runs: &[sparkplane_api::JobRun],
+        apps: &BTreeMap<String, Application>,
+    ) -> Result<(), ControlError> {
+        let find = |id: &str| runs.iter().find(|r| r.job_run_id == id);
+        match action {
+            Action::StartApplication { application_id } => {
+                self.move_application(
+                    &application_id,
+                    AppOperation::Start,
+                    "Application started automatically for a job run",
+                )
+                .await
+            }
+            Action::Queue { job_run_id } => {
+                let Some(run) = find(&job_run_id) else { return Ok(()) };
+                self.update_run(&run.application_id, &job_run_id, attempt_of(run), |current| {
+                    if current.state != JobRunState::Submitted {
+                        return false;
+                    }
+                    current.state = JobRunState::Queued;
+                    current.state_details =
+                        "Waiting: the application runs its maximum number of concurrent runs".into();
+                    true
+                })
+                .await
+            }
+            Action::Admit { job_run_id } => {
+                let Some(run) = find(&job_run_id) else { return Ok(()) };
+                let now = crate::base::clock::now();
+                self.update_run(&run.application_id, &job_run_id, attempt_of(run), |current| {
+                    if !matches!(current.state, JobRunState::Submitted | JobRunState::Queued) {
+                        return false;
+                    }
+                    if current.state == JobRunState::Queued {
+                        current.queued_duration_milliseconds = Some(now.as_millis() - current.created_at.as_millis());
+                    }
+                    current.state = JobRunState::Pending;
+                    current.state_details = String::new();
+                    true
+                })
+                .await
+            }
+            Action::Schedule { job_run_id } => {
+                let Some(run) = find(&job_run_id) else { return Ok(()) };
+                let Some(app) = apps.get(&run.application_id) else { return Ok(()) };
+                let attempt = attempt_of(run);
+                let mut scheduled = false;
+                self.update_run(&run.application_id, &job_run_id, attempt, |current| {
+                    if current.state != JobRunState::Pending {
+                        return false;
+                    }
+                    current.state = JobRunState::Scheduled;
+                    current.state_details = String::new();
+                    scheduled = true;
+                    true
+                })
+                .await?;
+                if scheduled {
+                    if let Some(resources) = resources_for(app, run).filter(|r| r.elastic.is_some()) {
+                        // It starts with its floor; the rest of its initial
+                        // executors come as growth, as far as they fit.
+                        let (floor, initial) = (resources.launch_executors(), resources.executor_count);
+                        self.elastic.begin(&job_run_id, floor, initial.max(floor));
+                    }
+                    let (cancel, stop) = tokio::sync::watch::channel(None);
+                    self.running.lock().await.insert(job_run_id.clone(), RunningAttempt { cancel });
+                    let current = self.get_job_run(&run.application_id, &job_run_id, None).await?;
+                    tokio::spawn(self.clone().supervise_attempt(app.clone(), current, attempt, stop));
+                }
+                Ok(())
+            }
+            Action::Grow { job_run_id, executors } => {
+                tracing::info!(job_run_id, executors, "elastic run grows");
+                self.elastic.grant(&job_run_id, executors);
+                Ok(())
+            }
+        }
+    }
+}

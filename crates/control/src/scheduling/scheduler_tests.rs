@@ -1,0 +1,151 @@
+//! Table tests of the planner, one scenario each: admission, queueing,
+//! FIFO, capacity caps, warm workers and elastic growth.
+
+use super::*;
+use ApplicationState as A;
+use JobRunState as J;
+
+fn app(state: ApplicationState) -> AppView {
+    AppView { state, auto_start: true, maximum_capacity: None, max_concurrent_runs: None, warm: Warm::default() }
+}
+
+fn run(id: &str, state: JobRunState, cpu: u64) -> RunView {
+    let driver = Capacity { cpu, memory_gb: cpu * 4, disk_gb: 20 };
+    RunView {
+        application_id: "a".into(),
+        job_run_id: id.into(),
+        state,
+        demand: Demand { driver, heap_mb: 1024, ..Demand::default() },
+        grow_to: None,
+    }
+}
+
+const NO_HOST: HostView = HostView { capacity: None, max_processes: None, heap_budget_mb: None, busy_processes: 0 };
+
+fn apps(view: AppView) -> BTreeMap<String, AppView> {
+    BTreeMap::from([("a".to_string(), view)])
+}
+
+#[test]
+fn submitted_run_on_a_stopped_app_starts_it_once() {
+    let runs = [run("r1", J::Submitted, 1), run("r2", J::Submitted, 1)];
+    let actions = plan(&apps(app(A::Stopped)), &runs, &NO_HOST);
+    assert_eq!(actions, [Action::StartApplication { application_id: "a".into() }]);
+    let mut no_auto = app(A::Created);
+    no_auto.auto_start = false;
+    assert!(plan(&apps(no_auto), &runs, &NO_HOST).is_empty());
+}
+
+#[test]
+fn admits_then_schedules_on_a_started_app() {
+    let actions = plan(&apps(app(A::Started)), &[run("r1", J::Submitted, 1), run("r0", J::Pending, 1)], &NO_HOST);
+    assert_eq!(actions, [Action::Admit { job_run_id: "r1".into() }, Action::Schedule { job_run_id: "r0".into() }]);
+}
+
+#[test]
+fn max_concurrent_runs_queues_in_submission_order() {
+    let mut view = app(A::Started);
+    view.max_concurrent_runs = Some(1);
+    let runs = [run("r1", J::Running, 1), run("r2", J::Submitted, 1), run("r3", J::Queued, 1)];
+    assert_eq!(plan(&apps(view.clone()), &runs, &NO_HOST), [Action::Queue { job_run_id: "r2".into() }]);
+    // When the running one ends, the oldest waiting run goes first.
+    let runs = [run("r2", J::Queued, 1), run("r3", J::Queued, 1)];
+    assert_eq!(plan(&apps(view), &runs, &NO_HOST), [Action::Admit { job_run_id: "r2".into() }]);
+}
+
+#[test]
+fn maximum_capacity_makes_runs_wait_fifo() {
+    let mut view = app(A::Started);
+    view.maximum_capacity = Some(Capacity::without_disk_limit(4, 100));
+    let runs = [run("r1", J::Running, 3), run("r2", J::Pending, 2), run("r3", J::Pending, 1)];
+    // r3 would fit, but r2 came first and is still waiting.
+    assert!(plan(&apps(view.clone()), &runs, &NO_HOST).is_empty());
+    let runs = [run("r2", J::Pending, 2), run("r3", J::Pending, 1)];
+    assert_eq!(
+        plan(&apps(view), &runs, &NO_HOST),
+        [Action::Schedule { job_run_id: "r2".into() }, Action::Schedule { job_run_id: "r3".into() }]
+    );
+}
+
+#[test]
+fn never_exceeds_caps_and_never_starves_with_free_capacity() {
+    // A small exhaustive sweep over run mixes in lieu of a property test.
+    let states = [J::Submitted, J::Queued, J::Pending, J::Scheduled, J::Running, J::Cancelling];
+    for limit_cpu in 1..=6u64 {
+        for max_runs in 1..=3u32 {
+            for mask in 0..(states.len() * states.len() * states.len()) {
+                let picks = [mask % 6, (mask / 6) % 6, (mask / 36) % 6];
+                let runs: Vec<RunView> =
+                    picks.iter().enumerate().map(|(i, s)| run(&format!("r{i}"), states[*s], (i as u64) + 1)).collect();
+                let mut view = app(A::Started);
+                view.maximum_capacity = Some(Capacity::without_disk_limit(limit_cpu, 1000));
+                view.max_concurrent_runs = Some(max_runs);
+                let actions = plan(&apps(view), &runs, &NO_HOST);
+                let held_before: u64 =
+                    runs.iter().filter(|r| holds_resources(r.state)).map(|r| r.demand.total().cpu).sum();
+                let scheduled: u64 = actions
+                    .iter()
+                    .filter_map(|a| match a {
+                        Action::Schedule { job_run_id } => runs.iter().find(|r| &r.job_run_id == job_run_id),
+                        _ => None,
+                    })
+                    .map(|r| r.demand.total().cpu)
+                    .sum();
+                if scheduled > 0 {
+                    assert!(held_before + scheduled <= limit_cpu, "{runs:?} {actions:?}");
+                }
+                let active_before = runs.iter().filter(|r| is_active(r.state)).count() as u32;
+                let admitted = actions.iter().filter(|a| matches!(a, Action::Admit { .. })).count() as u32;
+                if admitted > 0 {
+                    assert!(active_before + admitted <= max_runs, "{runs:?} {actions:?}");
+                }
+                // The oldest pending run is scheduled whenever it fits.
+                if let Some(first) = runs.iter().find(|r| r.state == J::Pending) {
+                    if held_before + first.demand.total().cpu <= limit_cpu {
+                        assert!(actions.contains(&Action::Schedule { job_run_id: first.job_run_id.clone() }));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_warm_driver_with_its_own_disk_still_serves_runs_of_its_size() {
+    // initialCapacity with a 30 GB disk; the run asks the default 20 GB. The
+    // pool hands it the warm driver, so the planner must count it as used.
+    let warm_driver = Capacity { cpu: 2, memory_gb: 8, disk_gb: 30 };
+    let mut view = app(A::Started);
+    view.warm = Warm { drivers: 1, driver: warm_driver, executors: 0, executor: Capacity::default() };
+    view.maximum_capacity = Some(warm_driver);
+    let mut pending = run("r1", J::Pending, 2);
+    pending.demand.driver = Capacity { disk_gb: 20, ..warm_driver };
+    assert_eq!(plan(&apps(view), &[pending], &NO_HOST), [Action::Schedule { job_run_id: "r1".into() }]);
+}
+
+#[test]
+fn an_elastic_run_grows_within_maximum_capacity_and_waits_behind_older_runs() {
+    let executor = Capacity { cpu: 1, memory_gb: 2, disk_gb: 20 };
+    let elastic = |id: &str, state: JobRunState, executors: u32, grow_to: Option<u32>| {
+        let mut r = run(id, state, 1);
+        r.demand = Demand { executor, executors, elastic: true, executor_heap_mb: 512, ..r.demand };
+        r.grow_to = grow_to;
+        r
+    };
+    let mut view = app(A::Started);
+    // Driver (1 vCPU) plus three executors of 1 vCPU.
+    view.maximum_capacity = Some(Capacity::without_disk_limit(4, 16));
+    let runs = [elastic("r1", J::Running, 1, Some(5))];
+    assert_eq!(plan(&apps(view.clone()), &runs, &NO_HOST), [Action::Grow { job_run_id: "r1".into(), executors: 2 }]);
+    // Every executor is a process: the master, the driver and one executor
+    // leave room for one more under a limit of four.
+    let host = HostView { max_processes: Some(4), ..NO_HOST };
+    assert_eq!(plan(&apps(view.clone()), &runs, &host), [Action::Grow { job_run_id: "r1".into(), executors: 1 }]);
+    // Wanting what it holds, or being cancelled, asks for nothing.
+    assert!(plan(&apps(view.clone()), &[elastic("r1", J::Running, 2, Some(2))], &NO_HOST).is_empty());
+    assert!(plan(&apps(view.clone()), &[elastic("r1", J::Cancelling, 1, Some(3))], &NO_HOST).is_empty());
+    // An older run waiting for capacity goes first: growth waits behind it.
+    let runs = [run("r0", J::Pending, 8), elastic("r1", J::Running, 1, Some(3))];
+    view.maximum_capacity = Some(Capacity::without_disk_limit(8, 64));
+    assert!(plan(&apps(view), &runs, &NO_HOST).is_empty());
+}
