@@ -2,11 +2,13 @@
 # README command (b): every test.
 #
 # 1. Rust: formatting, clippy (warnings are errors) and all unit/integration
-#    tests of the workspace.
+#    tests of the workspace; the store's suite runs on SQLite and on a
+#    throwaway PostgreSQL cluster (scripts/postgres.sh; required when CI=true).
 # 2. End to end: the real `sparkplane server` driven by boto3 and the AWS CLI,
 #    with real Spark jobs (pytest, tests/e2e).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 cd "$REPO_ROOT"
 
 ensure_python_tools boto3 awscli pytest "moto[server]"
@@ -15,8 +17,11 @@ log "cargo fmt --check"
 cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
+postgres_for_tests
 log "cargo test"
 cargo test --locked --workspace
+# The cluster is only for the store tests; the EXIT trap covers failures.
+postgres_stop
 build_sparkplane
 
 log "installing the pinned Spark runtime (once per runtime dir)"

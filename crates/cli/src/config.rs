@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use serde::Deserialize;
-use sparkplane_control::credentials;
+use sparkplane_control::access::credentials;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8088";
 pub const DEFAULT_S3_LISTEN: &str = "127.0.0.1:9000";
@@ -30,6 +30,9 @@ pub struct ServerFlags {
     /// Data directory [env: SPARKPLANE_DATA_DIR] [default: ./sparkplane-data]
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// Where state lives: a postgres:// URL, or unset for SQLite in the data dir; prefer the env var or file for a URL with a password (flags show in `ps`) [env: SPARKPLANE_STORE_URL] [default: DATA_DIR/state.db]
+    #[arg(long)]
+    pub store_url: Option<String>,
     /// Region requests must be signed for [env: SPARKPLANE_REGION] [default: us-east-1]
     #[arg(long)]
     pub region: Option<String>,
@@ -83,6 +86,7 @@ pub struct ServerFlags {
 struct FileConfig {
     listen: Option<String>,
     data_dir: Option<PathBuf>,
+    store_url: Option<String>,
     region: Option<String>,
     account_id: Option<String>,
     runtime_dir: Option<PathBuf>,
@@ -139,6 +143,8 @@ impl std::fmt::Debug for ExternalS3 {
 pub struct ServerConfig {
     pub listen: String,
     pub data_dir: PathBuf,
+    /// SQLite in the data dir, or a PostgreSQL URL (`Debug` hides its password).
+    pub store: crate::config_store::StoreLocation,
     pub region: String,
     pub account_id: String,
     pub runtime_dir: PathBuf,
@@ -162,7 +168,7 @@ pub struct ServerConfig {
     pub allowed_local_dirs: Vec<PathBuf>,
     pub external_s3: Option<ExternalS3>,
     /// Logical capacity and physical limits (defaults from the machine).
-    pub host: sparkplane_control::host::HostLimits,
+    pub host: sparkplane_control::base::host::HostLimits,
     /// Base of the dashboard URLs the API hands out (`https://spark.example.com`)
     /// when clients reach sparkplane through a proxy; None: the request's Host.
     pub public_url: Option<String>,
@@ -198,6 +204,7 @@ impl ServerConfig {
             .or_else(|| env_str("SPARKPLANE_DATA_DIR").map(PathBuf::from))
             .or(file.data_dir)
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let store = crate::config_store::resolve(flags.store_url.as_deref(), file.store_url, &env_str)?;
         let region = flags
             .region
             .clone()
@@ -303,7 +310,7 @@ impl ServerConfig {
                 })
             }
         };
-        let mut host = sparkplane_control::host::HostLimits::default();
+        let mut host = sparkplane_control::base::host::HostLimits::default();
         let number = |key: &str, from_file: Option<u64>| -> anyhow::Result<Option<u64>> {
             match env_str(key) {
                 Some(value) => Ok(Some(value.parse().with_context(|| format!("{key} must be a whole number"))?)),
@@ -349,6 +356,7 @@ impl ServerConfig {
         Ok(ServerConfig {
             listen,
             data_dir,
+            store,
             region,
             account_id,
             runtime_dir,

@@ -7,6 +7,9 @@ pub enum StoreError {
     InvalidPageToken,
     #[error("{entity} {id} does not exist")]
     Missing { entity: &'static str, id: String },
+    /// A unique key other than a client token is taken (a duplicate id).
+    #[error("{entity} {id} already exists")]
+    AlreadyExists { entity: &'static str, id: String },
     #[error("stored {entity} is unreadable: {source}")]
     Corrupt {
         entity: &'static str,
@@ -25,6 +28,34 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
+    /// The database was written by a newer sparkplane. It is refused rather
+    /// than migrated down: this binary cannot know what the newer schema
+    /// means.
+    #[error(
+        "the store's schema is version {found}, newer than this sparkplane knows (version {known}); \
+         run the sparkplane that wrote it or a newer one"
+    )]
+    SchemaTooNew { found: i64, known: i64 },
+    /// A store URL that cannot be parsed. `url` has no password.
+    #[error("invalid store URL {url}: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    /// The database cannot be reached or refused the connection. `url` has
+    /// no password, and neither has `reason`.
+    #[error("cannot connect to the store at {url}: {reason}")]
+    Connect { url: String, reason: String },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Whether a database error is a unique violation (PostgreSQL's
+    /// `23505`, SQLite's UNIQUE or PRIMARY KEY constraint).
+    pub(crate) fn unique_violation(err: &sqlx::Error) -> bool {
+        matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+    }
+
+    /// Whether a database error is a foreign key violation (`23503`).
+    pub(crate) fn foreign_key_violation(err: &sqlx::Error) -> bool {
+        matches!(err, sqlx::Error::Database(db) if db.is_foreign_key_violation())
+    }
 }

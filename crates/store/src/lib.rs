@@ -4,11 +4,12 @@
 //! their API JSON, plus the client tokens that make creation idempotent. That
 //! is everything a restarted server needs; schedules, reservations and
 //! process handles are rebuilt in memory from it. SQLite is the embedded
-//! default; PostgreSQL implements the same trait and runs the same
-//! [`store_test_suite!`].
+//! default; PostgreSQL ([`PgStore`]) implements the same trait for teams
+//! that run a shared service, and both run the same [`store_test_suite!`].
 
 mod error;
 mod page;
+pub mod postgres;
 pub mod sqlite;
 #[doc(hidden)]
 pub mod test_suite;
@@ -18,6 +19,7 @@ use sparkplane_api::{Application, ApplicationState, JobRun, JobRunMode, JobRunSt
 
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 /// Result of an idempotent create: either the new record, or the record
@@ -103,7 +105,8 @@ pub trait Store: Send + Sync + 'static {
     async fn list_unfinished_job_runs(&self) -> Result<Vec<JobRun>, StoreError>;
 
     // The HIVE catalog. Documents are opaque JSON to the store; the SQL
-    // engine owns their shape.
+    // engine owns their shape. They come back as equal JSON, not the same
+    // bytes (PostgreSQL's JSONB normalizes spacing and key order).
 
     /// Creates the database unless it exists; returns whether it was created.
     async fn create_catalog_database(&self, name: &str, body: &str) -> Result<bool, StoreError>;
@@ -119,8 +122,8 @@ pub trait Store: Send + Sync + 'static {
     async fn list_catalog_tables(&self, database: &str) -> Result<Vec<(String, String)>, StoreError>;
 
     // Identities (users, roles, policies, access keys). Documents are opaque
-    // JSON to the store; the iam crate owns their shape and serializes its
-    // own read-modify-write.
+    // JSON to the store (equal JSON back, as for the catalog); the iam crate
+    // owns their shape and serializes its own read-modify-write.
 
     /// Inserts the entity unless one of that kind and key exists; returns
     /// whether it was inserted.

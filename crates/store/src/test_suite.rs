@@ -1,13 +1,31 @@
 //! One behavioural test suite for every [`Store`] backend.
 //!
 //! `store_test_suite!(expr)` expands to one `#[tokio::test]` per case, each
-//! building a fresh store with `expr`; SQLite runs it now and PostgreSQL runs
-//! the very same cases.
+//! building a fresh store with `expr` (anything [`AsStore`]: a store, or a
+//! fixture that also cleans up after it); SQLite (in memory and on disk) and
+//! PostgreSQL (a fresh database per case) run the very same cases.
 
 use serde_json::json;
 use sparkplane_api::{Application, ApplicationState, JobRun, JobRunState};
 
 use crate::{ApplicationFilter, Created, JobRunFilter, PageRequest, Store};
+
+/// What a case needs from its fixture: the store under test.
+pub trait AsStore {
+    fn as_store(&self) -> &dyn Store;
+}
+
+impl<T: Store> AsStore for T {
+    fn as_store(&self) -> &dyn Store {
+        self
+    }
+}
+
+/// Opaque documents are compared as JSON: PostgreSQL keeps them as JSONB,
+/// which normalizes spacing and key order.
+fn as_json(text: Option<&str>) -> Option<serde_json::Value> {
+    text.map(|text| serde_json::from_str(text).expect("a stored document is JSON"))
+}
 
 pub fn application(id: &str, created_at_ms: i64) -> Application {
     serde_json::from_value(json!({
@@ -161,14 +179,14 @@ pub async fn list_job_runs_filters_by_state_and_time(store: &dyn Store) {
 pub async fn catalog_keeps_databases_and_tables(store: &dyn Store) {
     assert!(store.create_catalog_database("default", "{}").await.unwrap());
     assert!(!store.create_catalog_database("default", "{\"other\":1}").await.unwrap());
-    assert_eq!(store.get_catalog_database("default").await.unwrap().as_deref(), Some("{}"));
+    assert_eq!(as_json(store.get_catalog_database("default").await.unwrap().as_deref()), Some(json!({})));
     assert_eq!(store.get_catalog_database("nope").await.unwrap(), None);
     // A table needs its database.
     assert!(store.put_catalog_table("nope", "t", "{}").await.is_err());
     store.put_catalog_table("default", "b", "{\"v\":1}").await.unwrap();
     store.put_catalog_table("default", "a", "{\"v\":1}").await.unwrap();
     store.put_catalog_table("default", "b", "{\"v\":2}").await.unwrap();
-    assert_eq!(store.get_catalog_table("default", "b").await.unwrap().as_deref(), Some("{\"v\":2}"));
+    assert_eq!(as_json(store.get_catalog_table("default", "b").await.unwrap().as_deref()), Some(json!({"v": 2})));
     let names: Vec<String> = store.list_catalog_tables("default").await.unwrap().into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["a", "b"]);
     assert!(store.drop_catalog_table("default", "a").await.unwrap());
@@ -184,9 +202,9 @@ pub async fn iam_entities_insert_replace_delete(store: &dyn Store) {
     assert!(store.replace_iam_entity("user", "alice", r#"{"n":3}"#).await.unwrap());
     assert!(!store.replace_iam_entity("user", "bob", r#"{"n":4}"#).await.unwrap(), "replace needs an existing entity");
     let all = store.list_iam_entities().await.unwrap();
-    let seen: Vec<(&str, &str, &str)> =
-        all.iter().map(|e| (e.kind.as_str(), e.key.as_str(), e.body.as_str())).collect();
-    assert_eq!(seen, vec![("role", "alice", r#"{"r":1}"#), ("user", "alice", r#"{"n":3}"#)]);
+    let seen: Vec<(&str, &str, Option<serde_json::Value>)> =
+        all.iter().map(|e| (e.kind.as_str(), e.key.as_str(), as_json(Some(&e.body)))).collect();
+    assert_eq!(seen, vec![("role", "alice", Some(json!({"r": 1}))), ("user", "alice", Some(json!({"n": 3})))]);
     assert!(store.delete_iam_entity("user", "alice").await.unwrap());
     assert!(!store.delete_iam_entity("user", "alice").await.unwrap());
     assert_eq!(store.list_iam_entities().await.unwrap().len(), 1);
@@ -211,7 +229,7 @@ macro_rules! store_test_suite {
             #[tokio::test]
             async fn $case() {
                 let store = $make;
-                $crate::test_suite::$case(&store).await;
+                $crate::test_suite::$case($crate::test_suite::AsStore::as_store(&store)).await;
             }
         )*
     };

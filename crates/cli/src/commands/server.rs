@@ -9,7 +9,7 @@ use sparkplane_control::{ControlConfig, Controller, S3ForJobs};
 use sparkplane_iam::Iam;
 use sparkplane_server::AppState;
 use sparkplane_storage::{ObjectStorage, S3Settings};
-use sparkplane_store::{SqliteStore, Store};
+use sparkplane_store::Store;
 
 use crate::config::{ServerConfig, ServerFlags};
 
@@ -55,8 +55,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         data_dir.display()
     );
 
-    let store: Arc<dyn Store> =
-        Arc::new(SqliteStore::open(&data_dir.join("state.db")).await.context("open state database")?);
+    let store: Arc<dyn Store> = crate::config_store::open(&config.store, &data_dir).await?;
     let iam = Iam::open_in(store.clone(), config.account_id.clone(), root.clone(), &data_dir.join("iam"))
         .await
         .context("load identities")?;

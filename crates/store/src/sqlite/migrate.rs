@@ -1,4 +1,5 @@
 //! Embedded migrations, applied at startup in order, each in a transaction.
+//! A schema newer than this binary's is refused, never migrated down.
 
 use sqlx::SqlitePool;
 
@@ -10,12 +11,19 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "iam", include_str!("../../migrations/sqlite/0003_iam.sql")),
 ];
 
+/// The newest schema this binary knows.
+pub(crate) const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
 pub(super) async fn apply(pool: &SqlitePool) -> Result<(), StoreError> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL)",
     )
     .execute(pool)
     .await?;
+    let newest: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM schema_migrations").fetch_one(pool).await?;
+    if let Some(found) = newest.filter(|found| *found > LATEST) {
+        return Err(StoreError::SchemaTooNew { found, known: LATEST });
+    }
     for (version, name, sql) in MIGRATIONS {
         let mut tx = pool.begin().await?;
         let applied: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = ?")

@@ -73,4 +73,21 @@ mod tests {
         let loaded = crate::Store::get_application(&store, "00reopen1").await.unwrap();
         assert_eq!(loaded, Some(app));
     }
+
+    #[tokio::test]
+    async fn a_schema_newer_than_the_binary_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let store = crate::SqliteStore::open(&path).await.unwrap();
+        sqlx::query("INSERT INTO schema_migrations (version, name) VALUES (?, 'from the future')")
+            .bind(super::migrate::LATEST + 1)
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        drop(store);
+        let err = crate::SqliteStore::open(&path).await.err().expect("refused");
+        let expected = (super::migrate::LATEST + 1, super::migrate::LATEST);
+        assert!(matches!(err, crate::StoreError::SchemaTooNew { found, known } if (found, known) == expected), "{err}");
+        assert!(err.to_string().contains("newer than this sparkplane knows"), "{err}");
+    }
 }

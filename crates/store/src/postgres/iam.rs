@@ -1,0 +1,50 @@
+//! The identity documents in PostgreSQL.
+
+use sqlx::Row;
+
+use super::PgStore;
+use crate::{IamEntity, StoreError};
+
+impl PgStore {
+    pub(crate) async fn iam_insert(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "INSERT INTO iam_entities (kind, key, body) VALUES ($1, $2, $3::jsonb) ON CONFLICT (kind, key) DO NOTHING",
+        )
+        .bind(kind)
+        .bind(key)
+        .bind(body)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub(crate) async fn iam_replace(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query("UPDATE iam_entities SET body = $1::jsonb WHERE kind = $2 AND key = $3")
+            .bind(body)
+            .bind(kind)
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub(crate) async fn iam_delete(&self, kind: &str, key: &str) -> Result<bool, StoreError> {
+        let result = sqlx::query("DELETE FROM iam_entities WHERE kind = $1 AND key = $2")
+            .bind(kind)
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub(crate) async fn iam_list(&self) -> Result<Vec<IamEntity>, StoreError> {
+        let rows = sqlx::query("SELECT kind, key, body::text AS body FROM iam_entities ORDER BY kind, key")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(IamEntity { kind: row.try_get("kind")?, key: row.try_get("key")?, body: row.try_get("body")? })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,334 @@
+//! The [`Store`] implementation for PostgreSQL: applications and job runs.
+//!
+//! Documents go in as text cast to JSONB (`$n::jsonb`) and come out as
+//! `body::text`, so no JSON codec of the driver is needed. Creation is
+//! idempotent with `ON CONFLICT (client token) DO NOTHING` rather than a
+//! read then a write: two servers creating with one token at once get one
+//! row, and the loser returns the winner's record.
+
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sparkplane_api::{Application, JobRun, JobRunMode};
+use sqlx::{Postgres, QueryBuilder, Row};
+
+use super::PgStore;
+use crate::page::Cursor;
+use crate::{ApplicationFilter, Created, JobRunFilter, Page, PageRequest, Store, StoreError};
+
+fn encode<T: Serialize>(entity: &'static str, value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|source| StoreError::Encode { entity, source })
+}
+
+fn decode<T: DeserializeOwned>(entity: &'static str, body: &str) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|source| StoreError::Corrupt { entity, source })
+}
+
+fn mode_of(run: &JobRun) -> &'static str {
+    run.mode.as_ref().unwrap_or(&JobRunMode::Batch).as_str()
+}
+
+/// A unique violation left after the client token's `ON CONFLICT` (the
+/// id itself is taken) becomes [`StoreError::AlreadyExists`].
+fn insert_error(err: sqlx::Error, entity: &'static str, id: &str) -> StoreError {
+    if StoreError::unique_violation(&err) {
+        return StoreError::AlreadyExists { entity, id: id.to_string() };
+    }
+    StoreError::Database(err)
+}
+
+/// Appends the keyset condition and limit, fetches one extra row to learn
+/// whether another page exists.
+async fn fetch_page<T: DeserializeOwned>(
+    store: &PgStore,
+    mut builder: QueryBuilder<'_, Postgres>,
+    entity: &'static str,
+    page: &PageRequest,
+    newest_first: bool,
+) -> Result<Page<T>, StoreError> {
+    if let Some(token) = &page.next_token {
+        let cursor = Cursor::decode(token)?;
+        let op = if newest_first { "<" } else { ">" };
+        builder.push(format!(" AND (created_at, id) {op} ("));
+        builder.push_bind(cursor.created_at).push(", ").push_bind(cursor.id).push(")");
+    }
+    let order = if newest_first { "DESC" } else { "ASC" };
+    builder.push(format!(" ORDER BY created_at {order}, id {order} LIMIT "));
+    builder.push_bind(i64::from(page.max_results) + 1);
+    let rows = builder.build().fetch_all(&store.pool).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    let mut last = None;
+    for row in rows.iter().take(page.max_results as usize) {
+        let body: String = row.try_get("body")?;
+        last = Some(Cursor { created_at: row.try_get("created_at")?, id: row.try_get("id")? });
+        items.push(decode(entity, &body)?);
+    }
+    let next_token = if rows.len() > page.max_results as usize { last.map(|c| c.encode()) } else { None };
+    Ok(Page { items, next_token })
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn create_application(
+        &self,
+        app: &Application,
+        client_token: &str,
+    ) -> Result<Created<Application>, StoreError> {
+        let body = encode("application", app)?;
+        let inserted = sqlx::query(
+            "INSERT INTO applications (id, client_token, state, created_at, body) VALUES ($1, $2, $3, $4, $5::jsonb) \
+             ON CONFLICT (client_token) DO NOTHING",
+        )
+        .bind(&app.application_id)
+        .bind(client_token)
+        .bind(app.state.as_str())
+        .bind(app.created_at.as_millis())
+        .bind(body)
+        .execute(&self.pool)
+        .await
+        .map_err(|err| insert_error(err, "application", &app.application_id))?;
+        if inserted.rows_affected() == 1 {
+            return Ok(Created::New(app.clone()));
+        }
+        let existing: String = sqlx::query_scalar("SELECT body::text FROM applications WHERE client_token = $1")
+            .bind(client_token)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Created::Existing(decode("application", &existing)?))
+    }
+
+    async fn get_application(&self, id: &str) -> Result<Option<Application>, StoreError> {
+        let body: Option<String> = sqlx::query_scalar("SELECT body::text FROM applications WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        body.map(|body| decode("application", &body)).transpose()
+    }
+
+    async fn put_application(&self, app: &Application) -> Result<(), StoreError> {
+        let result = sqlx::query("UPDATE applications SET state = $1, body = $2::jsonb WHERE id = $3")
+            .bind(app.state.as_str())
+            .bind(encode("application", app)?)
+            .bind(&app.application_id)
+            .execute(&self.pool)
+            .await?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::Missing { entity: "application", id: app.application_id.clone() });
+        }
+        Ok(())
+    }
+
+    async fn list_applications(
+        &self,
+        filter: &ApplicationFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Application>, StoreError> {
+        let mut builder = QueryBuilder::new("SELECT id, created_at, body::text AS body FROM applications WHERE 1 = 1");
+        if !filter.states.is_empty() {
+            builder.push(" AND state IN (");
+            let mut separated = builder.separated(", ");
+            for state in &filter.states {
+                separated.push_bind(state.as_str());
+            }
+            builder.push(")");
+        }
+        fetch_page(self, builder, "application", page, true).await
+    }
+
+    async fn create_job_run(&self, run: &JobRun, client_token: &str) -> Result<Created<JobRun>, StoreError> {
+        let body = encode("job run", run)?;
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO job_runs (id, application_id, client_token, state, mode, created_at, body) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (application_id, client_token) DO NOTHING",
+        )
+        .bind(&run.job_run_id)
+        .bind(&run.application_id)
+        .bind(client_token)
+        .bind(run.state.as_str())
+        .bind(mode_of(run))
+        .bind(run.created_at.as_millis())
+        .bind(&body)
+        .execute(&mut *tx)
+        .await
+        .map_err(|err| insert_error(err, "job run", &run.job_run_id))?;
+        if inserted.rows_affected() == 0 {
+            let existing: String =
+                sqlx::query_scalar("SELECT body::text FROM job_runs WHERE application_id = $1 AND client_token = $2")
+                    .bind(&run.application_id)
+                    .bind(client_token)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            return Ok(Created::Existing(decode("job run", &existing)?));
+        }
+        sqlx::query(
+            "INSERT INTO job_run_attempts (job_run_id, attempt, created_at, body) VALUES ($1, 1, $2, $3::jsonb)",
+        )
+        .bind(&run.job_run_id)
+        .bind(run.created_at.as_millis())
+        .bind(&body)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Created::New(run.clone()))
+    }
+
+    async fn get_job_run(&self, application_id: &str, job_run_id: &str) -> Result<Option<JobRun>, StoreError> {
+        let body: Option<String> =
+            sqlx::query_scalar("SELECT body::text FROM job_runs WHERE application_id = $1 AND id = $2")
+                .bind(application_id)
+                .bind(job_run_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        body.map(|body| decode("job run", &body)).transpose()
+    }
+
+    async fn get_job_run_attempt(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        attempt: u32,
+    ) -> Result<Option<JobRun>, StoreError> {
+        let body: Option<String> = sqlx::query_scalar(
+            "SELECT a.body::text FROM job_run_attempts a JOIN job_runs r ON r.id = a.job_run_id \
+             WHERE r.application_id = $1 AND a.job_run_id = $2 AND a.attempt = $3",
+        )
+        .bind(application_id)
+        .bind(job_run_id)
+        .bind(i64::from(attempt))
+        .fetch_optional(&self.pool)
+        .await?;
+        body.map(|body| decode("job run attempt", &body)).transpose()
+    }
+
+    async fn put_job_run(&self, run: &JobRun, attempt: u32) -> Result<(), StoreError> {
+        let body = encode("job run", run)?;
+        let mut tx = self.pool.begin().await?;
+        let result =
+            sqlx::query("UPDATE job_runs SET state = $1, body = $2::jsonb WHERE application_id = $3 AND id = $4")
+                .bind(run.state.as_str())
+                .bind(&body)
+                .bind(&run.application_id)
+                .bind(&run.job_run_id)
+                .execute(&mut *tx)
+                .await?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::Missing { entity: "job run", id: run.job_run_id.clone() });
+        }
+        let attempt_created_at = run.attempt_created_at.as_ref().unwrap_or(&run.created_at).as_millis();
+        sqlx::query(
+            "INSERT INTO job_run_attempts (job_run_id, attempt, created_at, body) VALUES ($1, $2, $3, $4::jsonb) \
+             ON CONFLICT (job_run_id, attempt) DO UPDATE SET body = excluded.body",
+        )
+        .bind(&run.job_run_id)
+        .bind(i64::from(attempt))
+        .bind(attempt_created_at)
+        .bind(&body)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_job_runs(
+        &self,
+        application_id: &str,
+        filter: &JobRunFilter,
+        page: &PageRequest,
+    ) -> Result<Page<JobRun>, StoreError> {
+        let mut builder =
+            QueryBuilder::new("SELECT id, created_at, body::text AS body FROM job_runs WHERE application_id = ");
+        builder.push_bind(application_id.to_string());
+        if !filter.states.is_empty() {
+            builder.push(" AND state IN (");
+            let mut separated = builder.separated(", ");
+            for state in &filter.states {
+                separated.push_bind(state.as_str());
+            }
+            builder.push(")");
+        }
+        if let Some(after) = filter.created_at_after {
+            builder.push(" AND created_at >= ").push_bind(after);
+        }
+        if let Some(before) = filter.created_at_before {
+            builder.push(" AND created_at <= ").push_bind(before);
+        }
+        if let Some(mode) = &filter.mode {
+            builder.push(" AND mode = ").push_bind(mode.as_str());
+        }
+        fetch_page(self, builder, "job run", page, true).await
+    }
+
+    async fn list_job_run_attempts(
+        &self,
+        application_id: &str,
+        job_run_id: &str,
+        page: &PageRequest,
+    ) -> Result<Page<JobRun>, StoreError> {
+        // The keyset columns are named like the other lists' so fetch_page
+        // can serve this one too; attempt numbers order the same as creation.
+        let mut builder = QueryBuilder::new(
+            "SELECT * FROM (SELECT lpad(a.attempt::text, 10, '0') COLLATE \"C\" AS id, a.created_at AS created_at, \
+             a.body::text AS body FROM job_run_attempts a JOIN job_runs r ON r.id = a.job_run_id \
+             WHERE r.application_id = ",
+        );
+        builder.push_bind(application_id.to_string());
+        builder.push(" AND a.job_run_id = ").push_bind(job_run_id.to_string());
+        builder.push(") AS attempts WHERE 1 = 1");
+        fetch_page(self, builder, "job run attempt", page, false).await
+    }
+
+    async fn list_unfinished_job_runs(&self) -> Result<Vec<JobRun>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT body::text FROM job_runs WHERE state NOT IN ('SUCCESS', 'FAILED', 'CANCELLED') \
+             ORDER BY created_at ASC, id ASC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|body| decode("job run", body)).collect()
+    }
+
+    async fn create_catalog_database(&self, name: &str, body: &str) -> Result<bool, StoreError> {
+        self.catalog_create_database(name, body).await
+    }
+
+    async fn get_catalog_database(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.catalog_get_database(name).await
+    }
+
+    async fn list_catalog_databases(&self) -> Result<Vec<String>, StoreError> {
+        self.catalog_list_databases().await
+    }
+
+    async fn put_catalog_table(&self, database: &str, name: &str, body: &str) -> Result<(), StoreError> {
+        self.catalog_put_table(database, name, body).await
+    }
+
+    async fn get_catalog_table(&self, database: &str, name: &str) -> Result<Option<String>, StoreError> {
+        self.catalog_get_table(database, name).await
+    }
+
+    async fn drop_catalog_table(&self, database: &str, name: &str) -> Result<bool, StoreError> {
+        self.catalog_drop_table(database, name).await
+    }
+
+    async fn list_catalog_tables(&self, database: &str) -> Result<Vec<(String, String)>, StoreError> {
+        self.catalog_list_tables(database).await
+    }
+
+    async fn insert_iam_entity(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
+        self.iam_insert(kind, key, body).await
+    }
+
+    async fn replace_iam_entity(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
+        self.iam_replace(kind, key, body).await
+    }
+
+    async fn delete_iam_entity(&self, kind: &str, key: &str) -> Result<bool, StoreError> {
+        self.iam_delete(kind, key).await
+    }
+
+    async fn list_iam_entities(&self) -> Result<Vec<crate::IamEntity>, StoreError> {
+        self.iam_list().await
+    }
+}
