@@ -82,14 +82,43 @@ pub fn tokenize(sql: &str) -> Result<Vec<TokenWithSpan>> {
         .map_err(|e| SqlError::Parse(e.to_string()))?;
     for t in &mut tokens {
         match &mut t.token {
-            Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => {
-                t.token = Token::SingleQuotedString(unescape_hive(s));
+            Token::SingleQuotedString(s) => t.token = Token::SingleQuotedString(unescape_hive(s)),
+            Token::DoubleQuotedString(s) => {
+                t.token = Token::SingleQuotedString(unescape_hive(&s.replace("\"\"", "")));
             }
             Token::Word(w) if w.quote_style == Some('`') => w.value = w.value.to_lowercase(),
             _ => {}
         }
     }
-    Ok(tokens)
+    Ok(concat_adjacent_strings(tokens))
+}
+
+/// Hive's lexer reads `'face' "book"` (literals separated by blanks only)
+/// as one literal, "facebook".
+fn concat_adjacent_strings(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let mut out: Vec<TokenWithSpan> = Vec::with_capacity(tokens.len());
+    // Index in `out` of the last string literal, while only blanks followed it.
+    let mut open: Option<usize> = None;
+    for t in tokens {
+        match (&t.token, open) {
+            (Token::SingleQuotedString(next), Some(at)) => {
+                if let Token::SingleQuotedString(s) = &mut out[at].token {
+                    s.push_str(next);
+                }
+                out.truncate(at + 1);
+            }
+            (Token::SingleQuotedString(_), None) => {
+                open = Some(out.len());
+                out.push(t);
+            }
+            (Token::Whitespace(_), _) => out.push(t),
+            _ => {
+                open = None;
+                out.push(t);
+            }
+        }
+    }
+    out
 }
 
 /// Hive's `BaseSemanticAnalyzer.unescapeSQLString`, minus the surrounding quotes.
@@ -99,9 +128,8 @@ pub fn unescape_hive(raw: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        // SQL's doubled quote inside a literal.
+        // `'it''s'` is two adjacent literals to Hive's lexer, so "its".
         if c == '\'' && chars.get(i + 1) == Some(&'\'') {
-            out.push('\'');
             i += 2;
             continue;
         }
@@ -419,7 +447,7 @@ mod tests {
         assert_eq!(unescape_hive(r"\\d+"), r"\d+");
         assert_eq!(unescape_hive(r"it\'s"), "it's");
         assert_eq!(unescape_hive(r"50\%"), r"50\%");
-        assert_eq!(unescape_hive("it''s"), "it's");
+        assert_eq!(unescape_hive("it''s"), "its");
     }
 
     #[test]

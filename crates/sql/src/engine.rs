@@ -189,6 +189,19 @@ impl<'a> JobSession<'a> {
     }
 
     async fn execute(&mut self, cmd: Command, out: &mut Output<'_>) -> Result<Option<RowCount>> {
+        let Command::Batch(cmds) = cmd else { return self.execute_one(cmd, out).await };
+        let mut total: Option<RowCount> = None;
+        for cmd in cmds {
+            if let Some(n) = self.execute_one(cmd, out).await? {
+                let t = total.get_or_insert(RowCount { rows: 0, fetched: n.fetched });
+                t.rows += n.rows;
+                t.fetched |= n.fetched;
+            }
+        }
+        Ok(total)
+    }
+
+    async fn execute_one(&mut self, cmd: Command, out: &mut Output<'_>) -> Result<Option<RowCount>> {
         match cmd {
             Command::Set { key, value } => self.set(key, value, out).map(|_| None),
             Command::Query(q) => self.run_query(*q, out).await.map(Some),
@@ -244,7 +257,12 @@ impl<'a> JobSession<'a> {
     }
 
     fn print_header(&self) -> bool {
-        self.hiveconf.get("hive.cli.print.header").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        self.conf_flag("hive.cli.print.header", false)
+    }
+
+    /// A boolean `hiveconf` setting, `default` when unset.
+    pub(crate) fn conf_flag(&self, key: &str, default: bool) -> bool {
+        self.hiveconf.get(key).map_or(default, |v| v.trim().eq_ignore_ascii_case("true"))
     }
 
     async fn run_query(&mut self, query: Query, out: &mut Output<'_>) -> Result<RowCount> {

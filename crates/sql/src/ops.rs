@@ -55,7 +55,8 @@ impl JobSession<'_> {
                         }
                         self.catalog.drop_table(&db, &t).await?;
                     }
-                    None if if_exists => {}
+                    // Hive's hive.exec.drop.ignorenonexistent (default true).
+                    None if if_exists || self.conf_flag("hive.exec.drop.ignorenonexistent", true) => {}
                     None => return Err(SqlError::TableNotFound(format!("{db}.{t}"))),
                 }
             }

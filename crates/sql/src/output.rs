@@ -52,6 +52,9 @@ fn scalar(a: &ArrayRef, row: usize) -> Result<String> {
     Ok(match a.data_type() {
         DataType::Float64 => java_double(a.as_primitive::<Float64Type>().value(row)),
         DataType::Float32 => java_float(a.as_primitive::<Float32Type>().value(row)),
+        // The Hive CLI prints a BINARY's bytes as they are.
+        DataType::Binary => String::from_utf8_lossy(a.as_binary::<i32>().value(row)).into_owned(),
+        DataType::LargeBinary => String::from_utf8_lossy(a.as_binary::<i64>().value(row)).into_owned(),
         _ => {
             let options = FormatOptions::new()
                 .with_null("NULL")

@@ -200,6 +200,10 @@ impl HiveTable {
             // The reader turns empty fields into NULL; for strings Hive reads ''.
             let expr = match (&null_format, declared == DataType::Utf8) {
                 _ if !is_data => raw,
+                // LazyHiveDecimal: HiveDecimal's parsing (exponents, rounding to the scale).
+                (_, false) if matches!(declared, DataType::Decimal128(..)) => {
+                    crate::udf::hive_cast_expr(raw, &declared)
+                }
                 (_, false) => try_cast(raw, declared),
                 (None, true) => empty_if_null()?,
                 (Some(nf), true) if nf.is_empty() => raw,

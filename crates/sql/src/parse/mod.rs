@@ -17,6 +17,7 @@ use crate::error::{Result, SqlError};
 use crate::script::preview;
 
 mod alter;
+mod from_first;
 
 use alter::{parse_alter, parse_show};
 
@@ -109,6 +110,8 @@ pub enum Command {
     },
     /// `ANALYZE TABLE ... COMPUTE STATISTICS`: accepted, does nothing.
     Analyze,
+    /// The branches of a FROM-first multi-insert, run in order.
+    Batch(Vec<Command>),
 }
 
 #[derive(Debug)]
@@ -123,9 +126,25 @@ pub fn parse_command(text: &str) -> Result<Command> {
     if let Some(rest) = strip_keyword(body, "SET") {
         return Ok(parse_set(rest));
     }
-    let tokens = tokenize(text)?;
+    let tokens = from_first::unnest_from_first(&tokenize(text)?)?;
     if let Some(cmd) = with_insert(&tokens)? {
         return Ok(cmd);
+    }
+    if let Some(branches) = from_first::split_from_first(&tokens)? {
+        let mut cmds = Vec::new();
+        for b in branches {
+            let mut c = Cursor::new(b.tokens);
+            cmds.push(if b.insert {
+                c.expect_kw("INSERT")?;
+                parse_insert(&mut c)?
+            } else {
+                Command::Query(parse_query_tokens(&mut c)?)
+            });
+        }
+        return Ok(match cmds.len() {
+            1 => cmds.remove(0),
+            _ => Command::Batch(cmds),
+        });
     }
     let mut c = Cursor::new(tokens);
     let unsupported = || SqlError::Unsupported(preview(body, 60));

@@ -57,8 +57,9 @@ pub fn rewrite_expr(expr: &mut Expr, current_db: &str) -> Option<Expr> {
                 | BinaryOperator::GtEq),
             right,
         } => {
-            // `string_col > 15` compares numbers in Hive, not text.
-            match (is_number(left), is_number(right)) {
+            // `string_col > 15` compares numbers in Hive, not text; so does
+            // `string_col = a + b` (arithmetic is a double).
+            match (is_numeric(left), is_numeric(right)) {
                 (false, true) => Some(binary(num(take(left)), op.clone(), take(right))),
                 (true, false) => Some(binary(take(left), op.clone(), num(take(right)))),
                 _ => None,
@@ -111,6 +112,12 @@ pub fn rewrite_expr(expr: &mut Expr, current_db: &str) -> Option<Expr> {
             if matches!(data_type, DataType::Binary(_) | DataType::Varbinary(_)) {
                 // DataFusion's SQL types name Hive's BINARY `BYTEA`.
                 return Some(cast(take(e), DataType::Bytea));
+            }
+            if matches!(data_type, DataType::String(_) | DataType::Text) {
+                return Some(call("hive_string", vec![take(e)]));
+            }
+            if let Some(e) = super::funcs::char_cast(e.as_mut(), data_type) {
+                return Some(e);
             }
             let dt = hive_to_arrow(&data_type.to_string()).ok().filter(is_hive_cast_target)?;
             Some(call("hive_cast", vec![take(e), string(&dt.to_string())]))
@@ -265,6 +272,7 @@ fn rewrite_function(f: &mut Function, current_db: &str) -> Option<Expr> {
             let m = |l: Expr, r: Expr| nested(binary(l, BinaryOperator::Modulo, r));
             Some(m(nested(binary(m(a, b.clone()), BinaryOperator::Plus, b.clone())), b))
         }
+        _ if plain => super::funcs::rewrite_call(&name, args),
         _ => None,
     }
 }
@@ -328,7 +336,9 @@ pub fn unify_values(rows: &mut [Vec<Expr>]) {
 fn typed_literal(word: &str) -> Option<Expr> {
     let upper = word.to_ascii_uppercase();
     let (digits, data_type) = if let Some(d) = upper.strip_suffix("BD") {
-        return decimal_literal(d)
+        // `1BD` is DECIMAL(1,0): the literal's own digits, as with a point.
+        let pointed = if d.contains('.') { d.to_string() } else { format!("{d}.") };
+        return decimal_literal(&pointed)
             .or_else(|| Some(cast(number(d), DataType::Decimal(ExactNumberInfo::None))))
             .filter(|_| is_plain_number(d));
     } else if let Some(d) = upper.strip_suffix('Y') {
@@ -359,7 +369,7 @@ fn is_plain_number(s: &str) -> bool {
 }
 
 /// `CAST(e AS STRING)`, for functions that take any argument as text.
-fn text(e: Expr) -> Expr {
+pub(super) fn text(e: Expr) -> Expr {
     cast(e, DataType::String(None))
 }
 
@@ -377,8 +387,21 @@ fn is_number(e: &Expr) -> bool {
     }
 }
 
+/// A number literal, or arithmetic (which Hive computes as a number).
+fn is_numeric(e: &Expr) -> bool {
+    match e {
+        Expr::BinaryOp {
+            op: BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Multiply | BinaryOperator::Modulo,
+            ..
+        } => true,
+        Expr::Function(f) => matches!(f.name.to_string().as_str(), "hive_num" | "hive_divide"),
+        Expr::Nested(inner) => is_numeric(inner),
+        _ => is_number(e),
+    }
+}
+
 /// Wraps in `hive_num` unless the expression is obviously numeric already.
-fn num(e: Expr) -> Expr {
+pub(super) fn num(e: Expr) -> Expr {
     if is_number(&e) {
         e
     } else {
@@ -413,7 +436,7 @@ fn function(name: &str, args: Vec<Expr>) -> Function {
     }
 }
 
-fn call(name: &str, args: Vec<Expr>) -> Expr {
+pub(super) fn call(name: &str, args: Vec<Expr>) -> Expr {
     Expr::Function(function(name, args))
 }
 
@@ -431,7 +454,7 @@ fn case_when(condition: Expr, result: Expr, else_result: Option<Expr>) -> Expr {
     }
 }
 
-fn cast(expr: Expr, data_type: DataType) -> Expr {
+pub(super) fn cast(expr: Expr, data_type: DataType) -> Expr {
     Expr::Cast { kind: CastKind::Cast, expr: Box::new(expr), data_type, format: None }
 }
 
@@ -439,10 +462,10 @@ fn nested(expr: Expr) -> Expr {
     Expr::Nested(Box::new(expr))
 }
 
-fn string(s: &str) -> Expr {
+pub(super) fn string(s: &str) -> Expr {
     Expr::value(Value::SingleQuotedString(s.to_string()))
 }
 
-fn number(n: &str) -> Expr {
+pub(super) fn number(n: &str) -> Expr {
     Expr::value(Value::Number(n.to_string(), false))
 }

@@ -9,6 +9,7 @@
 //! unnamed result columns, which CTAS and printed headers expose.
 
 mod exprs;
+mod funcs;
 
 use std::ops::ControlFlow;
 
@@ -62,6 +63,9 @@ impl VisitorMut for HiveRewriter<'_> {
         if let SetExpr::Values(values) = query.body.as_mut() {
             exprs::unify_values(&mut values.rows);
         }
+        if matches!(query.body.as_ref(), SetExpr::SetOperation { .. }) {
+            set_operation_clauses(query);
+        }
         if let SetExpr::Select(select) = query.body.as_mut() {
             // One node runs the whole query, so SORT BY (per-reducer order) and
             // CLUSTER BY may be a total order, and DISTRIBUTE BY means nothing.
@@ -82,6 +86,7 @@ impl VisitorMut for HiveRewriter<'_> {
                 query.order_by = Some(OrderBy { kind: OrderByKind::Expressions(order), interpolate: None });
             }
             lateral_views_to_unnest(select);
+            alias_repeated_columns(select);
             if let Err(e) = group_by_modifiers(&mut select.group_by) {
                 return ControlFlow::Break(e);
             }
@@ -223,6 +228,59 @@ impl VisitorMut for QualifierFix {
             }
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// In `a UNION ALL b CLUSTER BY x` the last branch's SORT/CLUSTER BY orders
+/// the whole union (as `ORDER BY`); every branch may repeat a column.
+fn set_operation_clauses(query: &mut Query) {
+    fn branches<'a>(body: &'a mut SetExpr, out: &mut Vec<&'a mut Select>) {
+        match body {
+            SetExpr::SetOperation { left, right, .. } => {
+                branches(left, out);
+                branches(right, out);
+            }
+            SetExpr::Select(select) => out.push(select),
+            _ => {}
+        }
+    }
+    let mut selects = Vec::new();
+    branches(query.body.as_mut(), &mut selects);
+    let mut order = Vec::new();
+    if let Some(last) = selects.last_mut() {
+        order = std::mem::take(&mut last.sort_by);
+        if order.is_empty() {
+            order = std::mem::take(&mut last.cluster_by)
+                .into_iter()
+                .map(|expr| OrderByExpr {
+                    expr,
+                    options: OrderByOptions { asc: None, nulls_first: None },
+                    with_fill: None,
+                })
+                .collect();
+        }
+        last.cluster_by.clear();
+        last.distribute_by.clear();
+    }
+    for select in selects {
+        alias_repeated_columns(select);
+    }
+    if !order.is_empty() && query.order_by.is_none() {
+        query.order_by = Some(OrderBy { kind: OrderByKind::Expressions(order), interpolate: None });
+    }
+}
+
+/// `SELECT t.v, t.v`: Hive allows a column twice, DataFusion wants unique
+/// names, so a repeat is named as Hive names an unnamed column, `_cN`.
+fn alias_repeated_columns(select: &mut Select) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, item) in select.projection.iter_mut().enumerate() {
+        if let SelectItem::UnnamedExpr(e) = item {
+            if !seen.insert(e.to_string().to_lowercase()) {
+                let expr = std::mem::replace(e, Expr::value(Value::Null));
+                *item = SelectItem::ExprWithAlias { expr, alias: Ident::new(format!("_c{i}")) };
+            }
+        }
     }
 }
 

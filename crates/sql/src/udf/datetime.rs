@@ -10,7 +10,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 use chrono::format::{Item, StrftimeItems};
-use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Timelike, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int32Array, Int64Array, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Int64Type, TimeUnit, TimestampMicrosecondType};
@@ -40,9 +40,9 @@ pub(super) fn udfs() -> Vec<ScalarUDF> {
         udf("month", &[1], Immutable, Int32, |a, _| part(a, |d| d.month() as i32)),
         udf("day", &[1], Immutable, Int32, |a, _| part(a, |d| d.day() as i32)),
         udf("dayofmonth", &[1], Immutable, Int32, |a, _| part(a, |d| d.day() as i32)),
-        udf("hour", &[1], Immutable, Int32, |a, _| part(a, |d| d.hour() as i32)),
-        udf("minute", &[1], Immutable, Int32, |a, _| part(a, |d| d.minute() as i32)),
-        udf("second", &[1], Immutable, Int32, |a, _| part(a, |d| d.second() as i32)),
+        udf("hour", &[1], Immutable, Int32, |a, _| time_part(a, |t| t.hour() as i32)),
+        udf("minute", &[1], Immutable, Int32, |a, _| time_part(a, |t| t.minute() as i32)),
+        udf("second", &[1], Immutable, Int32, |a, _| time_part(a, |t| t.second() as i32)),
         udf("weekofyear", &[1], Immutable, Int32, |a, _| part(a, |d| d.iso_week().week() as i32)),
     ]
 }
@@ -190,6 +190,28 @@ fn days(d: NaiveDate) -> i32 {
 
 fn part(args: &[ArrayRef], f: fn(&NaiveDateTime) -> i32) -> Result<ArrayRef> {
     let out: Int32Array = datetimes(&args[0])?.iter().map(|d| d.as_ref().map(f)).collect();
+    Ok(Arc::new(out))
+}
+
+/// `hour`, `minute`, `second`: a string must hold a time of day
+/// (`yyyy-MM-dd HH:mm:ss` or `HH:mm:ss`), a date-only string is NULL.
+fn time_part(args: &[ArrayRef], f: fn(&NaiveTime) -> i32) -> Result<ArrayRef> {
+    if !matches!(args[0].data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
+        let out: Int32Array = datetimes(&args[0])?.iter().map(|d| d.as_ref().map(|d| f(&d.time()))).collect();
+        return Ok(Arc::new(out));
+    }
+    let out: Int32Array = strings(&args[0])?
+        .iter()
+        .map(|s| {
+            let s = s.as_deref()?.trim();
+            let time = match s.contains(['-']) {
+                true if s.contains(':') => parse_timestamp(s)?.time(),
+                true => return None,
+                false => NaiveTime::parse_from_str(s, "%H:%M:%S%.f").ok()?,
+            };
+            Some(f(&time))
+        })
+        .collect();
     Ok(Arc::new(out))
 }
 

@@ -6,6 +6,7 @@
 //! inputs themselves and return NULL where Hive returns NULL, rather than
 //! relying on DataFusion's coercion rules.
 
+mod bits;
 mod bround;
 mod cast;
 mod convert;
@@ -14,6 +15,7 @@ mod digest;
 mod index;
 mod num;
 mod parse;
+mod url;
 
 use cast::HiveCast;
 pub use cast::{hive_cast_expr, is_hive_cast_target};
@@ -105,6 +107,14 @@ pub fn register(ctx: &SessionContext) {
         ScalarUDF::new_from_impl(HiveCast::new()),
         ScalarUDF::new_from_impl(HiveIndex::new()),
         ScalarUDF::new_from_impl(bround::HiveBRound::new()),
+        ScalarUDF::new_from_impl(bits::HiveShift::new(bits::Shift::Left)),
+        ScalarUDF::new_from_impl(bits::HiveShift::new(bits::Shift::Right)),
+        ScalarUDF::new_from_impl(bits::HiveShift::new(bits::Shift::RightUnsigned)),
+        udf("hive_chr", &[1], Immutable, Utf8, bits::chr),
+        udf("hive_string", &[1], Immutable, Utf8, hive_string),
+        udf("parse_url", &[2, 3], Immutable, Utf8, url::parse_url),
+        udf("hive_decode", &[2], Immutable, Utf8, url::decode),
+        udf("hive_encode", &[2], Immutable, Binary, url::encode),
     ];
     for f in udfs.into_iter().chain(datetime::udfs()).chain(convert::udfs()).chain(digest::udfs()) {
         ctx.register_udf(f);
@@ -114,6 +124,25 @@ pub fn register(ctx: &SessionContext) {
 /// Casts any string-like or scalar array to `Utf8`.
 fn utf8(a: &ArrayRef) -> Result<ArrayRef> {
     Ok(cast(a, &DataType::Utf8)?)
+}
+
+/// Hive's conversion to STRING: booleans are `TRUE`/`FALSE`, doubles and
+/// floats print as Java does (`1.0E10`); the rest as Arrow casts them.
+fn hive_string(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
+    let a = &args[0];
+    let out: StringArray = match a.data_type() {
+        DataType::Boolean => a.as_boolean().iter().map(|v| v.map(|b| if b { "TRUE" } else { "FALSE" })).collect(),
+        DataType::Float64 => {
+            a.as_primitive::<Float64Type>().iter().map(|v| v.map(crate::output::java_double)).collect()
+        }
+        DataType::Float32 => a
+            .as_primitive::<datafusion::arrow::datatypes::Float32Type>()
+            .iter()
+            .map(|v| v.map(crate::output::java_float))
+            .collect(),
+        _ => return utf8(a),
+    };
+    Ok(Arc::new(out))
 }
 
 /// Hive's `/`: always a double division, NULL when dividing by zero.

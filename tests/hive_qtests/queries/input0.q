@@ -1,0 +1,5 @@
+EXPLAIN
+SELECT * FROM src; 
+
+SELECT * FROM src; 
+

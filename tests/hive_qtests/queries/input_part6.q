@@ -1,0 +1,5 @@
+set hive.mapred.mode=nonstrict;
+EXPLAIN
+SELECT x.* FROM SRCPART x WHERE x.ds = 2008-04-08 LIMIT 10;
+
+SELECT x.* FROM SRCPART x WHERE x.ds = 2008-04-08 LIMIT 10;

@@ -1,0 +1,1 @@
+select percentile(cast(key as bigint), 0.3) from src;
