@@ -12,11 +12,18 @@ baseline). The same jobs run on both, alternating:
     of it back (`count()` plus a sum, so every byte is read).
 
 Reported: submit -> SUCCESS as the server records it (createdAt -> endedAt,
-no client polling in it), medians per job, and the ratio a/b.
+no client polling in it), medians per job, and the ratio a/b; and the CPU
+seconds each run cost, from /proc/<server pid>/stat: the server's own
+(utime + stime, the S3 endpoint's work) and its reaped children's (cutime +
+cstime: the driver JVM with its executor threads and Python workers). On a
+2-core machine shared with other work the CPU figures move far less than
+the wall-clock ones.
 Usage (after `cargo build -p sparkplane-cli`):
   .venv/bin/python bench/s3a_vs_direct.py [--rounds 2] [--gb 1]
 """
 import argparse
+import os
+import shutil
 import statistics
 import tempfile
 from pathlib import Path
@@ -45,6 +52,22 @@ total = back.selectExpr("count(*)", "sum(c0 + c1 + c2 + c3)").collect()[0]
 print(f"WRITE_S={wrote:.2f} READ_S={time.time() - start:.2f} ROWS={total[0]}", flush=True)
 spark.stop()
 '''
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """(the process's own CPU seconds, those of its reaped children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    # Fields 14-17 of stat(5), counted from the state field (3) here.
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
+def measured(proc, run) -> tuple[float, float, float]:
+    """(server-recorded seconds, server CPU seconds, children's CPU seconds) of `run()`."""
+    own0, children0 = cpu_seconds(proc.pid)
+    seconds = run()
+    own1, children1 = cpu_seconds(proc.pid)
+    return seconds, own1 - own0, children1 - children0
 
 
 def setup(base: Path, direct: bool):
@@ -83,26 +106,32 @@ def main():
     args = parser.parse_args()
     # Five 8-byte columns per row: 40 bytes of raw values.
     rows = int(args.gb * 1e9 / 40)
-    servers = {}
+    servers, bases = {}, []
     for name, direct in (("s3a", False), ("direct", True)):
-        servers[name] = setup(Path(tempfile.mkdtemp(prefix=f"sparkplane-{name}-")), direct)
+        bases.append(Path(tempfile.mkdtemp(prefix=f"sparkplane-{name}-")))
+        servers[name] = setup(bases[-1], direct)
     times = {(job, name): [] for job in ("mcdonalds", "parquet") for name in servers}
     try:
         for _ in range(args.rounds):
-            for name, (_, client, app) in servers.items():
-                times[("mcdonalds", name)].append(mcdonalds(client, app))
-                times[("parquet", name)].append(parquet_io(client, app, rows))
-                print(name, {k: v[-1] for k, v in times.items() if k[1] == name}, flush=True)
+            for name, (proc, client, app) in servers.items():
+                times[("mcdonalds", name)].append(measured(proc, lambda: mcdonalds(client, app)))
+                times[("parquet", name)].append(measured(proc, lambda: parquet_io(client, app, rows)))
+                print(name, os.getloadavg()[0], {k[0]: v[-1] for k, v in times.items() if k[1] == name}, flush=True)
     finally:
         for proc, _, _ in servers.values():
             proc.terminate()
             proc.wait(timeout=60)
-    print("| job | S3A with credentials (median) | direct mount (median) | ratio |")
-    print("|---|---|---|---|")
+        # Each data dir holds a GB of parquet and the job's logs.
+        for base in bases:
+            shutil.rmtree(base, ignore_errors=True)
+    print("| job | S3A (median) | direct (median) | ratio | CPU s S3A: server + job | CPU s direct: server + job | CPU ratio |")
+    print("|---|---|---|---|---|---|---|")
     for job, label in (("mcdonalds", "McDonald's"), ("parquet", f"parquet write+read, {args.gb:g} GB")):
-        a = statistics.median(times[(job, "s3a")])
-        b = statistics.median(times[(job, "direct")])
-        print(f"| {label} | {a:.1f} s | {b:.1f} s | {a / b:.2f}× |")
+        a, b = times[(job, "s3a")], times[(job, "direct")]
+        med = lambda runs, i: statistics.median(r[i] for r in runs)
+        cpu_a, cpu_b = med(a, 1) + med(a, 2), med(b, 1) + med(b, 2)
+        print(f"| {label} | {med(a, 0):.1f} s | {med(b, 0):.1f} s | {med(a, 0) / med(b, 0):.2f}× "
+              f"| {med(a, 1):.1f} + {med(a, 2):.1f} | {med(b, 1):.1f} + {med(b, 2):.1f} | {cpu_a / cpu_b:.2f}× |")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,9 @@
 //! GetObject and HeadObject, and resolving a key to what is on disk.
 
-use std::io;
 use std::path::PathBuf;
 
 use s3s::dto::{GetObjectInput, GetObjectOutput, HeadObjectInput, HeadObjectOutput, Range, StreamingBlob};
 use s3s::{S3Error, S3ErrorCode};
-use tokio::io::AsyncSeekExt;
 
 use crate::body::FileBody;
 use crate::conditions::{check_read, Conditions};
@@ -77,12 +75,7 @@ impl FsBackend {
 
         let (start, len, content_range) = resolve_range(input.range.as_ref(), info.size)?;
         let body = match found.file {
-            Some(mut file) => {
-                if start > 0 {
-                    file.seek(io::SeekFrom::Start(start)).await.map_err(io_err("seek object", &found.path))?;
-                }
-                StreamingBlob::new(FileBody::new(file, len))
-            }
+            Some(file) => StreamingBlob::new(FileBody::new(file.into_std().await, start, len)),
             None => StreamingBlob::from(s3s::Body::empty()),
         };
         let h = &info.headers;

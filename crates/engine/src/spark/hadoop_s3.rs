@@ -98,8 +98,22 @@ pub fn embedded_s3a_conf(endpoint: &str, region: &str) -> Vec<(String, String)> 
         ("fs.s3a.multipart.threshold", "5G"),
     ];
     conf.extend(settings.iter().map(|(key, value)| (format!("spark.hadoop.{key}"), value.to_string())));
+    // Spark's administrator hook (prepended to a job's own
+    // `extraJavaOptions`, so a job's options do not drop it).
+    for key in ["spark.driver.defaultJavaOptions", "spark.executor.defaultJavaOptions"] {
+        conf.push((key.to_string(), SKIP_CLIENT_MD5.to_string()));
+    }
     conf
 }
+
+/// Turns off the AWS SDK's own MD5 of every byte it uploads (compared with
+/// the ETag it gets back), which costs the executor a second hash pass over
+/// everything it writes and proves nothing more: over plain HTTP the SDK
+/// signs each chunk of a PUT or part over its SHA-256 and the endpoint
+/// refuses a chunk whose bytes do not match, and over HTTPS TLS guards the
+/// bytes. The endpoint still computes each object's MD5 ETag and checks a
+/// `Content-MD5` the SDK sends. Read by the SDK's `SkipMd5CheckStrategy`.
+pub const SKIP_CLIENT_MD5: &str = "-Dcom.amazonaws.services.s3.disablePutObjectMD5Validation=true";
 
 /// The AWS SDK's override file, on the class path, that gives S3A the
 /// signing region of the embedded endpoint.
@@ -265,6 +279,8 @@ mod tests {
         assert_eq!(get(&conf, "spark.hadoop.fs.s3a.connection.ssl.enabled"), "false");
         assert_eq!(get(&conf, "spark.hadoop.fs.s3a.path.style.access"), "true");
         assert_eq!(get(&conf, "spark.hadoop.fs.s3a.endpoint.region"), "eu-west-1");
+        assert_eq!(get(&conf, "spark.driver.defaultJavaOptions"), SKIP_CLIENT_MD5);
+        assert_eq!(get(&conf, "spark.executor.defaultJavaOptions"), SKIP_CLIENT_MD5);
         assert!(conf.iter().all(|(k, _)| !k.contains("key") && !k.contains("token")), "{conf:?}");
         let root = S3Credentials { access_key_id: "AKIA".into(), secret_access_key: "s".into() };
         let secret = s3a_credentials_conf(&root);
