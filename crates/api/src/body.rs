@@ -14,10 +14,39 @@ use serde_json::error::Category;
 pub fn parse_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+    let parsed = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
         located_json_error(err.inner(), &path)
-    })
+    })?;
+    if has_nul_escape(body) {
+        // PostgreSQL's JSONB cannot hold U+0000, so a request the SQLite
+        // store would keep fails there: refused up front on both, rather
+        // than an internal error on one.
+        return Err(ApiError::validation(
+            "1 validation error detected: a string member contains the NUL character (\\u0000), \
+             which no member may hold",
+        ));
+    }
+    Ok(parsed)
+}
+
+/// Whether valid JSON `body` has a `\u0000` escape in a string. Escapes
+/// are read pairwise, so an escaped backslash followed by `u0000` (the
+/// text `\\u0000`) is not one. Raw NUL bytes are not valid JSON: serde
+/// refuses them before this runs.
+fn has_nul_escape(body: &[u8]) -> bool {
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == b'\\' {
+            if body.get(i + 1) == Some(&b'u') && body.get(i + 2..i + 6) == Some(b"0000".as_slice()) {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// The [`ApiError`] for a body that serde could not decode.
@@ -64,6 +93,24 @@ impl From<serde_json::Error> for ApiError {
 mod tests {
     use super::*;
     use crate::{CreateApplicationRequest, ErrorCode, TagResourceRequest};
+
+    #[test]
+    fn a_nul_character_in_any_string_is_refused() {
+        let err = parse_json_body::<CreateApplicationRequest>(
+            br#"{"name":"a\u0000b","releaseLabel":"emr-7.0.0","type":"SPARK"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Validation);
+        assert!(err.message.contains("NUL"), "{}", err.message);
+        // An escaped backslash before `u0000` is text, not a NUL.
+        let ok = parse_json_body::<CreateApplicationRequest>(
+            br#"{"name":"a\\u0000b","releaseLabel":"emr-7.0.0","type":"SPARK"}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.name.as_deref(), Some("a\\u0000b"));
+        assert!(!has_nul_escape(br#"{"k":"\\\\","u":"0000"}"#));
+        assert!(has_nul_escape(br#"{"k":"\\\u0000"}"#));
+    }
 
     #[test]
     fn empty_body_is_empty_object() {
