@@ -96,6 +96,15 @@ pub fn embedded_s3a_conf(endpoint: &str, region: &str) -> Vec<(String, String)> 
         // (the 128 MB default threshold): the endpoint hard-links a whole
         // object, where parts would have to be copied and re-assembled.
         ("fs.s3a.multipart.threshold", "5G"),
+        // A task's file up to 1 GiB is one PutObject instead of a multipart
+        // upload of 64 MB parts. Its ETag is then the MD5 the endpoint
+        // computes as it arrives, so the commit's rename (a CopyObject, a
+        // hard link) reuses that ETag; a multipart source would be hashed a
+        // second time for the copy's ETag, and its parts concatenated once
+        // more on disk. Blocks buffer on local disk (S3A's default `disk`
+        // buffer), not in the heap, and with `SKIP_CLIENT_MD5` the SDK does
+        // not hash the file before a single PUT either.
+        ("fs.s3a.multipart.size", "1G"),
     ];
     conf.extend(settings.iter().map(|(key, value)| (format!("spark.hadoop.{key}"), value.to_string())));
     // Spark's administrator hook (prepended to a job's own
