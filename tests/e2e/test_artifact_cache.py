@@ -8,6 +8,8 @@ what staging did, and `sparkplane workers` shows the cache's counters.
 The cache stays within its byte limit (least recently used entries go,
 never those of a live run). Each attempt's work dir is removed when it
 ends; with `keep_failed_work_dirs_minutes` a failed one stays that long.
+An ended run's managed logs and dashboard files go `run_history_days`
+after it ended; its record stays.
 """
 from __future__ import annotations
 
@@ -146,6 +148,29 @@ def test_a_failed_runs_work_dir_is_kept_for_the_setting_then_removed(make_server
     assert (kept / "logs" / "SPARK_DRIVER" / "stdout").exists()
     assert workers(srv, app_id)["disk"]["workDirBytes"] > 0
     wait_until(lambda: not kept.exists(), 60, "the kept dir to be removed after the setting")
+
+
+def test_an_ended_runs_logs_and_dashboard_files_go_after_run_history_days(make_server):
+    # One "day" of the setting lasts 4 s here.
+    srv = make_server(extra_env={"SPARKPLANE_RUN_HISTORY_DAYS": "1",
+                                 "SPARKPLANE_RUN_HISTORY_DAY_SECONDS": "4"}).start()
+    client = srv.client()
+    local = srv.data_dir / "local"
+    local.mkdir(parents=True, exist_ok=True)
+    (local / "count.py").write_text(
+        "from pyspark.sql import SparkSession\n"
+        "print('COUNT', SparkSession.builder.getOrCreate().range(3).count(), flush=True)\n")
+    app_id = create_app(client, name=unique("history"))["applicationId"]
+    job_id, run = run_to_end(client, app_id, spark_job_driver(str(local / "count.py")))
+    assert run["state"] == "SUCCESS", run.get("stateDetails")
+    logs = srv.data_dir / "logs" / "applications" / app_id / "jobs" / job_id
+    history = srv.data_dir / "history" / app_id / job_id
+    wait_until(lambda: (logs / "SPARK_DRIVER" / "stdout.gz").exists() and (history / "1" / "sparklogs").is_dir(),
+               30, "the run's managed logs and event logs")
+    wait_until(lambda: not logs.exists() and not history.exists(), 60,
+               "the ended run's files to go after run_history_days")
+    # The record stays: only the files go, as the service's managed logs do.
+    assert client.get_job_run(applicationId=app_id, jobRunId=job_id)["jobRun"]["state"] == "SUCCESS"
 
 
 def small_archive(seed: int) -> bytes:

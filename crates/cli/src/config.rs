@@ -78,6 +78,9 @@ pub struct ServerFlags {
     /// Minutes a failed attempt's work dir is kept for debugging before it is removed (0: removed at once) [env: SPARKPLANE_KEEP_FAILED_WORK_DIRS_MINUTES] [default: 0]
     #[arg(long)]
     pub keep_failed_work_dirs_minutes: Option<u64>,
+    /// Days an ended run's managed logs and dashboard files are kept (0: forever) [env: SPARKPLANE_RUN_HISTORY_DAYS] [default: 30]
+    #[arg(long)]
+    pub run_history_days: Option<u64>,
 }
 
 /// The keys a config file may set.
@@ -115,6 +118,7 @@ struct FileConfig {
     job_credentials_lifetime_seconds: Option<u64>,
     artifact_cache_bytes: Option<u64>,
     keep_failed_work_dirs_minutes: Option<u64>,
+    run_history_days: Option<u64>,
 }
 
 /// An external S3-compatible service that `s3://` URIs resolve to instead of
@@ -343,8 +347,8 @@ impl ServerConfig {
             }
         };
         let disk = crate::config_disk::resolve(
-            (flags.artifact_cache_bytes, flags.keep_failed_work_dirs_minutes),
-            (file.artifact_cache_bytes, file.keep_failed_work_dirs_minutes),
+            (flags.artifact_cache_bytes, flags.keep_failed_work_dirs_minutes, flags.run_history_days),
+            (file.artifact_cache_bytes, file.keep_failed_work_dirs_minutes, file.run_history_days),
             &env_str,
         )?;
         if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {

@@ -65,6 +65,8 @@ pub struct Controller {
     /// (see `sparkplane_storage::Trash`); `None` if it could not be opened
     /// (they are then deleted in place).
     trash: Option<Trash>,
+    /// When ended runs' files were last swept (see `base::run_history`).
+    history_swept: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Controller {
@@ -101,6 +103,7 @@ impl Controller {
             wake: Notify::new(),
             shutdown,
             grants: Arc::new(access::grants::Grants::default()),
+            history_swept: std::sync::Mutex::new(None),
         })
     }
 

@@ -125,6 +125,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             api_endpoint: Some(local_endpoint(engine_address)),
             artifact_cache_bytes: config.disk.artifact_cache_bytes,
             keep_failed_work_dirs: config.disk.keep_failed_work_dirs(),
+            run_history_retention: config.disk.run_history_retention(),
         },
     );
     // Each Spark attempt reaches S3 with its execution role's session.

@@ -46,6 +46,9 @@ pub struct ControlConfig {
     /// How long a failed attempt's work dir is kept for debugging (see
     /// [`super::retention`]); zero removes it at once, like any other.
     pub keep_failed_work_dirs: std::time::Duration,
+    /// How long an ended run's managed logs and dashboard files stay (see
+    /// [`super::run_history`]); zero keeps them forever.
+    pub run_history_retention: std::time::Duration,
 }
 
 #[derive(Debug, Clone)]

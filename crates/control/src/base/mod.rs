@@ -2,7 +2,7 @@
 //! configuration and the host's limits, the state machines of applications
 //! and job runs, worker capacities, metering, the stored records of
 //! applications and runs (the one place runs are updated), and what is left
-//! on disk after an attempt.
+//! on disk after an attempt and after a run.
 //!
 //! Nothing here imports another folder of this crate: the layers above
 //! (`access`, `hive`, `dashboards`, `pool`, `applications`, `runs`,
@@ -17,4 +17,5 @@ pub mod ids;
 pub mod metering;
 pub(crate) mod records;
 pub mod retention;
+pub(crate) mod run_history;
 pub mod state;

@@ -277,6 +277,7 @@ pub(crate) mod tests {
             api_endpoint: None,
             artifact_cache_bytes: sparkplane_storage::DEFAULT_LIMIT_BYTES,
             keep_failed_work_dirs: std::time::Duration::ZERO,
+            run_history_retention: std::time::Duration::ZERO,
         };
         (Controller::new(store.clone(), Arc::new(ObjectStorage::new(None)), config), store, dir)
     }

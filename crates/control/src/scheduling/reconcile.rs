@@ -90,6 +90,7 @@ impl Controller {
             if !self.config.keep_failed_work_dirs.is_zero() {
                 self.sweep_work_dirs();
             }
+            self.sweep_run_history().await;
             match self.reconcile_once().await {
                 // Applied actions may unlock more (admit → schedule): go again.
                 Ok(applied) if applied > 0 => continue,
