@@ -173,6 +173,21 @@ def test_bad_input_gets_the_models_errors(server):
     iam_error(lambda: iam.attach_user_policy(UserName=name, PolicyArn="arn:aws:iam::aws:policy/Nope"),
                         404, "NoSuchEntity")
     iam_error(lambda: iam.delete_user(UserName=unique("ghost")), 404, "NoSuchEntity")
+    # Characters the model's patterns exclude (a NUL above all, which no XML
+    # response could carry) are refused, and nothing is stored.
+    trust_with_nul = json.dumps(TRUST_EMR).replace("2012-10-17", "2012-10-17\u0000")
+    assert "\x00" in trust_with_nul
+    nul_role = unique("nul")
+    iam_error(lambda: iam.create_role(RoleName=nul_role, AssumeRolePolicyDocument=trust_with_nul),
+              400, "ValidationError", "policyDocument")
+    iam_error(lambda: iam.create_role(RoleName=nul_role, AssumeRolePolicyDocument=json.dumps(TRUST_EMR),
+                                      Description="runtime\x00role"), 400, "ValidationError", "description")
+    iam_error(lambda: iam.create_user(UserName=unique("tagged"), Tags=[{"Key": "team", "Value": "a;b"}]),
+              400, "ValidationError", "tags")
+    s3_read = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    iam_error(lambda: iam.create_policy(PolicyName=unique("p"), PolicyDocument=json.dumps(s3_read),
+                                        Description="x\x01y"), 400, "ValidationError", "description")
+    iam_error(lambda: iam.get_role(RoleName=nul_role), 404, "NoSuchEntity")
 
 
 def test_secrets_are_not_in_the_store_or_the_log(server):

@@ -6,6 +6,7 @@ mod holders;
 mod keys;
 mod policies;
 mod principals;
+mod text;
 
 use serde::Serialize;
 use sparkplane_policy::PolicyDocument;
@@ -83,7 +84,7 @@ fn check_document_size(text: &str) -> Result<(), IamError> {
              Member must have length between 1 and {MAX_DOCUMENT_CHARS}"
         )));
     }
-    Ok(())
+    self::text::check_document_chars(text)
 }
 
 /// AWS counts policy size without whitespace.

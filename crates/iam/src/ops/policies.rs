@@ -26,6 +26,11 @@ impl Iam {
                  Member must satisfy regular expression pattern: ((/[A-Za-z0-9\\.,\\+@=_-]+)*)/"
             )));
         }
+        // The model's constraints before the document's meaning, as IAM does.
+        if let Some(description) = &description {
+            super::text::check_policy_description(description)?;
+        }
+        super::text::check_tags(&tags)?;
         check_identity_document(document)?;
         if policy_size(document) > MANAGED_POLICY_SIZE {
             return Err(quota_error("PolicySize", MANAGED_POLICY_SIZE));

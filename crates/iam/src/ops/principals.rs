@@ -20,6 +20,7 @@ impl Iam {
         validate_name(name, "userName", 64)?;
         let path = path.unwrap_or("/");
         validate_path(path, "path")?;
+        super::text::check_tags(&tags)?;
         let _write = self.writes.lock().await;
         let user = User {
             name: name.to_string(),
@@ -79,6 +80,10 @@ impl Iam {
                     .to_string(),
             ));
         }
+        if let Some(description) = &new.description {
+            super::text::check_role_description(description)?;
+        }
+        super::text::check_tags(&new.tags)?;
         let _write = self.writes.lock().await;
         let role = Role {
             name: name.to_string(),
