@@ -119,6 +119,7 @@ struct FileConfig {
     artifact_cache_bytes: Option<u64>,
     keep_failed_work_dirs_minutes: Option<u64>,
     run_history_days: Option<u64>,
+    metrics_token: Option<String>,
 }
 
 /// An external S3-compatible service that `s3://` URIs resolve to instead of
@@ -182,6 +183,8 @@ pub struct ServerConfig {
     pub job_credentials_lifetime_seconds: u64,
     /// The artifact cache's limit and how long failed work dirs stay.
     pub disk: crate::config_disk::DiskSettings,
+    /// SHA-256 of the `/metrics` bearer token; None: `/metrics` is off.
+    pub metrics_token_sha256: Option<[u8; 32]>,
 }
 
 impl ServerConfig {
@@ -379,6 +382,7 @@ impl ServerConfig {
             spark_cds,
             job_credentials_lifetime_seconds,
             disk,
+            metrics_token_sha256: crate::config_metrics::resolve(file.metrics_token.as_deref(), &env_str)?,
         })
     }
 }

@@ -10,6 +10,7 @@ mod authorize;
 mod body_limits;
 mod error;
 mod local_access;
+pub mod metrics;
 mod query;
 mod request_id;
 mod routes;
@@ -34,6 +35,10 @@ pub struct AppState {
     pub iam: Arc<sparkplane_iam::Iam>,
     /// Base of dashboard URLs (no trailing slash); None: the request's Host.
     pub public_url: Option<String>,
+    /// SHA-256 of the `/metrics` bearer token; None turns `/metrics` off.
+    pub metrics_token_sha256: Option<[u8; 32]>,
+    /// API requests counted for `/metrics`.
+    pub api_metrics: Arc<metrics::ApiMetrics>,
 }
 
 /// The full router: health check, EMR Serverless API, sparkplane extras.

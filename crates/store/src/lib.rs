@@ -103,6 +103,9 @@ pub trait Store: Send + Sync + 'static {
     /// Every run not in a terminal state, oldest first: what the scheduler
     /// must look after, at startup and on each pass.
     async fn list_unfinished_job_runs(&self) -> Result<Vec<JobRun>, StoreError>;
+    /// How many runs each application has in each state (what `/metrics`
+    /// reports): one grouped query, never a scan of the run bodies.
+    async fn count_job_runs(&self) -> Result<Vec<RunCount>, StoreError>;
 
     // The HIVE catalog. Documents are opaque JSON to the store; the SQL
     // engine owns their shape. They come back as equal JSON, not the same
@@ -134,6 +137,15 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_iam_entity(&self, kind: &str, key: &str) -> Result<bool, StoreError>;
     /// Every entity, ordered by kind then key.
     async fn list_iam_entities(&self) -> Result<Vec<IamEntity>, StoreError>;
+}
+
+/// How many runs of one application are in one state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunCount {
+    pub application_id: String,
+    /// The stored state name (`SUCCESS`, `RUNNING`, ...).
+    pub state: String,
+    pub count: u64,
 }
 
 /// One stored identity document.

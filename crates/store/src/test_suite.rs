@@ -174,6 +174,10 @@ pub async fn list_job_runs_filters_by_state_and_time(store: &dyn Store) {
     let unfinished = store.list_unfinished_job_runs().await.unwrap();
     let ids: Vec<_> = unfinished.iter().map(|r| r.job_run_id.as_str()).collect();
     assert_eq!(ids, ["00run0", "00run1"]);
+    let counts = store.count_job_runs().await.unwrap();
+    let counts: Vec<(&str, &str, u64)> =
+        counts.iter().map(|c| (c.application_id.as_str(), c.state.as_str(), c.count)).collect();
+    assert_eq!(counts, [("00a", "SUBMITTED", 2), ("00a", "SUCCESS", 2)]);
 }
 
 pub async fn catalog_keeps_databases_and_tables(store: &dyn Store) {

@@ -145,6 +145,8 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         keys,
         iam,
         public_url: config.public_url.clone(),
+        metrics_token_sha256: config.metrics_token_sha256,
+        api_metrics: Default::default(),
     };
     eprintln!("sparkplane listening on http://{address} (data dir {})", data_dir.display());
     let (stop_s3, s3_stopped) = tokio::sync::oneshot::channel::<()>();

@@ -5,5 +5,6 @@
 //! Uses `base`, `dashboards`, `pool`, `applications` and `runs`; no folder
 //! uses it (the binary starts its loop, `Controller::run_scheduler`).
 
+pub mod metrics;
 pub(crate) mod reconcile;
 pub mod scheduler;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sparkplane_api::{Application, JobRunState};
+use sparkplane_api::{Application, JobRun, JobRunState};
 use sparkplane_engine::spark::standalone::DAEMON_HEAP_MB;
 use sparkplane_engine::ResourceRequest;
 
@@ -75,6 +75,16 @@ fn demand_of(r: &ResourceRequest) -> Demand {
 }
 
 impl Controller {
+    /// What `run` holds or asks for: an elastic run holds what it was
+    /// granted so far.
+    pub(crate) fn run_demand(&self, app: &Application, run: &JobRun) -> Demand {
+        let mut demand = resources_for(app, run).as_ref().map(demand_of).unwrap_or_default();
+        if let Some((granted, _)) = self.elastic.books(&run.job_run_id).filter(|_| demand.elastic) {
+            demand.executors = granted;
+        }
+        demand
+    }
+
     pub async fn run_scheduler(self: Arc<Self>) {
         let mut shutdown = self.shutdown.subscribe();
         loop {
@@ -119,12 +129,8 @@ impl Controller {
             .iter()
             .filter_map(|run| {
                 let app = apps.get(&run.application_id)?;
-                let mut demand = resources_for(app, run).as_ref().map(demand_of).unwrap_or_default();
-                // An elastic run holds what it was granted so far.
+                let demand = self.run_demand(app, run);
                 let books = self.elastic.books(&run.job_run_id).filter(|_| demand.elastic);
-                if let Some((granted, _)) = books {
-                    demand.executors = granted;
-                }
                 let grows = matches!(run.state, JobRunState::Scheduled | JobRunState::Running);
                 let grow_to = books.filter(|_| grows).map(|(_, wanted)| wanted);
                 Some(RunView {

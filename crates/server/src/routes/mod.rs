@@ -8,6 +8,7 @@ mod iam;
 mod job_runs;
 mod logs;
 mod metastore;
+mod metrics;
 mod tags;
 mod workers;
 
@@ -56,7 +57,11 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(unknown_operation)
         .layer(middleware::from_fn_with_state(state.clone(), auth::require_sigv4))
+        // Outside SigV4, so refused requests are counted too.
+        .route_layer(middleware::from_fn_with_state(state.clone(), crate::metrics::record))
         .with_state(state.clone());
+    // Scraped by Prometheus, which cannot sign: its own bearer token.
+    let metrics = Router::new().route("/metrics", get(metrics::get)).with_state(state.clone());
     // IAM and STS (query protocol) at the root: verified per service in the
     // handler, since the credential scope says which service was signed for.
     let query_protocols = Router::new().route("/", post(iam::handle)).with_state(state.clone());
@@ -78,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .merge(query_protocols)
         .merge(job_credentials)
         .merge(dashboards)
+        .merge(metrics)
         .merge(api)
         .layer(middleware::from_fn(request_id::add_request_id))
 }

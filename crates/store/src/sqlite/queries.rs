@@ -262,6 +262,23 @@ impl Store for SqliteStore {
         rows.iter().map(|body| decode("job run", body)).collect()
     }
 
+    async fn count_job_runs(&self) -> Result<Vec<crate::RunCount>, StoreError> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT application_id, state, count(*) FROM job_runs GROUP BY application_id, state \
+             ORDER BY application_id, state",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(application_id, state, count)| crate::RunCount {
+                application_id,
+                state,
+                count: u64::try_from(count).unwrap_or(0),
+            })
+            .collect())
+    }
+
     async fn create_catalog_database(&self, name: &str, body: &str) -> Result<bool, StoreError> {
         self.catalog_create_database(name, body).await
     }

@@ -1,0 +1,233 @@
+//! Prometheus metrics: `GET /metrics` in the text exposition format.
+//!
+//! Operators scrape with Prometheus, which cannot sign SigV4, so the
+//! endpoint is authorized by a bearer token of its own (`metrics_token`,
+//! kept only as a SHA-256, compared as such) and is off without one: run
+//! counts and application ids are not for anyone who can reach the port.
+//!
+//! Two kinds of figures. The control plane's (runs by state, the queue,
+//! capacity in use, warm workers) are read at scrape time from the store
+//! and the pool ([`sparkplane_control::scheduling::metrics`]), so they agree
+//! with the API. API traffic is counted here as requests pass: by operation
+//! (a fixed table, so label values are bounded) and status, with a latency
+//! histogram. The format is a few lines of text; a registry crate would
+//! hold a second copy of figures the store already has.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::Response;
+use sparkplane_control::scheduling::metrics::{ApplicationUsage, ControlMetrics};
+
+use crate::AppState;
+
+/// Upper bounds of the latency buckets, in seconds.
+const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+
+#[derive(Debug, Default, Clone)]
+struct Series {
+    count: u64,
+    sum_seconds: f64,
+    /// Observations at or under each of `BUCKETS` (not cumulative).
+    buckets: [u64; BUCKETS.len()],
+}
+
+/// API requests seen since the server started.
+#[derive(Debug, Default)]
+pub struct ApiMetrics {
+    series: Mutex<BTreeMap<(&'static str, u16), Series>>,
+}
+
+impl ApiMetrics {
+    pub fn observe(&self, operation: &'static str, status: u16, seconds: f64) {
+        let mut series = self.series.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entry = series.entry((operation, status)).or_default();
+        entry.count += 1;
+        entry.sum_seconds += seconds;
+        if let Some(i) = BUCKETS.iter().position(|bound| seconds <= *bound) {
+            entry.buckets[i] += 1;
+        }
+    }
+
+    fn snapshot(&self) -> BTreeMap<(&'static str, u16), Series> {
+        self.series.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+}
+
+/// The EMR Serverless operation (or sparkplane extra) a matched route is.
+pub(crate) fn operation(method: &Method, path: &str) -> &'static str {
+    const APP: &str = "/applications/{application_id}";
+    const RUN: &str = "/applications/{application_id}/jobruns/{job_run_id}";
+    match (method.as_str(), path) {
+        ("POST", "/applications") => "CreateApplication",
+        ("GET", "/applications") => "ListApplications",
+        ("GET", APP) => "GetApplication",
+        ("PATCH", APP) => "UpdateApplication",
+        ("DELETE", APP) => "DeleteApplication",
+        ("POST", "/applications/{application_id}/start") => "StartApplication",
+        ("POST", "/applications/{application_id}/stop") => "StopApplication",
+        ("POST", "/applications/{application_id}/jobruns") => "StartJobRun",
+        ("GET", "/applications/{application_id}/jobruns") => "ListJobRuns",
+        ("GET", RUN) => "GetJobRun",
+        ("DELETE", RUN) => "CancelJobRun",
+        ("GET", "/applications/{application_id}/jobruns/{job_run_id}/attempts") => "ListJobRunAttempts",
+        ("GET", "/applications/{application_id}/jobruns/{job_run_id}/dashboard") => "GetDashboardForJobRun",
+        ("GET", "/tags/{resource_arn}") => "ListTagsForResource",
+        ("POST", "/tags/{resource_arn}") => "TagResource",
+        ("DELETE", "/tags/{resource_arn}") => "UntagResource",
+        (_, p) if p.starts_with("/sparkplane/v1/applications/") && p.ends_with("/logs") => "sparkplane:GetLogs",
+        (_, p) if p.ends_with("/workers") => "sparkplane:GetWorkers",
+        (_, p) if p.starts_with("/sparkplane/v1/catalog/") => "sparkplane:Catalog",
+        (_, p) if p.starts_with("/sparkplane/v1/metastore/") => "sparkplane:Metastore",
+        _ => "other",
+    }
+}
+
+/// Counts each request of the API router by operation and status, with its
+/// latency; outside SigV4, so refused requests count too.
+pub(crate) async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let path = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let operation = operation(request.method(), &path);
+    let response = next.run(request).await;
+    state.api_metrics.observe(operation, response.status().as_u16(), started.elapsed().as_secs_f64());
+    response
+}
+
+/// Escapes a label value as the exposition format requires.
+fn label(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+fn header(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+const GIB: u64 = 1 << 30;
+
+/// A per-application gauge: name, help, and its value (None: no series).
+type AppGauge = (&'static str, &'static str, fn(&ApplicationUsage) -> Option<u64>);
+
+/// The whole exposition: control-plane gauges, then API traffic.
+pub(crate) fn render(control: &ControlMetrics, api: &ApiMetrics) -> String {
+    let mut out = String::new();
+    header(&mut out, "sparkplane_job_runs", "gauge", "Job runs by application and state.");
+    for run in &control.runs {
+        let (app, state) = (label(&run.application_id), label(&run.state));
+        let _ = writeln!(out, "sparkplane_job_runs{{application_id=\"{app}\",state=\"{state}\"}} {}", run.count);
+    }
+    header(&mut out, "sparkplane_job_runs_queued", "gauge", "Job runs waiting for capacity.");
+    let _ = writeln!(out, "sparkplane_job_runs_queued {}", control.queued);
+    let gauges: [AppGauge; 4] = [
+        ("sparkplane_application_vcpu_in_use", "vCPUs held by an application's admitted runs.", |a| Some(a.in_use.cpu)),
+        ("sparkplane_application_vcpu_maximum", "An application's maximumCapacity in vCPUs.", |a| {
+            a.maximum.map(|m| m.cpu)
+        }),
+        ("sparkplane_application_memory_in_use_bytes", "Memory held by an application's admitted runs.", |a| {
+            Some(a.in_use.memory_gb.saturating_mul(GIB))
+        }),
+        ("sparkplane_application_memory_maximum_bytes", "An application's maximumCapacity of memory.", |a| {
+            a.maximum.map(|m| m.memory_gb.saturating_mul(GIB))
+        }),
+    ];
+    for (name, help, value) in gauges {
+        header(&mut out, name, "gauge", help);
+        for app in &control.applications {
+            if let Some(v) = value(app) {
+                let _ = writeln!(out, "{name}{{application_id=\"{}\"}} {v}", label(&app.application_id));
+            }
+        }
+    }
+    header(&mut out, "sparkplane_warm_workers", "gauge", "Pre-initialized workers by application and state.");
+    for app in &control.applications {
+        let id = label(&app.application_id);
+        for (state, n) in [("idle", app.warm_idle), ("busy", app.warm_busy), ("starting", app.warm_starting)] {
+            let _ = writeln!(out, "sparkplane_warm_workers{{application_id=\"{id}\",state=\"{state}\"}} {n}");
+        }
+    }
+    let api = api.snapshot();
+    header(&mut out, "sparkplane_api_requests_total", "counter", "API requests by operation and HTTP status.");
+    for ((operation, status), series) in &api {
+        let _ = writeln!(
+            out,
+            "sparkplane_api_requests_total{{operation=\"{operation}\",status=\"{status}\"}} {}",
+            series.count
+        );
+    }
+    let name = "sparkplane_api_request_duration_seconds";
+    header(&mut out, name, "histogram", "API request latency by operation.");
+    let mut by_operation: BTreeMap<&str, Series> = BTreeMap::new();
+    for ((operation, _), series) in &api {
+        let total = by_operation.entry(operation).or_default();
+        total.count += series.count;
+        total.sum_seconds += series.sum_seconds;
+        for (sum, n) in total.buckets.iter_mut().zip(series.buckets) {
+            *sum += n;
+        }
+    }
+    for (operation, series) in by_operation {
+        let mut cumulative = 0;
+        for (bound, n) in BUCKETS.iter().zip(series.buckets) {
+            cumulative += n;
+            let _ = writeln!(out, "{name}_bucket{{operation=\"{operation}\",le=\"{bound}\"}} {cumulative}");
+        }
+        let _ = writeln!(out, "{name}_bucket{{operation=\"{operation}\",le=\"+Inf\"}} {}", series.count);
+        let _ = writeln!(out, "{name}_sum{{operation=\"{operation}\"}} {}", series.sum_seconds);
+        let _ = writeln!(out, "{name}_count{{operation=\"{operation}\"}} {}", series.count);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use sparkplane_store::RunCount;
+
+    use super::*;
+
+    #[test]
+    fn routes_map_to_bounded_operation_names() {
+        assert_eq!(operation(&Method::POST, "/applications/{application_id}/jobruns"), "StartJobRun");
+        assert_eq!(operation(&Method::GET, "/applications/{application_id}/jobruns/{job_run_id}"), "GetJobRun");
+        assert_eq!(operation(&Method::GET, "/nowhere/at/all"), "other");
+    }
+
+    #[test]
+    fn the_exposition_has_counts_gauges_and_cumulative_buckets() {
+        let control = ControlMetrics {
+            runs: vec![RunCount { application_id: "00a\"".into(), state: "SUCCESS".into(), count: 3 }],
+            queued: 1,
+            applications: vec![ApplicationUsage {
+                application_id: "00a".into(),
+                state: "STARTED".into(),
+                in_use: sparkplane_control::base::capacity::Capacity { cpu: 4, memory_gb: 16, disk_gb: 20 },
+                maximum: None,
+                warm_idle: 1,
+                ..Default::default()
+            }],
+        };
+        let api = ApiMetrics::default();
+        api.observe("GetJobRun", 200, 0.003);
+        api.observe("GetJobRun", 200, 0.2);
+        api.observe("GetJobRun", 403, 20.0);
+        let text = render(&control, &api);
+        assert!(text.contains("sparkplane_job_runs{application_id=\"00a\\\"\",state=\"SUCCESS\"} 3\n"), "{text}");
+        assert!(text.contains("sparkplane_job_runs_queued 1\n"));
+        assert!(text.contains("sparkplane_application_vcpu_in_use{application_id=\"00a\"} 4\n"));
+        assert!(text.contains("sparkplane_application_memory_in_use_bytes{application_id=\"00a\"} 17179869184\n"));
+        assert!(!text.contains("sparkplane_application_vcpu_maximum{"), "no maximum, no series");
+        assert!(text.contains("sparkplane_warm_workers{application_id=\"00a\",state=\"idle\"} 1\n"));
+        assert!(text.contains("sparkplane_api_requests_total{operation=\"GetJobRun\",status=\"200\"} 2\n"));
+        assert!(text.contains("sparkplane_api_requests_total{operation=\"GetJobRun\",status=\"403\"} 1\n"));
+        let name = "sparkplane_api_request_duration_seconds";
+        assert!(text.contains(&format!("{name}_bucket{{operation=\"GetJobRun\",le=\"0.005\"}} 1\n")));
+        assert!(text.contains(&format!("{name}_bucket{{operation=\"GetJobRun\",le=\"0.25\"}} 2\n")));
+        assert!(text.contains(&format!("{name}_bucket{{operation=\"GetJobRun\",le=\"10\"}} 2\n")));
+        assert!(text.contains(&format!("{name}_bucket{{operation=\"GetJobRun\",le=\"+Inf\"}} 3\n")));
+        assert!(text.contains(&format!("{name}_count{{operation=\"GetJobRun\"}} 3\n")));
+    }
+}
