@@ -85,6 +85,14 @@ def test_metrics_match_the_api_after_a_known_workload(make_server):
     assert value(found, "sparkplane_api_request_duration_seconds_count", operation="StartJobRun") == 3
     assert value(found, "sparkplane_api_request_duration_seconds_bucket", operation="StartJobRun", le="+Inf") == 3
 
+    # Every run ended, and each reached RUNNING first (a HIVE run is quick).
+    runs = "sparkplane_job_run_duration_seconds"
+    assert value(found, f"{runs}_count", state="SUCCESS") == 2
+    assert value(found, f"{runs}_count", state="FAILED") == 1
+    assert value(found, f"{runs}_bucket", state="SUCCESS", le="+Inf") == 2
+    assert value(found, "sparkplane_job_run_submit_to_running_seconds_count") == 3
+    assert 0 < value(found, f"{runs}_sum", state="SUCCESS") < 120
+
     # A refused request is counted under its operation too.
     unsigned = http("GET", f"{srv.endpoint}/applications/{app}")
     assert unsigned.status == 403

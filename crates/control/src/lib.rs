@@ -67,6 +67,8 @@ pub struct Controller {
     trash: Option<Trash>,
     /// When ended runs' files were last swept (see `base::run_history`).
     history_swept: std::sync::Mutex<Option<std::time::Instant>>,
+    /// Runs' latencies since start, for `/metrics` (see `base::histogram`).
+    run_latencies: base::histogram::RunLatencies,
 }
 
 impl Controller {
@@ -104,6 +106,7 @@ impl Controller {
             shutdown,
             grants: Arc::new(access::grants::Grants::default()),
             history_swept: std::sync::Mutex::new(None),
+            run_latencies: Default::default(),
         })
     }
 

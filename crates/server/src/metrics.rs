@@ -22,39 +22,24 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
+use sparkplane_control::base::histogram::{Histogram, REQUEST_BUCKETS};
 use sparkplane_control::scheduling::metrics::{ApplicationUsage, ControlMetrics};
 
 use crate::AppState;
 
-/// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
-
-#[derive(Debug, Default, Clone)]
-struct Series {
-    count: u64,
-    sum_seconds: f64,
-    /// Observations at or under each of `BUCKETS` (not cumulative).
-    buckets: [u64; BUCKETS.len()],
-}
-
-/// API requests seen since the server started.
+/// API requests seen since the server started, by (operation, status).
 #[derive(Debug, Default)]
 pub struct ApiMetrics {
-    series: Mutex<BTreeMap<(&'static str, u16), Series>>,
+    series: Mutex<BTreeMap<(&'static str, u16), Histogram>>,
 }
 
 impl ApiMetrics {
     pub fn observe(&self, operation: &'static str, status: u16, seconds: f64) {
         let mut series = self.series.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = series.entry((operation, status)).or_default();
-        entry.count += 1;
-        entry.sum_seconds += seconds;
-        if let Some(i) = BUCKETS.iter().position(|bound| seconds <= *bound) {
-            entry.buckets[i] += 1;
-        }
+        series.entry((operation, status)).or_insert_with(|| Histogram::new(REQUEST_BUCKETS)).observe(seconds);
     }
 
-    fn snapshot(&self) -> BTreeMap<(&'static str, u16), Series> {
+    fn snapshot(&self) -> BTreeMap<(&'static str, u16), Histogram> {
         self.series.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 }
@@ -113,7 +98,20 @@ const GIB: u64 = 1 << 30;
 /// A per-application gauge: name, help, and its value (None: no series).
 type AppGauge = (&'static str, &'static str, fn(&ApplicationUsage) -> Option<u64>);
 
-/// The whole exposition: control-plane gauges, then API traffic.
+/// The `_bucket`, `_sum` and `_count` lines of one histogram series;
+/// `labels` is `k="v",...` or empty.
+fn histogram(out: &mut String, name: &str, labels: &str, series: &Histogram) {
+    let sep = if labels.is_empty() { "" } else { "," };
+    for (bound, cumulative) in series.cumulative() {
+        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {cumulative}");
+    }
+    let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}", series.count);
+    let braces = |s: &str| if s.is_empty() { String::new() } else { format!("{{{s}}}") };
+    let _ = writeln!(out, "{name}_sum{} {}", braces(labels), series.sum);
+    let _ = writeln!(out, "{name}_count{} {}", braces(labels), series.count);
+}
+
+/// The whole exposition: control-plane gauges, run latencies, API traffic.
 pub(crate) fn render(control: &ControlMetrics, api: &ApiMetrics) -> String {
     let mut out = String::new();
     header(&mut out, "sparkplane_job_runs", "gauge", "Job runs by application and state.");
@@ -161,24 +159,23 @@ pub(crate) fn render(control: &ControlMetrics, api: &ApiMetrics) -> String {
     }
     let name = "sparkplane_api_request_duration_seconds";
     header(&mut out, name, "histogram", "API request latency by operation.");
-    let mut by_operation: BTreeMap<&str, Series> = BTreeMap::new();
+    let mut by_operation: BTreeMap<&str, Histogram> = BTreeMap::new();
     for ((operation, _), series) in &api {
-        let total = by_operation.entry(operation).or_default();
-        total.count += series.count;
-        total.sum_seconds += series.sum_seconds;
-        for (sum, n) in total.buckets.iter_mut().zip(series.buckets) {
-            *sum += n;
-        }
+        by_operation.entry(operation).or_insert_with(|| Histogram::new(REQUEST_BUCKETS)).merge(series);
     }
-    for (operation, series) in by_operation {
-        let mut cumulative = 0;
-        for (bound, n) in BUCKETS.iter().zip(series.buckets) {
-            cumulative += n;
-            let _ = writeln!(out, "{name}_bucket{{operation=\"{operation}\",le=\"{bound}\"}} {cumulative}");
-        }
-        let _ = writeln!(out, "{name}_bucket{{operation=\"{operation}\",le=\"+Inf\"}} {}", series.count);
-        let _ = writeln!(out, "{name}_sum{{operation=\"{operation}\"}} {}", series.sum_seconds);
-        let _ = writeln!(out, "{name}_count{{operation=\"{operation}\"}} {}", series.count);
+    for (operation, series) in &by_operation {
+        histogram(&mut out, name, &format!("operation=\"{operation}\""), series);
+    }
+    let latencies = &control.latencies;
+    let name = "sparkplane_job_run_submit_to_running_seconds";
+    header(&mut out, name, "histogram", "From an attempt's creation to RUNNING.");
+    if let Some(series) = &latencies.to_running {
+        histogram(&mut out, name, "", series);
+    }
+    let name = "sparkplane_job_run_duration_seconds";
+    header(&mut out, name, "histogram", "From a run's creation to its end, by final state.");
+    for (state, series) in &latencies.durations {
+        histogram(&mut out, name, &format!("state=\"{}\"", label(state)), series);
     }
     out
 }
@@ -209,6 +206,7 @@ mod tests {
                 warm_idle: 1,
                 ..Default::default()
             }],
+            latencies: Default::default(),
         };
         let api = ApiMetrics::default();
         api.observe("GetJobRun", 200, 0.003);

@@ -12,6 +12,7 @@ pub mod capacity;
 pub(crate) mod clock;
 pub(crate) mod config;
 pub(crate) mod error;
+pub mod histogram;
 pub mod host;
 pub mod ids;
 pub mod metering;

@@ -6,7 +6,7 @@
 //! here, below everything that needs them: the job-run operations, the
 //! attempt supervisor, the scheduler loop, dashboards and the warm pool.
 
-use sparkplane_api::{Application, JobRun};
+use sparkplane_api::{Application, JobRun, JobRunState};
 
 use super::clock;
 use super::state::job_transition_allowed;
@@ -79,7 +79,23 @@ impl Controller {
         run.attempt_updated_at = Some(now);
         run.state_details = truncate_details(&run.state_details);
         self.store.put_job_run(&run, attempt).await?;
+        if before != run.state {
+            self.observe_transition(&run, now);
+        }
         Ok(Some(run))
+    }
+}
+
+impl Controller {
+    /// Feeds `/metrics`: an attempt's wait for RUNNING, and a run's
+    /// duration once it ended.
+    fn observe_transition(&self, run: &JobRun, now: sparkplane_api::Timestamp) {
+        let seconds = |from: sparkplane_api::Timestamp| (now.0.saturating_sub(from.0)).max(0) as f64 / 1000.0;
+        if run.state == JobRunState::Running {
+            self.run_latencies.running(seconds(run.attempt_created_at.unwrap_or(run.created_at)));
+        } else if run.state.is_terminal() {
+            self.run_latencies.ended(run.state.as_str(), seconds(run.created_at));
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! What the control plane reports to `/metrics`: runs by application and
 //! state, the queue, and each live application's capacity in use against
-//! its `maximumCapacity` and its warm workers.
+//! its `maximumCapacity` and its warm workers; and the run latencies
+//! observed as runs changed state (`base::histogram`).
 //!
 //! Computed at scrape time from the store (one grouped count, the
 //! unfinished runs the scheduler reads anyway, the live applications) and
@@ -14,16 +15,19 @@ use sparkplane_api::{ApplicationState, JobRunState};
 use sparkplane_store::{ApplicationFilter, PageRequest, RunCount};
 
 use crate::base::capacity::{maximum_capacity_of, Capacity};
+use crate::base::histogram::RunLatencyData;
 use crate::{ControlError, Controller};
 
 /// Runs in these states wait for capacity: the queue.
 const WAITING: [JobRunState; 3] = [JobRunState::Submitted, JobRunState::Pending, JobRunState::Queued];
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ControlMetrics {
     pub runs: Vec<RunCount>,
     pub queued: u64,
     pub applications: Vec<ApplicationUsage>,
+    /// Runs' latencies and durations since the server started.
+    pub latencies: RunLatencyData,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -93,6 +97,6 @@ impl Controller {
                 }
             })
             .collect();
-        Ok(ControlMetrics { runs, queued, applications: usage })
+        Ok(ControlMetrics { runs, queued, applications: usage, latencies: self.run_latencies.snapshot() })
     }
 }
