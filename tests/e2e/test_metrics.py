@@ -93,6 +93,18 @@ def test_metrics_match_the_api_after_a_known_workload(make_server):
     assert value(found, "sparkplane_job_run_submit_to_running_seconds_count") == 3
     assert 0 < value(found, f"{runs}_sum", state="SUCCESS") < 120
 
+    # The S3 endpoint's traffic: the three query files went in by PutObject.
+    puts = value(found, "sparkplane_s3_requests_total", operation="PutObject", status="200")
+    assert puts is not None and puts >= 3, puts
+    assert value(found, "sparkplane_s3_received_bytes_total", operation="PutObject", status="200") > 0
+    s3.put_object(Bucket=bucket, Key="known.txt", Body=b"x" * 1000)
+    assert s3.get_object(Bucket=bucket, Key="known.txt")["Body"].read() == b"x" * 1000
+    after = samples(srv)
+    for name, op in (("sparkplane_s3_received_bytes_total", "PutObject"), ("sparkplane_s3_sent_bytes_total", "GetObject")):
+        grew = (value(after, name, operation=op, status="200") or 0) - (value(found, name, operation=op, status="200") or 0)
+        assert grew >= 1000, (name, grew)
+    assert value(after, "sparkplane_s3_requests_total", operation="PutObject", status="200") == puts + 1
+
     # A refused request is counted under its operation too.
     unsigned = http("GET", f"{srv.endpoint}/applications/{app}")
     assert unsigned.status == 403

@@ -183,6 +183,11 @@ pub(crate) struct RequireSignature {
 #[async_trait::async_trait]
 impl S3Access for RequireSignature {
     async fn check(&self, cx: &mut S3AccessContext<'_>) -> S3Result<()> {
+        // For `/metrics`: the first place the operation's name is known.
+        let operation = cx.s3_op().name().to_string();
+        if let Some(slot) = cx.extensions_mut().get::<crate::metrics::OpSlot>() {
+            let _ = slot.0.set(operation);
+        }
         if cx.credentials().is_none() {
             return Err(S3Error::with_message(
                 S3ErrorCode::AccessDenied,

@@ -21,6 +21,7 @@ mod keys;
 mod layout;
 mod list;
 mod meta;
+pub mod metrics;
 mod multipart;
 mod ops_bucket;
 mod ops_list;
@@ -128,6 +129,7 @@ impl Default for ServiceOptions {
 pub struct S3Service {
     inner: s3s::service::S3Service,
     policy: Arc<auth::SignaturePolicy>,
+    metrics: Arc<metrics::S3Metrics>,
 }
 
 impl S3Service {
@@ -135,11 +137,24 @@ impl S3Service {
     /// before s3s parses the request: s3s answers a credential scoped to
     /// another service with 501, and would verify a SigV2 signature the
     /// endpoint does not take.
-    pub async fn call(&self, req: s3s::HttpRequest) -> Result<s3s::HttpResponse, s3s::HttpError> {
-        if let Err(err) = auth::check_signature_version_and_scope(&self.policy, req.uri(), req.headers()) {
-            return err.to_http_response().map_err(|e| s3s::HttpError::new(Box::new(e)));
+    pub async fn call(&self, mut req: s3s::HttpRequest) -> Result<s3s::HttpResponse, s3s::HttpError> {
+        let bytes_in = metrics::content_length(req.headers());
+        let slot = metrics::OpSlot::default();
+        req.extensions_mut().insert(slot.clone());
+        let response = match auth::check_signature_version_and_scope(&self.policy, req.uri(), req.headers()) {
+            Err(err) => err.to_http_response().map_err(|e| s3s::HttpError::new(Box::new(e))),
+            Ok(()) => self.inner.call(req).await,
+        };
+        if let Ok(response) = &response {
+            let bytes_out = metrics::content_length(response.headers());
+            self.metrics.observe(slot.0.get().map(String::as_str), response.status().as_u16(), bytes_in, bytes_out);
         }
-        self.inner.call(req).await
+        response
+    }
+
+    /// The endpoint's request counters, for `/metrics`.
+    pub fn metrics(&self) -> Arc<metrics::S3Metrics> {
+        Arc::clone(&self.metrics)
     }
 }
 
@@ -183,5 +198,5 @@ fn build_service_with(
     if let Some(domain) = options.virtual_host_domain {
         builder.set_host(auth::PathOrVirtualHost::new(&domain)?);
     }
-    Ok(S3Service { inner: builder.build(), policy })
+    Ok(S3Service { inner: builder.build(), policy, metrics: Default::default() })
 }

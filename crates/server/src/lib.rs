@@ -39,6 +39,9 @@ pub struct AppState {
     pub metrics_token_sha256: Option<[u8; 32]>,
     /// API requests counted for `/metrics`.
     pub api_metrics: Arc<metrics::ApiMetrics>,
+    /// More exposition text for `/metrics` from parts this crate does not
+    /// know (the embedded S3 endpoint's counters).
+    pub extra_metrics: Vec<metrics::MetricsText>,
 }
 
 /// The full router: health check, EMR Serverless API, sparkplane extras.

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -26,6 +26,9 @@ use sparkplane_control::base::histogram::{Histogram, REQUEST_BUCKETS};
 use sparkplane_control::scheduling::metrics::{ApplicationUsage, ControlMetrics};
 
 use crate::AppState;
+
+/// Exposition text of another part of the process, appended at each scrape.
+pub type MetricsText = Arc<dyn Fn() -> String + Send + Sync>;
 
 /// API requests seen since the server started, by (operation, status).
 #[derive(Debug, Default)]

@@ -147,6 +147,15 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         public_url: config.public_url.clone(),
         metrics_token_sha256: config.metrics_token_sha256,
         api_metrics: Default::default(),
+        extra_metrics: s3
+            .as_ref()
+            .map(|embedded| {
+                let counters = embedded.service.metrics();
+                let text: sparkplane_server::metrics::MetricsText = Arc::new(move || counters.render());
+                text
+            })
+            .into_iter()
+            .collect(),
     };
     eprintln!("sparkplane listening on http://{address} (data dir {})", data_dir.display());
     let (stop_s3, s3_stopped) = tokio::sync::oneshot::channel::<()>();

@@ -24,7 +24,10 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
         return Ok(refuse("a valid metrics bearer token is required"));
     }
     let control = state.controller.metrics().await?;
-    let body = crate::metrics::render(&control, &state.api_metrics);
+    let mut body = crate::metrics::render(&control, &state.api_metrics);
+    for more in &state.extra_metrics {
+        body.push_str(&more());
+    }
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response())
 }
 
