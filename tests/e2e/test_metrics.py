@@ -105,6 +105,12 @@ def test_metrics_match_the_api_after_a_known_workload(make_server):
         assert grew >= 1000, (name, grew)
     assert value(after, "sparkplane_s3_requests_total", operation="PutObject", status="200") == puts + 1
 
+    # Store calls are timed by operation: every run was created once.
+    created = value(after, "sparkplane_store_operation_duration_seconds_count", operation="create_job_run")
+    assert created == 3, created
+    assert value(after, "sparkplane_store_operation_duration_seconds_bucket", operation="create_job_run",
+                 le="+Inf") == 3
+
     # A refused request is counted under its operation too.
     unsigned = http("GET", f"{srv.endpoint}/applications/{app}")
     assert unsigned.status == 403

@@ -67,8 +67,8 @@ pub struct Controller {
     trash: Option<Trash>,
     /// When ended runs' files were last swept (see `base::run_history`).
     history_swept: std::sync::Mutex<Option<std::time::Instant>>,
-    /// Runs' latencies since start, for `/metrics` (see `base::histogram`).
-    run_latencies: base::histogram::RunLatencies,
+    /// Runs' latencies since start, for `/metrics` (see `base::latency`).
+    run_latencies: base::latency::RunLatencies,
 }
 
 impl Controller {

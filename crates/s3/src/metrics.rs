@@ -11,11 +11,11 @@
 //! the response's.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use hyper::header::CONTENT_LENGTH;
 use hyper::HeaderMap;
+use sparkplane_metrics::Exposition;
 
 /// Filled with the operation's name by the access check.
 #[derive(Debug, Clone, Default)]
@@ -52,19 +52,19 @@ impl S3Metrics {
     /// The exposition lines of the endpoint's counters.
     pub fn render(&self) -> String {
         let series = self.series.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-        let mut out = String::new();
+        let mut out = Exposition::default();
         let families: [Family; 3] = [
             ("sparkplane_s3_requests_total", "S3 requests by operation and HTTP status.", |c| c.requests),
             ("sparkplane_s3_received_bytes_total", "Request body bytes by operation and status.", |c| c.bytes_in),
             ("sparkplane_s3_sent_bytes_total", "Response body bytes by operation and status.", |c| c.bytes_out),
         ];
         for (name, help, value) in families {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+            out.family(name, "counter", help);
             for ((operation, status), counts) in &series {
-                let _ = writeln!(out, "{name}{{operation=\"{operation}\",status=\"{status}\"}} {}", value(counts));
+                out.sample(name, &[("operation", operation), ("status", &status.to_string())], value(counts));
             }
         }
-        out
+        out.finish()
     }
 }
 

@@ -14,7 +14,6 @@
 //! hold a second copy of figures the store already has.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -22,8 +21,8 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
-use sparkplane_control::base::histogram::{Histogram, REQUEST_BUCKETS};
 use sparkplane_control::scheduling::metrics::{ApplicationUsage, ControlMetrics};
+use sparkplane_metrics::{Exposition, Histogram, REQUEST_BUCKETS};
 
 use crate::AppState;
 
@@ -87,43 +86,21 @@ pub(crate) async fn record(State(state): State<AppState>, request: Request, next
     response
 }
 
-/// Escapes a label value as the exposition format requires.
-fn label(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
-}
-
-fn header(out: &mut String, name: &str, kind: &str, help: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-}
-
 const GIB: u64 = 1 << 30;
 
 /// A per-application gauge: name, help, and its value (None: no series).
 type AppGauge = (&'static str, &'static str, fn(&ApplicationUsage) -> Option<u64>);
 
-/// The `_bucket`, `_sum` and `_count` lines of one histogram series;
-/// `labels` is `k="v",...` or empty.
-fn histogram(out: &mut String, name: &str, labels: &str, series: &Histogram) {
-    let sep = if labels.is_empty() { "" } else { "," };
-    for (bound, cumulative) in series.cumulative() {
-        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {cumulative}");
-    }
-    let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}", series.count);
-    let braces = |s: &str| if s.is_empty() { String::new() } else { format!("{{{s}}}") };
-    let _ = writeln!(out, "{name}_sum{} {}", braces(labels), series.sum);
-    let _ = writeln!(out, "{name}_count{} {}", braces(labels), series.count);
-}
-
 /// The whole exposition: control-plane gauges, run latencies, API traffic.
-pub(crate) fn render(control: &ControlMetrics, api: &ApiMetrics) -> String {
-    let mut out = String::new();
-    header(&mut out, "sparkplane_job_runs", "gauge", "Job runs by application and state.");
+pub(crate) fn render(control: &ControlMetrics, api: &ApiMetrics) -> Exposition {
+    let mut out = Exposition::default();
+    out.family("sparkplane_job_runs", "gauge", "Job runs by application and state.");
     for run in &control.runs {
-        let (app, state) = (label(&run.application_id), label(&run.state));
-        let _ = writeln!(out, "sparkplane_job_runs{{application_id=\"{app}\",state=\"{state}\"}} {}", run.count);
+        let labels = [("application_id", run.application_id.as_str()), ("state", run.state.as_str())];
+        out.sample("sparkplane_job_runs", &labels, run.count);
     }
-    header(&mut out, "sparkplane_job_runs_queued", "gauge", "Job runs waiting for capacity.");
-    let _ = writeln!(out, "sparkplane_job_runs_queued {}", control.queued);
+    out.family("sparkplane_job_runs_queued", "gauge", "Job runs waiting for capacity.");
+    out.sample("sparkplane_job_runs_queued", &[], control.queued);
     let gauges: [AppGauge; 4] = [
         ("sparkplane_application_vcpu_in_use", "vCPUs held by an application's admitted runs.", |a| Some(a.in_use.cpu)),
         ("sparkplane_application_vcpu_maximum", "An application's maximumCapacity in vCPUs.", |a| {
@@ -137,48 +114,44 @@ pub(crate) fn render(control: &ControlMetrics, api: &ApiMetrics) -> String {
         }),
     ];
     for (name, help, value) in gauges {
-        header(&mut out, name, "gauge", help);
+        out.family(name, "gauge", help);
         for app in &control.applications {
             if let Some(v) = value(app) {
-                let _ = writeln!(out, "{name}{{application_id=\"{}\"}} {v}", label(&app.application_id));
+                out.sample(name, &[("application_id", &app.application_id)], v);
             }
         }
     }
-    header(&mut out, "sparkplane_warm_workers", "gauge", "Pre-initialized workers by application and state.");
+    out.family("sparkplane_warm_workers", "gauge", "Pre-initialized workers by application and state.");
     for app in &control.applications {
-        let id = label(&app.application_id);
         for (state, n) in [("idle", app.warm_idle), ("busy", app.warm_busy), ("starting", app.warm_starting)] {
-            let _ = writeln!(out, "sparkplane_warm_workers{{application_id=\"{id}\",state=\"{state}\"}} {n}");
+            out.sample("sparkplane_warm_workers", &[("application_id", &app.application_id), ("state", state)], n);
         }
     }
+    let latencies = &control.latencies;
+    let name = "sparkplane_job_run_submit_to_running_seconds";
+    out.family(name, "histogram", "From an attempt's creation to RUNNING.");
+    if let Some(series) = &latencies.to_running {
+        out.histogram(name, &[], series);
+    }
+    let name = "sparkplane_job_run_duration_seconds";
+    out.family(name, "histogram", "From a run's creation to its end, by final state.");
+    for (state, series) in &latencies.durations {
+        out.histogram(name, &[("state", state)], series);
+    }
     let api = api.snapshot();
-    header(&mut out, "sparkplane_api_requests_total", "counter", "API requests by operation and HTTP status.");
+    out.family("sparkplane_api_requests_total", "counter", "API requests by operation and HTTP status.");
     for ((operation, status), series) in &api {
-        let _ = writeln!(
-            out,
-            "sparkplane_api_requests_total{{operation=\"{operation}\",status=\"{status}\"}} {}",
-            series.count
-        );
+        let status = status.to_string();
+        out.sample("sparkplane_api_requests_total", &[("operation", operation), ("status", &status)], series.count);
     }
     let name = "sparkplane_api_request_duration_seconds";
-    header(&mut out, name, "histogram", "API request latency by operation.");
+    out.family(name, "histogram", "API request latency by operation.");
     let mut by_operation: BTreeMap<&str, Histogram> = BTreeMap::new();
     for ((operation, _), series) in &api {
         by_operation.entry(operation).or_insert_with(|| Histogram::new(REQUEST_BUCKETS)).merge(series);
     }
     for (operation, series) in &by_operation {
-        histogram(&mut out, name, &format!("operation=\"{operation}\""), series);
-    }
-    let latencies = &control.latencies;
-    let name = "sparkplane_job_run_submit_to_running_seconds";
-    header(&mut out, name, "histogram", "From an attempt's creation to RUNNING.");
-    if let Some(series) = &latencies.to_running {
-        histogram(&mut out, name, "", series);
-    }
-    let name = "sparkplane_job_run_duration_seconds";
-    header(&mut out, name, "histogram", "From a run's creation to its end, by final state.");
-    for (state, series) in &latencies.durations {
-        histogram(&mut out, name, &format!("state=\"{}\"", label(state)), series);
+        out.histogram(name, &[("operation", operation)], series);
     }
     out
 }
@@ -215,7 +188,7 @@ mod tests {
         api.observe("GetJobRun", 200, 0.003);
         api.observe("GetJobRun", 200, 0.2);
         api.observe("GetJobRun", 403, 20.0);
-        let text = render(&control, &api);
+        let text = render(&control, &api).finish();
         assert!(text.contains("sparkplane_job_runs{application_id=\"00a\\\"\",state=\"SUCCESS\"} 3\n"), "{text}");
         assert!(text.contains("sparkplane_job_runs_queued 1\n"));
         assert!(text.contains("sparkplane_application_vcpu_in_use{application_id=\"00a\"} 4\n"));

@@ -13,6 +13,7 @@ pub mod postgres;
 pub mod sqlite;
 #[doc(hidden)]
 pub mod test_suite;
+mod timed;
 
 use async_trait::async_trait;
 use sparkplane_api::{Application, ApplicationState, JobRun, JobRunMode, JobRunState};
@@ -21,6 +22,7 @@ pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use timed::Timed;
 
 /// Result of an idempotent create: either the new record, or the record
 /// created earlier with the same client token.

@@ -55,7 +55,10 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         data_dir.display()
     );
 
-    let store: Arc<dyn Store> = crate::config_store::open(&config.store, &data_dir).await?;
+    // Every store call is timed for `/metrics`.
+    let timed_store =
+        Arc::new(sparkplane_store::Timed::new(crate::config_store::open(&config.store, &data_dir).await?));
+    let store: Arc<dyn Store> = timed_store.clone();
     let iam = Iam::open_in(store.clone(), config.account_id.clone(), root.clone(), &data_dir.join("iam"))
         .await
         .context("load identities")?;
@@ -147,15 +150,15 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         public_url: config.public_url.clone(),
         metrics_token_sha256: config.metrics_token_sha256,
         api_metrics: Default::default(),
-        extra_metrics: s3
-            .as_ref()
-            .map(|embedded| {
+        extra_metrics: {
+            let store_text: sparkplane_server::metrics::MetricsText = Arc::new(move || timed_store.render());
+            let s3_text = s3.as_ref().map(|embedded| {
                 let counters = embedded.service.metrics();
                 let text: sparkplane_server::metrics::MetricsText = Arc::new(move || counters.render());
                 text
-            })
-            .into_iter()
-            .collect(),
+            });
+            std::iter::once(store_text).chain(s3_text).collect()
+        },
     };
     eprintln!("sparkplane listening on http://{address} (data dir {})", data_dir.display());
     let (stop_s3, s3_stopped) = tokio::sync::oneshot::channel::<()>();

@@ -1,7 +1,7 @@
 //! What the control plane reports to `/metrics`: runs by application and
 //! state, the queue, and each live application's capacity in use against
 //! its `maximumCapacity` and its warm workers; and the run latencies
-//! observed as runs changed state (`base::histogram`).
+//! observed as runs changed state (`base::latency`).
 //!
 //! Computed at scrape time from the store (one grouped count, the
 //! unfinished runs the scheduler reads anyway, the live applications) and
@@ -15,7 +15,7 @@ use sparkplane_api::{ApplicationState, JobRunState};
 use sparkplane_store::{ApplicationFilter, PageRequest, RunCount};
 
 use crate::base::capacity::{maximum_capacity_of, Capacity};
-use crate::base::histogram::RunLatencyData;
+use crate::base::latency::RunLatencyData;
 use crate::{ControlError, Controller};
 
 /// Runs in these states wait for capacity: the queue.

@@ -26,8 +26,9 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
     let control = state.controller.metrics().await?;
     let mut body = crate::metrics::render(&control, &state.api_metrics);
     for more in &state.extra_metrics {
-        body.push_str(&more());
+        body.append(&more());
     }
+    let body = body.finish();
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response())
 }
 

@@ -1,0 +1,160 @@
+//! A [`Store`] that times every call of the store it wraps, by operation,
+//! for `/metrics` (`sparkplane_store_operation_duration_seconds`).
+//!
+//! A decorator rather than timing inside each backend, so SQLite and
+//! PostgreSQL report the same operations the same way, and callers (the
+//! controller, IAM, the catalog) need not know.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use async_trait::async_trait;
+use sparkplane_api::{Application, JobRun};
+use sparkplane_metrics::{Exposition, Histogram, STORE_BUCKETS};
+
+use crate::{ApplicationFilter, Created, IamEntity, JobRunFilter, Page, PageRequest, RunCount, Store, StoreError};
+
+pub struct Timed {
+    inner: Arc<dyn Store>,
+    latencies: Mutex<BTreeMap<&'static str, Histogram>>,
+}
+
+impl Timed {
+    pub fn new(inner: Arc<dyn Store>) -> Timed {
+        Timed { inner, latencies: Mutex::default() }
+    }
+
+    async fn time<T>(&self, operation: &'static str, call: impl Future<Output = T>) -> T {
+        let started = Instant::now();
+        let result = call.await;
+        let seconds = started.elapsed().as_secs_f64();
+        let mut latencies = self.latencies.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        latencies.entry(operation).or_insert_with(|| Histogram::new(STORE_BUCKETS)).observe(seconds);
+        result
+    }
+
+    /// The latency histogram of each operation called so far.
+    pub fn render(&self) -> String {
+        let latencies = self.latencies.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let mut out = Exposition::default();
+        let name = "sparkplane_store_operation_duration_seconds";
+        out.family(name, "histogram", "Store calls by operation.");
+        for (operation, series) in &latencies {
+            out.histogram(name, &[("operation", operation)], series);
+        }
+        out.finish()
+    }
+}
+
+#[async_trait]
+impl Store for Timed {
+    async fn create_application(&self, app: &Application, token: &str) -> Result<Created<Application>, StoreError> {
+        self.time("create_application", self.inner.create_application(app, token)).await
+    }
+    async fn get_application(&self, id: &str) -> Result<Option<Application>, StoreError> {
+        self.time("get_application", self.inner.get_application(id)).await
+    }
+    async fn put_application(&self, app: &Application) -> Result<(), StoreError> {
+        self.time("put_application", self.inner.put_application(app)).await
+    }
+    async fn list_applications(
+        &self,
+        filter: &ApplicationFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Application>, StoreError> {
+        self.time("list_applications", self.inner.list_applications(filter, page)).await
+    }
+    async fn create_job_run(&self, run: &JobRun, token: &str) -> Result<Created<JobRun>, StoreError> {
+        self.time("create_job_run", self.inner.create_job_run(run, token)).await
+    }
+    async fn get_job_run(&self, app: &str, run: &str) -> Result<Option<JobRun>, StoreError> {
+        self.time("get_job_run", self.inner.get_job_run(app, run)).await
+    }
+    async fn get_job_run_attempt(&self, app: &str, run: &str, attempt: u32) -> Result<Option<JobRun>, StoreError> {
+        self.time("get_job_run_attempt", self.inner.get_job_run_attempt(app, run, attempt)).await
+    }
+    async fn put_job_run(&self, run: &JobRun, attempt: u32) -> Result<(), StoreError> {
+        self.time("put_job_run", self.inner.put_job_run(run, attempt)).await
+    }
+    async fn list_job_runs(
+        &self,
+        app: &str,
+        filter: &JobRunFilter,
+        page: &PageRequest,
+    ) -> Result<Page<JobRun>, StoreError> {
+        self.time("list_job_runs", self.inner.list_job_runs(app, filter, page)).await
+    }
+    async fn list_job_run_attempts(
+        &self,
+        app: &str,
+        run: &str,
+        page: &PageRequest,
+    ) -> Result<Page<JobRun>, StoreError> {
+        self.time("list_job_run_attempts", self.inner.list_job_run_attempts(app, run, page)).await
+    }
+    async fn list_unfinished_job_runs(&self) -> Result<Vec<JobRun>, StoreError> {
+        self.time("list_unfinished_job_runs", self.inner.list_unfinished_job_runs()).await
+    }
+    async fn count_job_runs(&self) -> Result<Vec<RunCount>, StoreError> {
+        self.time("count_job_runs", self.inner.count_job_runs()).await
+    }
+    async fn create_catalog_database(&self, name: &str, body: &str) -> Result<bool, StoreError> {
+        self.time("create_catalog_database", self.inner.create_catalog_database(name, body)).await
+    }
+    async fn get_catalog_database(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.time("get_catalog_database", self.inner.get_catalog_database(name)).await
+    }
+    async fn list_catalog_databases(&self) -> Result<Vec<String>, StoreError> {
+        self.time("list_catalog_databases", self.inner.list_catalog_databases()).await
+    }
+    async fn put_catalog_table(&self, database: &str, name: &str, body: &str) -> Result<(), StoreError> {
+        self.time("put_catalog_table", self.inner.put_catalog_table(database, name, body)).await
+    }
+    async fn get_catalog_table(&self, database: &str, name: &str) -> Result<Option<String>, StoreError> {
+        self.time("get_catalog_table", self.inner.get_catalog_table(database, name)).await
+    }
+    async fn drop_catalog_table(&self, database: &str, name: &str) -> Result<bool, StoreError> {
+        self.time("drop_catalog_table", self.inner.drop_catalog_table(database, name)).await
+    }
+    async fn list_catalog_tables(&self, database: &str) -> Result<Vec<(String, String)>, StoreError> {
+        self.time("list_catalog_tables", self.inner.list_catalog_tables(database)).await
+    }
+    async fn insert_iam_entity(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
+        self.time("insert_iam_entity", self.inner.insert_iam_entity(kind, key, body)).await
+    }
+    async fn replace_iam_entity(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
+        self.time("replace_iam_entity", self.inner.replace_iam_entity(kind, key, body)).await
+    }
+    async fn delete_iam_entity(&self, kind: &str, key: &str) -> Result<bool, StoreError> {
+        self.time("delete_iam_entity", self.inner.delete_iam_entity(kind, key)).await
+    }
+    async fn list_iam_entities(&self) -> Result<Vec<IamEntity>, StoreError> {
+        self.time("list_iam_entities", self.inner.list_iam_entities()).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SqliteStore;
+
+    /// The shared suite passes through the decorator unchanged, and every
+    /// call it makes is timed under its operation.
+    #[tokio::test]
+    async fn the_decorator_delegates_and_times_each_operation() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("s.db")).await.unwrap());
+        let timed = Timed::new(inner);
+        crate::test_suite::list_job_runs_filters_by_state_and_time(&timed).await;
+        let text = timed.render();
+        assert!(
+            text.contains("sparkplane_store_operation_duration_seconds_count{operation=\"create_job_run\"} 4\n"),
+            "{text}"
+        );
+        assert!(text.contains("sparkplane_store_operation_duration_seconds_count{operation=\"count_job_runs\"} 1\n"));
+        assert!(text
+            .contains("sparkplane_store_operation_duration_seconds_bucket{operation=\"put_job_run\",le=\"+Inf\"} 2\n"));
+    }
+}
