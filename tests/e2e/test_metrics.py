@@ -132,7 +132,13 @@ def test_capacity_in_use_follows_a_running_job(make_server):
     held = value(found, "sparkplane_application_vcpu_in_use", application_id=app)
     assert held and held > 0, found
     assert value(found, "sparkplane_application_memory_in_use_bytes", application_id=app) > 0
+    # The host's share and the driver's process and heap, as the planner counts them.
+    assert value(found, "sparkplane_host_vcpu_in_use") >= held
+    assert value(found, "sparkplane_engine_processes") >= 1
+    assert value(found, "sparkplane_engine_heap_bytes") > 0
+    assert value(found, "sparkplane_engine_processes_maximum") >= 1
     client.cancel_job_run(applicationId=app, jobRunId=job)
     wait_for_state(client, app, job, {"CANCELLED"}, timeout=120)
     wait_until(lambda: value(samples(srv), "sparkplane_application_vcpu_in_use", application_id=app) == 0, 30,
                "the cancelled run's capacity to be released")
+    assert value(samples(srv), "sparkplane_engine_heap_bytes") == 0

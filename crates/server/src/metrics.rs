@@ -127,6 +127,40 @@ pub(crate) fn render(control: &ControlMetrics, api: &ApiMetrics) -> Exposition {
             out.sample("sparkplane_warm_workers", &[("application_id", &app.application_id), ("state", state)], n);
         }
     }
+    let host = &control.host;
+    const MIB: u64 = 1 << 20;
+    let host_gauges: [(&str, &str, Option<u64>); 8] = [
+        ("sparkplane_host_vcpu_in_use", "vCPUs held on this host.", Some(host.in_use.cpu)),
+        ("sparkplane_host_vcpu_capacity", "This host's logical vCPUs.", host.capacity.map(|c| c.cpu)),
+        (
+            "sparkplane_host_memory_in_use_bytes",
+            "Memory held on this host.",
+            Some(host.in_use.memory_gb.saturating_mul(GIB)),
+        ),
+        (
+            "sparkplane_host_memory_capacity_bytes",
+            "This host's logical memory.",
+            host.capacity.map(|c| c.memory_gb.saturating_mul(GIB)),
+        ),
+        (
+            "sparkplane_engine_processes",
+            "Engine processes up (drivers, HIVE workers, masters, executors, History Server).",
+            Some(u64::from(host.processes)),
+        ),
+        ("sparkplane_engine_processes_maximum", "Engine processes allowed at once.", host.max_processes.map(u64::from)),
+        ("sparkplane_engine_heap_bytes", "Heap the engine processes claim.", Some(host.heap_mb.saturating_mul(MIB))),
+        (
+            "sparkplane_engine_heap_budget_bytes",
+            "Heap the engine processes may claim together.",
+            host.heap_budget_mb.map(|mb| mb.saturating_mul(MIB)),
+        ),
+    ];
+    for (name, help, value) in host_gauges {
+        out.family(name, "gauge", help);
+        if let Some(value) = value {
+            out.sample(name, &[], value);
+        }
+    }
     let latencies = &control.latencies;
     let name = "sparkplane_job_run_submit_to_running_seconds";
     out.family(name, "histogram", "From an attempt's creation to RUNNING.");
@@ -182,6 +216,12 @@ mod tests {
                 warm_idle: 1,
                 ..Default::default()
             }],
+            host: sparkplane_control::scheduling::metrics::HostUsage {
+                processes: 3,
+                max_processes: Some(8),
+                heap_mb: 2048,
+                ..Default::default()
+            },
             latencies: Default::default(),
         };
         let api = ApiMetrics::default();
@@ -191,6 +231,10 @@ mod tests {
         let text = render(&control, &api).finish();
         assert!(text.contains("sparkplane_job_runs{application_id=\"00a\\\"\",state=\"SUCCESS\"} 3\n"), "{text}");
         assert!(text.contains("sparkplane_job_runs_queued 1\n"));
+        assert!(text.contains("sparkplane_engine_processes 3\n"));
+        assert!(text.contains("sparkplane_engine_processes_maximum 8\n"));
+        assert!(text.contains("sparkplane_engine_heap_bytes 2147483648\n"));
+        assert!(!text.contains("\nsparkplane_engine_heap_budget_bytes "), "no budget, no sample");
         assert!(text.contains("sparkplane_application_vcpu_in_use{application_id=\"00a\"} 4\n"));
         assert!(text.contains("sparkplane_application_memory_in_use_bytes{application_id=\"00a\"} 17179869184\n"));
         assert!(!text.contains("sparkplane_application_vcpu_maximum{"), "no maximum, no series");

@@ -6,14 +6,16 @@
 //! Computed at scrape time from the store (one grouped count, the
 //! unfinished runs the scheduler reads anyway, the live applications) and
 //! the pool, so nothing is counted twice or drifts from what the API shows.
-//! In use is what the scheduler reserves for a run (see `reconcile`), so the
-//! figures match its admission decisions.
+//! What is in use is the planner's own accounting (`scheduler::held`), so
+//! the figures match its admission decisions.
 
 use std::collections::BTreeMap;
 
 use sparkplane_api::{ApplicationState, JobRunState};
 use sparkplane_store::{ApplicationFilter, PageRequest, RunCount};
 
+use super::reconcile::app_view;
+use super::scheduler::held;
 use crate::base::capacity::{maximum_capacity_of, Capacity};
 use crate::base::latency::RunLatencyData;
 use crate::{ControlError, Controller};
@@ -26,6 +28,7 @@ pub struct ControlMetrics {
     pub runs: Vec<RunCount>,
     pub queued: u64,
     pub applications: Vec<ApplicationUsage>,
+    pub host: HostUsage,
     /// Runs' latencies and durations since the server started.
     pub latencies: RunLatencyData,
 }
@@ -34,13 +37,28 @@ pub struct ControlMetrics {
 pub struct ApplicationUsage {
     pub application_id: String,
     pub state: String,
-    /// What the application's admitted runs hold.
+    /// What the planner counts as the application's: its warm capacity
+    /// while started, and its admitted runs' on-demand workers.
     pub in_use: Capacity,
     /// `maximumCapacity`, when the application sets one.
     pub maximum: Option<Capacity>,
     pub warm_idle: u32,
     pub warm_busy: u32,
     pub warm_starting: u32,
+}
+
+/// The host's logical capacity and physical limits, and what is held.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostUsage {
+    pub in_use: Capacity,
+    pub capacity: Option<Capacity>,
+    /// Engine processes up: warm drivers, admitted runs' drivers, masters
+    /// and executors, and the ones serving besides them (History Server).
+    pub processes: u32,
+    pub max_processes: Option<u32>,
+    /// Heap those processes claim, in MB.
+    pub heap_mb: u64,
+    pub heap_budget_mb: Option<u64>,
 }
 
 impl Controller {
@@ -58,38 +76,30 @@ impl Controller {
             ]
             .to_vec(),
         };
-        let mut applications = BTreeMap::new();
+        let mut apps = BTreeMap::new();
         let mut page = PageRequest::first(100);
         loop {
             let listed = self.store.list_applications(&live, &page).await?;
             for app in listed.items {
-                applications.insert(app.application_id.clone(), app);
+                apps.insert(app.application_id.clone(), app);
             }
             match listed.next_token {
                 Some(token) => page = PageRequest { max_results: 100, next_token: Some(token) },
                 None => break,
             }
         }
-        let mut in_use: BTreeMap<&str, Capacity> = BTreeMap::new();
-        let mut queued = 0;
-        for run in &unfinished {
-            if WAITING.contains(&run.state) {
-                queued += 1;
-                continue;
-            }
-            let Some(app) = applications.get(&run.application_id) else { continue };
-            let demand = self.run_demand(app, run);
-            let used = in_use.entry(app.application_id.as_str()).or_default();
-            *used = used.plus(demand.total());
-        }
-        let usage = applications
+        let queued = unfinished.iter().filter(|run| WAITING.contains(&run.state)).count() as u64;
+        let views = self.run_views(&unfinished, &apps);
+        let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
+        let held = held(&app_views, &views);
+        let usage = apps
             .values()
             .map(|app| {
                 let counts = self.pool.counts(&app.application_id);
                 ApplicationUsage {
                     application_id: app.application_id.clone(),
                     state: app.state.as_str().to_string(),
-                    in_use: in_use.get(app.application_id.as_str()).copied().unwrap_or_default(),
+                    in_use: held.apps.get(&app.application_id).copied().unwrap_or_default(),
                     maximum: maximum_capacity_of(app).ok().flatten(),
                     warm_idle: counts.idle,
                     warm_busy: counts.busy,
@@ -97,6 +107,15 @@ impl Controller {
                 }
             })
             .collect();
-        Ok(ControlMetrics { runs, queued, applications: usage, latencies: self.run_latencies.snapshot() })
+        let limits = self.host_view();
+        let host = HostUsage {
+            in_use: held.host,
+            capacity: limits.capacity,
+            processes: held.processes + limits.busy_processes,
+            max_processes: limits.max_processes,
+            heap_mb: held.heap_mb,
+            heap_budget_mb: limits.heap_budget_mb,
+        };
+        Ok(ControlMetrics { runs, queued, applications: usage, host, latencies: self.run_latencies.snapshot() })
     }
 }

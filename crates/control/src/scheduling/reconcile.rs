@@ -19,7 +19,7 @@ use crate::base::state::AppOperation;
 use crate::runs::plan::resources_for;
 use crate::{ControlError, Controller, RunningAttempt};
 
-fn app_view(app: &Application) -> AppView {
+pub(crate) fn app_view(app: &Application) -> AppView {
     let maximum_capacity = maximum_capacity_of(app).ok().flatten();
     let max_concurrent_runs =
         app.scheduler_configuration.as_ref().and_then(|s| s.max_concurrent_runs).and_then(|n| u32::try_from(n).ok());
@@ -125,8 +125,28 @@ impl Controller {
                 }
             }
         }
-        let views: Vec<RunView> = runs
-            .iter()
+        let views = self.run_views(&runs, &apps);
+        let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
+        let host = self.host_view();
+        let actions = plan(&app_views, &views, &host);
+        let count = actions.len();
+        for action in actions {
+            self.apply(action, &runs, &apps).await?;
+        }
+        Ok(count)
+    }
+
+    /// The host as the planner sees it: its limits, and the engine
+    /// processes up besides the runs' own.
+    pub(crate) fn host_view(&self) -> HostView {
+        let mut host = HostView::of(&self.config.host);
+        host.busy_processes = self.pool.spark_serving_total() + u32::from(self.dashboard.history.is_running());
+        host
+    }
+
+    /// The planner's view of `runs` (unfinished, oldest first) of `apps`.
+    pub(crate) fn run_views(&self, runs: &[JobRun], apps: &BTreeMap<String, Application>) -> Vec<RunView> {
+        runs.iter()
             .filter_map(|run| {
                 let app = apps.get(&run.application_id)?;
                 let demand = self.run_demand(app, run);
@@ -141,16 +161,7 @@ impl Controller {
                     grow_to,
                 })
             })
-            .collect();
-        let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
-        let mut host = HostView::of(&self.config.host);
-        host.busy_processes = self.pool.spark_serving_total() + u32::from(self.dashboard.history.is_running());
-        let actions = plan(&app_views, &views, &host);
-        let count = actions.len();
-        for action in actions {
-            self.apply(action, &runs, &apps).await?;
-        }
-        Ok(count)
+            .collect()
     }
 
     async fn apply(

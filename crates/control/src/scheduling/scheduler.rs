@@ -226,6 +226,30 @@ impl<'a> Usage<'a> {
     }
 }
 
+/// What the planner counts as held, for `/metrics`: the same accounting
+/// its admission decisions use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Held {
+    /// Per application: its warm capacity (while started) and its admitted
+    /// runs' on-demand workers.
+    pub apps: BTreeMap<String, Capacity>,
+    pub host: Capacity,
+    /// Engine processes of warm drivers and admitted runs.
+    pub processes: u32,
+    /// Heap those processes claim, in MB.
+    pub heap_mb: u64,
+}
+
+pub fn held(apps: &BTreeMap<String, AppView>, runs: &[RunView]) -> Held {
+    let usage = Usage::observe(apps, runs);
+    Held {
+        apps: usage.app.iter().map(|(id, capacity)| (id.to_string(), *capacity)).collect(),
+        host: usage.host,
+        processes: usage.processes,
+        heap_mb: usage.heap_mb,
+    }
+}
+
 /// `runs` must be ordered oldest first.
 pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView) -> Vec<Action> {
     let mut actions = Vec::new();

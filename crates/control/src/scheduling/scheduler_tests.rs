@@ -149,3 +149,21 @@ fn an_elastic_run_grows_within_maximum_capacity_and_waits_behind_older_runs() {
     view.maximum_capacity = Some(Capacity::without_disk_limit(8, 64));
     assert!(plan(&apps(view), &runs, &NO_HOST).is_empty());
 }
+
+#[test]
+fn held_counts_warm_capacity_and_admitted_runs_only() {
+    let mut started = app(A::Started);
+    let warm_driver = Capacity { cpu: 2, memory_gb: 8, disk_gb: 20 };
+    started.warm = Warm { drivers: 1, driver: warm_driver, ..Warm::default() };
+    let runs = [run("r1", J::Running, 4), run("r2", J::Submitted, 8)];
+    let used = held(&apps(started), &runs);
+    // The warm driver is too small for the 4-vCPU run, which is on demand;
+    // the submitted run holds nothing yet.
+    assert_eq!(used.apps["a"], Capacity { cpu: 6, memory_gb: 24, disk_gb: 40 });
+    assert_eq!(used.host, used.apps["a"]);
+    assert_eq!((used.processes, used.heap_mb), (2, 1024));
+    // A stopped application holds neither its warm capacity nor anything else.
+    let mut stopped = app(A::Stopped);
+    stopped.warm = Warm { drivers: 1, driver: warm_driver, ..Warm::default() };
+    assert_eq!(held(&apps(stopped), &[]), Held::default());
+}
