@@ -105,6 +105,8 @@ pub trait Store: Send + Sync + 'static {
     /// Every run not in a terminal state, oldest first: what the scheduler
     /// must look after, at startup and on each pass.
     async fn list_unfinished_job_runs(&self) -> Result<Vec<JobRun>, StoreError>;
+    /// Every run in one of `states`, of every application, oldest first.
+    async fn list_job_runs_in_states(&self, states: &[JobRunState]) -> Result<Vec<JobRun>, StoreError>;
     /// How many runs each application has in each state (what `/metrics`
     /// reports): one grouped query, never a scan of the run bodies.
     async fn count_job_runs(&self) -> Result<Vec<RunCount>, StoreError>;

@@ -178,6 +178,10 @@ pub async fn list_job_runs_filters_by_state_and_time(store: &dyn Store) {
     let counts: Vec<(&str, &str, u64)> =
         counts.iter().map(|c| (c.application_id.as_str(), c.state.as_str(), c.count)).collect();
     assert_eq!(counts, [("00a", "SUBMITTED", 2), ("00a", "SUCCESS", 2)]);
+    let done = store.list_job_runs_in_states(&[JobRunState::Success, JobRunState::Failed]).await.unwrap();
+    let ids: Vec<_> = done.iter().map(|r| r.job_run_id.as_str()).collect();
+    assert_eq!(ids, ["00run2", "00run3"], "oldest first");
+    assert!(store.list_job_runs_in_states(&[]).await.unwrap().is_empty());
 }
 
 pub async fn catalog_keeps_databases_and_tables(store: &dyn Store) {

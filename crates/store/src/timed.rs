@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use async_trait::async_trait;
-use sparkplane_api::{Application, JobRun};
+use sparkplane_api::{Application, JobRun, JobRunState};
 use sparkplane_metrics::{Exposition, Histogram, STORE_BUCKETS};
 
 use crate::{ApplicationFilter, Created, IamEntity, JobRunFilter, Page, PageRequest, RunCount, Store, StoreError};
@@ -96,6 +96,9 @@ impl Store for Timed {
     }
     async fn list_unfinished_job_runs(&self) -> Result<Vec<JobRun>, StoreError> {
         self.time("list_unfinished_job_runs", self.inner.list_unfinished_job_runs()).await
+    }
+    async fn list_job_runs_in_states(&self, states: &[JobRunState]) -> Result<Vec<JobRun>, StoreError> {
+        self.time("list_job_runs_in_states", self.inner.list_job_runs_in_states(states)).await
     }
     async fn count_job_runs(&self) -> Result<Vec<RunCount>, StoreError> {
         self.time("count_job_runs", self.inner.count_job_runs()).await

@@ -15,7 +15,7 @@ use sparkplane_api::{ApplicationState, JobRunState};
 use sparkplane_store::{ApplicationFilter, PageRequest, RunCount};
 
 use super::reconcile::app_view;
-use super::scheduler::held;
+use super::scheduler::{held, HOLDING};
 use crate::base::capacity::{maximum_capacity_of, Capacity};
 use crate::base::latency::RunLatencyData;
 use crate::{ControlError, Controller};
@@ -64,7 +64,9 @@ pub struct HostUsage {
 impl Controller {
     pub async fn metrics(&self) -> Result<ControlMetrics, ControlError> {
         let runs = self.store.count_job_runs().await?;
-        let unfinished = self.store.list_unfinished_job_runs().await?;
+        // Only runs that hold resources count in `held`: the queue can be
+        // thousands of runs long and is counted by state above instead.
+        let holding = self.store.list_job_runs_in_states(&HOLDING).await?;
         let live = ApplicationFilter {
             states: [
                 ApplicationState::Creating,
@@ -88,8 +90,9 @@ impl Controller {
                 None => break,
             }
         }
-        let queued = unfinished.iter().filter(|run| WAITING.contains(&run.state)).count() as u64;
-        let views = self.run_views(&unfinished, &apps);
+        let queued =
+            runs.iter().filter(|c| WAITING.iter().any(|state| state.as_str() == c.state)).map(|c| c.count).sum();
+        let views = self.run_views(&holding, &apps);
         let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
         let held = held(&app_views, &views);
         let usage = apps

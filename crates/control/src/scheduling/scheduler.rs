@@ -180,8 +180,10 @@ fn is_active(state: JobRunState) -> bool {
 }
 
 /// States in which a run holds its resources.
+pub const HOLDING: [JobRunState; 3] = [JobRunState::Scheduled, JobRunState::Running, JobRunState::Cancelling];
+
 fn holds_resources(state: JobRunState) -> bool {
-    matches!(state, JobRunState::Scheduled | JobRunState::Running | JobRunState::Cancelling)
+    HOLDING.contains(&state)
 }
 
 fn holds_warm(state: ApplicationState) -> bool {

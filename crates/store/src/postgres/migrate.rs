@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
     (2, "catalog", include_str!("../../migrations/postgres/0002_catalog.sql")),
     (3, "iam", include_str!("../../migrations/postgres/0003_iam.sql")),
+    (4, "run_counts", include_str!("../../migrations/postgres/0004_run_counts.sql")),
 ];
 
 /// The newest schema this binary knows.

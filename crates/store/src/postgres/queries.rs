@@ -9,7 +9,7 @@
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sparkplane_api::{Application, JobRun, JobRunMode};
+use sparkplane_api::{Application, JobRun, JobRunMode, JobRunState};
 use sqlx::{Postgres, QueryBuilder, Row};
 
 use super::PgStore;
@@ -285,6 +285,20 @@ impl Store for PgStore {
         )
         .fetch_all(&self.pool)
         .await?;
+        rows.iter().map(|body| decode("job run", body)).collect()
+    }
+
+    async fn list_job_runs_in_states(&self, states: &[JobRunState]) -> Result<Vec<JobRun>, StoreError> {
+        if states.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut builder = QueryBuilder::<Postgres>::new("SELECT body::text FROM job_runs WHERE state IN (");
+        let mut list = builder.separated(", ");
+        for state in states {
+            list.push_bind(state.as_str());
+        }
+        builder.push(") ORDER BY created_at ASC, id ASC");
+        let rows: Vec<String> = builder.build_query_scalar().fetch_all(&self.pool).await?;
         rows.iter().map(|body| decode("job run", body)).collect()
     }
 

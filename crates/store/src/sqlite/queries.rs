@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sparkplane_api::{Application, JobRun, JobRunMode};
+use sparkplane_api::{Application, JobRun, JobRunMode, JobRunState};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use super::SqliteStore;
@@ -259,6 +259,20 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.pool)
         .await?;
+        rows.iter().map(|body| decode("job run", body)).collect()
+    }
+
+    async fn list_job_runs_in_states(&self, states: &[JobRunState]) -> Result<Vec<JobRun>, StoreError> {
+        if states.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut builder = QueryBuilder::<Sqlite>::new("SELECT body FROM job_runs WHERE state IN (");
+        let mut list = builder.separated(", ");
+        for state in states {
+            list.push_bind(state.as_str());
+        }
+        builder.push(") ORDER BY created_at ASC, id ASC");
+        let rows: Vec<String> = builder.build_query_scalar().fetch_all(&self.pool).await?;
         rows.iter().map(|body| decode("job run", body)).collect()
     }
 
