@@ -160,3 +160,48 @@ def test_logs_with_wrong_credentials_fails(server, client):
                     env={"AWS_ACCESS_KEY_ID": server.access_key, "AWS_SECRET_ACCESS_KEY": "x" * 40})
     assert cp.returncode != 0
     assert "signature" in cp.stderr.lower() or "InvalidSignature" in cp.stderr, cp.stderr
+
+
+def test_apps_runs_and_cancel_agree_with_the_api(server, client, tmp_path):
+    conn = ("--endpoint", server.endpoint, "--data-dir", str(server.data_dir))
+    app = create_app(client, name=unique("cli-list"))["applicationId"]
+    local = server.data_dir / "local"
+    local.mkdir(parents=True, exist_ok=True)
+    (local / "quick.py").write_text("print('quick', flush=True)\n")
+    (local / "slow.py").write_text("import time\ntime.sleep(300)\n")
+    done = start_job(client, app, spark_job_driver(str(local / "quick.py")))
+    assert wait_for_state(client, app, done, {"SUCCESS", "FAILED"})["state"] == "SUCCESS"
+    slow = start_job(client, app, spark_job_driver(str(local / "slow.py")))
+    wait_for_state(client, app, slow, {"RUNNING"})
+
+    listed = json.loads(server.cli("apps", "--output", "json", *conn).stdout)
+    assert app in [a["id"] for a in listed]
+    assert next(a for a in listed if a["id"] == app)["state"] == client.get_application(
+        applicationId=app)["application"]["state"]
+    table = server.cli("apps", *conn).stdout
+    assert table.split("\n", 1)[0].split()[:3] == ["ID", "NAME", "TYPE"], table
+    assert app in table
+
+    runs = json.loads(server.cli("runs", app, "--output", "json", *conn).stdout)
+    assert [r["id"] for r in runs] == [slow, done], "newest first"
+    only = json.loads(server.cli("runs", app, "--state", "success", "--output", "json", *conn).stdout)
+    assert [r["id"] for r in only] == [done]
+    assert [r["id"] for r in json.loads(server.cli("runs", app, "--max", "1", "--output", "json",
+                                                   *conn).stdout)] == [slow]
+    text = server.cli("runs", app, *conn).stdout
+    assert slow in text and "RUNNING" in text
+
+    assert slow in server.cli("cancel", app, slow, *conn).stdout
+    assert wait_for_state(client, app, slow, {"CANCELLED"})["state"] == "CANCELLED"
+    # Cancelling an ended run is the API's ValidationException, reported.
+    cp = server.cli("cancel", app, done, *conn, check=False)
+    assert cp.returncode != 0 and "HTTP 400" in cp.stderr, cp.stderr
+    cp = server.cli("cancel", app, "00nosuchrun00", *conn, check=False)
+    assert cp.returncode != 0 and "HTTP 404" in cp.stderr, cp.stderr
+
+
+def test_completions_are_generated_for_each_shell(server):
+    bash = server.cli("completions", "bash").stdout
+    assert "complete" in bash and "sparkplane" in bash and "runs" in bash
+    assert "compdef" in server.cli("completions", "zsh").stdout
+    assert server.cli("completions", "fish").stdout.count("complete -c sparkplane") > 5

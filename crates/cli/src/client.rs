@@ -65,9 +65,14 @@ impl ApiClient {
 
     /// A signed GET of `path` (already percent-encoded) with `query`.
     pub fn get(&self, path: &str, query: &str) -> anyhow::Result<ApiResponse> {
+        self.request("GET", path, query)
+    }
+
+    /// A signed request without a body (GET, DELETE).
+    pub fn request(&self, method: &str, path: &str, query: &str) -> anyhow::Result<ApiResponse> {
         let headers = [("host", self.host.as_str())];
         let signed = sparkplane_auth::sign(
-            "GET",
+            method,
             path,
             query,
             &headers,
@@ -80,7 +85,7 @@ impl ApiClient {
         );
         let url =
             if query.is_empty() { format!("{}{path}", self.base) } else { format!("{}{path}?{query}", self.base) };
-        let mut request = ureq::get(&url).set("host", &self.host);
+        let mut request = ureq::request(method, &url).set("host", &self.host);
         for (name, value) in &signed {
             request = request.set(name, value);
         }
@@ -99,7 +104,12 @@ impl ApiClient {
     /// A signed GET whose 200 body decodes as `T`; any other status is an
     /// error carrying the server's message (404 unknown, 400 malformed).
     pub fn get_json<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
-        let response = self.get(path, "")?;
+        self.json("GET", path, "")
+    }
+
+    /// A signed request without a body whose 200 body decodes as `T`.
+    pub fn json<T: DeserializeOwned>(&self, method: &str, path: &str, query: &str) -> anyhow::Result<T> {
+        let response = self.request(method, path, query)?;
         if response.status != 200 {
             return Err(response.error());
         }

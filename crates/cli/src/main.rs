@@ -10,7 +10,7 @@ mod config_disk;
 mod config_metrics;
 mod config_store;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(name = "sparkplane", version, about = "Self-hosted serverless Spark with the EMR Serverless API")]
@@ -31,6 +31,17 @@ enum Command {
     Catalog(commands::catalog::Args),
     /// Show an application's pre-initialized workers (or wait for them).
     Workers(commands::workers::Args),
+    /// List applications (like `aws emr-serverless list-applications`).
+    Apps(commands::runs::AppsArgs),
+    /// List an application's job runs, newest first.
+    Runs(commands::runs::RunsArgs),
+    /// Cancel a job run.
+    Cancel(commands::runs::CancelArgs),
+    /// Print a shell completion script: `source <(sparkplane completions bash)`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Manage the pinned engine runtimes.
     #[command(subcommand)]
     Runtime(commands::runtime::Command),
@@ -47,6 +58,13 @@ fn main() -> anyhow::Result<()> {
         Command::Logs(args) => commands::logs::run(args),
         Command::Catalog(args) => commands::catalog::run(args),
         Command::Workers(args) => commands::workers::run(args),
+        Command::Apps(args) => commands::runs::apps(args),
+        Command::Runs(args) => commands::runs::runs(args),
+        Command::Cancel(args) => commands::runs::cancel(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "sparkplane", &mut std::io::stdout());
+            Ok(())
+        }
         Command::Runtime(command) => commands::runtime::run(command),
         Command::HiveWorker(args) => commands::hive_worker::run(args),
     }
