@@ -7,6 +7,7 @@ import pytest
 from conftest import (
     AWS_CLI,
     BIN,
+    ROLE_ARN,
     create_app,
     parse_exports,
     spark_job_driver,
@@ -205,3 +206,71 @@ def test_completions_are_generated_for_each_shell(server):
     assert "complete" in bash and "sparkplane" in bash and "runs" in bash
     assert "compdef" in server.cli("completions", "zsh").stdout
     assert server.cli("completions", "fish").stdout.count("complete -c sparkplane") > 5
+
+
+RUN_JOB = """
+import sys
+from helper import GREETING
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.getOrCreate()
+print(GREETING, sys.argv[1:], spark.range(1000).selectExpr("sum(id)").collect()[0][0], flush=True)
+"""
+
+
+def run_cli(server, *args, **kw):
+    return server.cli("run", "--role", ROLE_ARN, "--s3-endpoint", server.s3_endpoint,
+                      "--endpoint", server.endpoint, "--data-dir", str(server.data_dir), *args, check=False, **kw)
+
+
+def test_run_uploads_a_local_script_and_reports_its_progress(server, client, tmp_path):
+    (tmp_path / "job.py").write_text(RUN_JOB)
+    (tmp_path / "helper.py").write_text("GREETING = 'hello-from-run-7781'\n")
+    app_name = unique("run")
+    cp = run_cli(server, str(tmp_path / "job.py"), "--app", app_name, "--py-files", str(tmp_path / "helper.py"),
+                 "--conf", "spark.sql.shuffle.partitions=4", "--logs", "--", "a1", "a2", timeout=300)
+    assert cp.returncode == 0, cp.stderr
+    # The driver's stdout, streamed: the py-file was shipped, the arguments passed.
+    assert "hello-from-run-7781 ['a1', 'a2'] 499500" in cp.stdout, cp.stdout
+    # Without a terminal, progress comes as plain lines: states, then Spark's jobs.
+    assert "state RUNNING" in cp.stderr and "SUCCESS after" in cp.stderr, cp.stderr
+    assert "spark job 0: " in cp.stderr and " tasks" in cp.stderr, cp.stderr
+    apps = [a for a in client.list_applications()["applications"] if a.get("name") == app_name]
+    assert len(apps) == 1 and apps[0]["type"] == "SPARK"
+    runs = client.list_job_runs(applicationId=apps[0]["id"])["jobRuns"]
+    assert [r["state"] for r in runs] == ["SUCCESS"] and runs[0]["name"] == "job.py"
+    driver = client.get_job_run(applicationId=apps[0]["id"], jobRunId=runs[0]["id"])["jobRun"]["jobDriver"]
+    assert driver["sparkSubmit"]["entryPoint"].startswith("s3://sparkplane-runs/sparkplane-run/")
+    assert "--conf spark.sql.shuffle.partitions=4" in driver["sparkSubmit"]["sparkSubmitParameters"]
+
+    # The same application is reused by name; a failing script exits non-zero with its reason.
+    (tmp_path / "fail.py").write_text("raise SystemExit('failing-on-purpose-3312')\n")
+    cp = run_cli(server, str(tmp_path / "fail.py"), "--app", app_name, "--wait", timeout=300)
+    assert cp.returncode == 1, cp.stderr
+    assert "ended FAILED" in cp.stderr, cp.stderr
+    assert len(client.list_job_runs(applicationId=apps[0]["id"])["jobRuns"]) == 2
+
+    # Without --wait it prints the ids and leaves the run going.
+    cp = run_cli(server, str(tmp_path / "fail.py"), "--app", apps[0]["id"])
+    assert cp.returncode == 0, cp.stderr
+    app_id, job_id = cp.stdout.split()
+    assert app_id == apps[0]["id"]
+    wait_for_state(client, app_id, job_id, {"FAILED"})
+
+
+def test_run_takes_a_hive_script_and_shows_progress_bars_on_a_terminal(server, tmp_path):
+    (tmp_path / "q.sql").write_text("SELECT '${hiveconf:who}', 40 + 2;\n")
+    cp = run_cli(server, str(tmp_path / "q.sql"), "--app", unique("run-hive"), "--conf", "who=bars", "--logs",
+                 timeout=300)
+    assert cp.returncode == 0, cp.stderr
+    assert "bars\t42" in cp.stdout, cp.stdout
+    # Under a pseudo-terminal the progress is drawn (indicatif), and the exit status is the run's.
+    (tmp_path / "job.py").write_text(RUN_JOB)
+    (tmp_path / "helper.py").write_text("GREETING = 'tty'\n")
+    command = " ".join([str(BIN), "run", str(tmp_path / "job.py"), "--py-files", str(tmp_path / "helper.py"),
+                        "--app", unique("run-tty"), "--role", ROLE_ARN, "--s3-endpoint", server.s3_endpoint,
+                        "--endpoint", server.endpoint, "--data-dir", str(server.data_dir), "--wait"])
+    tty = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=300,
+                         env=server._env())
+    assert tty.returncode == 0, tty.stdout
+    assert "SUCCESS" in tty.stdout and "tasks" in tty.stdout, tty.stdout
+    assert "state RUNNING" not in tty.stdout, "a terminal gets bars, not lines"

@@ -68,15 +68,36 @@ impl ApiClient {
         self.request("GET", path, query)
     }
 
+    /// The keys and region requests are signed with (for the S3 endpoint too).
+    pub fn credentials(&self) -> (&Credentials, &str) {
+        (&self.credentials, &self.region)
+    }
+
+    /// A signed POST of a JSON body whose 200 answer decodes as `T`.
+    pub fn post_json<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> anyhow::Result<T> {
+        let response = self.send("POST", path, "", &serde_json::to_vec(body)?)?;
+        if response.status != 200 {
+            return Err(response.error());
+        }
+        serde_json::from_slice(&response.body).with_context(|| format!("unexpected response from {path}"))
+    }
+
     /// A signed request without a body (GET, DELETE).
     pub fn request(&self, method: &str, path: &str, query: &str) -> anyhow::Result<ApiResponse> {
-        let headers = [("host", self.host.as_str())];
+        self.send(method, path, query, b"")
+    }
+
+    fn send(&self, method: &str, path: &str, query: &str, body: &[u8]) -> anyhow::Result<ApiResponse> {
+        let mut headers = vec![("host", self.host.as_str())];
+        if !body.is_empty() {
+            headers.push(("content-type", "application/json"));
+        }
         let signed = sparkplane_auth::sign(
             method,
             path,
             query,
             &headers,
-            b"",
+            body,
             &self.credentials,
             &self.region,
             "emr-serverless",
@@ -86,10 +107,13 @@ impl ApiClient {
         let url =
             if query.is_empty() { format!("{}{path}", self.base) } else { format!("{}{path}?{query}", self.base) };
         let mut request = ureq::request(method, &url).set("host", &self.host);
-        for (name, value) in &signed {
+        for (name, value) in
+            headers.iter().skip(1).map(|(n, v)| (*n, *v)).chain(signed.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+        {
             request = request.set(name, value);
         }
-        let response = match request.call() {
+        let sent = if body.is_empty() { request.call() } else { request.send_bytes(body) };
+        let response = match sent {
             Ok(response) => response,
             Err(ureq::Error::Status(_, response)) => response,
             Err(err) => return Err(err).with_context(|| format!("request {url}")),

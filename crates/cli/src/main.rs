@@ -31,6 +31,8 @@ enum Command {
     Catalog(commands::catalog::Args),
     /// Show an application's pre-initialized workers (or wait for them).
     Workers(commands::workers::Args),
+    /// Run a local script as a job: upload, start, and with --wait show its progress.
+    Run(Box<commands::run::Args>),
     /// List applications (like `aws emr-serverless list-applications`).
     Apps(commands::runs::AppsArgs),
     /// List an application's job runs, newest first.
@@ -58,6 +60,7 @@ fn main() -> anyhow::Result<()> {
         Command::Logs(args) => commands::logs::run(args),
         Command::Catalog(args) => commands::catalog::run(args),
         Command::Workers(args) => commands::workers::run(args),
+        Command::Run(args) => commands::run::run(*args),
         Command::Apps(args) => commands::runs::apps(args),
         Command::Runs(args) => commands::runs::runs(args),
         Command::Cancel(args) => commands::runs::cancel(args),

@@ -5,6 +5,7 @@ mod credential_issuer;
 pub mod credentials;
 pub mod hive_worker;
 pub mod logs;
+pub mod run;
 pub mod runs;
 pub mod runtime;
 pub mod server;

@@ -17,10 +17,10 @@ use crate::client::{encode_segment, ApiClient};
 pub struct Connection {
     /// API endpoint [env: SPARKPLANE_ENDPOINT] [default: http://127.0.0.1:8088]
     #[arg(long)]
-    endpoint: Option<String>,
+    pub(crate) endpoint: Option<String>,
     /// Data directory holding the credentials (when AWS_* variables are unset)
     #[arg(long)]
-    data_dir: Option<PathBuf>,
+    pub(crate) data_dir: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
