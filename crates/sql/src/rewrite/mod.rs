@@ -67,21 +67,7 @@ impl VisitorMut for HiveRewriter<'_> {
             set_operation_clauses(query);
         }
         if let SetExpr::Select(select) = query.body.as_mut() {
-            // One node runs the whole query, so SORT BY (per-reducer order) and
-            // CLUSTER BY may be a total order, and DISTRIBUTE BY means nothing.
-            let mut order = std::mem::take(&mut select.sort_by);
-            if order.is_empty() {
-                order = std::mem::take(&mut select.cluster_by)
-                    .into_iter()
-                    .map(|expr| OrderByExpr {
-                        expr,
-                        options: OrderByOptions { asc: None, nulls_first: None },
-                        with_fill: None,
-                    })
-                    .collect();
-            }
-            select.cluster_by.clear();
-            select.distribute_by.clear();
+            let order = take_reducer_order(select);
             if !order.is_empty() && query.order_by.is_none() {
                 query.order_by = Some(OrderBy { kind: OrderByKind::Expressions(order), interpolate: None });
             }
@@ -246,28 +232,30 @@ fn set_operation_clauses(query: &mut Query) {
     }
     let mut selects = Vec::new();
     branches(query.body.as_mut(), &mut selects);
-    let mut order = Vec::new();
-    if let Some(last) = selects.last_mut() {
-        order = std::mem::take(&mut last.sort_by);
-        if order.is_empty() {
-            order = std::mem::take(&mut last.cluster_by)
-                .into_iter()
-                .map(|expr| OrderByExpr {
-                    expr,
-                    options: OrderByOptions { asc: None, nulls_first: None },
-                    with_fill: None,
-                })
-                .collect();
-        }
-        last.cluster_by.clear();
-        last.distribute_by.clear();
-    }
+    let order = selects.last_mut().map(|last| take_reducer_order(last)).unwrap_or_default();
     for select in selects {
         alias_repeated_columns(select);
     }
     if !order.is_empty() && query.order_by.is_none() {
         query.order_by = Some(OrderBy { kind: OrderByKind::Expressions(order), interpolate: None });
     }
+}
+
+/// Takes a SELECT's SORT BY (or else CLUSTER BY) as the order the query
+/// should get. One node runs the whole query, so SORT BY (per-reducer order)
+/// and CLUSTER BY may be a total order, and DISTRIBUTE BY means nothing: the
+/// three clauses are cleared.
+fn take_reducer_order(select: &mut Select) -> Vec<OrderByExpr> {
+    let mut order = std::mem::take(&mut select.sort_by);
+    if order.is_empty() {
+        order = std::mem::take(&mut select.cluster_by)
+            .into_iter()
+            .map(|expr| OrderByExpr { expr, options: OrderByOptions { asc: None, nulls_first: None }, with_fill: None })
+            .collect();
+    }
+    select.cluster_by.clear();
+    select.distribute_by.clear();
+    order
 }
 
 /// `SELECT t.v, t.v`: Hive allows a column twice, DataFusion wants unique
@@ -335,6 +323,16 @@ mod tests {
         assert_eq!(
             rewritten("SELECT concat(a, b) c, regexp_replace(a, 'x', 'y'), a DIV 2 FROM t"),
             "SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE concat(a, b) END AS c, regexp_replace(a, 'x', 'y', 'g') AS _c1, (CAST(hive_num(a) AS BIGINT) / nullif(CAST(2 AS BIGINT), 0)) AS _c2 FROM t"
+        );
+    }
+
+    #[test]
+    fn reducer_clauses_become_one_order_by() {
+        assert_eq!(rewritten("SELECT a FROM t DISTRIBUTE BY a SORT BY a DESC"), "SELECT a FROM t ORDER BY a DESC");
+        assert_eq!(rewritten("SELECT a FROM t CLUSTER BY a"), "SELECT a FROM t ORDER BY a");
+        assert_eq!(
+            rewritten("SELECT a FROM t UNION ALL SELECT a FROM u CLUSTER BY a"),
+            "SELECT a FROM t UNION ALL SELECT a FROM u ORDER BY a"
         );
     }
 
