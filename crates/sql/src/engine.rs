@@ -129,6 +129,9 @@ impl<'a> JobSession<'a> {
         }
         let ctx = SessionContext::new_with_config_rt(config, runtime);
         crate::udf::register(&ctx);
+        if let Some(zone) = hiveconf.get(crate::udf::timezone::LOCAL_TIME_ZONE_KEY) {
+            crate::udf::timezone::set_session_time_zone(&ctx, zone)?;
+        }
         Ok(Self { ctx, catalog, options, current_db: DEFAULT_DATABASE.to_string(), hivevar, hiveconf, write_errors })
     }
 
@@ -249,7 +252,11 @@ impl<'a> JobSession<'a> {
                 if let Some(name) = k.strip_prefix("hivevar:") {
                     self.hivevar.insert(name.to_string(), v);
                 } else {
-                    self.hiveconf.insert(k.strip_prefix("hiveconf:").unwrap_or(&k).to_string(), v);
+                    let key = k.strip_prefix("hiveconf:").unwrap_or(&k);
+                    if key == crate::udf::timezone::LOCAL_TIME_ZONE_KEY {
+                        crate::udf::timezone::set_session_time_zone(&self.ctx, &v)?;
+                    }
+                    self.hiveconf.insert(key.to_string(), v);
                 }
             }
         }

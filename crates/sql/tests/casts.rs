@@ -64,7 +64,9 @@ async fn every_primitive_target_follows_hive() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "42\tNULL\t12\tNULL\t-32768\tNULL\t1000.0", "{out}");
     assert_eq!(lines[1], "1.01\tNULL\t7", "{out}");
-    assert_eq!(lines[2], "2024-03-05\tNULL\t2024-01-02 03:04:05\tNULL", "{out}");
+    // A day past the month's end rolls over, as Hive's udf_months_between
+    // qtest shows for cast('2002-02-31' as date).
+    assert_eq!(lines[2], "2024-03-05\t2024-03-01\t2024-01-02 03:04:05\tNULL", "{out}");
     assert_eq!(lines[3], "false\tfalse\ttrue\ttrue", "{out}");
     // Numbers narrow as Java casts do: wrapping.
     assert_eq!(lines[4], "3\t44\tNULL", "{out}");

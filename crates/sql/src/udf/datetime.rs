@@ -11,12 +11,14 @@ use std::sync::Arc;
 
 use chrono::format::{Item, StrftimeItems};
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int32Array, Int64Array, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Int64Type, TimeUnit, TimestampMicrosecondType};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{ScalarUDF, Volatility};
 
+use super::timezone::{epoch_to_local, local_to_epoch, tz_udf};
 use super::udf;
 
 const DEFAULT_PATTERN: &str = "yyyy-MM-dd HH:mm:ss";
@@ -25,8 +27,8 @@ pub(super) fn udfs() -> Vec<ScalarUDF> {
     use DataType::*;
     use Volatility::{Immutable, Stable};
     vec![
-        udf("unix_timestamp", &[0, 1, 2], Stable, Int64, unix_timestamp),
-        udf("from_unixtime", &[1, 2], Immutable, Utf8, from_unixtime),
+        tz_udf("unix_timestamp", &[0, 1, 2], Stable, Int64, unix_timestamp),
+        tz_udf("from_unixtime", &[1, 2], Immutable, Utf8, from_unixtime),
         udf("to_date", &[1], Immutable, Date32, to_date),
         udf("date_format", &[2], Immutable, Utf8, date_format),
         udf("datediff", &[2], Immutable, Int32, datediff),
@@ -225,7 +227,8 @@ fn dates(args: &[ArrayRef], f: impl Fn(NaiveDate, Option<i64>) -> Option<NaiveDa
     Ok(Arc::new(out))
 }
 
-fn unix_timestamp(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
+/// Local date-times are read in the session time zone.
+fn unix_timestamp(args: &[ArrayRef], rows: usize, tz: &Tz) -> Result<ArrayRef> {
     let Some(first) = args.first() else {
         return Ok(Arc::new(Int64Array::from(vec![Utc::now().timestamp(); rows])));
     };
@@ -237,15 +240,16 @@ fn unix_timestamp(args: &[ArrayRef], rows: usize) -> Result<ArrayRef> {
         };
         s.iter()
             .zip(patterns)
-            .map(|(s, p)| parse_with(s.as_deref()?, &java_to_chrono(&p?)).map(|d| d.and_utc().timestamp()))
+            .map(|(s, p)| parse_with(s.as_deref()?, &java_to_chrono(&p?)).map(|d| local_to_epoch(tz, &d)))
             .collect()
     } else {
-        datetimes(first)?.iter().map(|d| d.map(|d| d.and_utc().timestamp())).collect()
+        datetimes(first)?.iter().map(|d| d.map(|d| local_to_epoch(tz, &d))).collect()
     };
     Ok(Arc::new(out))
 }
 
-fn from_unixtime(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
+/// Prints the session time zone's local date-time.
+fn from_unixtime(args: &[ArrayRef], _rows: usize, tz: &Tz) -> Result<ArrayRef> {
     let secs = ints(&args[0])?;
     let patterns = match args.get(1) {
         Some(p) => strings(p)?,
@@ -253,8 +257,8 @@ fn from_unixtime(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
     };
     let mut out = Vec::with_capacity(secs.len());
     for (s, p) in secs.into_iter().zip(patterns) {
-        out.push(match (s.and_then(|s| DateTime::from_timestamp(s, 0)), p) {
-            (Some(dt), Some(p)) => format(&dt.naive_utc(), &items(&p)?),
+        out.push(match (s.and_then(|s| epoch_to_local(tz, s)), p) {
+            (Some(dt), Some(p)) => format(&dt, &items(&p)?),
             _ => None,
         });
     }
@@ -341,7 +345,15 @@ fn add_months_format(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
     Ok(Arc::new(StringArray::from(out)))
 }
 
+/// Hive parses a string argument leniently (`2014-01-34` is in February).
 fn last_day(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
+    if matches!(args[0].data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
+        let out: Date32Array = strings(&args[0])?
+            .iter()
+            .map(|s| month_end(super::lenient::parse_lenient_date(s.as_deref()?)?).map(days))
+            .collect();
+        return Ok(Arc::new(out));
+    }
     dates(args, |d, _| month_end(d))
 }
 

@@ -10,12 +10,20 @@ mod bits;
 mod bround;
 mod cast;
 mod convert;
+mod covar;
 mod datetime;
 mod digest;
 mod index;
+mod lenient;
+mod months;
 mod num;
 mod parse;
+mod round;
+mod sign;
+pub mod timezone;
+mod trunc;
 mod url;
+mod utc;
 
 use cast::HiveCast;
 pub use cast::{hive_cast_expr, is_hive_cast_target};
@@ -28,7 +36,7 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array, ListBuilder, StringArray, StringBuilder};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Field, Float64Type, Int64Type};
+use datafusion::arrow::datatypes::{DataType, Field, Float64Type, Int64Type, TimeUnit};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, TypeSignature, Volatility,
@@ -106,7 +114,11 @@ pub fn register(ctx: &SessionContext) {
         ScalarUDF::new_from_impl(HiveNum::new()),
         ScalarUDF::new_from_impl(HiveCast::new()),
         ScalarUDF::new_from_impl(HiveIndex::new()),
+        ScalarUDF::new_from_impl(trunc::HiveTrunc::new()),
         ScalarUDF::new_from_impl(bround::HiveBRound::new()),
+        ScalarUDF::new_from_impl(round::HiveRound::new()),
+        ScalarUDF::new_from_impl(sign::HiveSign::new(true)),
+        ScalarUDF::new_from_impl(sign::HiveSign::new(false)),
         ScalarUDF::new_from_impl(bits::HiveShift::new(bits::Shift::Left)),
         ScalarUDF::new_from_impl(bits::HiveShift::new(bits::Shift::Right)),
         ScalarUDF::new_from_impl(bits::HiveShift::new(bits::Shift::RightUnsigned)),
@@ -115,10 +127,14 @@ pub fn register(ctx: &SessionContext) {
         udf("parse_url", &[2, 3], Immutable, Utf8, url::parse_url),
         udf("hive_decode", &[2], Immutable, Utf8, url::decode),
         udf("hive_encode", &[2], Immutable, Binary, url::encode),
+        udf("months_between", &[2], Immutable, Float64, months::months_between),
+        udf("from_utc_timestamp", &[2], Immutable, Timestamp(TimeUnit::Microsecond, None), utc::from_utc_timestamp),
+        udf("to_utc_timestamp", &[2], Immutable, Timestamp(TimeUnit::Microsecond, None), utc::to_utc_timestamp),
     ];
     for f in udfs.into_iter().chain(datetime::udfs()).chain(convert::udfs()).chain(digest::udfs()) {
         ctx.register_udf(f);
     }
+    ctx.register_udaf(covar::covar_samp());
 }
 
 /// Casts any string-like or scalar array to `Utf8`.

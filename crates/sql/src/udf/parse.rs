@@ -128,7 +128,10 @@ pub fn parse_decimal(s: &str, precision: u8, scale: i8) -> Option<i128> {
     Some(if negative { -unscaled } else { unscaled })
 }
 
-/// `y-M-d` with 1–4 year digits and 1–2 month and day digits, a real date.
+/// `y-M-d` with 1–4 year digits and 1–2 month and day digits. As in Hive 2.1,
+/// which calls `java.sql.Date.valueOf`/`Timestamp.valueOf`: the month must be
+/// 1–12 and the day 1–31, and a day past the month's end rolls over into the
+/// next month (`2002-02-31` is 2002-03-03).
 fn parse_ymd(s: &str) -> Option<NaiveDate> {
     let mut parts = s.split('-');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
@@ -136,12 +139,16 @@ fn parse_ymd(s: &str) -> Option<NaiveDate> {
     if parts.next().is_some() || !ok(y, 4) || !ok(m, 2) || !ok(d, 2) {
         return None;
     }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    let day: u64 = d.parse().ok()?;
+    if !(1..=31).contains(&day) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?.checked_add_days(chrono::Days::new(day - 1))
 }
 
 /// Hive's string → DATE (`org.apache.hadoop.hive.common.type.Date.valueOf`):
 /// trimmed, anything from the first space on ignored (so a timestamp string
-/// gives its date), then strict `yyyy-M-d`.
+/// gives its date), then `yyyy-M-d` (see `parse_ymd`).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let t = java_trim(s);
     parse_ymd(t.split(' ').next()?)
@@ -238,7 +245,11 @@ mod tests {
     fn dates_timestamps_booleans() {
         assert_eq!(parse_date(" 2024-3-5 "), NaiveDate::from_ymd_opt(2024, 3, 5));
         assert_eq!(parse_date("2024-01-02 10:11:12"), NaiveDate::from_ymd_opt(2024, 1, 2));
-        assert_eq!(parse_date("2024-02-30"), None);
+        // Hive 2.1 (java.sql.Date.valueOf) rolls a day past the month's end over,
+        // as udf_months_between's cast('2002-02-31' as date) shows; day 32 is rejected.
+        assert_eq!(parse_date("2024-02-30"), NaiveDate::from_ymd_opt(2024, 3, 1));
+        assert_eq!(parse_date("2024-01-32"), None);
+        assert_eq!(parse_date("2024-13-01"), None);
         assert_eq!(parse_date("20240101"), None);
         let ts = parse_timestamp("2024-01-02 03:04:05.5").map(|t| t.to_string());
         assert_eq!(ts.as_deref(), Some("2024-01-02 03:04:05.500"));

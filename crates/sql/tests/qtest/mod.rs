@@ -69,7 +69,10 @@ impl Warehouse {
         let mut stderr = Vec::new();
         let stores = Arc::new(LocalBucketResolver::new(self.dir.path()));
         let init_script = (db != "default").then(|| format!("USE {db}"));
-        let job = SqlJob { query: sql.to_string(), init_script, ..Default::default() };
+        // Hive's expected outputs were produced by its test harness, whose JVM
+        // runs in America/Los_Angeles; local-time functions must use that zone.
+        let hive_site = [("hive.local.time.zone".to_string(), "America/Los_Angeles".to_string())].into();
+        let job = SqlJob { query: sql.to_string(), init_script, hive_site, ..Default::default() };
         run_job(&job, &self.options, self.catalog.clone(), stores, &mut stdout, &mut stderr)
             .await
             .map(|_| String::from_utf8_lossy(&stdout).into_owned())
