@@ -11,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 cd "$REPO_ROOT"
 
-ensure_python_tools boto3 awscli pytest "moto[server]" prometheus-client
+ensure_python_tools boto3 awscli pytest "moto[server]" prometheus-client duckdb==1.5.5 duckdb-extension-tpch==1.5.5
 
 log "cargo fmt --check"
 cargo fmt --all -- --check
