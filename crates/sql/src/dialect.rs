@@ -52,6 +52,11 @@ impl Dialect for HiveQl {
     fn supports_group_by_with_modifier(&self) -> bool {
         true
     }
+    /// `GROUP BY cube(a, b)` and `GROUP BY rollup(a, b)`, which Hive accepts
+    /// besides `GROUP BY a, b WITH CUBE|ROLLUP`.
+    fn supports_group_by_expr(&self) -> bool {
+        true
+    }
     /// `FROM t TABLESAMPLE (1 ROWS) a`: Hive writes the sample before the alias.
     fn supports_table_sample_before_alias(&self) -> bool {
         true

@@ -10,13 +10,14 @@
 
 mod exprs;
 mod funcs;
+mod grouping;
 
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    Expr, GroupByExpr, GroupByWithModifier, Ident, ObjectName, ObjectNamePart, OrderBy, OrderByExpr, OrderByKind,
-    OrderByOptions, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, TableAlias, TableFactor,
-    TableSample, TableSampleKind, TableSampleUnit, Value, VisitMut, VisitorMut, WildcardAdditionalOptions,
+    Expr, GroupByExpr, Ident, ObjectName, ObjectNamePart, OrderBy, OrderByExpr, OrderByKind, OrderByOptions, Query,
+    Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, TableAlias, TableFactor, TableSample,
+    TableSampleKind, TableSampleUnit, Value, VisitMut, VisitorMut, WildcardAdditionalOptions,
 };
 use datafusion::sql::sqlparser::parser::Parser;
 
@@ -73,7 +74,7 @@ impl VisitorMut for HiveRewriter<'_> {
             }
             lateral_views_to_unnest(select);
             alias_repeated_columns(select);
-            if let Err(e) = group_by_modifiers(&mut select.group_by) {
+            if let Err(e) = grouping::rewrite_grouping(select, query.order_by.as_mut()) {
                 return ControlFlow::Break(e);
             }
         }
@@ -104,25 +105,6 @@ fn rows_sample(name: &ObjectName, alias: &Option<TableAlias>, sample: &TableSamp
         _ => None,
     });
     Some(TableFactor::Derived { lateral: false, subquery, alias })
-}
-
-/// Hive's `GROUP BY a, b WITH ROLLUP|CUBE` and `GROUP BY a, b GROUPING SETS (...)`,
-/// which DataFusion parses but would ignore, as `ROLLUP(a, b)`, `CUBE(a, b)`, `GROUPING SETS (...)`.
-fn group_by_modifiers(group_by: &mut GroupByExpr) -> Result<()> {
-    let GroupByExpr::Expressions(exprs, modifiers) = group_by else { return Ok(()) };
-    let singletons = |exprs: &[Expr]| exprs.iter().map(|e| vec![e.clone()]).collect::<Vec<_>>();
-    let replacement = match modifiers.as_slice() {
-        [] => return Ok(()),
-        [GroupByWithModifier::Rollup] => Expr::Rollup(singletons(exprs)),
-        [GroupByWithModifier::Cube] => Expr::Cube(singletons(exprs)),
-        [GroupByWithModifier::GroupingSets(sets)] => sets.clone(),
-        other => {
-            let names: Vec<String> = other.iter().map(|m| m.to_string()).collect();
-            return Err(SqlError::Unsupported(format!("GROUP BY {}", names.join(" "))));
-        }
-    };
-    *group_by = GroupByExpr::Expressions(vec![replacement], vec![]);
-    Ok(())
 }
 
 /// `FROM t LATERAL VIEW explode(e) v AS c` becomes
