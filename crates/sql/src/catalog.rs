@@ -115,6 +115,9 @@ pub struct TableDef {
     /// TBLPROPERTIES and SERDEPROPERTIES, as written.
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
+    /// Set when the entry is a view (Hive's `VIRTUAL_VIEW`), which has no files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<crate::view::ViewDef>,
 }
 
 impl TableDef {

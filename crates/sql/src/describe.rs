@@ -41,13 +41,22 @@ pub fn describe(def: &TableDef, formatted: bool) -> String {
     row(&mut out, "# Detailed Table Information", "", "");
     row(&mut out, "Database:", &def.database, "");
     row(&mut out, "Table:", &def.name, "");
-    row(&mut out, "Location:", &def.location, "");
-    row(&mut out, "Table Type:", if def.external { "EXTERNAL_TABLE" } else { "MANAGED_TABLE" }, "");
+    if def.view.is_none() {
+        row(&mut out, "Location:", &def.location, "");
+    }
+    row(&mut out, "Table Type:", def.table_type(), "");
     if !def.properties.is_empty() {
         row(&mut out, "Table Parameters:", "", "");
         for (k, v) in &def.properties {
             let _ = writeln!(out, "\t{k:<ALIGN$}\t{v:<ALIGN$}");
         }
+    }
+    if let Some(view) = &def.view {
+        // A view has no storage; Hive shows its query instead.
+        row(&mut out, "", "", "");
+        row(&mut out, "# View Information", "", "");
+        row(&mut out, "View Original Text:", &view.original_text, "");
+        return out;
     }
     row(&mut out, "", "", "");
     row(&mut out, "# Storage Information", "", "");
@@ -78,6 +87,9 @@ fn column_list(cols: &[ColumnDef]) -> String {
 /// DDL that recreates the table (without its partitions).
 pub fn show_create_table(def: &TableDef) -> String {
     let mut out = String::new();
+    if let Some(view) = &def.view {
+        return format!("CREATE VIEW `{}`.`{}` AS {}", def.database, def.name, view.original_text);
+    }
     let external = if def.external { "EXTERNAL " } else { "" };
     let _ = writeln!(out, "CREATE {external}TABLE `{}`.`{}`(\n{})", def.database, def.name, column_list(&def.columns));
     if !def.partition_columns.is_empty() {

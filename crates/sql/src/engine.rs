@@ -289,6 +289,7 @@ impl<'a> JobSession<'a> {
     /// Plans a (Hive) query into a DataFrame, registering the tables it reads.
     pub(crate) async fn query_df(&self, mut query: Query) -> Result<DataFrame> {
         rewrite_query(&mut query, &self.current_db)?;
+        self.expand_views(&mut query).await?;
         let stmt = DfStatement::Statement(Box::new(Statement::Query(Box::new(query))));
         self.register_tables(&stmt).await?;
         let plan = self.ctx.state().statement_to_plan(stmt).await?;

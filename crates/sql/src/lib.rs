@@ -12,7 +12,8 @@
 //!
 //! Module map: `script` splits, `params` substitutes, `dialect`/`parse`/`ddl`
 //! parse, `rewrite`/`udf` bridge Hive and DataFusion semantics, `table` reads
-//! Hive tables, `write` writes them, `ops`/`describe` run catalog statements,
+//! Hive tables, `write` writes them, `view` defines views and expands them
+//! into the queries that read them, `ops`/`describe` run catalog statements,
 //! `engine` ties a run together, `output` prints results.
 
 mod catalog;
@@ -33,6 +34,7 @@ mod stores;
 mod table;
 mod types;
 mod udf;
+mod view;
 mod write;
 
 use std::collections::BTreeMap;
@@ -45,6 +47,7 @@ pub use error::{JobFailure, SqlError};
 pub use params::parse_parameters;
 pub use script::{split_statements, ScriptStatement};
 pub use stores::{LocalBucketResolver, StoreResolver};
+pub use view::ViewDef;
 
 /// A HIVE job run's input, from `jobDriver.hive` and the `hive-site` classification.
 #[derive(Debug, Clone, Default)]

@@ -17,6 +17,7 @@ use crate::stores::{delete_all, join_uri, list_files, normalize_uri, Location};
 
 impl JobSession<'_> {
     pub(crate) async fn catalog_command(&mut self, cmd: Command, out: &mut Output<'_>) -> Result<()> {
+        self.reject_altering_view(&cmd).await?;
         match cmd {
             Command::Use(db) => {
                 self.database(&db).await?;
@@ -46,9 +47,16 @@ impl JobSession<'_> {
                 writeln!(out.stdout, "{}\t{}\t{}", db.name, db.comment.unwrap_or_default(), db.location)?;
             }
             Command::CreateTable(t) => self.create_table(*t, out).await?,
+            Command::CreateView(v) => self.create_view(*v, out).await?,
+            Command::DropView { name, if_exists } => self.drop_view(&name, if_exists).await?,
             Command::DropTable { name, if_exists } => {
                 let (db, t) = name.resolve(&self.current_db);
                 match self.catalog.get_table(&db, &t).await? {
+                    // Hive drops a view only with DROP VIEW.
+                    Some(def) if def.is_view() && if_exists => {}
+                    Some(def) if def.is_view() => {
+                        return Err(SqlError::Semantic(format!("Cannot drop a view with DROP TABLE: {db}.{t}")))
+                    }
                     Some(def) => {
                         if !def.external {
                             self.delete_table_data(&def, None).await?;
@@ -72,7 +80,7 @@ impl JobSession<'_> {
                     return Err(SqlError::Semantic(format!("database {name} is not empty; use CASCADE")));
                 }
                 for def in tables {
-                    if !def.external {
+                    if !def.external && !def.is_view() {
                         self.delete_table_data(&def, None).await?;
                     }
                     self.catalog.drop_table(&def.database, &def.name).await?;
@@ -87,7 +95,7 @@ impl JobSession<'_> {
             }
             Command::Truncate { name, partition } => {
                 let def = self.resolve_table(&name).await?;
-                if def.external {
+                if def.external || def.is_view() {
                     return Err(SqlError::Semantic(format!(
                         "cannot truncate non-managed table {}",
                         def.qualified_name()
@@ -287,7 +295,21 @@ impl JobSession<'_> {
         }
         let def = if let Some(like) = &t.like {
             let src = self.resolve_table(like).await?;
-            TableDef { database: db, name, location, external: t.external, partitions: vec![], ..src }
+            let mut def = TableDef {
+                database: db,
+                name,
+                location,
+                external: t.external,
+                partitions: vec![],
+                view: None,
+                ..src.clone()
+            };
+            if src.is_view() {
+                // Hive: a table LIKE a view gets its columns, stored as default text.
+                def.format = TableFormat::Text { delimiter: '\u{1}', open_csv: false, skip_header_lines: 0 };
+                def.properties = BTreeMap::new();
+            }
+            def
         } else {
             let mut properties: BTreeMap<String, String> = t.properties.into_iter().collect();
             let (format, serde_props) = t.storage.to_format(&properties)?;
@@ -315,6 +337,7 @@ impl JobSession<'_> {
                 external: t.external,
                 partitions: vec![],
                 properties,
+                view: None,
             }
         };
         crate::table::HiveTable::try_new(def.clone())?;

@@ -53,6 +53,12 @@ impl JobSession<'_> {
             }
             InsertTarget::Table { name, partition, columns } => {
                 let mut def = self.resolve_table(&name).await?;
+                if def.is_view() {
+                    return Err(SqlError::Semantic(format!(
+                        "A view cannot be used as target table for LOAD or INSERT: {}",
+                        def.qualified_name()
+                    )));
+                }
                 let (static_values, dynamic) = split_partition_spec(&def, &partition)?;
                 let df = self.query_df(query).await?;
                 let targets: Vec<&ColumnDef> = if columns.is_empty() {
@@ -165,6 +171,7 @@ impl JobSession<'_> {
             external,
             partitions: vec![],
             properties,
+            view: None,
         };
         HiveTable::try_new(def.clone())?;
         let loc = Location::parse(&def.location)?;

@@ -281,6 +281,7 @@ async fn text_null_handling() {
         external: true,
         partitions: vec![],
         properties: Default::default(),
+        view: None,
     };
     env.catalog.put_table(&def).await.unwrap();
     assert_eq!(env.run("SELECT k, v + 1 FROM o ORDER BY k").await.ok(), "a\t8\nb\tNULL\n");

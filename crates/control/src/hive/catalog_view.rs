@@ -113,7 +113,7 @@ pub fn catalog_name(kind: &str, name: &str) -> Result<String, ControlError> {
 }
 
 fn table_type(def: &TableDef) -> String {
-    if def.external { "EXTERNAL_TABLE" } else { "MANAGED_TABLE" }.to_string()
+    def.table_type().to_string()
 }
 
 fn column(c: &ColumnDef) -> ColumnView {
@@ -298,6 +298,7 @@ pub(crate) mod tests {
                 location: "s3://data/sales/dt=2024-01-01/".into(),
             }],
             properties: BTreeMap::from([("skip.header.line.count".into(), "1".into())]),
+            view: None,
         }
     }
 

@@ -152,6 +152,7 @@ mod tests {
             external: true,
             partitions: vec![],
             properties: Default::default(),
+            view: None,
         }
     }
 

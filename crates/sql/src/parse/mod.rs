@@ -35,6 +35,11 @@ pub enum Command {
     CreateDatabase(CreateDatabase),
     DescribeDatabase(String),
     CreateTable(Box<CreateTable>),
+    CreateView(Box<crate::view::CreateView>),
+    DropView {
+        name: TableName,
+        if_exists: bool,
+    },
     DropTable {
         name: TableName,
         if_exists: bool,
@@ -151,7 +156,13 @@ pub fn parse_command(text: &str) -> Result<Command> {
     let cmd = if c.eat_kw("USE") {
         Command::Use(c.ident()?)
     } else if c.eat_kw("CREATE") {
-        if c.eat_kws(&["OR", "REPLACE"]) {
+        let or_replace = c.eat_kws(&["OR", "REPLACE"]);
+        if c.eat_kw("VIEW") {
+            let mut view = crate::view::parse_create_view(&mut c, text)?;
+            view.or_replace = or_replace;
+            return Ok(Command::CreateView(Box::new(view)));
+        }
+        if or_replace {
             return Err(unsupported());
         }
         if c.eat_kw("DATABASE") || c.eat_kw("SCHEMA") {
@@ -168,6 +179,9 @@ pub fn parse_command(text: &str) -> Result<Command> {
         let name = c.table_name()?;
         c.eat_kw("PURGE");
         Command::DropTable { name, if_exists }
+    } else if c.eat_kws(&["DROP", "VIEW"]) {
+        let if_exists = c.eat_kws(&["IF", "EXISTS"]);
+        Command::DropView { name: c.table_name()?, if_exists }
     } else if c.eat_kws(&["DROP", "DATABASE"]) || c.eat_kws(&["DROP", "SCHEMA"]) {
         let if_exists = c.eat_kws(&["IF", "EXISTS"]);
         let name = c.ident()?;
@@ -186,6 +200,8 @@ pub fn parse_command(text: &str) -> Result<Command> {
         let name = c.table_name()?;
         let partition = if c.eat_kw("PARTITION") { Some(partition_spec(&mut c, false)?) } else { None };
         Command::Truncate { name, partition }
+    } else if c.eat_kws(&["ALTER", "VIEW"]) {
+        return Ok(Command::CreateView(Box::new(crate::view::parse_alter_view(&mut c, text)?)));
     } else if c.eat_kws(&["ALTER", "TABLE"]) {
         parse_alter(&mut c)?
     } else if c.eat_kw("MSCK") {
