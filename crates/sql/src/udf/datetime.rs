@@ -158,12 +158,22 @@ fn parse_timestamp(s: &str) -> Option<NaiveDateTime> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0))
 }
 
-/// Any string, date or timestamp array as UTC date-times.
+/// Any string, date or timestamp array as UTC date-times, strings read
+/// with Hive's implicit conversion.
 fn datetimes(a: &ArrayRef) -> Result<Vec<Option<NaiveDateTime>>> {
+    datetime_column(a, parse_timestamp)
+}
+
+/// Any string, date or timestamp array as date-times, strings read with
+/// `parse` (the functions differ in how leniently they read text).
+pub(super) fn datetime_column(
+    a: &ArrayRef,
+    parse: fn(&str) -> Option<NaiveDateTime>,
+) -> Result<Vec<Option<NaiveDateTime>>> {
     match a.data_type() {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => {
             let s = cast(a, &DataType::Utf8)?;
-            Ok(s.as_string::<i32>().iter().map(|v| v.and_then(parse_timestamp)).collect())
+            Ok(s.as_string::<i32>().iter().map(|v| v.and_then(parse)).collect())
         }
         DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => {
             let t = cast(a, &DataType::Timestamp(TimeUnit::Microsecond, None))?;

@@ -9,12 +9,11 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array};
-use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMicrosecondType};
-use datafusion::common::{exec_err, Result};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use datafusion::arrow::array::{ArrayRef, Float64Array};
+use datafusion::common::Result;
 
+use super::datetime::datetime_column;
 use super::lenient::parse_lenient_date;
 
 const SECONDS_PER_DAY: i64 = 86_400;
@@ -30,24 +29,6 @@ fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
         .map(|(t, _)| t)
         .unwrap_or(NaiveTime::MIN);
     Some(date.and_time(time))
-}
-
-/// Any string, date or timestamp array as local date-times.
-fn datetimes(a: &ArrayRef) -> Result<Vec<Option<NaiveDateTime>>> {
-    match a.data_type() {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => {
-            let s = cast(a, &DataType::Utf8)?;
-            Ok(s.as_string::<i32>().iter().map(|v| v.and_then(parse_datetime)).collect())
-        }
-        DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => {
-            let t = cast(a, &DataType::Timestamp(TimeUnit::Microsecond, None))?;
-            Ok(t.as_primitive::<TimestampMicrosecondType>()
-                .iter()
-                .map(|v| v.and_then(DateTime::from_timestamp_micros).map(|d| d.naive_utc()))
-                .collect())
-        }
-        other => exec_err!("months_between expects dates, timestamps or strings, got {other}"),
-    }
 }
 
 fn is_last_day(d: NaiveDate) -> bool {
@@ -71,7 +52,7 @@ pub fn months_between_values(a: &NaiveDateTime, b: &NaiveDateTime) -> f64 {
 }
 
 pub fn months_between(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
-    let (a, b) = (datetimes(&args[0])?, datetimes(&args[1])?);
+    let (a, b) = (datetime_column(&args[0], parse_datetime)?, datetime_column(&args[1], parse_datetime)?);
     let out: Float64Array =
         a.iter().zip(b.iter()).map(|(a, b)| Some(months_between_values(a.as_ref()?, b.as_ref()?))).collect();
     Ok(Arc::new(out))
@@ -80,7 +61,7 @@ pub fn months_between(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use datafusion::arrow::array::StringArray;
+    use datafusion::arrow::array::{Array, AsArray, StringArray};
 
     fn between(a: &str, b: &str) -> Option<f64> {
         let a: ArrayRef = Arc::new(StringArray::from(vec![a]));

@@ -11,9 +11,10 @@ use chrono::{DateTime, NaiveDateTime, TimeZone};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, TimestampMicrosecondArray};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, TimeUnit, TimestampMicrosecondType};
-use datafusion::common::{exec_err, Result};
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::Result;
 
+use super::datetime::datetime_column;
 use super::parse::parse_timestamp;
 use super::timezone::local_to_epoch;
 
@@ -78,26 +79,9 @@ pub fn java_zone(id: &str) -> Option<Tz> {
     name.parse().ok()
 }
 
-fn timestamps(a: &ArrayRef) -> Result<Vec<Option<NaiveDateTime>>> {
-    match a.data_type() {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => {
-            let s = cast(a, &DataType::Utf8)?;
-            Ok(s.as_string::<i32>().iter().map(|v| v.and_then(parse_timestamp)).collect())
-        }
-        DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => {
-            let t = cast(a, &DataType::Timestamp(TimeUnit::Microsecond, None))?;
-            Ok(t.as_primitive::<TimestampMicrosecondType>()
-                .iter()
-                .map(|v| v.and_then(DateTime::from_timestamp_micros).map(|d| d.naive_utc()))
-                .collect())
-        }
-        other => exec_err!("expected a timestamp, date or string, got {other}"),
-    }
-}
-
 /// Applies `shift` to each (timestamp, zone) pair; NULL in, NULL out.
 fn shift_each(args: &[ArrayRef], shift: fn(&NaiveDateTime, Option<Tz>) -> NaiveDateTime) -> Result<ArrayRef> {
-    let ts = timestamps(&args[0])?;
+    let ts = datetime_column(&args[0], parse_timestamp)?;
     let zones = cast(&args[1], &DataType::Utf8)?;
     let zones = zones.as_string::<i32>();
     let out: TimestampMicrosecondArray = ts
@@ -139,6 +123,7 @@ pub fn to_utc_timestamp(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
 mod tests {
     use super::*;
     use datafusion::arrow::array::StringArray;
+    use datafusion::arrow::datatypes::TimestampMicrosecondType;
 
     fn run(f: fn(&[ArrayRef], usize) -> Result<ArrayRef>, ts: &str, zone: &str) -> Option<String> {
         let a: ArrayRef = Arc::new(StringArray::from(vec![ts]));
