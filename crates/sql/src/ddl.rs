@@ -89,11 +89,11 @@ impl StorageSpec {
                 if c.eat_kws(&["ESCAPED", "BY"]) {
                     c.string()?;
                 }
-            } else if c.eat_kws(&["COLLECTION", "ITEMS", "TERMINATED", "BY"])
-                || c.eat_kws(&["MAP", "KEYS", "TERMINATED", "BY"])
-            {
-                // Only matter for complex columns, which text tables reject.
-                c.string()?;
+            } else if c.eat_kws(&["COLLECTION", "ITEMS", "TERMINATED", "BY"]) {
+                // Hive's own (misspelled) property name.
+                self.serde_properties.push(("colelction.delim".into(), c.string()?));
+            } else if c.eat_kws(&["MAP", "KEYS", "TERMINATED", "BY"]) {
+                self.serde_properties.push(("mapkey.delim".into(), c.string()?));
             } else if c.eat_kws(&["LINES", "TERMINATED", "BY"]) {
                 if c.string()? != "\n" {
                     return Err(SqlError::Unsupported("LINES TERMINATED BY other than '\\n'".into()));
@@ -173,7 +173,7 @@ impl StorageSpec {
 
 /// Hive's `LazySerDeParameters.getByte`: a numeric string is a byte value
 /// (`'9'` is a tab), anything else uses its first character.
-fn hive_delimiter(spec: &str) -> Result<char> {
+pub(crate) fn hive_delimiter(spec: &str) -> Result<char> {
     if let Ok(b) = spec.parse::<i8>() {
         return Ok(char::from(b as u8));
     }
@@ -356,5 +356,17 @@ mod tests {
         let t = create("CREATE TABLE t (a int) STORED AS JSONFILE").unwrap();
         assert_eq!(t.storage.to_format(&BTreeMap::new()).unwrap().0, TableFormat::Json);
         assert!(create("CREATE TABLE t (a int) BOGUS").is_err());
+    }
+
+    #[test]
+    fn keeps_collection_and_map_key_delimiters() {
+        let t = create(
+            "CREATE TABLE t (a array<int>, m map<string,int>) ROW FORMAT DELIMITED FIELDS TERMINATED BY '\t'
+             COLLECTION ITEMS TERMINATED BY ',' MAP KEYS TERMINATED BY ':'",
+        )
+        .unwrap();
+        let (_, props) = t.storage.to_format(&BTreeMap::new()).unwrap();
+        assert_eq!(props.get("colelction.delim").map(String::as_str), Some(","));
+        assert_eq!(props.get("mapkey.delim").map(String::as_str), Some(":"));
     }
 }

@@ -95,7 +95,28 @@ pub fn tokenize(sql: &str) -> Result<Vec<TokenWithSpan>> {
             _ => {}
         }
     }
-    Ok(concat_adjacent_strings(tokens))
+    Ok(concat_adjacent_strings(crate::charset_literal::join_charset_literals(join_decimal_suffix(tokens))))
+}
+
+/// sqlparser lexes `1E99BD` as the number `1E99` and the word `BD` (an
+/// alias); Hive's lexer reads a number with an exponent followed by `BD` as
+/// one DECIMAL literal. Joined into the word `1E99BD`, it is rewritten like
+/// `3.14BD`, which sqlparser already lexes as one word.
+fn join_decimal_suffix(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let mut out: Vec<TokenWithSpan> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        if let (Token::Word(w), Some(prev)) = (&t.token, out.last_mut()) {
+            if let Token::Number(n, false) = &prev.token {
+                if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("bd") {
+                    prev.token = Token::make_word(&format!("{n}{}", w.value), None);
+                    prev.span.end = t.span.end;
+                    continue;
+                }
+            }
+        }
+        out.push(t);
+    }
+    out
 }
 
 /// Hive's lexer reads `'face' "book"` (literals separated by blanks only)
@@ -461,5 +482,15 @@ mod tests {
         let sig: Vec<_> = tokens.into_iter().map(|t| t.token).filter(|t| !is_trivia(t)).collect();
         assert!(matches!(&sig[1], Token::Word(w) if w.value == "mycol"));
         assert_eq!(sig.last(), Some(&Token::SingleQuotedString("x\ty".into())));
+    }
+
+    #[test]
+    fn lexes_exponent_decimal_literals_as_one_word() {
+        let words = |sql: &str| -> Vec<Token> {
+            tokenize(sql).unwrap().into_iter().map(|t| t.token).filter(|t| !is_trivia(t)).collect()
+        };
+        assert_eq!(words("SELECT 1E99BD")[1], Token::make_word("1E99BD", None));
+        // With a blank between, `BD` stays an alias.
+        assert_eq!(words("SELECT 1E99 bd").len(), 3);
     }
 }

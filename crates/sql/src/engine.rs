@@ -128,7 +128,14 @@ impl<'a> JobSession<'a> {
             execution.sort_spill_reservation_bytes = execution.sort_spill_reservation_bytes.min(share);
         }
         let ctx = SessionContext::new_with_config_rt(config, runtime);
+        // Hive's DECIMAL result types, before DataFusion coerces with its own.
+        crate::decimal_typing::install(&ctx);
+        // Hive's RANGE offsets on date-time keys (days, seconds), also before coercion.
+        crate::range_units::install(&ctx);
+        // Hive compares a number with a string as doubles.
+        crate::compare_typing::install(&ctx);
         crate::udf::register(&ctx);
+        ctx.add_analyzer_rule(Arc::new(crate::map_order::MapOrdering));
         if let Some(zone) = hiveconf.get(crate::udf::timezone::LOCAL_TIME_ZONE_KEY) {
             crate::udf::timezone::set_session_time_zone(&ctx, zone)?;
         }
@@ -290,8 +297,9 @@ impl<'a> JobSession<'a> {
     pub(crate) async fn query_df(&self, mut query: Query) -> Result<DataFrame> {
         rewrite_query(&mut query, &self.current_db)?;
         self.expand_views(&mut query).await?;
-        let stmt = DfStatement::Statement(Box::new(Statement::Query(Box::new(query))));
+        let mut stmt = DfStatement::Statement(Box::new(Statement::Query(Box::new(query))));
         self.register_tables(&stmt).await?;
+        self.alias_wildcard_duplicates(&mut stmt).await?;
         let plan = self.ctx.state().statement_to_plan(stmt).await?;
         Ok(self.ctx.execute_logical_plan(plan).await?)
     }

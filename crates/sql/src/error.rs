@@ -26,9 +26,11 @@ pub struct JobFailure {
 /// Everything that can fail while running a HiveQL job.
 #[derive(Debug, thiserror::Error)]
 pub enum SqlError {
-    /// A statement failed; `source` says why. `index` is 1-based.
-    #[error("{prefix}statement {index} (line {line}): {source}")]
-    Statement { prefix: &'static str, index: usize, line: usize, source: Box<SqlError> },
+    /// A statement failed; `source` says why. `index` is 1-based. An
+    /// analysis error that names a token has its `line L:C` in the script
+    /// file (`column` set); otherwise `line` is the statement's first.
+    #[error("{prefix}statement {index}{}: {source}", position(*.line, *.column))]
+    Statement { prefix: &'static str, index: usize, line: usize, column: Option<usize>, source: Box<SqlError> },
 
     /// A statement could not be parsed. `index` is 1-based; `line` and
     /// `column` are the offending token's in the script file, in Hive's
@@ -108,7 +110,15 @@ impl SqlError {
             SqlError::Parse(message) => message,
             SqlError::DataFusion(DataFusionError::SQL(e, _)) => e.to_string(),
             e @ (SqlError::Statement { .. } | SqlError::Syntax { .. }) => return e,
-            other => return SqlError::Statement { prefix, index, line, source: Box::new(other) },
+            other => {
+                let at = crate::analysis_position::offending_token(&stmt.text, &other)
+                    .map(|at| script_position(&stmt.text, &stmt.text, stmt.start, at));
+                let (line, column) = match at {
+                    Some((line, column)) => (line, Some(column)),
+                    None => (line, None),
+                };
+                return SqlError::Statement { prefix, index, line, column, source: Box::new(other) };
+            }
         };
         match split_location(&message) {
             (message, Some(at)) => {

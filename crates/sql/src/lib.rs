@@ -13,20 +13,31 @@
 //! Module map: `script` splits, `params` substitutes, `dialect`/`parse`/`ddl`
 //! parse, `rewrite`/`udf` bridge Hive and DataFusion semantics, `table` reads
 //! Hive tables, `write` writes them, `view` defines views and expands them
-//! into the queries that read them, `ops`/`describe` run catalog statements,
-//! `engine` ties a run together, `output` prints results.
+//! into the queries that read them, `wildcard` renames columns a `*`
+//! repeats, `ops`/`describe` run catalog statements, `engine` ties a run
+//! together, `output` prints results.
 
+mod analysis_position;
+mod analyzer;
 mod catalog;
+mod charset_literal;
+mod compare_typing;
 mod ddl;
+mod decimal_typing;
 mod describe;
 mod dialect;
 mod engine;
 mod error;
+mod java_dtoa;
+mod lazy_nested;
+mod map_order;
 mod ops;
 mod output;
 mod params;
 mod parse;
 mod position;
+mod range_units;
+mod replace_columns;
 mod rewrite;
 mod script;
 mod store_errors;
@@ -35,6 +46,7 @@ mod table;
 mod types;
 mod udf;
 mod view;
+mod wildcard;
 mod write;
 
 use std::collections::BTreeMap;

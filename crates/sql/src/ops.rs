@@ -202,8 +202,12 @@ impl JobSession<'_> {
                 }
                 self.catalog.put_table(&def).await?;
             }
-            Command::AddColumns { name, columns } => {
+            Command::AddColumns { name, columns, replace } => {
                 let mut def = self.resolve_table(&name).await?;
+                if replace {
+                    crate::replace_columns::check(&def, &columns, &self.hiveconf)?;
+                    def.columns.clear();
+                }
                 for c in columns {
                     if def.columns.iter().chain(&def.partition_columns).any(|e| e.name == c.name) {
                         return Err(SqlError::Semantic(format!("duplicate column name '{}'", c.name)));
@@ -260,9 +264,17 @@ impl JobSession<'_> {
                 let def = self.resolve_table(&name).await?;
                 writeln!(out.stdout, "{}", crate::describe::show_create_table(&def))?;
             }
-            Command::Describe { name, formatted } => {
+            Command::Describe { name, formatted, partition: None } => {
                 let def = self.resolve_table(&name).await?;
                 out.stdout.write_all(crate::describe::describe(&def, formatted).as_bytes())?;
+            }
+            Command::Describe { name, formatted, partition: Some(spec) } => {
+                let def = self.resolve_table(&name).await?;
+                let values = static_values(&def, &spec)?;
+                let Some(part) = def.partition(&values) else {
+                    return Err(SqlError::Semantic(format!("Partition not found {{{}}}", describe_values(&values))));
+                };
+                out.stdout.write_all(crate::describe::describe_partition(&def, part, formatted).as_bytes())?;
             }
             other => return Err(SqlError::Unsupported(format!("{other:?}"))),
         }

@@ -7,8 +7,12 @@
 
 use std::io::Write;
 
+use chrono::{DateTime, NaiveDateTime, Timelike};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
-use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type};
+use datafusion::arrow::datatypes::{
+    DataType, Float32Type, Float64Type, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType,
+};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
 use crate::error::Result;
@@ -55,14 +59,47 @@ fn scalar(a: &ArrayRef, row: usize) -> Result<String> {
         // The Hive CLI prints a BINARY's bytes as they are.
         DataType::Binary => String::from_utf8_lossy(a.as_binary::<i32>().value(row)).into_owned(),
         DataType::LargeBinary => String::from_utf8_lossy(a.as_binary::<i64>().value(row)).into_owned(),
-        _ => {
-            let options = FormatOptions::new()
-                .with_null("NULL")
-                .with_timestamp_format(Some(TIMESTAMP_FORMAT))
-                .with_datetime_format(Some(TIMESTAMP_FORMAT));
-            ArrayFormatter::try_new(a.as_ref(), &options)?.value(row).to_string()
+        DataType::Timestamp(unit, None) => {
+            let value = match unit {
+                TimeUnit::Second => a.as_primitive::<TimestampSecondType>().value(row).checked_mul(1_000_000_000),
+                TimeUnit::Millisecond => a.as_primitive::<TimestampMillisecondType>().value(row).checked_mul(1_000_000),
+                TimeUnit::Microsecond => a.as_primitive::<TimestampMicrosecondType>().value(row).checked_mul(1_000),
+                TimeUnit::Nanosecond => Some(a.as_primitive::<TimestampNanosecondType>().value(row)),
+            };
+            match value {
+                Some(nanos) => hive_timestamp(&DateTime::from_timestamp_nanos(nanos).naive_utc()),
+                // Beyond i64 nanoseconds (only coarser units get there): arrow's text.
+                None => formatted(a, row)?,
+            }
         }
+        _ => formatted(a, row)?,
     })
+}
+
+/// `TimestampWritable.toString`: `yyyy-MM-dd HH:mm:ss`, then the fraction of
+/// a second with its trailing zeros dropped (`.1234567`), none when whole.
+pub fn hive_timestamp(t: &NaiveDateTime) -> String {
+    let mut text = t.format("%Y-%m-%d %H:%M:%S").to_string();
+    let nanos = t.nanosecond();
+    if nanos != 0 {
+        text.push_str(format!(".{nanos:09}").trim_end_matches('0'));
+    }
+    text
+}
+
+/// Each value of a timestamp array as Hive prints it (`CAST(ts AS STRING)`
+/// gives the same text).
+pub fn timestamp_strings(a: &ArrayRef) -> Result<Vec<Option<String>>> {
+    (0..a.len()).map(|row| if a.is_null(row) { Ok(None) } else { scalar(a, row).map(Some) }).collect()
+}
+
+/// Arrow's text for the types Hive prints the same way.
+fn formatted(a: &ArrayRef, row: usize) -> Result<String> {
+    let options = FormatOptions::new()
+        .with_null("NULL")
+        .with_timestamp_format(Some(TIMESTAMP_FORMAT))
+        .with_datetime_format(Some(TIMESTAMP_FORMAT));
+    Ok(ArrayFormatter::try_new(a.as_ref(), &options)?.value(row).to_string())
 }
 
 /// Hive's JSON-ish rendering of arrays, maps and structs.
@@ -78,10 +115,9 @@ fn nested(a: &ArrayRef, row: usize) -> Result<String> {
             let (keys, values) = (entries.column(0), entries.column(1));
             let mut parts = Vec::new();
             for i in 0..entries.len() {
-                // JSON object keys are strings, so unquoted keys get quotes.
-                let k = nested(keys, i)?;
-                let k = if k.starts_with('"') { k } else { format!("\"{k}\"") };
-                parts.push(format!("{k}:{}", nested(values, i)?));
+                // Keys print as values do: Hive shows `{1:"a"}` for a
+                // map<int,string>, not strict JSON.
+                parts.push(format!("{}:{}", nested(keys, i)?, nested(values, i)?));
             }
             format!("{{{}}}", parts.join(","))
         }
@@ -108,6 +144,9 @@ fn items(values: &ArrayRef) -> Result<String> {
 
 /// Java's `Double.toString`.
 pub fn java_double(v: f64) -> String {
+    if let Some(text) = crate::java_dtoa::large_integer_text(v) {
+        return text;
+    }
     java_float_text(
         v.is_nan(),
         v.is_infinite(),
@@ -157,6 +196,19 @@ mod tests {
 
     use datafusion::arrow::array::{Float64Array, Int64Array, ListBuilder, StringArray, StringBuilder};
     use datafusion::arrow::datatypes::{Field, Schema};
+
+    #[test]
+    fn timestamps_print_like_timestamp_writable() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").map(|t| hive_timestamp(&t)).ok();
+        // Hive's timestamp_udf and timestamp_formats qtests.
+        assert_eq!(at("2011-05-06 07:08:09.123456700").as_deref(), Some("2011-05-06 07:08:09.1234567"));
+        assert_eq!(at("2011-01-01 01:01:01.111111111").as_deref(), Some("2011-01-01 01:01:01.111111111"));
+        assert_eq!(at("2011-01-01 01:01:01.100").as_deref(), Some("2011-01-01 01:01:01.1"));
+        assert_eq!(at("2011-01-01 01:01:01").as_deref(), Some("2011-01-01 01:01:01"));
+        let nanos: ArrayRef =
+            Arc::new(datafusion::arrow::array::TimestampNanosecondArray::from(vec![1_304_665_689_123_456_700]));
+        assert_eq!(scalar(&nanos, 0).ok().as_deref(), Some("2011-05-06 07:08:09.1234567"));
+    }
 
     #[test]
     fn formats_like_java() {

@@ -12,6 +12,7 @@
 //! Text tables are read as all-string columns and converted afterwards with
 //! Hive's rules (a value that does not parse is NULL, `\N` is NULL, an empty
 //! field is an empty string), which DataFusion's CSV reader cannot do itself.
+//! Arrays, maps and structs are split out of their field by `lazy_nested`.
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -61,15 +62,22 @@ pub struct HiveTable {
 impl HiveTable {
     pub fn try_new(def: TableDef) -> crate::error::Result<Self> {
         let is_text = matches!(def.format, TableFormat::Text { .. });
+        let layout = text_layout(&def)?;
         let mut declared = Vec::new();
         let mut file = Vec::new();
         for c in &def.columns {
             let dt = hive_to_arrow(&c.data_type)?;
-            if is_text && !crate::types::is_primitive(&dt) {
-                return Err(crate::error::SqlError::Unsupported(format!(
-                    "column {} of type {} in a text table",
-                    c.name, c.data_type
-                )));
+            if !crate::types::is_primitive(&dt) {
+                match &layout {
+                    Some(layout) => layout.check_depth(&dt)?,
+                    None if is_text => {
+                        return Err(crate::error::SqlError::Unsupported(format!(
+                            "column {} of type {} in an OpenCSVSerde table",
+                            c.name, c.data_type
+                        )))
+                    }
+                    None => {}
+                }
             }
             file.push(Field::new(&c.name, if is_text { DataType::Utf8 } else { dt.clone() }, true));
             declared.push(Field::new(&c.name, dt, true));
@@ -200,9 +208,20 @@ impl HiveTable {
             // The reader turns empty fields into NULL; for strings Hive reads ''.
             let expr = match (&null_format, declared == DataType::Utf8) {
                 _ if !is_data => raw,
+                // LazySimpleSerDe's arrays, maps and structs.
+                _ if !crate::types::is_primitive(&declared) => match text_layout(&self.def) {
+                    Ok(Some(layout)) => crate::lazy_nested::decode_expr(raw, &declared, &layout),
+                    Ok(None) => return datafusion::common::not_impl_err!("nested column {name} in this text format"),
+                    Err(e) => return Err(datafusion::error::DataFusionError::External(Box::new(e))),
+                },
                 // LazyHiveDecimal: HiveDecimal's parsing (exponents, rounding to the scale).
                 (_, false) if matches!(declared, DataType::Decimal128(..)) => {
                     crate::udf::hive_cast_expr(raw, &declared)
+                }
+                // LazyTimestamp: the table's `timestamp.formats`, then `Timestamp.valueOf`.
+                (_, false) if matches!(declared, DataType::Timestamp(..)) => {
+                    let formats = self.def.properties.get("timestamp.formats").map_or("", String::as_str);
+                    crate::udf::text_timestamp_expr(raw, formats)
                 }
                 (_, false) => try_cast(raw, declared),
                 (None, true) => empty_if_null()?,
@@ -215,6 +234,17 @@ impl HiveTable {
             exprs.push(ProjectionExpr { expr: physical, alias: name.clone() });
         }
         Ok(Arc::new(ProjectionExec::try_new(exprs, input)?))
+    }
+}
+
+/// How LazySimpleSerDe nests values in this table's fields; `None` for
+/// tables of other formats (OpenCSVSerde has no nesting).
+pub fn text_layout(def: &TableDef) -> crate::error::Result<Option<crate::lazy_nested::TextLayout>> {
+    match &def.format {
+        TableFormat::Text { delimiter, open_csv: false, .. } => {
+            Ok(Some(crate::lazy_nested::TextLayout::new(*delimiter, &def.properties)?))
+        }
+        _ => Ok(None),
     }
 }
 

@@ -66,7 +66,7 @@ pub fn arrow_to_hive(dt: &DataType) -> Result<String> {
     })
 }
 
-/// Whether a Hive type is a plain scalar (text tables cannot hold nested types).
+/// Whether a Hive type is a plain scalar, not an array, map or struct.
 pub fn is_primitive(dt: &DataType) -> bool {
     !matches!(dt, DataType::List(_) | DataType::Struct(_) | DataType::Map(_, _))
 }

@@ -25,10 +25,12 @@ use crate::catalog::{
 use crate::ddl::StorageSpec;
 use crate::engine::{JobSession, Output};
 use crate::error::{Result, SqlError};
+use crate::lazy_nested::TextLayout;
 use crate::parse::InsertTarget;
 use crate::stores::{delete_all, join_uri, list_files, normalize_uri, Location};
 use crate::table::{HiveTable, DEFAULT_PARTITION};
 use crate::types::{arrow_to_hive, hive_to_arrow, is_primitive};
+use crate::udf::chars::fit_to_column;
 
 /// Static partition values, in partition-column order.
 type StaticValues = Vec<(String, String)>;
@@ -51,7 +53,7 @@ impl JobSession<'_> {
                 writeln!(out.stderr, "Moving data to directory {dir}")?;
                 self.write(df, &format, &properties, &dir, &[], true).await.map(|(rows, _)| rows)
             }
-            InsertTarget::Table { name, partition, columns } => {
+            InsertTarget::Table { name, partition, columns, if_not_exists } => {
                 let mut def = self.resolve_table(&name).await?;
                 if def.is_view() {
                     return Err(SqlError::Semantic(format!(
@@ -60,6 +62,16 @@ impl JobSession<'_> {
                     )));
                 }
                 let (static_values, dynamic) = split_partition_spec(&def, &partition)?;
+                // Without a PARTITION clause Hive ignores IF NOT EXISTS.
+                if if_not_exists && !partition.is_empty() && !dynamic.is_empty() {
+                    return Err(SqlError::Semantic("Dynamic partitions do not support IF NOT EXISTS".into()));
+                }
+                if if_not_exists && !static_values.is_empty() && def.partition(&static_values).is_some() {
+                    // Hive leaves an existing partition as it is, without running the query.
+                    let spec: Vec<String> = static_values.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    writeln!(out.stderr, "Partition {}({}) exists, skipped", def.qualified_name(), spec.join(", "))?;
+                    return Ok(0);
+                }
                 let df = self.query_df(query).await?;
                 let targets: Vec<&ColumnDef> = if columns.is_empty() {
                     def.columns.iter().collect()
@@ -90,7 +102,7 @@ impl JobSession<'_> {
                 for col in &def.columns {
                     let dt = hive_to_arrow(&col.data_type)?;
                     let value = match targets.iter().position(|t| t.name == col.name) {
-                        Some(i) => convert(Expr::Column(source[i].clone()), &dt),
+                        Some(i) => fit_to_column(convert(Expr::Column(source[i].clone()), &dt), &col.data_type),
                         None => cast(lit(ScalarValue::Null), dt),
                     };
                     exprs.push(value.alias(&col.name));
@@ -188,7 +200,9 @@ impl JobSession<'_> {
             .columns()
             .into_iter()
             .zip(&def.columns)
-            .map(|(c, d)| Ok(convert(Expr::Column(c), &hive_to_arrow(&d.data_type)?).alias(&d.name)))
+            .map(|(c, d)| {
+                Ok(fit_to_column(convert(Expr::Column(c), &hive_to_arrow(&d.data_type)?), &d.data_type).alias(&d.name))
+            })
             .collect::<Result<Vec<_>>>()?;
         let df = df.select(exprs)?;
         writeln!(out.stderr, "Moving data to directory {}", def.location)?;
@@ -231,6 +245,13 @@ impl JobSession<'_> {
                     datetime_format: Some(TIMESTAMP_FORMAT.into()),
                     date_format: Some("%Y-%m-%d".into()),
                     ..Default::default()
+                };
+                // Hive's text for timestamps: nanoseconds without trailing zeros.
+                let df = crate::udf::timestamps_as_text(df)?;
+                let df = if *open_csv {
+                    df
+                } else {
+                    crate::lazy_nested::encode_columns(df, &TextLayout::new(*delimiter, properties)?)?
                 };
                 df.write_csv(&target, options, Some(csv)).await
             }

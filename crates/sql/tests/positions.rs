@@ -54,10 +54,22 @@ async fn our_own_ddl_parser_reports_positions_too() {
 }
 
 #[tokio::test]
-async fn runtime_errors_keep_the_statement_line() {
+async fn analysis_errors_point_at_the_token_they_name() {
     let env = Env::new();
     let run = env.run("SELECT 1;\n\nSELECT *\n  FROM missing;").await;
-    assert_eq!(run.err(), "statement 2 (line 3): Table not found: default.missing");
+    assert_eq!(run.err(), "statement 2, line 4:8: Table not found: default.missing");
+    let run = env.run("SELECT 1;\nSELECT 'nope', -- nope\n  nope(1)\nFROM (SELECT 1 AS a) t;").await;
+    assert!(run.err().starts_with("statement 2, line 3:3: "), "{}", run.err());
+    let run = env.run("SELECT a,\n       b_missing\nFROM (SELECT 1 AS a) t;").await;
+    assert!(run.err().starts_with("statement 1, line 2:8: "), "{}", run.err());
+    assert!(run.err().contains("b_missing"), "{}", run.err());
+}
+
+#[tokio::test]
+async fn errors_without_a_token_keep_the_statement_line() {
+    let env = Env::new();
+    let run = env.run("SELECT 1;\n\nCREATE INDEX i ON TABLE emp (name) AS 'COMPACT';").await;
+    assert!(run.err().starts_with("statement 2 (line 3): unsupported statement"), "{}", run.err());
 }
 
 async fn run_err(env: &Env, job: SqlJob) -> String {

@@ -164,7 +164,7 @@ async fn errors_name_the_statement_and_line() {
     assert_eq!(run.stdout, "1\nalice\nbob\ncarol\ndave\nerin\nfrank\n");
 
     let run = env.run("USE default;\n  SELECT * FROM missing;").await;
-    assert_eq!(run.err(), "statement 2 (line 2): Table not found: default.missing");
+    assert_eq!(run.err(), "statement 2, line 2:17: Table not found: default.missing");
     let run = env.run("CREATE INDEX i ON TABLE emp (name) AS 'COMPACT'").await;
     assert_eq!(
         run.err(),
@@ -178,7 +178,7 @@ async fn errors_name_the_statement_and_line() {
     let run = env.run("SELECT name FROM emp LATERAL VIEW OUTER explode(array(1)) t AS x").await;
     assert!(run.err().contains("LATERAL VIEW"), "{}", run.err());
     let run = env.run("SELECT nosuchfunc(name) FROM emp").await;
-    assert!(run.err().starts_with("statement 1 (line 1): "), "{}", run.err());
+    assert!(run.err().starts_with("statement 1, line 1:8: "), "{}", run.err());
 }
 
 #[tokio::test]

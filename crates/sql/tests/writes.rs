@@ -87,6 +87,25 @@ async fn static_and_dynamic_partition_inserts() {
 }
 
 #[tokio::test]
+async fn insert_overwrite_if_not_exists_keeps_an_existing_partition() {
+    let env = Env::new();
+    env.employees().await;
+    let run = env
+        .run(
+            "CREATE TABLE top (name string) PARTITIONED BY (dept string);
+             INSERT OVERWRITE TABLE top PARTITION (dept='eng') IF NOT EXISTS SELECT name FROM emp WHERE dept = 'eng';
+             INSERT OVERWRITE TABLE top PARTITION (dept='eng') IF NOT EXISTS SELECT 'zed';
+             SELECT count(*) FROM top WHERE dept = 'eng';",
+        )
+        .await;
+    // The second insert finds the partition and writes nothing (Hive skips it).
+    assert_eq!(run.ok(), "3\n");
+    assert!(run.stderr.contains("exists, skipped"), "{}", run.stderr);
+    let run = env.run("INSERT OVERWRITE TABLE top PARTITION (dept) IF NOT EXISTS SELECT name, dept FROM emp").await;
+    assert!(run.err().contains("Dynamic partitions do not support IF NOT EXISTS"), "{}", run.err());
+}
+
+#[tokio::test]
 async fn create_table_as_select_and_directory_export() {
     let env = Env::new();
     env.employees().await;

@@ -278,6 +278,7 @@ pub(crate) mod tests {
             artifact_cache_bytes: sparkplane_storage::DEFAULT_LIMIT_BYTES,
             keep_failed_work_dirs: std::time::Duration::ZERO,
             run_history_retention: std::time::Duration::ZERO,
+            containers: None,
         };
         (Controller::new(store.clone(), Arc::new(ObjectStorage::new(None)), config), store, dir)
     }

@@ -10,8 +10,9 @@ use crate::error::{Result, SqlError};
 
 pub(super) fn parse_alter(c: &mut Cursor) -> Result<Command> {
     let name = c.table_name()?;
-    if c.eat_kw("ADD") {
-        if c.eat_kw("COLUMNS") {
+    let replace = c.eat_kws(&["REPLACE", "COLUMNS"]);
+    if replace || c.eat_kw("ADD") {
+        if replace || c.eat_kw("COLUMNS") {
             let mut cols = Vec::new();
             c.expect(&Token::LParen)?;
             loop {
@@ -24,7 +25,12 @@ pub(super) fn parse_alter(c: &mut Cursor) -> Result<Command> {
                 }
             }
             c.expect(&Token::RParen)?;
-            return Ok(Command::AddColumns { name, columns: cols });
+            // CASCADE also changes each partition's schema; partitions here
+            // have none of their own, so both forms mean the same.
+            if !c.eat_kw("CASCADE") {
+                c.eat_kw("RESTRICT");
+            }
+            return Ok(Command::AddColumns { name, columns: cols, replace });
         }
         let if_not_exists = c.eat_kws(&["IF", "NOT", "EXISTS"]);
         let mut partitions = Vec::new();
@@ -61,7 +67,9 @@ pub(super) fn parse_alter(c: &mut Cursor) -> Result<Command> {
     if c.eat_kws(&["SET", "LOCATION"]) {
         return Ok(Command::SetLocation { name, partition, location: c.string()? });
     }
-    if partition.is_none() && c.eat_kws(&["SET", "TBLPROPERTIES"]) {
+    // The catalog keeps SerDe and table properties in one map, as CREATE
+    // TABLE writes them.
+    if partition.is_none() && (c.eat_kws(&["SET", "TBLPROPERTIES"]) || c.eat_kws(&["SET", "SERDEPROPERTIES"])) {
         return Ok(Command::SetProperties { name, properties: c.properties()? });
     }
     Err(SqlError::Unsupported(format!("ALTER TABLE {} with this clause", name.name)))

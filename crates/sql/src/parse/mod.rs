@@ -88,6 +88,8 @@ pub enum Command {
     AddColumns {
         name: TableName,
         columns: Vec<ColumnDef>,
+        /// `REPLACE COLUMNS`: the list replaces every data column.
+        replace: bool,
     },
     ShowDatabases,
     ShowTables {
@@ -101,6 +103,8 @@ pub enum Command {
     Describe {
         name: TableName,
         formatted: bool,
+        /// `DESCRIBE t PARTITION (k='v', ...)`: the partition must exist.
+        partition: Option<PartitionSpec>,
     },
     Insert {
         overwrite: bool,
@@ -121,8 +125,18 @@ pub enum Command {
 
 #[derive(Debug)]
 pub enum InsertTarget {
-    Table { name: TableName, partition: PartitionSpec, columns: Vec<String> },
-    Directory { uri: String, storage: StorageSpec },
+    Table {
+        name: TableName,
+        partition: PartitionSpec,
+        columns: Vec<String>,
+        /// `INSERT OVERWRITE ... PARTITION (...) IF NOT EXISTS`: write nothing
+        /// when the (static) partition already exists.
+        if_not_exists: bool,
+    },
+    Directory {
+        uri: String,
+        storage: StorageSpec,
+    },
 }
 
 /// Parses one substituted statement.
@@ -229,7 +243,9 @@ pub fn parse_command(text: &str) -> Result<Command> {
             Command::DescribeDatabase(c.ident()?)
         } else {
             let formatted = c.eat_kw("FORMATTED") || c.eat_kw("EXTENDED");
-            Command::Describe { name: c.table_name()?, formatted }
+            let name = c.table_name()?;
+            let partition = if c.eat_kw("PARTITION") { Some(partition_spec(&mut c, false)?) } else { None };
+            Command::Describe { name, formatted, partition }
         }
     } else if c.eat_kw("INSERT") {
         parse_insert(&mut c)?
@@ -346,9 +362,8 @@ fn parse_insert(c: &mut Cursor) -> Result<Command> {
     }
     let name = c.table_name()?;
     let partition = if c.eat_kw("PARTITION") { partition_spec(c, true)? } else { vec![] };
-    if c.eat_kws(&["IF", "NOT", "EXISTS"]) {
-        return Err(SqlError::Unsupported("INSERT OVERWRITE ... IF NOT EXISTS".into()));
-    }
+    // Only INSERT OVERWRITE takes IF NOT EXISTS in Hive's grammar.
+    let if_not_exists = overwrite && c.eat_kws(&["IF", "NOT", "EXISTS"]);
     let mut columns = Vec::new();
     if c.peek() == &Token::LParen
         && !matches!(c.peek_second(), Token::Word(w) if w.value.eq_ignore_ascii_case("select") || w.value.eq_ignore_ascii_case("with"))
@@ -363,7 +378,7 @@ fn parse_insert(c: &mut Cursor) -> Result<Command> {
         c.expect(&Token::RParen)?;
     }
     let query = parse_query_tokens(c)?;
-    Ok(Command::Insert { overwrite, target: InsertTarget::Table { name, partition, columns }, query })
+    Ok(Command::Insert { overwrite, target: InsertTarget::Table { name, partition, columns, if_not_exists }, query })
 }
 
 /// `(k='v', k2=3, k3)` — bare keys (dynamic partitions) only when `allow_dynamic`.
@@ -444,6 +459,18 @@ mod tests {
         assert!(
             matches!(cmd, Command::Insert { target: InsertTarget::Table { columns, .. }, .. } if columns.len() == 2)
         );
+        let cmd = parse_command("INSERT OVERWRITE TABLE t PARTITION (ds='1') if not exists SELECT a FROM s").unwrap();
+        assert!(matches!(cmd, Command::Insert { target: InsertTarget::Table { if_not_exists: true, .. }, .. }));
+        // INSERT INTO has no IF NOT EXISTS in Hive's grammar.
+        assert!(parse_command("INSERT INTO TABLE t PARTITION (ds='1') IF NOT EXISTS SELECT a FROM s").is_err());
+    }
+
+    #[test]
+    fn parses_describe_of_a_partition() {
+        let cmd =
+            parse_command("DESCRIBE EXTENDED part_special PARTITION(ds='2008 04 08', ts = '10:11:12=455')").unwrap();
+        let Command::Describe { formatted: true, partition: Some(spec), .. } = cmd else { panic!("{cmd:?}") };
+        assert_eq!(spec[1], ("ts".to_string(), Some("10:11:12=455".to_string())));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use datafusion::sql::sqlparser::ast::helpers::attached_token::AttachedToken;
 
+use crate::dialect::HiveQl;
 use crate::types::hive_to_arrow;
 use crate::udf::is_hive_cast_target;
 use datafusion::sql::sqlparser::ast::{
@@ -10,6 +11,7 @@ use datafusion::sql::sqlparser::ast::{
     ExactNumberInfo, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
     ObjectName, ObjectNamePart, Subscript, UnaryOperator, Value,
 };
+use datafusion::sql::sqlparser::parser::Parser;
 
 /// Aggregates Hive computes over doubles when given strings.
 const NUMERIC_AGGREGATES: [&str; 11] = [
@@ -84,7 +86,7 @@ pub fn rewrite_expr(expr: &mut Expr, current_db: &str) -> Option<Expr> {
             Some(if *negated { Expr::UnaryOp { op: UnaryOperator::Not, expr: Box::new(nested(m)) } } else { m })
         }
         Expr::CompoundFieldAccess { root, access_chain } => {
-            // `a[i]`/`m[k]` need the types to decide (see `hive_index`); `s.f` on an expression is get_field.
+            // `a[i]`/`m[k]` need the types to decide (see `hive_index`); `s.f` on an expression is `hive_field`.
             let supported = access_chain.iter().all(|a| {
                 matches!(a, AccessExpr::Subscript(Subscript::Index { .. }) | AccessExpr::Dot(Expr::Identifier(_)))
             });
@@ -95,7 +97,7 @@ pub fn rewrite_expr(expr: &mut Expr, current_db: &str) -> Option<Expr> {
             for access in std::mem::take(access_chain) {
                 cur = match access {
                     AccessExpr::Subscript(Subscript::Index { index }) => call("hive_index", vec![cur, index]),
-                    AccessExpr::Dot(Expr::Identifier(field)) => call("get_field", vec![cur, string(&field.value)]),
+                    AccessExpr::Dot(Expr::Identifier(field)) => call("hive_field", vec![cur, string(&field.value)]),
                     _ => return None,
                 };
             }
@@ -157,7 +159,8 @@ fn rewrite_function(f: &mut Function, current_db: &str) -> Option<Expr> {
         "sort_array" => Some("array_sort"),
         "explode" => Some("unnest"),
         "percentile_approx" => Some("approx_percentile_cont"),
-        "percentile" => Some("percentile_cont"),
+        // Hive's exact percentile also takes an array of fractions; see `udf::percentile`.
+        "percentile" => Some("hive_percentile"),
         _ => None,
     };
     let name = renamed.unwrap_or(name.as_str()).to_string();
@@ -170,7 +173,9 @@ fn rewrite_function(f: &mut Function, current_db: &str) -> Option<Expr> {
     }
     if NUMERIC_AGGREGATES.contains(&name.as_str()) {
         if let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) = list.args.first_mut() {
-            *e = num(std::mem::replace(e, Expr::value(Value::Null)));
+            let arg = std::mem::replace(e, Expr::value(Value::Null));
+            // Hive's sum adds 0.0 for a string that is not a number; the others skip it.
+            *e = if name == "sum" && !is_number(&arg) { call("hive_summand", vec![arg]) } else { num(arg) };
         }
         // Hive's percentiles are doubles whatever the input type.
         return renamed.map(|_| cast(Expr::Function(f.clone()), DataType::Double(ExactNumberInfo::None)));
@@ -266,6 +271,16 @@ fn rewrite_function(f: &mut Function, current_db: &str) -> Option<Expr> {
         }
         // Hive's `binary(x)` conversion function.
         ("binary", 1) if plain => Some(cast(args.into_iter().next()?, DataType::Bytea)),
+        // Hive registers its casts as functions named by the type (`timestamp(x)`, `int(x)`).
+        (
+            "boolean" | "tinyint" | "smallint" | "int" | "bigint" | "float" | "double" | "string" | "date"
+            | "timestamp",
+            1,
+        ) if plain => {
+            let data_type = Parser::new(&HiveQl).try_with_sql(&name).ok()?.parse_data_type().ok()?;
+            let mut conversion = cast(args.into_iter().next()?, data_type);
+            Some(rewrite_expr(&mut conversion, current_db).unwrap_or(conversion))
+        }
         ("space", 1) if plain => Some(call("repeat", vec![string(" "), args.into_iter().next()?])),
         ("pmod", 2) if plain => {
             let [a, b] = <[Expr; 2]>::try_from(args).ok()?;
@@ -331,16 +346,12 @@ pub fn unify_values(rows: &mut [Vec<Expr>]) {
 }
 
 /// Hive's typed number literals, which the lexer reads as identifiers:
-/// `100Y` (TINYINT), `100S` (SMALLINT), `100L` (BIGINT), `1.5BD` (DECIMAL),
+/// `100Y` (TINYINT), `100S` (SMALLINT), `100L` (BIGINT), `1.5BD`/`1E2BD` (DECIMAL),
 /// `1.5D` (DOUBLE).
 fn typed_literal(word: &str) -> Option<Expr> {
     let upper = word.to_ascii_uppercase();
     let (digits, data_type) = if let Some(d) = upper.strip_suffix("BD") {
-        // `1BD` is DECIMAL(1,0): the literal's own digits, as with a point.
-        let pointed = if d.contains('.') { d.to_string() } else { format!("{d}.") };
-        return decimal_literal(&pointed)
-            .or_else(|| Some(cast(number(d), DataType::Decimal(ExactNumberInfo::None))))
-            .filter(|_| is_plain_number(d));
+        return super::bd_literal::bd_literal(d);
     } else if let Some(d) = upper.strip_suffix('Y') {
         (d, DataType::TinyInt(None))
     } else if let Some(d) = upper.strip_suffix('S') {

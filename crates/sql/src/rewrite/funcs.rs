@@ -3,7 +3,7 @@
 //! operators and the functions that need more context). Kept apart so each
 //! file stays readable.
 
-use datafusion::sql::sqlparser::ast::{CharacterLength, DataType, Expr, Value};
+use datafusion::sql::sqlparser::ast::{CharacterLength, DataType, ExactNumberInfo, Expr, Value};
 
 use super::exprs::{call, cast, num, number, string, text};
 
@@ -36,6 +36,13 @@ pub(super) fn rewrite_call(name: &str, args: Vec<Expr>) -> Option<Expr> {
         ("sqrt" | "exp" | "ln" | "log2" | "log10" | "sin" | "cos" | "tan" | "asin" | "acos" | "atan", 1) => {
             Some(call(name, args.into_iter().map(num).collect()))
         }
+        // Hive's `power` is always a DOUBLE (`power(key, 2)` of a decimal prints `0.0`).
+        ("power" | "pow", 2) => Some(call(
+            "power",
+            args.into_iter().map(|a| cast(num(a), DataType::Double(ExactNumberInfo::None))).collect(),
+        )),
+        // Hive's one-argument `log` is the natural logarithm (DataFusion's is base 10).
+        ("log", 1) => Some(call("ln", args.into_iter().map(num).collect())),
         // `to_unix_timestamp` is `unix_timestamp` with arguments.
         ("to_unix_timestamp", 1 | 2) => Some(call("unix_timestamp", args)),
         _ => None,
@@ -56,8 +63,32 @@ pub(super) fn char_cast(e: &mut Expr, data_type: &DataType) -> Option<Expr> {
     let inner = text(std::mem::replace(e, Expr::value(Value::Null)));
     let n = number(&length.to_string());
     Some(if pad {
-        call("rpad", vec![inner, n, string(" ")])
+        // `hive_char` also marks the result as a CHAR(n) for functions typed by their argument.
+        call("hive_char", vec![inner, n])
     } else {
         cast(call("left", vec![inner, n]), DataType::String(None))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::{parse_command, Command};
+    use crate::rewrite::rewrite_query;
+
+    fn rewritten(sql: &str) -> String {
+        let Ok(Command::Query(mut q)) = parse_command(sql) else { panic!("not a query: {sql}") };
+        rewrite_query(&mut q, "default").expect("rewrite");
+        q.to_string()
+    }
+
+    #[test]
+    fn log_of_one_argument_is_natural_and_power_is_a_double() {
+        // Hive's decimal_udf2.q.out: log(10) is 2.302585092994046, as ln(10).
+        assert_eq!(rewritten("SELECT log(k) FROM t"), "SELECT ln(hive_num(k)) AS _c0 FROM t");
+        assert_eq!(rewritten("SELECT log(2, k) FROM t"), "SELECT log(2, k) AS _c0 FROM t");
+        assert_eq!(
+            rewritten("SELECT power(k, 2) FROM t"),
+            "SELECT power(CAST(hive_num(k) AS DOUBLE), CAST(2 AS DOUBLE)) AS _c0 FROM t"
+        );
+    }
 }

@@ -8,9 +8,13 @@
 //! `DIV`, `SORT BY`, `LATERAL VIEW explode`), and Hive's `_cN` names for
 //! unnamed result columns, which CTAS and printed headers expose.
 
+mod bd_literal;
 mod exprs;
 mod funcs;
 mod grouping;
+mod having;
+mod range_nulls;
+mod window_order;
 
 use std::ops::ControlFlow;
 
@@ -35,6 +39,7 @@ pub fn rewrite_query(query: &mut Query, current_db: &str) -> Result<()> {
     if let ControlFlow::Break(e) = query.visit(&mut v) {
         return Err(e);
     }
+    window_order::order_like_hive(query);
     name_unnamed_columns(query);
     Ok(())
 }
@@ -77,12 +82,15 @@ impl VisitorMut for HiveRewriter<'_> {
             if let Err(e) = grouping::rewrite_grouping(select, query.order_by.as_mut()) {
                 return ControlFlow::Break(e);
             }
+            having::rewrite_having_subqueries(query);
         }
         ControlFlow::Continue(())
     }
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<SqlError> {
         if let Some(new) = rewrite_expr(expr, self.current_db) {
+            *expr = new;
+        } else if let Some(new) = range_nulls::hive_null_key_frames(expr) {
             *expr = new;
         }
         ControlFlow::Continue(())
@@ -300,11 +308,20 @@ mod tests {
         );
         assert_eq!(
             rewritten("SELECT collect_set(x), size(y), current_database(), sum(z) FROM t"),
-            "SELECT array_agg(DISTINCT x) FILTER (WHERE x IS NOT NULL) AS _c0, CASE WHEN y IS NULL THEN -1 ELSE CAST(coalesce(cardinality(y), 0) AS INT) END AS _c1, 'db1' AS _c2, sum(hive_num(z)) AS _c3 FROM t"
+            "SELECT array_agg(DISTINCT x) FILTER (WHERE x IS NOT NULL) AS _c0, CASE WHEN y IS NULL THEN -1 ELSE CAST(coalesce(cardinality(y), 0) AS INT) END AS _c1, 'db1' AS _c2, sum(hive_summand(z)) AS _c3 FROM t"
         );
         assert_eq!(
             rewritten("SELECT concat(a, b) c, regexp_replace(a, 'x', 'y'), a DIV 2 FROM t"),
             "SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE concat(a, b) END AS c, regexp_replace(a, 'x', 'y', 'g') AS _c1, (CAST(hive_num(a) AS BIGINT) / nullif(CAST(2 AS BIGINT), 0)) AS _c2 FROM t"
+        );
+    }
+
+    #[test]
+    fn type_named_functions_are_hive_casts() {
+        // date_udf.q: `timestamp('1970-01-01 00:00:00')`, as CAST(... AS TIMESTAMP).
+        assert_eq!(
+            rewritten("SELECT timestamp('1970-01-01 00:00:00'), int(a), string(b) FROM t"),
+            "SELECT hive_cast('1970-01-01 00:00:00', 'Timestamp(µs)') AS _c0, hive_cast(a, 'Int32') AS _c1, hive_string(b) AS _c2 FROM t"
         );
     }
 

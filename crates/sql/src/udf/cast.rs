@@ -26,6 +26,7 @@ use datafusion::logical_expr::{
     lit, ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
+use super::cast_temporal;
 use super::parse::{parse_boolean, parse_date, parse_decimal, parse_double, parse_integer, parse_timestamp};
 
 /// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
@@ -129,7 +130,7 @@ impl ScalarUDFImpl for HiveCast {
         if dt == target {
             return Ok(ExprSimplifyResult::Simplified(input.clone()));
         }
-        if !can_cast_types(&dt, &target) || java_narrowing(&dt, &target) {
+        if !can_cast_types(&dt, &target) || java_narrowing(&dt, &target) || cast_temporal::applies(&dt, &target) {
             // Arrow has no direct cast (decimal or timestamp to boolean): `cast_other`.
             return Ok(ExprSimplifyResult::Original(args));
         }
@@ -142,6 +143,9 @@ impl ScalarUDFImpl for HiveCast {
 /// for decimals and timestamps alike.
 fn cast_other(array: &ArrayRef, target: &DataType) -> Result<ArrayRef> {
     let options = CastOptions { safe: true, ..Default::default() };
+    if cast_temporal::applies(array.data_type(), target) {
+        return cast_temporal::cast_temporal(array, target);
+    }
     if java_narrowing(array.data_type(), target) {
         return java_narrow(array, target);
     }
@@ -196,7 +200,7 @@ fn java_narrow(array: &ArrayRef, target: &DataType) -> Result<ArrayRef> {
 }
 
 /// Parses each string with Hive's rules for `target`; unparseable → NULL.
-fn parse_strings(s: &StringArray, target: &DataType) -> Result<ArrayRef> {
+pub(crate) fn parse_strings(s: &StringArray, target: &DataType) -> Result<ArrayRef> {
     let values = s.iter();
     Ok(match target {
         DataType::Int8 => Arc::new(
@@ -235,6 +239,8 @@ fn parse_strings(s: &StringArray, target: &DataType) -> Result<ArrayRef> {
                 })
                 .collect::<Date32Array>(),
         ),
+        // Microseconds, not Hive's nanoseconds: i64 nanoseconds end in 2262
+        // and start in 1677, and tables use 9999-12-31 as "no end".
         DataType::Timestamp(TimeUnit::Microsecond, None) => Arc::new(
             values
                 .map(|v| v.and_then(parse_timestamp).map(|t| t.and_utc().timestamp_micros()))

@@ -1,4 +1,4 @@
-//! Hive's encoding functions: `hex`, `bin`, `conv`, `crc32` and `soundex`.
+//! Hive's encoding functions: `hex`, `unhex`, `bin`, `conv`, `crc32` and `soundex`.
 //!
 //! DataFusion has `to_hex` for integers only; Hive's `hex` also takes
 //! strings and binaries (two digits per byte) and prints negative numbers as
@@ -7,7 +7,7 @@
 use std::fmt::Write;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BinaryBuilder, StringBuilder};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::Result;
@@ -18,6 +18,7 @@ use super::udf;
 pub(super) fn udfs() -> Vec<ScalarUDF> {
     vec![
         udf("hex", &[1], Volatility::Immutable, DataType::Utf8, hex),
+        udf("unhex", &[1], Volatility::Immutable, DataType::Binary, unhex),
         udf("bin", &[1], Volatility::Immutable, DataType::Utf8, bin),
         udf("conv", &[3], Volatility::Immutable, DataType::Utf8, conv),
         udf("soundex", &[1], Volatility::Immutable, DataType::Utf8, soundex),
@@ -59,6 +60,26 @@ fn hex(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
         }
     }
     Ok(Arc::new(out.finish()))
+}
+
+/// `unhex(str)`, as Hive's `UDFUnhex`: each pair of hex digits is a byte
+/// (an odd-length string gets a leading 0); anything else gives NULL.
+fn unhex(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
+    let s = cast(&args[0], &DataType::Utf8)?;
+    let mut out = BinaryBuilder::new();
+    for v in s.as_string::<i32>().iter() {
+        out.append_option(v.and_then(unhex_bytes));
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn unhex_bytes(s: &str) -> Option<Vec<u8>> {
+    let padded = if s.len() % 2 == 1 { format!("0{s}") } else { s.to_string() };
+    // Java's Integer.parseInt takes a sign, and the byte cast keeps the low 8 bits.
+    (0..padded.len())
+        .step_by(2)
+        .map(|i| padded.get(i..i + 2).and_then(|pair| i32::from_str_radix(pair, 16).ok()).map(|b| b as u8))
+        .collect()
 }
 
 /// `bin(n)`: binary digits of a BIGINT, two's complement for negatives.
@@ -216,7 +237,16 @@ fn soundex_code(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{convert_base, crc32_ieee, soundex_code};
+    use super::{convert_base, crc32_ieee, soundex_code, unhex_bytes};
+
+    #[test]
+    fn unhex_follows_hive_examples() {
+        assert_eq!(unhex_bytes("4D7953514C").as_deref(), Some(&b"MySQL"[..]));
+        // An odd length gets a leading zero: HEX(UNHEX('1267')) is '1267'.
+        assert_eq!(unhex_bytes("267").as_deref(), Some(&[0x02u8, 0x67][..]));
+        assert_eq!(unhex_bytes("C3AA").as_deref(), Some("ê".as_bytes()));
+        assert_eq!(unhex_bytes("4G"), None);
+    }
 
     #[test]
     fn crc32_is_java_zip_crc32() {

@@ -6,10 +6,8 @@
 //! functions of the same names use chrono patterns and other types, so these
 //! replace them.
 
-use std::fmt::Write;
 use std::sync::Arc;
 
-use chrono::format::{Item, StrftimeItems};
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Date32Array, Int32Array, Int64Array, StringArray};
@@ -18,6 +16,7 @@ use datafusion::arrow::datatypes::{DataType, Int64Type, TimeUnit, TimestampMicro
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{ScalarUDF, Volatility};
 
+use super::javafmt::JavaFormat;
 use super::timezone::{epoch_to_local, local_to_epoch, tz_udf};
 use super::udf;
 
@@ -125,18 +124,17 @@ fn push_literal(out: &mut String, c: char) {
     }
 }
 
-/// Parsed chrono items for a Java pattern, or an error naming the pattern.
-fn items(pattern: &str) -> Result<Vec<Item<'static>>> {
-    match StrftimeItems::new(&java_to_chrono(pattern)).parse_to_owned() {
-        Ok(items) => Ok(items),
-        Err(_) => exec_err!("unsupported date pattern '{pattern}'"),
+/// A Java pattern for printing; an invalid one fails the query, as
+/// `SimpleDateFormat` throws for it.
+fn items(pattern: &str) -> Result<JavaFormat> {
+    match JavaFormat::parse(pattern) {
+        Ok(f) => Ok(f),
+        Err(e) => exec_err!("{e}"),
     }
 }
 
-fn format(dt: &NaiveDateTime, items: &[Item<'static>]) -> Option<String> {
-    let mut s = String::new();
-    write!(s, "{}", dt.format_with_items(items.iter())).ok()?;
-    Some(s)
+fn format(dt: &NaiveDateTime, pattern: &JavaFormat) -> Option<String> {
+    pattern.format(dt)
 }
 
 /// Parses like `SimpleDateFormat.parse`: a prefix match, date-only patterns mean midnight.
@@ -175,7 +173,15 @@ pub(super) fn datetime_column(
             let s = cast(a, &DataType::Utf8)?;
             Ok(s.as_string::<i32>().iter().map(|v| v.and_then(parse)).collect())
         }
-        DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => {
+        // Microseconds, whose range covers every year Hive allows.
+        DataType::Timestamp(_, _) => {
+            let t = cast(a, &DataType::Timestamp(TimeUnit::Microsecond, None))?;
+            Ok(t.as_primitive::<TimestampMicrosecondType>()
+                .iter()
+                .map(|v| v.and_then(DateTime::from_timestamp_micros).map(|d| d.naive_utc()))
+                .collect())
+        }
+        DataType::Date32 | DataType::Date64 => {
             let t = cast(a, &DataType::Timestamp(TimeUnit::Microsecond, None))?;
             Ok(t.as_primitive::<TimestampMicrosecondType>()
                 .iter()
@@ -275,13 +281,23 @@ fn from_unixtime(args: &[ArrayRef], _rows: usize, tz: &Tz) -> Result<ArrayRef> {
     Ok(Arc::new(StringArray::from(out)))
 }
 
+/// `date_format`'s reading of a string: a full timestamp
+/// (`Timestamp.valueOf`), else the lenient `yyyy-MM-dd` prefix at midnight,
+/// so `2015-04-08 10` is April 8th.
+fn date_format_input(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S%.f")
+        .ok()
+        .or_else(|| super::lenient::parse_lenient_date(s)?.and_hms_opt(0, 0, 0))
+}
+
+/// Hive's `date_format` answers NULL for a pattern `SimpleDateFormat` refuses.
 fn date_format(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
-    let d = datetimes(&args[0])?;
+    let d = datetime_column(&args[0], date_format_input)?;
     let patterns = strings(&args[1])?;
     let mut out = Vec::with_capacity(d.len());
     for (d, p) in d.into_iter().zip(patterns) {
-        out.push(match (d, p) {
-            (Some(d), Some(p)) => format(&d, &items(&p)?),
+        out.push(match (d, p.map(|p| JavaFormat::parse(&p))) {
+            (Some(d), Some(Ok(p))) => format(&d, &p),
             _ => None,
         });
     }
@@ -381,6 +397,26 @@ mod tests {
             parse_with("2024-03-05 10:00", "%Y-%m-%d"),
             NaiveDate::from_ymd_opt(2024, 3, 5).unwrap().and_hms_opt(0, 0, 0)
         );
+    }
+
+    #[test]
+    fn date_format_reads_strings_as_hive() {
+        // udf_date_format.q: a timestamp, or the date prefix at midnight.
+        let a: ArrayRef = Arc::new(StringArray::from(vec![
+            "2015-04-08 10:30:45",
+            "2015-04-08 10",
+            "2015-04-08T10:30:45",
+            "04/08/2015 10:30:45",
+        ]));
+        let p: ArrayRef = Arc::new(StringArray::from(vec!["dd HH"; 4]));
+        let out = date_format(&[a, p], 4).unwrap();
+        let out = out.as_string::<i32>();
+        assert_eq!((out.value(0), out.value(1)), ("08 10", "08 00"));
+        assert!(out.value(2).starts_with("08"));
+        assert!(out.is_null(3));
+        let q: ArrayRef = Arc::new(StringArray::from(vec!["Q"]));
+        let one: ArrayRef = Arc::new(StringArray::from(vec!["2015-04-08"]));
+        assert!(date_format(&[one, q], 1).unwrap().is_null(0));
     }
 
     #[test]

@@ -9,26 +9,44 @@
 mod bits;
 mod bround;
 mod cast;
+mod cast_temporal;
+pub mod chars;
+mod collect;
 mod convert;
 mod covar;
 mod datetime;
+pub mod decimal_avg;
+pub mod decimal_ops;
+pub mod decimal_round;
 mod digest;
+mod ewah;
+mod field;
+mod histogram;
 mod index;
+mod javafmt;
 mod lenient;
+mod mask;
 mod months;
+mod ngrams;
 mod num;
 mod parse;
+mod percentile;
 mod round;
+mod sentences;
 mod sign;
+mod text_timestamp;
 pub mod timezone;
 mod trunc;
 mod url;
 mod utc;
+mod version;
 
+pub(crate) use cast::parse_strings as hive_parse_strings;
 use cast::HiveCast;
 pub use cast::{hive_cast_expr, is_hive_cast_target};
 use index::HiveIndex;
 use num::HiveNum;
+pub use text_timestamp::{text_timestamp_expr, timestamps_as_text};
 
 use std::any::Any;
 use std::hash::{Hash, Hasher};
@@ -112,6 +130,8 @@ pub fn register(ctx: &SessionContext) {
         udf("substr", &[2, 3], Immutable, Utf8, substr),
         udf("substring", &[2, 3], Immutable, Utf8, substr),
         ScalarUDF::new_from_impl(HiveNum::new()),
+        ScalarUDF::new_from_impl(HiveNum::summand()),
+        ScalarUDF::new_from_impl(field::HiveField::new()),
         ScalarUDF::new_from_impl(HiveCast::new()),
         ScalarUDF::new_from_impl(HiveIndex::new()),
         ScalarUDF::new_from_impl(trunc::HiveTrunc::new()),
@@ -128,13 +148,28 @@ pub fn register(ctx: &SessionContext) {
         udf("hive_decode", &[2], Immutable, Utf8, url::decode),
         udf("hive_encode", &[2], Immutable, Binary, url::encode),
         udf("months_between", &[2], Immutable, Float64, months::months_between),
+        udf("sentences", &[1, 2, 3], Immutable, sentences::return_type(), sentences::sentences),
         udf("from_utc_timestamp", &[2], Immutable, Timestamp(TimeUnit::Microsecond, None), utc::from_utc_timestamp),
         udf("to_utc_timestamp", &[2], Immutable, Timestamp(TimeUnit::Microsecond, None), utc::to_utc_timestamp),
     ];
-    for f in udfs.into_iter().chain(datetime::udfs()).chain(convert::udfs()).chain(digest::udfs()) {
+    for f in udfs
+        .into_iter()
+        .chain(datetime::udfs())
+        .chain(convert::udfs())
+        .chain(digest::udfs())
+        .chain(mask::udfs())
+        .chain(chars::udfs())
+        .chain(version::udfs())
+        .chain(ewah::udfs())
+    {
         ctx.register_udf(f);
     }
     ctx.register_udaf(covar::covar_samp());
+    ctx.register_udaf(percentile::percentile());
+    ctx.register_udaf(histogram::histogram_numeric());
+    for f in ngrams::udafs().into_iter().chain(collect::udafs()) {
+        ctx.register_udaf(f);
+    }
 }
 
 /// Casts any string-like or scalar array to `Utf8`.
@@ -143,7 +178,8 @@ fn utf8(a: &ArrayRef) -> Result<ArrayRef> {
 }
 
 /// Hive's conversion to STRING: booleans are `TRUE`/`FALSE`, doubles and
-/// floats print as Java does (`1.0E10`); the rest as Arrow casts them.
+/// floats print as Java does (`1.0E10`), timestamps as Hive prints them
+/// (`2011-05-06 07:08:09.1234567`); the rest as Arrow casts them.
 fn hive_string(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
     let a = &args[0];
     let out: StringArray = match a.data_type() {
@@ -155,6 +191,10 @@ fn hive_string(args: &[ArrayRef], _rows: usize) -> Result<ArrayRef> {
             .as_primitive::<datafusion::arrow::datatypes::Float32Type>()
             .iter()
             .map(|v| v.map(crate::output::java_float))
+            .collect(),
+        DataType::Timestamp(_, None) => crate::output::timestamp_strings(a)
+            .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))?
+            .into_iter()
             .collect(),
         _ => return utf8(a),
     };

@@ -131,7 +131,7 @@ mod tests {
         let out = f(&[a, z], 1).ok()?;
         let out = out.as_primitive::<TimestampMicrosecondType>();
         let micros = out.is_valid(0).then(|| out.value(0))?;
-        DateTime::from_timestamp_micros(micros).map(|d| d.naive_utc().to_string())
+        Some(DateTime::from_timestamp_micros(micros)?.naive_utc().to_string())
     }
 
     #[test]
@@ -150,6 +150,9 @@ mod tests {
         assert_eq!(run(to_utc_timestamp, "2012-02-10 20:30:00", "PST").as_deref(), Some("2012-02-11 04:30:00"));
         assert_eq!(run(to_utc_timestamp, "2012-02-11 12:30:00", "GMT+8").as_deref(), Some("2012-02-11 04:30:00"));
         assert_eq!(run(to_utc_timestamp, "2012-02-11 04:30:00", "").as_deref(), Some("2012-02-11 04:30:00"));
+        // The fraction survives the shift, to the microsecond sparkplane keeps.
+        let chicago = run(to_utc_timestamp, "2011-05-06 07:08:09.1234567", "America/Chicago");
+        assert_eq!(chicago.as_deref(), Some("2011-05-06 12:08:09.123456"));
     }
 
     #[test]
