@@ -5,10 +5,12 @@
 #    tests of the workspace; the store's suite runs on SQLite and on a
 #    throwaway PostgreSQL cluster (scripts/postgres.sh; required when CI=true).
 # 2. End to end: the real `sparkplane server` driven by boto3 and the AWS CLI,
-#    with real Spark jobs (pytest, tests/e2e).
+#    with real Spark jobs (pytest, tests/e2e); Debian's podman, mmdebstrap
+#    and docker-registry for the custom-image tests (scripts/containers.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/containers.sh"
 cd "$REPO_ROOT"
 
 ensure_python_tools boto3 awscli pytest "moto[server]" prometheus-client duckdb==1.5.5 duckdb-extension-tpch==1.5.5
@@ -26,6 +28,9 @@ build_sparkplane
 
 log "installing the pinned Spark runtime (once per runtime dir)"
 "$SPARKPLANE_BIN" runtime install --runtime-dir "$SPARKPLANE_RUNTIME_DIR"
+
+log "container tools for the custom-image tests"
+containers_for_tests
 
 log "end-to-end tests (pytest tests/e2e)"
 export SPARKPLANE_TEST_RUNTIME_DIR="$SPARKPLANE_RUNTIME_DIR"

@@ -239,13 +239,17 @@ def test_update_stopped_application(client):
     assert app["state"] == "STOPPED"
 
 
-IMAGE_REFUSED = "custom images are not supported by this server yet"
+IMAGE_REFUSED = "this server has no container engine to run images with"
 
 
-def test_custom_images_are_refused_not_ignored(client):
-    # No container runtime runs drivers or executors inside an image yet, so
-    # an image is refused with the reason rather than accepted and dropped
-    # (a job relying on the image's packages would fail much later).
+def test_custom_images_are_refused_without_a_container_engine(make_server):
+    # A server with no podman (here: turned off) cannot run an image, so an
+    # image is refused with the reason rather than accepted and dropped (a
+    # job relying on the image's packages would fail much later).
+    server = make_server(extra_env={"SPARKPLANE_CONTAINER_ENGINE": "none"})
+    server.start()
+    assert "custom images are off (container_engine = none)" in server.log_path.read_text()
+    client = server.client()
     name = unique("image")
     image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/emr-serverless/numpy:latest"
     for settings, field in [
@@ -256,9 +260,9 @@ def test_custom_images_are_refused_not_ignored(client):
     ]:
         expect_client_error(lambda: client.create_application(name=name, releaseLabel=RELEASE, type="SPARK",
                                                               **settings),
-                            400, "ValidationException", field, IMAGE_REFUSED, "no container runtime")
+                            400, "ValidationException", field, IMAGE_REFUSED, "podman")
     assert not [a for a in client.list_applications()["applications"] if a.get("name") == name]
-    # A worker type without an image names nothing to ignore.
+    # A worker type without an image names nothing to refuse.
     create_app(client, workerTypeSpecifications={"Driver": {}})
 
     app_id = create_app(client)["applicationId"]

@@ -258,11 +258,14 @@ def test_run_uploads_a_local_script_and_reports_its_progress(server, client, tmp
 
 
 def test_run_takes_a_hive_script_and_shows_progress_bars_on_a_terminal(server, tmp_path):
-    (tmp_path / "q.sql").write_text("SELECT '${hiveconf:who}', 40 + 2;\n")
+    (tmp_path / "q.sql").write_text("SELECT '${hiveconf:who}', 40 + 2;\n-- the second\nSELECT 7 AS seven;\n")
     cp = run_cli(server, str(tmp_path / "q.sql"), "--app", unique("run-hive"), "--conf", "who=bars", "--logs",
                  timeout=300)
     assert cp.returncode == 0, cp.stderr
-    assert "bars\t42" in cp.stdout, cp.stdout
+    assert "bars\t42" in cp.stdout and "7" in cp.stdout, cp.stdout
+    # Its progress is its statements, each once, in order.
+    assert "hive statement 1/2 done: SELECT '${hiveconf:who}', 40 + 2" in cp.stderr, cp.stderr
+    assert cp.stderr.count("hive statement 2/2 done: SELECT 7 AS seven") == 1, cp.stderr
     # Under a pseudo-terminal the progress is drawn (indicatif), and the exit status is the run's.
     (tmp_path / "job.py").write_text(RUN_JOB)
     (tmp_path / "helper.py").write_text("GREETING = 'tty'\n")

@@ -218,6 +218,16 @@ def test_syntax_error_points_at_the_token(hive):
     assert "'year'" in run["stateDetails"], run["stateDetails"]
 
 
+def test_analysis_error_points_at_the_token_it_names(hive):
+    # As Hive's "line 2:7 Invalid table alias or column reference": the
+    # unknown column's own line and column in the query file.
+    query = "SELECT 1;\nSELECT a, nosuch_col\n  FROM (SELECT 1 AS a) t;\n"
+    run = run_hive(hive, query)
+    assert run["state"] == "FAILED"
+    assert "statement 2, line 2:11: " in run["stateDetails"], run["stateDetails"]
+    assert "nosuch_col" in run["stateDetails"], run["stateDetails"]
+
+
 def test_runtime_error_names_the_statement_and_line(hive):
     put(hive, "broken/part-0.parquet", "only text, not a parquet file\n")
     query = (f"CREATE EXTERNAL TABLE IF NOT EXISTS broken (k int) STORED AS PARQUET LOCATION 's3://{BUCKET}/broken/';\n"

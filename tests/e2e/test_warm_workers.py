@@ -221,6 +221,9 @@ def test_spark_warm_driver_runs_the_job_with_its_dashboard_and_is_replaced(serve
     match = re.search(r"rows 1000 pid (\d+)", stdout)
     assert match, stdout[-2000:]
     assert re.search(r"^s3a lines \d+$", stdout, re.M), stdout[-2000:]
+    # Staged through the artifact cache, as a cold start stages it.
+    stderr = driver_log(s3, app_id, job_id, "stderr", "SPARK_DRIVER")
+    assert stderr.startswith(f"sparkplane: fetched s3://{BUCKET}/{key} into the cache\n"), stderr[:500]
     # The run ended: its token is dead.
     assert fetch_credentials(server, token)[0] == 403
     # The job ran in the driver process that was already up before it was submitted.

@@ -7,6 +7,7 @@ mod client;
 mod commands;
 mod config;
 mod config_disk;
+mod config_images;
 mod config_metrics;
 mod config_store;
 

@@ -69,6 +69,9 @@ pub struct Controller {
     history_swept: std::sync::Mutex<Option<std::time::Instant>>,
     /// Runs' latencies since start, for `/metrics` (see `base::latency`).
     run_latencies: base::latency::RunLatencies,
+    /// Application-level image resolutions in flight (see
+    /// `applications::image_pins`).
+    image_pins: applications::image_pins::ImagePins,
 }
 
 impl Controller {
@@ -107,6 +110,7 @@ impl Controller {
             grants: Arc::new(access::grants::Grants::default()),
             history_swept: std::sync::Mutex::new(None),
             run_latencies: Default::default(),
+            image_pins: Default::default(),
         })
     }
 

@@ -7,6 +7,7 @@
 //! [`spark`], which runs `spark-submit` from a pinned pyspark runtime.
 
 pub mod cds;
+pub mod container;
 mod error;
 pub mod process;
 mod pyspark_compat;

@@ -42,6 +42,9 @@ pub struct ProcessGroup {
     child: Child,
     pgid: i32,
     exited: Option<ExitReport>,
+    /// A command run once the leader is gone: what the group cannot reach
+    /// (a container lives under podman's conmon, outside the group).
+    cleanup: Option<Vec<std::ffi::OsString>>,
 }
 
 impl ProcessGroup {
@@ -51,7 +54,23 @@ impl ProcessGroup {
         let child = command.spawn()?;
         let pid = child.id().ok_or_else(|| std::io::Error::other("child exited before its pid was read"))?;
         let pgid = i32::try_from(pid).map_err(|_| std::io::Error::other("pid out of range"))?;
-        Ok(ProcessGroup { child, pgid, exited: None })
+        Ok(ProcessGroup { child, pgid, exited: None, cleanup: None })
+    }
+
+    /// Runs `argv` (program first) after the leader exits or is killed,
+    /// and when the group is dropped unsupervised.
+    pub fn with_cleanup(mut self, argv: Vec<std::ffi::OsString>) -> ProcessGroup {
+        self.cleanup = Some(argv).filter(|argv| !argv.is_empty());
+        self
+    }
+
+    /// Starts the cleanup command, if any, once; `wait` waits for it.
+    fn start_cleanup(&mut self) -> Option<std::process::Child> {
+        let argv = self.cleanup.take()?;
+        let mut command = std::process::Command::new(&argv[0]);
+        command.args(&argv[1..]).stdin(std::process::Stdio::null());
+        command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        command.spawn().ok()
     }
 
     pub fn pgid(&self) -> i32 {
@@ -79,6 +98,7 @@ impl ProcessGroup {
             Ok(Some(status)) => {
                 kill_group(self.pgid, libc::SIGKILL);
                 self.exited = Some(ExitReport::from_status(status));
+                reap_later(self.start_cleanup());
                 false
             }
             Err(_) => false,
@@ -92,6 +112,10 @@ impl ProcessGroup {
         }
         let status = self.child.wait().await?;
         kill_group(self.pgid, libc::SIGKILL);
+        if let Some(mut cleanup) = self.start_cleanup() {
+            // Blocking, but a `podman rm` of a stopped container is quick.
+            let _ = tokio::task::spawn_blocking(move || cleanup.wait()).await;
+        }
         let report = ExitReport::from_status(status);
         self.exited = Some(report.clone());
         Ok(report)
@@ -116,6 +140,14 @@ impl Drop for ProcessGroup {
         if self.exited.is_none() {
             kill_group(self.pgid, libc::SIGKILL);
         }
+        reap_later(self.start_cleanup());
+    }
+}
+
+/// Waits for `child` on a thread of its own, so it leaves no zombie.
+fn reap_later(child: Option<std::process::Child>) {
+    if let Some(mut child) = child {
+        std::thread::spawn(move || child.wait());
     }
 }
 
@@ -222,5 +254,30 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         assert!(!group_alive(pgid));
+    }
+
+    #[tokio::test]
+    async fn the_cleanup_runs_once_the_leader_is_gone_whichever_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let cleanup = |name: &str| -> Vec<std::ffi::OsString> {
+            vec!["sh".into(), "-c".into(), format!("echo x >> {}", dir.path().join(name).display()).into()]
+        };
+        // Exited by itself: waited for, and run exactly once.
+        let mut group = ProcessGroup::spawn(shell("exit 0")).unwrap().with_cleanup(cleanup("exited"));
+        group.wait().await.unwrap();
+        group.wait().await.unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("exited")).unwrap(), "x\n");
+        // Killed after its grace period.
+        let mut group = ProcessGroup::spawn(shell("trap '' TERM; sleep 600")).unwrap().with_cleanup(cleanup("killed"));
+        group.terminate(Duration::from_millis(100)).await.unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("killed")).unwrap(), "x\n");
+        // Dropped unsupervised: run in the background.
+        drop(ProcessGroup::spawn(shell("sleep 600")).unwrap().with_cleanup(cleanup("dropped")));
+        let path = dir.path().join("dropped");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !path.exists() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(path.exists(), "the cleanup of a dropped group did not run");
     }
 }

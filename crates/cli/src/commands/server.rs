@@ -108,6 +108,14 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         None => address,
     };
     let sandbox = job_sandbox(&config, &runtime_dir);
+    let containers = config.images.engine(data_dir.display().to_string());
+    match (&containers, config.images.container_engine.as_deref()) {
+        (Some(engine), _) => eprintln!("{}", engine.describe()),
+        (None, Some("none")) => {
+            eprintln!("custom images are off (container_engine = none): applications naming one are refused")
+        }
+        (None, _) => eprintln!("custom images are off: no podman found; applications naming one are refused"),
+    }
     let controller = Controller::new(
         store,
         Arc::new(ObjectStorage::new(storage_settings)),
@@ -129,6 +137,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             artifact_cache_bytes: config.disk.artifact_cache_bytes,
             keep_failed_work_dirs: config.disk.keep_failed_work_dirs(),
             run_history_retention: config.disk.run_history_retention(),
+            containers,
         },
     );
     // Each Spark attempt reaches S3 with its execution role's session.

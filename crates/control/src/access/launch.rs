@@ -69,6 +69,7 @@ impl Controller {
             secret_conf: Vec::new(),
             credentials_env: Vec::new(),
             cache: self.cache.as_deref(),
+            images: None,
         }
     }
 }

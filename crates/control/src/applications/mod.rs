@@ -6,6 +6,8 @@
 //! application's warm workers start and stop with it); `scheduling` uses
 //! it (auto-start, and the lifecycle rules on every pass).
 
+pub(crate) mod image_pins;
+pub(crate) mod images;
 pub mod lifecycle;
 pub mod sizing;
 
@@ -49,31 +51,6 @@ fn check_log_uri(monitoring: Option<&sparkplane_api::MonitoringConfiguration>) -
     }
 }
 
-/// Refuses custom images, application-wide or per worker type: drivers and
-/// executors run on this host's own Spark runtime, and no container runtime
-/// is wired in to run them inside an image, so accepting one would mean
-/// ignoring it and running the job without the image's packages.
-fn check_images(
-    image: Option<&sparkplane_api::ImageConfigurationInput>,
-    worker_types: Option<&sparkplane_api::WorkerTypeSpecificationInputMap>,
-) -> Result<(), ControlError> {
-    let per_worker = worker_types
-        .into_iter()
-        .flatten()
-        .find(|(_, spec)| spec.image_configuration.is_some())
-        .map(|(worker_type, _)| format!("workerTypeSpecifications.{worker_type}.imageConfiguration"));
-    let named = if image.is_some() { Some("imageConfiguration".to_string()) } else { per_worker };
-    match named {
-        Some(field) => Err(ControlError::validation(format!(
-            "{field}: custom images are not supported by this server yet: jobs run on the server's own Spark \
-             runtime and no container runtime is wired in to run drivers and executors inside an image. \
-             Remove imageConfiguration and ship Python packages as a venv archive (--archives \
-             s3://.../env.tar.gz#environment) instead"
-        ))),
-        None => Ok(()),
-    }
-}
-
 impl Controller {
     pub async fn create_application(
         &self,
@@ -84,7 +61,13 @@ impl Controller {
         let release_label = request.release_label.clone().unwrap_or_default();
         let engine_type = check_type(request.r#type.as_deref().unwrap_or_default())?;
         check_release(&release_label)?;
-        check_images(request.image_configuration.as_ref(), request.worker_type_specifications.as_ref())?;
+        images::check_images(
+            request.image_configuration.as_ref(),
+            request.worker_type_specifications.as_ref(),
+            &engine_type,
+            &release_label,
+            self.config.containers.is_some(),
+        )?;
         check_log_uri(request.monitoring_configuration.as_ref())?;
         local_paths::check(
             &self.config.allowed_local_dirs,
@@ -130,6 +113,13 @@ impl Controller {
             identity_center_configuration: None,
             job_level_cost_allocation_configuration: request.job_level_cost_allocation_configuration.clone(),
         };
+        let mut app = app;
+        images::apply_images(
+            &mut app,
+            request.image_configuration.as_ref(),
+            request.worker_type_specifications.as_ref(),
+        );
+        images::check_warm(&app)?;
         let client_token = request.client_token.clone().unwrap_or_else(|| app.application_id.clone());
         let _guard = self.write_lock.lock().await;
         let stored = self.store.create_application(&app, &client_token).await?.into_inner();
@@ -160,7 +150,6 @@ impl Controller {
         if let Some(label) = &request.release_label {
             check_release(label)?;
         }
-        check_images(request.image_configuration.as_ref(), request.worker_type_specifications.as_ref())?;
         check_log_uri(request.monitoring_configuration.as_ref())?;
         local_paths::check(
             &self.config.allowed_local_dirs,
@@ -209,6 +198,14 @@ impl Controller {
         if let Some(label) = &request.release_label {
             app.release_label = label.clone();
         }
+        // Checked as updated: a new release under stored images counts too.
+        images::apply_images(
+            &mut app,
+            request.image_configuration.as_ref(),
+            request.worker_type_specifications.as_ref(),
+        );
+        images::check_stored(&app, self.config.containers.is_some())?;
+        images::check_warm(&app)?;
         app.updated_at = clock::now();
         self.store.put_application(&app).await?;
         Ok(app)
@@ -295,6 +292,16 @@ impl Controller {
                         self.store.put_application(&app).await?;
                         break;
                     }
+                    // Application-level images are resolved before STARTED,
+                    // by the same pass (see `image_pins`).
+                    if app.state == ApplicationState::Starting && image_pins::has_pins(&app) {
+                        app.state_details = Some("Resolving the application's image digests".to_string());
+                        self.store.put_application(&app).await?;
+                        break;
+                    }
+                    if app.state == ApplicationState::Stopped {
+                        image_pins::clear_pins(&mut app);
+                    }
                     self.store.put_application(&app).await?;
                 }
                 tracing::info!(application_id, state = app.state.as_str(), "application state changed");
@@ -322,35 +329,5 @@ fn auto_stop(config: Option<&AutoStopConfig>) -> AutoStopConfig {
     AutoStopConfig {
         enabled: Some(config.and_then(|c| c.enabled).unwrap_or(true)),
         idle_timeout_minutes: Some(config.and_then(|c| c.idle_timeout_minutes).unwrap_or(15)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use sparkplane_api::{ErrorCode, ImageConfigurationInput, WorkerTypeSpecificationInput};
-
-    use super::*;
-
-    #[test]
-    fn custom_images_are_refused_rather_than_ignored() {
-        let image = ImageConfigurationInput { image_uri: Some("repo/spark:numpy".into()), ..Default::default() };
-        let refused = |image, worker_types| {
-            let err = check_images(image, worker_types).unwrap_err().to_api_error();
-            assert_eq!(err.code, ErrorCode::Validation);
-            err.message
-        };
-        let message = refused(Some(&image), None);
-        assert!(message.starts_with("imageConfiguration: custom images are not supported by this server yet"));
-        assert!(message.contains("no container runtime"), "{message}");
-        let with_image = WorkerTypeSpecificationInput { image_configuration: Some(image.clone()) };
-        let workers =
-            [("Driver".to_string(), WorkerTypeSpecificationInput::default()), ("Executor".into(), with_image)];
-        let workers: sparkplane_api::WorkerTypeSpecificationInputMap = workers.into_iter().collect();
-        assert!(refused(None, Some(&workers)).starts_with("workerTypeSpecifications.Executor.imageConfiguration:"));
-        // Worker types without an image name nothing to ignore.
-        let plain: sparkplane_api::WorkerTypeSpecificationInputMap =
-            [("Driver".to_string(), WorkerTypeSpecificationInput::default())].into_iter().collect();
-        assert!(check_images(None, Some(&plain)).is_ok());
-        assert!(check_images(None, None).is_ok());
     }
 }

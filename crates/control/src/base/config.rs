@@ -49,6 +49,9 @@ pub struct ControlConfig {
     /// How long an ended run's managed logs and dashboard files stay (see
     /// [`super::run_history`]); zero keeps them forever.
     pub run_history_retention: std::time::Duration,
+    /// podman, when the host has it: drivers and executors of applications
+    /// with custom images run in them. `None` refuses such applications.
+    pub containers: Option<sparkplane_engine::container::ContainerEngine>,
 }
 
 #[derive(Debug, Clone)]

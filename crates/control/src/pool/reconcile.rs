@@ -14,6 +14,7 @@ use sparkplane_engine::EngineError;
 
 use super::{warm_target, worker_log_path, WarmSpark, WarmWorker};
 use crate::access::sandbox::worker_exe;
+use crate::applications::image_pins::PinStep;
 use crate::base::clock;
 use crate::hive::channel::WarmHiveWorker;
 use crate::{ControlError, Controller};
@@ -47,11 +48,18 @@ impl Controller {
                 tokio::spawn(self.clone().start_warm_worker(app.clone(), target.spark, label));
             }
             if app.state == ApplicationState::Starting && step.ready {
-                let details = match (&step.failure, target.drivers) {
+                let pins = self.image_pins_step(app);
+                if pins == PinStep::Waiting {
+                    continue;
+                }
+                let mut details = match (&step.failure, target.drivers) {
                     (Some(why), _) => format!("Application started; pre-initialized workers unavailable: {why}"),
                     (None, 0) => "Application started".to_string(),
                     (None, n) => format!("Application started with {n} pre-initialized driver worker(s)"),
                 };
+                if let PinStep::Failed(why) = pins {
+                    details = format!("{details}; image digests not resolved at start: {why}");
+                }
                 self.finish_starting(&app.application_id, &details).await?;
             }
         }

@@ -145,15 +145,26 @@ impl Controller {
                     request = wait_for_stop(stop) => return stopped_early(request),
                 };
                 let secret_conf = self.root_s3a_conf();
-                if let Some((driver, logs, dir, warm_grant)) =
-                    self.launch_spark_warm(run, attempt, spark_plan, &work_dir, &secret_conf).await
-                {
+                let images = tokio::select! {
+                    resolved = self.resolve_attempt_images(app, run, attempt, spark_plan.resources.elastic.is_some()) => match resolved {
+                        Ok(images) => images,
+                        Err(details) => return failed(details),
+                    },
+                    request = wait_for_stop(stop) => return stopped_early(request),
+                };
+                // Warm drivers run on the host's runtime: never for a run with images.
+                let warm = match images {
+                    None => self.launch_spark_warm(run, attempt, spark_plan, &work_dir, &secret_conf).await,
+                    Some(_) => None,
+                };
+                if let Some((driver, logs, dir, warm_grant)) = warm {
                     warm_spark_dir = Some(dir);
                     grant = warm_grant;
                     Ok((driver, logs))
                 } else {
                     let mut context = self.launch_context();
                     context.secret_conf = secret_conf;
+                    context.images = images;
                     let no_credentials =
                         |err| failed(format!("Job failed to start: no credentials for the execution role: {err}"));
                     if self.spark_fetches_credentials() {

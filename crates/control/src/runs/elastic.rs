@@ -145,7 +145,8 @@ impl Controller {
         context: &mut LaunchContext<'_>,
     ) -> Result<Option<Executors>, EngineError> {
         let Some(range) = plan.resources.elastic else { return Ok(None) };
-        let mut cluster = ExecutorCluster::start(plan, runtime, work_dir, &context.sandbox).await?;
+        let mut cluster =
+            ExecutorCluster::start(plan, runtime, work_dir, &context.sandbox, context.images.as_ref()).await?;
         context.master = Some(cluster.master_url().to_string());
         let granted = self.elastic.books(job_run_id).map_or(plan.resources.launch_executors(), |(granted, _)| granted);
         for _ in 0..granted {

@@ -117,8 +117,18 @@ impl Controller {
             started_at: None,
             ended_at: None,
             queued_duration_milliseconds: None,
-            image_configuration: None,
-            worker_type_specifications: None,
+            // The images the run will use; their digests are filled in when
+            // an attempt resolves them.
+            image_configuration: app.image_configuration.clone().map(|mut image| {
+                image.resolved_image_digest = None;
+                image
+            }),
+            worker_type_specifications: app.worker_type_specifications.clone().map(|mut specs| {
+                specs.values_mut().filter_map(|spec| spec.image_configuration.as_mut()).for_each(|image| {
+                    image.resolved_image_digest = None;
+                });
+                specs
+            }),
             flex_execution: request.flex_execution.clone(),
         };
         // Reject what can never run now, not after it was queued.

@@ -8,6 +8,7 @@
 pub(crate) mod attempt;
 pub(crate) mod elastic;
 pub(crate) mod hive_launch;
+pub(crate) mod images;
 pub(crate) mod job_runs;
 pub mod plan;
 pub(crate) mod recovery;

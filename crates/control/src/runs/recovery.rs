@@ -48,6 +48,15 @@ impl Controller {
             self.retire_attempt_dir(&run.application_id, &run.job_run_id, attempt, state);
             tracing::info!(job_run_id = %run.job_run_id, state = state.as_str(), "recovered job run");
         }
+        // Containers of custom images live under podman, not in the process
+        // groups above: the ones this data dir's server left are removed.
+        if let Some(engine) = &self.config.containers {
+            match engine.remove_leftovers().await {
+                Ok(0) => {}
+                Ok(removed) => tracing::warn!(removed, "removed containers left by the last run of the server"),
+                Err(err) => tracing::warn!(error = %err, "remove containers left by the last run of the server"),
+            }
+        }
         // Warm workers of the last run of the server exit when their channel
         // closes; nothing in their directories is needed any more.
         let pool = self.config.data_dir.join("pool");

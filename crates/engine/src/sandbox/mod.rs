@@ -95,6 +95,17 @@ pub enum SandboxError {
 pub struct Sandbox {
     confinement: Confinement,
     paths: Arc<SandboxPaths>,
+    /// What the host adds beyond its system dirs (the runtime, the cache,
+    /// bucket dirs): the bind mounts of a process that runs in an image,
+    /// which brings its own system.
+    mounts: Arc<Mounts>,
+}
+
+/// Host paths a containerized process sees, at the same path.
+#[derive(Debug, Clone, Default)]
+pub struct Mounts {
+    pub read_only: Vec<PathBuf>,
+    pub read_write: Vec<PathBuf>,
 }
 
 impl Sandbox {
@@ -110,12 +121,17 @@ impl Sandbox {
         paths.read_only.extend(paths::interpreter_prefixes(python));
         paths.read_only.extend(paths::java_prefixes());
         paths.dedup();
-        Sandbox { confinement, paths: Arc::new(paths) }
+        let mounts = Mounts { read_only: vec![runtime_dir.to_path_buf()], read_write: Vec::new() };
+        Sandbox { confinement, paths: Arc::new(paths), mounts: Arc::new(mounts) }
     }
 
     /// No confinement at all (tools and tests that run no job code).
     pub fn unconfined() -> Sandbox {
-        Sandbox { confinement: Confinement::Unconfined, paths: Arc::new(SandboxPaths::default()) }
+        Sandbox {
+            confinement: Confinement::Unconfined,
+            paths: Arc::new(SandboxPaths::default()),
+            mounts: Arc::new(Mounts::default()),
+        }
     }
 
     pub fn confinement(&self) -> Confinement {
@@ -124,10 +140,13 @@ impl Sandbox {
 
     /// The same sandbox with `dirs` also readable and writable.
     pub fn with_read_write<I: IntoIterator<Item = PathBuf>>(&self, dirs: I) -> Sandbox {
+        let dirs: Vec<PathBuf> = dirs.into_iter().collect();
         let mut paths = (*self.paths).clone();
-        paths.read_write.extend(dirs);
+        paths.read_write.extend(dirs.iter().cloned());
         paths.dedup();
-        Sandbox { confinement: self.confinement, paths: Arc::new(paths) }
+        let mut mounts = (*self.mounts).clone();
+        mounts.read_write.extend(dirs);
+        Sandbox { confinement: self.confinement, paths: Arc::new(paths), mounts: Arc::new(mounts) }
     }
 
     /// The same sandbox with `files` (not directories) readable and writable.
@@ -135,15 +154,18 @@ impl Sandbox {
         let mut paths = (*self.paths).clone();
         paths.read_write_files.extend(files);
         paths.dedup();
-        Sandbox { confinement: self.confinement, paths: Arc::new(paths) }
+        Sandbox { confinement: self.confinement, paths: Arc::new(paths), mounts: self.mounts.clone() }
     }
 
     /// The same sandbox with `dirs` also readable.
     pub fn with_read_only<I: IntoIterator<Item = PathBuf>>(&self, dirs: I) -> Sandbox {
+        let dirs: Vec<PathBuf> = dirs.into_iter().collect();
         let mut paths = (*self.paths).clone();
-        paths.read_only.extend(dirs);
+        paths.read_only.extend(dirs.iter().cloned());
         paths.dedup();
-        Sandbox { confinement: self.confinement, paths: Arc::new(paths) }
+        let mut mounts = (*self.mounts).clone();
+        mounts.read_only.extend(dirs);
+        Sandbox { confinement: self.confinement, paths: Arc::new(paths), mounts: Arc::new(mounts) }
     }
 
     /// What a process whose own directory is `own_dir` may reach.
@@ -154,11 +176,22 @@ impl Sandbox {
         paths
     }
 
-    /// Confines `command` to [`Self::paths_for`]`(own_dir)`: its temp dir
-    /// moves into `own_dir`, and under [`Confinement::Landlock`] the child
-    /// restricts itself before exec. Call after the command's environment is
-    /// set ([`clean_env`] first), right before spawning it.
-    pub fn confine(&self, command: &mut Command, own_dir: &Path) -> Result<(), SandboxError> {
+    /// The bind mounts of a process whose own directory is `own_dir` and
+    /// that runs in an image: what the host added, and `own_dir` read-write.
+    pub fn mounts_for(&self, own_dir: &Path) -> Mounts {
+        let mut mounts = (*self.mounts).clone();
+        mounts.read_write.push(own_dir.to_path_buf());
+        mounts.read_only.sort();
+        mounts.read_only.dedup();
+        mounts.read_write.sort();
+        mounts.read_write.dedup();
+        mounts
+    }
+
+    /// Moves `command`'s temp files into `own_dir` (`TMPDIR`,
+    /// `SPARK_LOCAL_DIRS`, `java.io.tmpdir`), as [`Self::confine`] does,
+    /// without Landlock: for a process that a container confines.
+    pub fn use_own_tmp(&self, command: &mut Command, own_dir: &Path) -> Result<(), SandboxError> {
         let tmp = own_dir.join(TMP_DIR_NAME);
         std::fs::create_dir_all(&tmp).map_err(|source| SandboxError::Io { path: tmp.clone(), source })?;
         let tmp_text = tmp.display().to_string();
@@ -170,6 +203,15 @@ impl Sandbox {
             _ => java_tmp,
         };
         command.env("JAVA_TOOL_OPTIONS", java_options);
+        Ok(())
+    }
+
+    /// Confines `command` to [`Self::paths_for`]`(own_dir)`: its temp dir
+    /// moves into `own_dir`, and under [`Confinement::Landlock`] the child
+    /// restricts itself before exec. Call after the command's environment is
+    /// set ([`clean_env`] first), right before spawning it.
+    pub fn confine(&self, command: &mut Command, own_dir: &Path) -> Result<(), SandboxError> {
+        self.use_own_tmp(command, own_dir)?;
         match self.confinement {
             Confinement::Landlock => landlock::restrict_on_exec(command, &self.paths_for(own_dir)),
             Confinement::Unconfined => Ok(()),

@@ -77,14 +77,15 @@ fn check_folder_name(name: &str) -> Result<(), String> {
 /// Stages every archive of `plan` into `deps_dir`, unpacks each into
 /// `work_dir/<alias>` in the job's sandbox (or links the unpacked copy the
 /// cache has) and checks the interpreter of each venv among them (`python`
-/// is the server's, for the message).
+/// is the server's, for the message; `None` when the driver runs in an
+/// image, whose interpreters this host cannot check).
 pub(super) async fn stage_archives(
     plan: &SparkJobPlan,
     staging: &mut Staging<'_, '_>,
     sandbox: &Sandbox,
     deps_dir: &Path,
     work_dir: &Path,
-    python: &str,
+    python: Option<&str>,
 ) -> Result<Vec<StagedArchive>, EngineError> {
     let readable_roots = readable_roots(sandbox, work_dir);
     let readable = |p: &Path| readable_roots.as_ref().is_none_or(|roots| roots.iter().any(|root| p.starts_with(root)));
@@ -103,7 +104,9 @@ pub(super) async fn stage_archives(
         let kind = archive_kind(&file.path);
         let archive = file.path.clone();
         staging.unpacked(&file, kind, &target, |into| extract_archive(archive, into, sandbox, work_dir)).await?;
-        check_interpreter(&target, &readable).map_err(|problem| problem.into_error(&alias, python))?;
+        if let Some(python) = python {
+            check_interpreter(&target, &readable).map_err(|problem| problem.into_error(&alias, python))?;
+        }
         staged.push(StagedArchive { path: file.path, alias });
     }
     Ok(staged)

@@ -8,6 +8,7 @@ use std::process::Stdio;
 use sparkplane_storage::{ArtifactCache, ObjectStorage, Placement, StorageError, WorkerLogDir};
 use tokio::process::Command;
 
+use super::images::{spawn_confined, AttemptImages, Role, IMAGE_PYTHON};
 use super::staging::Staging;
 use super::SparkJobPlan;
 use crate::process::ProcessGroup;
@@ -57,6 +58,8 @@ pub struct LaunchContext<'a> {
     /// from it (leased to the work dir until the host releases it). `None`
     /// copies into the work dir.
     pub cache: Option<&'a ArtifactCache>,
+    /// The attempt's custom images; `None` runs everything on the host.
+    pub images: Option<AttemptImages>,
 }
 
 impl<'a> LaunchContext<'a> {
@@ -73,6 +76,20 @@ impl<'a> LaunchContext<'a> {
             secret_conf: Vec::new(),
             credentials_env: Vec::new(),
             cache: None,
+            images: None,
+        }
+    }
+
+    /// Whether the driver runs in an image (with its own Java and Python).
+    pub(super) fn driver_in_image(&self) -> bool {
+        self.images.as_ref().is_some_and(|images| images.driver.is_some())
+    }
+
+    /// The Python of the job's processes unless the job names its own.
+    pub(super) fn python<'r>(&self, runtime: &'r InstalledRuntime) -> &'r str {
+        match &self.images {
+            Some(images) if images.any() => IMAGE_PYTHON,
+            _ => &runtime.python,
         }
     }
 }
@@ -156,7 +173,9 @@ pub(super) fn submit_options(
         });
     // The archive belongs to the JVM that recorded it: a job that picks its
     // own Java goes without.
-    let own_java = plan.conf.driver_env.contains_key("JAVA_HOME") || context.env.iter().any(|(k, _)| k == "JAVA_HOME");
+    let own_java = plan.conf.driver_env.contains_key("JAVA_HOME")
+        || context.env.iter().any(|(k, _)| k == "JAVA_HOME")
+        || context.driver_in_image();
     let cds = runtime.driver_java_options().filter(|_| !own_java);
     let java_options: Vec<String> = cds.into_iter().chain(own.cloned()).collect();
     if !java_options.is_empty() {
@@ -184,7 +203,7 @@ pub(super) fn set_job_env(
     command
         .env("SPARK_HOME", &runtime.spark_home)
         .env("PYTHONPATH", python_path)
-        .env("PYSPARK_PYTHON", &runtime.python)
+        .env("PYSPARK_PYTHON", context.python(runtime))
         .env("SPARK_LOCAL_IP", "127.0.0.1");
     for (name, value) in &context.env {
         command.env(name, value);
@@ -223,9 +242,11 @@ pub async fn launch(
     let py_files = staging.files(&py_files, &deps_dir, Placement::Copy).await?;
     let files =
         staging.files(&merged_list(plan, &plan.params.files, "spark.files"), &deps_dir, Placement::Copy).await?;
+    // A venv's interpreter must exist where the driver runs: on this host,
+    // or in the image, which the server cannot look into before it runs.
+    let host_python = (!context.driver_in_image()).then_some(runtime.python.as_str());
     let archives =
-        super::archives::stage_archives(plan, &mut staging, &context.sandbox, &deps_dir, work_dir, &runtime.python)
-            .await?;
+        super::archives::stage_archives(plan, &mut staging, &context.sandbox, &deps_dir, work_dir, host_python).await?;
 
     let mut command = Command::new(runtime.spark_submit());
     clean_env(&mut command);
@@ -261,9 +282,24 @@ pub async fn launch(
         use std::io::Write;
         writeln!(stderr, "{line}").map_err(|err| EngineError::io("write driver stderr", err))?;
     }
-    command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
-    context.sandbox.confine(&mut command, work_dir)?;
-    let process = ProcessGroup::spawn(command).map_err(|err| EngineError::io("start spark-submit", err))?;
+    if let Some(image) = context.images.as_ref().and_then(|images| images.driver.as_ref()) {
+        use std::io::Write;
+        writeln!(stderr, "sparkplane: driver runs in image {} ({})", image.uri, image.digest)
+            .map_err(|err| EngineError::io("write driver stderr", err))?;
+    }
+    let stdio = |command: &mut Command| {
+        command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
+        Ok(())
+    };
+    let process = spawn_confined(
+        command,
+        context.images.as_ref(),
+        Role::Driver,
+        &context.sandbox,
+        work_dir,
+        stdio,
+        "start spark-submit",
+    )?;
     Ok(LaunchedAttempt { process, logs: vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }] })
 }
 

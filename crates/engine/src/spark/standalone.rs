@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use sparkplane_storage::WorkerLogDir;
 use tokio::process::Command;
 
+use super::images::{spawn_confined, AttemptImages, Role, IMAGE_PYTHON};
 use super::launch::set_job_env;
 use super::{LaunchContext, SparkJobPlan};
 use crate::process::{group_members, ProcessGroup};
@@ -48,6 +49,9 @@ struct ExecutorWorker {
     started: Instant,
     /// Since when the worker has been seen without a running executor.
     idle_since: Option<Instant>,
+    /// The worker's log, when it runs in an image: its executors are then
+    /// not in its process group, and the log says what runs.
+    log: Option<PathBuf>,
 }
 
 /// The master and workers of one elastic attempt.
@@ -63,6 +67,8 @@ pub struct ExecutorCluster {
     next_worker: u32,
     /// Lifetimes of workers already stopped.
     finished: Vec<Duration>,
+    /// The attempt's images: workers run in the Executor image.
+    images: Option<AttemptImages>,
 }
 
 impl ExecutorCluster {
@@ -74,6 +80,7 @@ impl ExecutorCluster {
         runtime: &InstalledRuntime,
         work_dir: &Path,
         sandbox: &Sandbox,
+        images: Option<&AttemptImages>,
     ) -> Result<ExecutorCluster, EngineError> {
         let dir = work_dir.join("executors");
         tokio::fs::create_dir_all(&dir)
@@ -111,6 +118,7 @@ impl ExecutorCluster {
             workers: Vec::new(),
             next_worker: 0,
             finished: Vec::new(),
+            images: images.cloned(),
         })
     }
 
@@ -133,6 +141,14 @@ impl ExecutorCluster {
         let log_path = self.dir.join(format!("worker-{index}.log"));
         let mut command = daemon_command(&self.runtime, "org.apache.spark.deploy.worker.Worker", &log_path)?;
         set_job_env(&mut command, &self.plan, &self.runtime, context);
+        // The attempt's images are the cluster's, not the context's (a later
+        // step's has none): with one, the job's Python is the image's unless
+        // the job names its own.
+        let job_python = self.plan.conf.executor_env.contains_key("PYSPARK_PYTHON")
+            || self.plan.conf.driver_env.contains_key("PYSPARK_PYTHON");
+        if self.images.as_ref().is_some_and(AttemptImages::any) && !job_python {
+            command.env("PYSPARK_PYTHON", IMAGE_PYTHON);
+        }
         // Executors get `spark.executorEnv.*` from Spark itself; the driver's
         // own variables are not theirs.
         for name in self.plan.conf.driver_env.keys() {
@@ -148,10 +164,21 @@ impl ExecutorCluster {
             .arg("--work-dir")
             .arg(&dir)
             .arg(&self.master_url);
-        context.sandbox.confine(&mut command, &self.work_dir)?;
-        let process = ProcessGroup::spawn(command).map_err(|err| EngineError::io("start a Spark worker", err))?;
+        let name = format!("worker-{index}");
+        let images = self.images.as_ref();
+        let in_image = images.is_some_and(|images| images.executor.is_some());
+        let process = spawn_confined(
+            command,
+            images,
+            Role::Worker(&name),
+            &context.sandbox,
+            &self.work_dir,
+            |_| Ok(()),
+            "start a Spark worker",
+        )?;
         record_process_group(&self.dir, process.pgid());
-        self.workers.push(ExecutorWorker { process, dir, started: Instant::now(), idle_since: None });
+        let log = in_image.then_some(log_path);
+        self.workers.push(ExecutorWorker { process, dir, started: Instant::now(), idle_since: None, log });
         Ok(())
     }
 
@@ -229,7 +256,10 @@ impl ExecutorWorker {
     /// Whether an executor runs here now: the worker JVM launches it as a
     /// child in its own process group.
     fn hosts_now(&self) -> bool {
-        group_members(self.process.pgid()) > 1
+        match &self.log {
+            Some(log) => logged_running_executors(&std::fs::read_to_string(log).unwrap_or_default()) > 0,
+            None => group_members(self.process.pgid()) > 1,
+        }
     }
 }
 
@@ -272,6 +302,16 @@ fn daemon_command(runtime: &InstalledRuntime, class: &str, log_path: &Path) -> R
     Ok(command)
 }
 
+/// Executors a worker's log shows launched and not yet finished (Spark's
+/// `Worker` logs both: "Asked to launch executor app/N ..." and "Executor
+/// app/N finished with state ...").
+fn logged_running_executors(log: &str) -> usize {
+    let launched = log.matches("Asked to launch executor ").count();
+    let finished =
+        log.lines().filter(|line| line.contains(" finished with state ") && line.contains("Executor ")).count();
+    launched.saturating_sub(finished)
+}
+
 fn logged_master_url(log_path: &Path) -> Option<String> {
     let text = std::fs::read_to_string(log_path).ok()?;
     let start = text.find(MASTER_MARKER)? + MASTER_MARKER.len();
@@ -292,6 +332,15 @@ mod tests {
         std::fs::write(&log, "26/11/21 INFO Master: Started daemon\n").unwrap();
         assert_eq!(logged_master_url(&log), None);
         assert_eq!(logged_master_url(&dir.path().join("absent")), None);
+    }
+
+    #[test]
+    fn a_workers_log_tells_whether_its_executor_runs() {
+        let launched = "26/12/06 INFO Worker: Asked to launch executor app-1/0 for job.py\n";
+        assert_eq!(logged_running_executors(""), 0);
+        assert_eq!(logged_running_executors(launched), 1);
+        let ended = format!("{launched}26/12/06 INFO Worker: Executor app-1/0 finished with state EXITED message Command exited with code 0 exitStatus 0\n");
+        assert_eq!(logged_running_executors(&ended), 0);
     }
 
     #[test]

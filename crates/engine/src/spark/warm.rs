@@ -31,11 +31,12 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde::Serialize;
-use sparkplane_storage::WorkerLogDir;
+use sparkplane_storage::{Placement, WorkerLogDir};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{ChildStdin, ChildStdout, Command};
 
-use super::launch::{set_credentials_env, set_job_env, stage_error, submit_options, tail_lines};
+use super::launch::{set_credentials_env, set_job_env, submit_options, tail_lines};
+use super::staging::Staging;
 use super::warm_match::{needs_cold_launch, plan_matches, sql_conf_changes};
 use super::{LaunchContext, LaunchedAttempt, SparkJobPlan, DRIVER_LOG_FOLDER};
 use crate::process::ProcessGroup;
@@ -235,15 +236,14 @@ impl WarmDriver {
         tokio::fs::create_dir_all(&log_dir)
             .await
             .map_err(|err| EngineError::io(format!("create {}", log_dir.display()), err))?;
-        let entry = context
-            .storage
-            .stage_into(&plan.entry_point, &work_dir, None)
-            .await
-            .map_err(|err| stage_error(&plan.entry_point, err, true))?;
+        // Through the cache like a cold launch's (a copy, leased to the work
+        // dir until the attempt is retired), and said at the top of stderr.
+        let mut staging = Staging::new(context, &work_dir);
+        let entry = staging.file(&plan.entry_point, &work_dir, true, Placement::Copy).await?.path;
         let (stdout, stderr) = (log_dir.join("stdout"), log_dir.join("stderr"));
-        for path in [&stdout, &stderr] {
-            std::fs::File::create(path).map_err(|err| EngineError::io(format!("create {}", path.display()), err))?;
-        }
+        std::fs::File::create(&stdout).map_err(|err| EngineError::io(format!("create {}", stdout.display()), err))?;
+        let staged: String = staging.lines.iter().map(|line| format!("{line}\n")).collect();
+        std::fs::write(&stderr, staged).map_err(|err| EngineError::io(format!("create {}", stderr.display()), err))?;
         self.ready().await?;
 
         let request = JobRequest {

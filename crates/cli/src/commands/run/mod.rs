@@ -145,7 +145,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         println!("{app} {job}");
         return Ok(());
     }
-    wait(&client, &app, &job, hive, args.logs)
+    // A HIVE run's progress is its statements: the script's, as the engine splits them.
+    let statements = match hive {
+        true => {
+            let text =
+                std::fs::read_to_string(&args.script).with_context(|| format!("read {}", args.script.display()))?;
+            Some(sparkplane_sql::split_statements(&text).iter().map(|s| first_line(&s.text)).collect())
+        }
+        false => None,
+    };
+    wait(&client, &app, &job, statements, args.logs)
+}
+
+/// A statement's first non-blank line without comments, for its progress line.
+fn first_line(text: &str) -> String {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("--")).unwrap_or_default();
+    line.chars().take(60).collect()
 }
 
 /// The ID of the application `wanted` names (an ID, or a name; created
@@ -190,13 +205,18 @@ fn application(client: &ApiClient, wanted: &str, kind: &str, release: &str) -> a
     Ok(id.to_string())
 }
 
-fn wait(client: &ApiClient, app: &str, job: &str, hive: bool, logs: bool) -> anyhow::Result<()> {
+/// Polls the run until it ends. `statements` (a HIVE run's) are counted
+/// done from the driver's stderr, where the engine writes Hive CLI's `OK`
+/// after each one.
+fn wait(client: &ApiClient, app: &str, job: &str, statements: Option<Vec<String>>, logs: bool) -> anyhow::Result<()> {
+    let hive = statements.is_some();
     let run_path = format!("/applications/{}/jobruns/{}", encode_segment(app), encode_segment(job));
     let logs_path = format!("/sparkplane/v1/applications/{}/jobruns/{}/logs", encode_segment(app), encode_segment(job));
     let mut reporter = Reporter::new(std::io::stderr().is_terminal());
     let started = Instant::now();
     let mut ui: Option<SparkUi> = None;
     let mut offset: u64 = 0;
+    let (mut stderr_offset, mut done, mut pending) = (0u64, 0usize, String::new());
     let (state, details) = loop {
         let run: Value = client.get_json(&run_path)?;
         let state = run["jobRun"]["state"].as_str().unwrap_or("UNKNOWN").to_string();
@@ -208,6 +228,12 @@ fn wait(client: &ApiClient, app: &str, job: &str, hive: bool, logs: bool) -> any
             }
             if let Some(jobs) = ui.as_ref().and_then(SparkUi::jobs) {
                 reporter.spark_jobs(&jobs);
+            }
+        }
+        if let Some(statements) = &statements {
+            if state == "RUNNING" || state == "SUCCESS" || state == "FAILED" {
+                stderr_offset += count_statements(client, &logs_path, stderr_offset, &mut pending, &mut done)?;
+                reporter.hive_statements(done, statements);
             }
         }
         if logs {
@@ -247,6 +273,33 @@ fn client_token() -> String {
     format!("sparkplane-run-{nanos}-{}", std::process::id())
 }
 
+/// Reads the driver's stderr from `offset` and counts the statements it
+/// says are done (a line `OK`); `pending` keeps a partial last line.
+/// Returns the bytes read.
+fn count_statements(
+    client: &ApiClient,
+    path: &str,
+    offset: u64,
+    pending: &mut String,
+    done: &mut usize,
+) -> anyhow::Result<u64> {
+    let response = client.get(path, &format!("offset={offset}&stream=stderr"))?;
+    if response.status != 200 {
+        return Ok(0);
+    }
+    pending.push_str(&String::from_utf8_lossy(&response.body));
+    *done += count_ok_lines(pending);
+    Ok(response.body.len() as u64)
+}
+
+/// Counts the complete `OK` lines of `text` and leaves its last, partial line in it.
+fn count_ok_lines(text: &mut String) -> usize {
+    let complete = text.rfind('\n').map_or(0, |i| i + 1);
+    let count = text[..complete].lines().filter(|line| line.trim_end() == "OK").count();
+    text.drain(..complete);
+    count
+}
+
 /// Prints new driver stdout from `offset`; returns (bytes read, whether the run's logs are final).
 fn stream_logs(client: &ApiClient, path: &str, offset: u64, reporter: &mut Reporter) -> anyhow::Result<(u64, bool)> {
     let response = client.get(path, &format!("offset={offset}&stream=stdout"))?;
@@ -261,6 +314,16 @@ fn stream_logs(client: &ApiClient, path: &str, offset: u64, reporter: &mut Repor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hive_statements_are_counted_by_the_engines_ok_lines() {
+        let mut text = "OK\nTime taken: 0.01 seconds\nOK\nTime ta".to_string();
+        assert_eq!(count_ok_lines(&mut text), 2);
+        assert_eq!(text, "Time ta");
+        text.push_str("ken: 1 s\nOK\n");
+        assert_eq!(count_ok_lines(&mut text), 1);
+        assert_eq!(first_line("-- a comment\n  SELECT a,\n b FROM t"), "SELECT a,");
+    }
 
     #[test]
     fn hive_scripts_are_told_by_their_extension() {

@@ -1,7 +1,7 @@
 //! What `sparkplane run --wait` shows while a run runs: its state, then
 //! Spark's jobs as progress bars (tasks done of tasks), read from the
 //! driver's own REST API through the run's dashboard, the way the Spark UI
-//! gets them. On a terminal they are `indicatif` bars; otherwise (a pipe,
+//! gets them; for a HIVE run, its statements done of the script's. On a terminal they are `indicatif` bars; otherwise (a pipe,
 //! CI) the same facts come as plain lines, one per change.
 
 use std::collections::BTreeMap;
@@ -75,14 +75,14 @@ impl SparkUi {
 }
 
 pub enum Reporter {
-    Bars { multi: MultiProgress, state: ProgressBar, jobs: BTreeMap<u64, ProgressBar> },
-    Lines { state: String, jobs: BTreeMap<u64, u64> },
+    Bars { multi: MultiProgress, state: ProgressBar, jobs: BTreeMap<u64, ProgressBar>, hive: Option<ProgressBar> },
+    Lines { state: String, jobs: BTreeMap<u64, u64>, hive: usize },
 }
 
 impl Reporter {
     pub fn new(terminal: bool) -> Reporter {
         if !terminal {
-            return Reporter::Lines { state: String::new(), jobs: BTreeMap::new() };
+            return Reporter::Lines { state: String::new(), jobs: BTreeMap::new(), hive: 0 };
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         let state = multi.add(ProgressBar::new_spinner());
@@ -91,7 +91,35 @@ impl Reporter {
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         state.enable_steady_tick(Duration::from_millis(120));
-        Reporter::Bars { multi, state, jobs: BTreeMap::new() }
+        Reporter::Bars { multi, state, jobs: BTreeMap::new(), hive: None }
+    }
+
+    /// A HIVE run's statements: `done` of `statements` finished, the next
+    /// one named.
+    pub fn hive_statements(&mut self, done: usize, statements: &[String]) {
+        let total = statements.len();
+        let next = statements.get(done).map(String::as_str).unwrap_or("");
+        match self {
+            Reporter::Bars { multi, hive, .. } => {
+                let bar = hive.get_or_insert_with(|| {
+                    let bar = multi.add(ProgressBar::new(total as u64));
+                    bar.set_style(
+                        ProgressStyle::with_template("  statements [{bar:30}] {pos}/{len} {msg}")
+                            .unwrap_or_else(|_| ProgressStyle::default_bar())
+                            .progress_chars("=> "),
+                    );
+                    bar
+                });
+                bar.set_position(done.min(total) as u64);
+                bar.set_message(next.to_string());
+            }
+            Reporter::Lines { hive: shown, .. } => {
+                while *shown < done.min(total) {
+                    eprintln!("hive statement {}/{total} done: {}", *shown + 1, statements[*shown]);
+                    *shown += 1;
+                }
+            }
+        }
     }
 
     pub fn state(&mut self, state: &str, details: &str) {
@@ -160,8 +188,8 @@ impl Reporter {
     }
 
     pub fn finish(&mut self) {
-        if let Reporter::Bars { state, jobs, .. } = self {
-            for bar in jobs.values() {
+        if let Reporter::Bars { state, jobs, hive, .. } = self {
+            for bar in jobs.values().chain(hive.iter()) {
                 bar.finish();
             }
             state.finish();
