@@ -6,11 +6,13 @@
 #    throwaway PostgreSQL cluster (scripts/postgres.sh; required when CI=true).
 # 2. End to end: the real `sparkplane server` driven by boto3 and the AWS CLI,
 #    with real Spark jobs (pytest, tests/e2e); Debian's podman, mmdebstrap
-#    and docker-registry for the custom-image tests (scripts/containers.sh).
+#    and docker-registry for the custom-image tests (scripts/containers.sh);
+#    network namespaces as hosts for the several-hosts tests (scripts/netns.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/containers.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
 cd "$REPO_ROOT"
 
 ensure_python_tools boto3 awscli pytest "moto[server]" prometheus-client duckdb==1.5.5 duckdb-extension-tpch==1.5.5
@@ -31,6 +33,9 @@ log "installing the pinned Spark runtime (once per runtime dir)"
 
 log "container tools for the custom-image tests"
 containers_for_tests
+
+log "network namespaces for the several-hosts tests"
+netns_for_tests
 
 log "end-to-end tests (pytest tests/e2e)"
 export SPARKPLANE_TEST_RUNTIME_DIR="$SPARKPLANE_RUNTIME_DIR"

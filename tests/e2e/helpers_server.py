@@ -55,13 +55,17 @@ class Server:
     """A real ``sparkplane server`` process on a loopback port."""
 
     def __init__(self, base: Path, port: int | None = None, extra_args: list[str] | None = None,
-                 use_env: bool = False, region: str = REGION, extra_env: dict | None = None):
+                 use_env: bool = False, region: str = REGION, extra_env: dict | None = None,
+                 listen_host: str = "127.0.0.1"):
         if not BIN.exists():
             pytest.fail(f"sparkplane binary not found at {BIN} (set SPARKPLANE_BIN)")
         self.base = Path(base)
         self.base.mkdir(parents=True, exist_ok=True)
         self.data_dir = self.base / "data"
         self.log_path = self.base / "server.log"
+        # The API's address: loopback, or a bridge's IP that other network
+        # namespaces (hosts, in test_hosts.py) reach.
+        self.listen_host = listen_host
         self.port = port or free_port()
         # Every server gets its own embedded S3 endpoint port (the default,
         # 9000, would collide between servers).
@@ -79,7 +83,7 @@ class Server:
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.listen_host}:{self.port}"
 
     @property
     def s3_endpoint(self) -> str:
@@ -103,11 +107,11 @@ class Server:
             env["SPARKPLANE_ALLOWED_LOCAL_DIRS"] = ":".join(default_allowed_local_dirs(self.base))
         cmd = [str(BIN), "server"]
         if self.use_env:
-            env["SPARKPLANE_LISTEN"] = f"127.0.0.1:{self.port}"
+            env["SPARKPLANE_LISTEN"] = f"{self.listen_host}:{self.port}"
             env["SPARKPLANE_DATA_DIR"] = str(self.data_dir)
             env["SPARKPLANE_S3_LISTEN"] = f"127.0.0.1:{self.s3_port}"
         else:
-            cmd += ["--listen", f"127.0.0.1:{self.port}", "--data-dir", str(self.data_dir)]
+            cmd += ["--listen", f"{self.listen_host}:{self.port}", "--data-dir", str(self.data_dir)]
             if not any(arg.startswith("--s3-listen") for arg in self.extra_args):
                 cmd += ["--s3-listen", f"127.0.0.1:{self.s3_port}"]
         cmd += self.extra_args

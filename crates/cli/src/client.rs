@@ -63,6 +63,11 @@ impl ApiClient {
         Ok(ApiClient { base, host, credentials, region })
     }
 
+    /// The endpoint's base URL (`http://host:port`).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// A signed GET of `path` (already percent-encoded) with `query`.
     pub fn get(&self, path: &str, query: &str) -> anyhow::Result<ApiResponse> {
         self.request("GET", path, query)

@@ -90,6 +90,15 @@ pub struct ServerFlags {
     /// Whether the image registry speaks HTTPS (false: plain HTTP) [env: SPARKPLANE_IMAGE_REGISTRY_TLS] [default: true]
     #[arg(long)]
     pub image_registry_tls: Option<bool>,
+    /// This server's own host in `sparkplane hosts` [env: SPARKPLANE_HOST_NAME] [default: the machine's host name]
+    #[arg(long)]
+    pub host_name: Option<String>,
+    /// Seconds between agents' heartbeats [env: SPARKPLANE_HOST_HEARTBEAT_INTERVAL_SECONDS] [default: 5]
+    #[arg(long)]
+    pub host_heartbeat_interval_seconds: Option<u64>,
+    /// Seconds without a heartbeat after which an agent's host is LOST (at least two heartbeats) [env: SPARKPLANE_HOST_LOST_AFTER_SECONDS] [default: 30]
+    #[arg(long)]
+    pub host_lost_after_seconds: Option<u64>,
 }
 
 /// The keys a config file may set.
@@ -132,6 +141,9 @@ struct FileConfig {
     container_engine: Option<String>,
     image_registry: Option<String>,
     image_registry_tls: Option<bool>,
+    host_name: Option<String>,
+    host_heartbeat_interval_seconds: Option<u64>,
+    host_lost_after_seconds: Option<u64>,
 }
 
 /// An external S3-compatible service that `s3://` URIs resolve to instead of
@@ -199,6 +211,8 @@ pub struct ServerConfig {
     pub metrics_token_sha256: Option<[u8; 32]>,
     /// The container engine and registry of custom images.
     pub images: crate::config_images::ImageSettings,
+    /// This host's name and the agents' liveness settings.
+    pub hosts: crate::config_hosts::HostSettings,
 }
 
 impl ServerConfig {
@@ -400,6 +414,11 @@ impl ServerConfig {
             images: crate::config_images::resolve(
                 (flags.container_engine.clone(), flags.image_registry.clone(), flags.image_registry_tls),
                 (file.container_engine, file.image_registry, file.image_registry_tls),
+                &env_str,
+            )?,
+            hosts: crate::config_hosts::resolve(
+                (flags.host_name.clone(), flags.host_heartbeat_interval_seconds, flags.host_lost_after_seconds),
+                (file.host_name, file.host_heartbeat_interval_seconds, file.host_lost_after_seconds),
                 &env_str,
             )?,
         })

@@ -7,6 +7,7 @@ mod client;
 mod commands;
 mod config;
 mod config_disk;
+mod config_hosts;
 mod config_images;
 mod config_metrics;
 mod config_store;
@@ -24,6 +25,10 @@ struct Cli {
 enum Command {
     /// Run the all-in-one server: API, state, scheduler and local workers.
     Server(Box<config::ServerFlags>),
+    /// Join this machine to a server as a host (see `sparkplane hosts add`).
+    Agent(Box<commands::agent::Args>),
+    /// The hosts that run engine processes: list, add, drain, resume, remove.
+    Hosts(commands::hosts::Args),
     /// Print the root credentials as `export` lines, ready for `eval`.
     Credentials(commands::credentials::Args),
     /// Print (and follow) a job run's driver output.
@@ -57,6 +62,8 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Server(flags) => commands::server::run(*flags),
+        Command::Agent(args) => commands::agent::run(*args),
+        Command::Hosts(args) => commands::hosts::run(args),
         Command::Credentials(args) => commands::credentials::run(args),
         Command::Logs(args) => commands::logs::run(args),
         Command::Catalog(args) => commands::catalog::run(args),

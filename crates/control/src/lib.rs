@@ -8,7 +8,7 @@
 //! through the engine.
 
 // One folder per concern, in layers: base → access → hive → dashboards →
-// pool → applications → runs → scheduling. Each imports only the folders
+// pool → applications → runs → hosts → scheduling. Each imports only the folders
 // before it (see ARCHITECTURE.md); this root holds the `Controller` that
 // each of them extends with its own `impl` block.
 pub mod access;
@@ -16,6 +16,7 @@ pub mod applications;
 pub mod base;
 pub mod dashboards;
 pub mod hive;
+pub mod hosts;
 pub mod pool;
 pub mod runs;
 pub mod scheduling;
@@ -72,10 +73,20 @@ pub struct Controller {
     /// Application-level image resolutions in flight (see
     /// `applications::image_pins`).
     image_pins: applications::image_pins::ImagePins,
+    /// The host table: this server's own host and its agents' (see [`hosts`]).
+    hosts: Arc<sparkplane_hosts::Hosts>,
+    /// What the embedded agent reports for this host, refreshed as its
+    /// heartbeat by the scheduler loop.
+    embedded_report: std::sync::Mutex<Option<sparkplane_hosts::Report>>,
 }
 
 impl Controller {
-    pub fn new(store: Arc<dyn Store>, storage: Arc<ObjectStorage>, config: ControlConfig) -> Arc<Controller> {
+    pub fn new(
+        store: Arc<dyn Store>,
+        storage: Arc<ObjectStorage>,
+        hosts: Arc<sparkplane_hosts::Hosts>,
+        config: ControlConfig,
+    ) -> Arc<Controller> {
         let runtimes =
             Arc::new(RuntimeManager::new(config.runtime_dir.clone(), config.python.clone()).with_cds(config.spark_cds));
         let (shutdown, _) = tokio::sync::watch::channel(false);
@@ -111,6 +122,8 @@ impl Controller {
             history_swept: std::sync::Mutex::new(None),
             run_latencies: Default::default(),
             image_pins: Default::default(),
+            hosts,
+            embedded_report: std::sync::Mutex::new(None),
         })
     }
 

@@ -90,6 +90,21 @@ pub fn target(region: &str, account: &str, method: &str, path: &str) -> Option<T
         ("GET", ["sparkplane", "v1", "catalog", "databases", db, "tables", table]) => {
             glue("glue:GetTable", format!("arn:aws:glue:{region}:{account}:table/{db}/{table}"))
         }
+        // Hosts are the operator's, not a team's: sparkplane's own actions,
+        // which `emr-serverless:*` does not grant.
+        (method, ["sparkplane", "v1", "hosts", rest @ ..]) => {
+            let host = |name: &str| format!("arn:aws:sparkplane:{region}:{account}:host/{name}");
+            let on_host = |action, resource| Target { action, resource, tagged: None };
+            match (method, rest) {
+                ("GET", []) => on_host("sparkplane:ListHosts", host("*")),
+                ("GET", [name]) => on_host("sparkplane:GetHost", host(name)),
+                ("POST", [name]) => on_host("sparkplane:AddHost", host(name)),
+                ("DELETE", [name]) => on_host("sparkplane:RemoveHost", host(name)),
+                ("POST", [name, "drain"]) => on_host("sparkplane:DrainHost", host(name)),
+                ("POST", [name, "resume"]) => on_host("sparkplane:ResumeHost", host(name)),
+                _ => return None,
+            }
+        }
         (method, ["sparkplane", "v1", "metastore", rest @ ..]) => {
             let catalog = || format!("arn:aws:glue:{region}:{account}:catalog");
             // Glue names are case-insensitive and stored lower-case.
@@ -198,6 +213,12 @@ mod tests {
             Some(("glue:CreateDatabase", "arn:aws:glue:us-east-1:123456789012:database/db".into()))
         );
         assert_eq!(t("PATCH", "/sparkplane/v1/metastore/databases/db"), None);
+        let host = "arn:aws:sparkplane:us-east-1:123456789012:host/";
+        assert_eq!(t("GET", "/sparkplane/v1/hosts"), Some(("sparkplane:ListHosts", format!("{host}*"))));
+        assert_eq!(t("POST", "/sparkplane/v1/hosts/w1"), Some(("sparkplane:AddHost", format!("{host}w1"))));
+        assert_eq!(t("POST", "/sparkplane/v1/hosts/w1/drain"), Some(("sparkplane:DrainHost", format!("{host}w1"))));
+        assert_eq!(t("DELETE", "/sparkplane/v1/hosts/w1"), Some(("sparkplane:RemoveHost", format!("{host}w1"))));
+        assert_eq!(t("PUT", "/sparkplane/v1/hosts/w1"), None);
         assert_eq!(t("PUT", "/applications"), None);
         assert_eq!(t("GET", "/nothing"), None);
     }

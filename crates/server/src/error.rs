@@ -38,8 +38,12 @@ impl From<ApiError> for ApiResponseError {
 
 impl From<ControlError> for ApiResponseError {
     fn from(err: ControlError) -> Self {
-        if let ControlError::Store(store) = &err {
-            tracing::error!(error = %store, "store failure behind an API call");
+        match &err {
+            ControlError::Store(store) => tracing::error!(error = %store, "store failure behind an API call"),
+            ControlError::Hosts(
+                hosts @ (sparkplane_hosts::HostsError::Store(_) | sparkplane_hosts::HostsError::Corrupt { .. }),
+            ) => tracing::error!(error = %hosts, "host table failure behind an API call"),
+            _ => {}
         }
         err.to_api_error().into()
     }

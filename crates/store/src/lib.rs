@@ -141,6 +141,19 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_iam_entity(&self, kind: &str, key: &str) -> Result<bool, StoreError>;
     /// Every entity, ordered by kind then key.
     async fn list_iam_entities(&self) -> Result<Vec<IamEntity>, StoreError>;
+
+    // Hosts (the server's own and its agents'). Documents are opaque JSON
+    // to the store; the hosts crate owns their shape.
+
+    /// Inserts the host unless one of that name exists; returns whether it
+    /// was inserted.
+    async fn insert_host(&self, name: &str, body: &str) -> Result<bool, StoreError>;
+    /// Replaces an existing host; returns whether one existed.
+    async fn replace_host(&self, name: &str, body: &str) -> Result<bool, StoreError>;
+    /// Returns whether a host was deleted.
+    async fn delete_host(&self, name: &str) -> Result<bool, StoreError>;
+    /// Every host, by name.
+    async fn list_hosts(&self) -> Result<Vec<HostRow>, StoreError>;
 }
 
 /// How many runs of one application are in one state.
@@ -150,6 +163,13 @@ pub struct RunCount {
     /// The stored state name (`SUCCESS`, `RUNNING`, ...).
     pub state: String,
     pub count: u64,
+}
+
+/// One stored host document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostRow {
+    pub name: String,
+    pub body: String,
 }
 
 /// One stored identity document.

@@ -218,6 +218,26 @@ pub async fn iam_entities_insert_replace_delete(store: &dyn Store) {
     assert_eq!(store.list_iam_entities().await.unwrap().len(), 1);
 }
 
+pub async fn hosts_insert_replace_delete(store: &dyn Store) {
+    assert!(store.insert_host("worker-b", r#"{"state":"READY"}"#).await.unwrap());
+    assert!(!store.insert_host("worker-b", r#"{"state":"LOST"}"#).await.unwrap(), "a duplicate is refused");
+    assert!(store.insert_host("worker-a", r#"{"state":"READY"}"#).await.unwrap());
+    assert!(store.replace_host("worker-b", r#"{"state":"DRAINING"}"#).await.unwrap());
+    assert!(!store.replace_host("worker-c", r#"{"state":"READY"}"#).await.unwrap(), "replace needs an existing host");
+    let seen: Vec<(String, Option<serde_json::Value>)> =
+        store.list_hosts().await.unwrap().into_iter().map(|h| (h.name, as_json(Some(&h.body)))).collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("worker-a".to_string(), Some(json!({"state": "READY"}))),
+            ("worker-b".to_string(), Some(json!({"state": "DRAINING"})))
+        ]
+    );
+    assert!(store.delete_host("worker-a").await.unwrap());
+    assert!(!store.delete_host("worker-a").await.unwrap());
+    assert_eq!(store.list_hosts().await.unwrap().len(), 1);
+}
+
 #[macro_export]
 macro_rules! store_test_suite {
     ($make:expr) => {
@@ -230,6 +250,7 @@ macro_rules! store_test_suite {
             list_job_runs_filters_by_state_and_time,
             catalog_keeps_databases_and_tables,
             iam_entities_insert_replace_delete,
+            hosts_insert_replace_delete,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

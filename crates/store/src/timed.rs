@@ -136,6 +136,22 @@ impl Store for Timed {
     async fn list_iam_entities(&self) -> Result<Vec<IamEntity>, StoreError> {
         self.time("list_iam_entities", self.inner.list_iam_entities()).await
     }
+
+    async fn insert_host(&self, name: &str, body: &str) -> Result<bool, StoreError> {
+        self.time("insert_host", self.inner.insert_host(name, body)).await
+    }
+
+    async fn replace_host(&self, name: &str, body: &str) -> Result<bool, StoreError> {
+        self.time("replace_host", self.inner.replace_host(name, body)).await
+    }
+
+    async fn delete_host(&self, name: &str) -> Result<bool, StoreError> {
+        self.time("delete_host", self.inner.delete_host(name)).await
+    }
+
+    async fn list_hosts(&self) -> Result<Vec<crate::HostRow>, StoreError> {
+        self.time("list_hosts", self.inner.list_hosts()).await
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 //! One module per subcommand.
 
+pub mod agent;
 pub mod catalog;
 mod credential_issuer;
 pub mod credentials;
 pub mod hive_worker;
+mod host_report;
+pub mod hosts;
 pub mod logs;
 pub mod run;
 pub mod runs;

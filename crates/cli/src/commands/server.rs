@@ -30,7 +30,7 @@ pub fn run(flags: ServerFlags) -> anyhow::Result<()> {
     runtime.block_on(serve(config))
 }
 
-fn init_tracing() {
+pub(crate) fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SPARKPLANE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,s3s::ops=off"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
@@ -63,6 +63,9 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         .await
         .context("load identities")?;
     let keys: Arc<dyn KeyLookup + Send + Sync> = iam.clone();
+    let hosts = Arc::new(
+        sparkplane_hosts::Hosts::load(store.clone(), config.hosts.liveness).await.context("load the host table")?,
+    );
     let s3 = start_s3_endpoint(&config, &data_dir, keys.clone(), iam.clone()).await?;
     let (storage_settings, s3_for_jobs) = match (&config.external_s3, &s3) {
         (Some(external), _) => (
@@ -119,6 +122,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let controller = Controller::new(
         store,
         Arc::new(ObjectStorage::new(storage_settings)),
+        hosts,
         ControlConfig {
             region: config.region.clone(),
             account_id: config.account_id.clone(),
@@ -129,6 +133,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             s3_for_jobs,
             auto_stop_minute: std::time::Duration::from_secs(config.auto_stop_minute_seconds),
             host: config.host,
+            host_name: config.hosts.name.clone(),
             spark_cds: config.spark_cds,
             sandbox,
             allowed_local_dirs: allowed_local_dirs(&data_dir, &config.allowed_local_dirs)?,
@@ -145,6 +150,12 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         Arc::new(super::credential_issuer::IamCredentialIssuer(iam.clone())),
         config.job_credentials_lifetime_seconds,
     );
+    // The embedded agent: this machine is a host like an agent's. Its
+    // address is the API's, or loopback behind a wildcard listener.
+    let own_address = if address.ip().is_unspecified() { std::net::Ipv4Addr::LOCALHOST.into() } else { address.ip() };
+    let own_report = super::host_report::report(&config.host, own_address, &data_dir, Default::default());
+    controller.register_embedded_host(own_report).await.context("register this host")?;
+    eprintln!("this host is {} in `sparkplane hosts`", config.hosts.name);
     controller.recover().await.context("recover state from the last run")?;
     let scheduler = tokio::spawn(controller.clone().run_scheduler());
 
@@ -317,7 +328,7 @@ fn make_private(data_dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     use tokio::signal::unix::{signal, SignalKind};
     let mut term = match signal(SignalKind::terminate()) {
         Ok(term) => term,

@@ -22,6 +22,8 @@ pub struct ControlConfig {
     pub s3_for_jobs: S3ForJobs,
     /// Logical capacity and physical limits of this host.
     pub host: super::host::HostLimits,
+    /// This host's name in the host table (`sparkplane hosts`).
+    pub host_name: String,
     /// Whether Spark drivers map a class-data-sharing archive of the runtime.
     pub spark_cds: bool,
     /// The host's sandbox around engine processes, and whether Landlock

@@ -2,6 +2,7 @@
 //! service uses for it.
 
 use sparkplane_api::{ApiError, ErrorCode};
+use sparkplane_hosts::HostsError;
 use sparkplane_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -10,6 +11,8 @@ pub enum ControlError {
     Api(#[from] ApiError),
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Hosts(#[from] HostsError),
 }
 
 impl ControlError {
@@ -37,6 +40,15 @@ impl ControlError {
             // did not take effect and may be sent again.
             ControlError::Store(err @ StoreError::AlreadyExists { .. }) => ApiError::conflict(err.to_string()),
             ControlError::Store(_) => ApiError::new(ErrorCode::InternalServer, "Internal error, please retry"),
+            ControlError::Hosts(err) => match err {
+                HostsError::Validation(_) => ApiError::validation(err.to_string()),
+                HostsError::NotFound(_) => ApiError::not_found(err.to_string()),
+                HostsError::Conflict(_) | HostsError::Reregister(_) => ApiError::conflict(err.to_string()),
+                HostsError::Forbidden => ApiError::new(ErrorCode::AccessDenied, err.to_string()),
+                HostsError::Store(_) | HostsError::Corrupt { .. } | HostsError::Unreachable(_) => {
+                    ApiError::new(ErrorCode::InternalServer, "Internal error, please retry")
+                }
+            },
         }
     }
 }

@@ -74,6 +74,16 @@ impl Default for HostLimits {
     }
 }
 
+impl crate::Controller {
+    /// Whether the server's own host is DRAINING, so that nothing new (a
+    /// run, an executor, a warm worker) starts on it. Here rather than in
+    /// `hosts/` because the pool and the scheduler, below and above it,
+    /// both ask.
+    pub(crate) async fn own_host_draining(&self) -> bool {
+        self.hosts.get(&self.config.host_name).await.is_ok_and(|h| h.state == sparkplane_hosts::HostState::Draining)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -270,6 +270,7 @@ pub(crate) mod tests {
             auto_stop_minute: std::time::Duration::from_secs(60),
             s3_for_jobs: S3ForJobs::None,
             host: Default::default(),
+            host_name: "local".into(),
             spark_cds: false,
             sandbox: sparkplane_engine::sandbox::Sandbox::unconfined(),
             allowed_local_dirs: Vec::new(),
@@ -280,7 +281,8 @@ pub(crate) mod tests {
             run_history_retention: std::time::Duration::ZERO,
             containers: None,
         };
-        (Controller::new(store.clone(), Arc::new(ObjectStorage::new(None)), config), store, dir)
+        let hosts = Arc::new(sparkplane_hosts::Hosts::load(store.clone(), Default::default()).await.expect("hosts"));
+        (Controller::new(store.clone(), Arc::new(ObjectStorage::new(None)), hosts, config), store, dir)
     }
 
     fn sales() -> TableDef {

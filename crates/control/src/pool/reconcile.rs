@@ -38,8 +38,15 @@ impl Controller {
     pub(crate) async fn reconcile_pool(self: &Arc<Self>) -> Result<(), ControlError> {
         self.release_warm_workers().await;
         let apps = self.live_applications().await?;
+        // A DRAINING host starts no warm workers and stops its idle ones;
+        // busy ones finish their run first (the pool stops them on return).
+        let draining = self.own_host_draining().await;
         for app in &apps {
-            let target = warm_target(app);
+            let mut target = warm_target(app);
+            let wanted = target.drivers;
+            if draining {
+                target.drivers = 0;
+            }
             let step = self.pool.step(&app.application_id, target, Instant::now());
             for worker in step.stop {
                 tokio::spawn(worker.stop());
@@ -52,8 +59,12 @@ impl Controller {
                 if pins == PinStep::Waiting {
                     continue;
                 }
-                let mut details = match (&step.failure, target.drivers) {
+                let mut details = match (&step.failure, wanted) {
                     (Some(why), _) => format!("Application started; pre-initialized workers unavailable: {why}"),
+                    (None, n) if draining && n > 0 => format!(
+                        "Application started; pre-initialized workers unavailable: host {} is draining",
+                        self.config.host_name
+                    ),
                     (None, 0) => "Application started".to_string(),
                     (None, n) => format!("Application started with {n} pre-initialized driver worker(s)"),
                 };

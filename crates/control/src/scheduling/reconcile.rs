@@ -94,6 +94,7 @@ impl Controller {
             if let Err(err) = self.apply_lifecycle_rules().await {
                 tracing::error!(error = %err, "auto-stop and queue timeout pass failed");
             }
+            self.sweep_hosts().await;
             if let Err(err) = self.reconcile_pool().await {
                 tracing::error!(error = %err, "warm worker pass failed");
             }
@@ -127,7 +128,8 @@ impl Controller {
         }
         let views = self.run_views(&runs, &apps);
         let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
-        let host = self.host_view();
+        let mut host = self.host_view();
+        host.draining = self.own_host_draining().await;
         let actions = plan(&app_views, &views, &host);
         let count = actions.len();
         for action in actions {

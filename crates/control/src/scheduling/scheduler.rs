@@ -115,6 +115,9 @@ pub struct HostView {
     /// Spark History Server, and warm Spark drivers running a job while
     /// their replacement is already up. They count against `max_processes`.
     pub busy_processes: u32,
+    /// The host is DRAINING: nothing new is placed on it, neither a run
+    /// (even on a warm worker already there) nor an executor to grow one.
+    pub draining: bool,
 }
 
 impl HostView {
@@ -125,6 +128,7 @@ impl HostView {
             max_processes: Some(limits.max_processes),
             heap_budget_mb: Some(limits.heap_budget_mb),
             busy_processes: 0,
+            draining: false,
         }
     }
 }
@@ -294,7 +298,7 @@ pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView)
                 }
             }
             JobRunState::Pending => {
-                if app.state != ApplicationState::Started || capacity_blocked.contains(app_id) {
+                if app.state != ApplicationState::Started || capacity_blocked.contains(app_id) || host.draining {
                     continue;
                 }
                 let mut left = usage.warm_left.get(app_id).copied().unwrap_or(WarmLeft { drivers: 0, executors: 0 });
@@ -323,7 +327,8 @@ pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView)
             JobRunState::Scheduled | JobRunState::Running => {
                 // Growth waits behind older runs that wait, like a new run.
                 let Some(grow_to) = run.grow_to else { continue };
-                if host_blocked || capacity_blocked.contains(app_id) || grow_to <= run.demand.executors {
+                if host_blocked || host.draining || capacity_blocked.contains(app_id) || grow_to <= run.demand.executors
+                {
                     continue;
                 }
                 let granted = grow(&mut usage, app_id, app, &run.demand, grow_to - run.demand.executors, host);

@@ -104,9 +104,14 @@ proptest! {
             max_processes: Some(max_processes),
             heap_budget_mb: None,
             busy_processes,
+            draining: false,
         };
         let apps = BTreeMap::from([("a".to_string(), app)]);
         let actions = plan(&apps, &runs, &host);
+        // The same state on a DRAINING host places nothing: no schedule,
+        // no growth; only the applications' own queues move.
+        let drained = plan(&apps, &runs, &HostView { draining: true, ..host });
+        prop_assert!(drained.iter().all(|a| !matches!(a, Action::Schedule { .. } | Action::Grow { .. })), "{drained:?}");
         let before: Vec<&RunView> = runs.iter().filter(|r| holds_resources(r.state)).collect();
         let added = scheduled(&actions, &runs);
         let after: Vec<&RunView> = before.iter().copied().chain(added.iter().copied()).collect();
@@ -270,8 +275,12 @@ fn a_run_covered_by_warm_workers_starts_even_when_the_host_is_full() {
         max_concurrent_runs: None,
         warm,
     };
-    let host =
-        HostView { capacity: Some(warm.total()), max_processes: Some(1), heap_budget_mb: Some(1), busy_processes: 0 };
+    let host = HostView {
+        capacity: Some(warm.total()),
+        max_processes: Some(1),
+        heap_budget_mb: Some(1),
+        ..HostView::default()
+    };
     let mut runs = build(&[(JobRunState::Pending, true, 2, true), (JobRunState::Pending, true, 1, true)]);
     runs[1].job_run_id = "r1".into();
     let apps = BTreeMap::from([("a".to_string(), app)]);

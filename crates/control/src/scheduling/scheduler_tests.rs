@@ -20,7 +20,8 @@ fn run(id: &str, state: JobRunState, cpu: u64) -> RunView {
     }
 }
 
-const NO_HOST: HostView = HostView { capacity: None, max_processes: None, heap_budget_mb: None, busy_processes: 0 };
+const NO_HOST: HostView =
+    HostView { capacity: None, max_processes: None, heap_budget_mb: None, busy_processes: 0, draining: false };
 
 fn apps(view: AppView) -> BTreeMap<String, AppView> {
     BTreeMap::from([("a".to_string(), view)])
@@ -166,4 +167,20 @@ fn held_counts_warm_capacity_and_admitted_runs_only() {
     let mut stopped = app(A::Stopped);
     stopped.warm = Warm { drivers: 1, driver: warm_driver, ..Warm::default() };
     assert_eq!(held(&apps(stopped), &[]), Held::default());
+}
+
+#[test]
+fn a_draining_host_places_nothing_new_but_still_admits() {
+    let draining = HostView { draining: true, ..NO_HOST };
+    let runs = [run("r1", J::Submitted, 1), run("r0", J::Pending, 1)];
+    // Admission is the application's queue, not a placement: it goes on.
+    assert_eq!(plan(&apps(app(A::Started)), &runs, &draining), [Action::Admit { job_run_id: "r1".into() }]);
+    let mut growing = run("r2", J::Running, 1);
+    growing.demand.elastic = true;
+    growing.grow_to = Some(3);
+    assert!(plan(&apps(app(A::Started)), &[growing.clone()], &draining).is_empty(), "no executors either");
+    assert!(
+        !plan(&apps(app(A::Started)), &[growing], &NO_HOST).is_empty(),
+        "the same growth is granted when not draining"
+    );
 }

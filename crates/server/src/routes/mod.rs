@@ -4,6 +4,7 @@ mod applications;
 mod catalog;
 mod credentials;
 mod dashboard;
+mod hosts;
 mod iam;
 mod job_runs;
 mod logs;
@@ -39,6 +40,10 @@ pub fn router(state: AppState) -> Router {
         .route("/tags/{resource_arn}", get(tags::list).post(tags::tag).delete(tags::untag))
         .route("/sparkplane/v1/applications/{application_id}/jobruns/{job_run_id}/logs", get(logs::read))
         .route("/sparkplane/v1/applications/{application_id}/workers", get(workers::get))
+        .route("/sparkplane/v1/hosts", get(hosts::list))
+        .route("/sparkplane/v1/hosts/{name}", get(hosts::get).post(hosts::add).delete(hosts::remove))
+        .route("/sparkplane/v1/hosts/{name}/drain", post(hosts::drain))
+        .route("/sparkplane/v1/hosts/{name}/resume", post(hosts::resume))
         .route("/sparkplane/v1/catalog/databases", get(catalog::list_databases))
         .route("/sparkplane/v1/catalog/databases/{database}/tables", get(catalog::list_tables))
         .route("/sparkplane/v1/catalog/databases/{database}/tables/{table}", get(catalog::get_table))
@@ -70,6 +75,12 @@ pub fn router(state: AppState) -> Router {
     let job_credentials = Router::new()
         .route(sparkplane_control::access::credentials::CREDENTIALS_PATH, get(credentials::get))
         .with_state(state.clone());
+    // Called by agents, which hold a host credential and no user key: not
+    // SigV4-signed, authorized by that credential (see hosts.rs).
+    let agents = Router::new()
+        .route(sparkplane_hosts::agent::REGISTER_PATH, post(hosts::agent_register))
+        .route(sparkplane_hosts::agent::HEARTBEAT_PATH, post(hosts::agent_heartbeat))
+        .with_state(state.clone());
     // Opened by a browser, so not SigV4-signed: authorized by the URL's
     // token, then by the cookie it is traded for (see dashboard.rs).
     let dashboards = Router::new()
@@ -82,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .merge(query_protocols)
         .merge(job_credentials)
+        .merge(agents)
         .merge(dashboards)
         .merge(metrics)
         .merge(api)

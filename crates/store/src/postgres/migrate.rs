@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "catalog", include_str!("../../migrations/postgres/0002_catalog.sql")),
     (3, "iam", include_str!("../../migrations/postgres/0003_iam.sql")),
     (4, "run_counts", include_str!("../../migrations/postgres/0004_run_counts.sql")),
+    (5, "hosts", include_str!("../../migrations/postgres/0005_hosts.sql")),
 ];
 
 /// The newest schema this binary knows.

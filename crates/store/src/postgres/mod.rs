@@ -8,6 +8,7 @@
 //! such database) at once, with the URL but never its password.
 
 mod catalog;
+mod hosts;
 mod iam;
 mod migrate;
 mod queries;

@@ -2,6 +2,7 @@
 //! synchronous so that an acknowledged write survives a crash or power loss.
 
 mod catalog;
+mod hosts;
 mod iam;
 mod migrate;
 mod queries;

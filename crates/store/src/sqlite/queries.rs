@@ -336,4 +336,20 @@ impl Store for SqliteStore {
     async fn list_iam_entities(&self) -> Result<Vec<crate::IamEntity>, StoreError> {
         self.iam_list().await
     }
+
+    async fn insert_host(&self, name: &str, body: &str) -> Result<bool, StoreError> {
+        self.hosts_insert(name, body).await
+    }
+
+    async fn replace_host(&self, name: &str, body: &str) -> Result<bool, StoreError> {
+        self.hosts_replace(name, body).await
+    }
+
+    async fn delete_host(&self, name: &str) -> Result<bool, StoreError> {
+        self.hosts_delete(name).await
+    }
+
+    async fn list_hosts(&self) -> Result<Vec<crate::HostRow>, StoreError> {
+        self.hosts_list().await
+    }
 }

@@ -1,0 +1,136 @@
+//! The loop of `sparkplane agent`: register with the server, then
+//! heartbeat until told to stop.
+//!
+//! The agent keeps going through a server restart or a network cut: it
+//! retries with a capped backoff and registers again when the server asks
+//! (a server that declared it LOST, or that restarted and lost track of
+//! it). It stops only on a refusal that retrying cannot fix: a wrong
+//! credential (403) or a report the server calls nonsense (400).
+
+use std::future::Future;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::model::Report;
+use crate::HostsError;
+
+/// Paths of the agent protocol on the server's API port.
+pub const REGISTER_PATH: &str = "/sparkplane/v1/agent/register";
+pub const HEARTBEAT_PATH: &str = "/sparkplane/v1/agent/heartbeat";
+
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+/// What the server answers a registration or heartbeat.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Answer {
+    pub state: String,
+    pub heartbeat_interval_seconds: u64,
+}
+
+pub struct Agent {
+    server: String,
+    token: String,
+    client: reqwest::Client,
+}
+
+enum Outcome {
+    Answer(Answer),
+    /// The server wants a fresh registration.
+    Reregister,
+}
+
+impl Agent {
+    /// `server` is the API's base URL (`http://host:port`).
+    pub fn new(server: &str, token: &str) -> Result<Agent, HostsError> {
+        let server = server.trim_end_matches('/').to_string();
+        if !server.starts_with("http://") && !server.starts_with("https://") {
+            return Err(HostsError::Validation(format!("--server must be an http:// URL, got '{server}'")));
+        }
+        if crate::credential::split(token).is_none() {
+            return Err(HostsError::Validation(
+                "the host credential is malformed: use the token `sparkplane hosts add` printed".into(),
+            ));
+        }
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|err| HostsError::Validation(format!("HTTP client: {err}")))?;
+        Ok(Agent { server, token: token.trim().to_string(), client })
+    }
+
+    /// Registers, then heartbeats with `report()` until `shutdown` resolves.
+    pub async fn run(
+        &self,
+        mut report: impl FnMut() -> Report,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<(), HostsError> {
+        tokio::pin!(shutdown);
+        let mut registered: Option<Duration> = None;
+        let mut backoff = Duration::from_millis(250);
+        loop {
+            let (path, wait) = match registered {
+                Some(interval) => (HEARTBEAT_PATH, interval),
+                None => (REGISTER_PATH, Duration::ZERO),
+            };
+            tokio::select! {
+                _ = &mut shutdown => return Ok(()),
+                _ = tokio::time::sleep(wait) => {}
+            }
+            match self.send(path, &report()).await {
+                Ok(Outcome::Answer(answer)) => {
+                    if registered.is_none() {
+                        tracing::info!(state = %answer.state, "registered with {}", self.server);
+                    }
+                    backoff = Duration::from_millis(250);
+                    registered = Some(Duration::from_secs(answer.heartbeat_interval_seconds.max(1)));
+                }
+                Ok(Outcome::Reregister) => {
+                    tracing::info!("the server asks this agent to register again");
+                    registered = None;
+                }
+                Err(err @ (HostsError::Forbidden | HostsError::Validation(_))) => return Err(err),
+                Err(err) => {
+                    tracing::warn!("server unreachable ({err}); retrying in {} ms", backoff.as_millis());
+                    tokio::select! {
+                        _ = &mut shutdown => return Ok(()),
+                        _ = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+        }
+    }
+
+    async fn send(&self, path: &str, report: &Report) -> Result<Outcome, HostsError> {
+        let body = serde_json::to_vec(report).map_err(|err| HostsError::Validation(err.to_string()))?;
+        let response = self
+            .client
+            .post(format!("{}{path}", self.server))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|err| HostsError::Unreachable(format!("request failed: {err}")))?;
+        let status = response.status().as_u16();
+        let bytes =
+            response.bytes().await.map_err(|err| HostsError::Unreachable(format!("reading the answer: {err}")))?;
+        let message = || {
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
+                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned())
+        };
+        match status {
+            200 => serde_json::from_slice(&bytes)
+                .map(Outcome::Answer)
+                .map_err(|err| HostsError::Unreachable(format!("unreadable answer: {err}"))),
+            409 if path == HEARTBEAT_PATH => Ok(Outcome::Reregister),
+            403 => Err(HostsError::Forbidden),
+            400 => Err(HostsError::Validation(format!("the server refused this host's report: {}", message()))),
+            _ => Err(HostsError::Unreachable(format!("HTTP {status}: {}", message()))),
+        }
+    }
+}

@@ -1,0 +1,277 @@
+"""Several hosts: agents in their own network namespaces join a server over
+a real network, heartbeat, go LOST when killed, come back, survive a server
+restart; the host table is durable; drain stops placements; bad input is
+refused. scripts/netns.sh (run by scripts/test.sh) makes the namespaces:
+the server listens on the bridge's IP in the root namespace, and each agent
+runs in a namespace of its own with its own IP.
+
+Engine processes run on the server's own host only so far: these tests
+cover joining, liveness and the host table, and drain on the server's
+host. Placing drivers and executors on agents' hosts is not built yet.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    BIN,
+    JOB_TIMEOUT,
+    create_app,
+    spark_job_driver,
+    start_job,
+    unique,
+    wait_for_app_state,
+    wait_for_state,
+    wait_until,
+)
+
+NAMESPACES = dict(pair.split("=", 1) for pair in os.environ.get("SPARKPLANE_TEST_NETNS", "").split())
+SERVER_IP = os.environ.get("SPARKPLANE_TEST_NETNS_SERVER", "")
+
+if not NAMESPACES or not SERVER_IP:
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("SPARKPLANE_TEST_NETNS is unset: scripts/netns.sh must run before these tests")
+    pytest.skip("no network namespaces (run scripts/netns.sh up as root)", allow_module_level=True)
+
+
+class Agent:
+    """A real `sparkplane agent` in network namespace ``ns``."""
+
+    def __init__(self, base: Path, ns: str, server, token: str, extra: list[str] | None = None):
+        self.ns, self.server, self.token = ns, server, token
+        self.data_dir = base / f"agent-{ns}"
+        self.log_path = base / f"agent-{ns}.log"
+        self.extra = list(extra or [])
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "Agent":
+        env = server_env(self.server)
+        env["SPARKPLANE_HOST_TOKEN"] = self.token
+        cmd = ["ip", "netns", "exec", self.ns, str(BIN), "agent", "--server", self.server.endpoint,
+               "--data-dir", str(self.data_dir), *self.extra]
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                         stdin=subprocess.DEVNULL, start_new_session=True)
+        return self
+
+    def kill9(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def server_env(server) -> dict:
+    env = server._env()
+    env.pop("SPARKPLANE_HOST_TOKEN", None)
+    return env
+
+
+def hosts(server) -> dict[str, dict]:
+    cp = server.cli("hosts", "--output", "json", "--endpoint", server.endpoint, "--data-dir", str(server.data_dir))
+    return {h["name"]: h for h in json.loads(cp.stdout)}
+
+
+def add_host(server, name: str) -> str:
+    cp = server.cli("hosts", "add", name, "--endpoint", server.endpoint, "--data-dir", str(server.data_dir))
+    token = next(line.strip() for line in cp.stdout.splitlines() if line.strip().startswith(f"{name}."))
+    assert "sparkplane agent --server" in cp.stdout, cp.stdout
+    return token
+
+
+def wait_host(server, name: str, state: str, timeout: float = 30) -> dict:
+    found = {}
+
+    def ready():
+        found.update(hosts(server).get(name, {}))
+        return found.get("state") == state
+
+    wait_until(ready, timeout, f"host {name} {state} (last seen: {found.get('state')})")
+    return dict(found)
+
+
+@pytest.fixture(scope="module")
+def cluster(make_server, tmp_path_factory):
+    """A server on the bridge and two agents, each in its own namespace."""
+    server = make_server(listen_host=SERVER_IP,
+                         extra_args=["--host-name", "control", "--host-heartbeat-interval-seconds", "1",
+                                     "--host-lost-after-seconds", "4"])
+    server.start()
+    base = tmp_path_factory.mktemp("agents")
+    agents = {}
+    for i, ns in enumerate(sorted(NAMESPACES), start=1):
+        name = f"worker-{i}"
+        agents[name] = Agent(base, ns, server, add_host(server, name), extra=["--label", f"rack=r{i}"]).start()
+    yield server, agents
+    for agent in agents.values():
+        agent.stop()
+
+
+def test_agents_join_over_the_network_and_heartbeat(cluster):
+    server, agents = cluster
+    for name, agent in agents.items():
+        host = wait_host(server, name, "READY")
+        ip = NAMESPACES[agent.ns]
+        # The address the agent found is its namespace's own, not loopback.
+        assert host["report"]["address"] == ip, host
+        assert host["report"]["labels"] == {"rack": f"r{name[-1]}"}
+        assert host["report"]["capacity"]["vcpu"] >= 16 and host["report"]["physical"]["cpus"] >= 1
+        assert "credentialSha256" not in host and "credential" not in json.dumps(host)
+    own = hosts(server)["control"]
+    assert own["embedded"] is True and own["state"] == "READY"
+    assert own["report"]["address"] == SERVER_IP
+    # Heartbeats keep coming.
+    first = hosts(server)["worker-1"]["lastHeartbeatAt"]
+    wait_until(lambda: hosts(server)["worker-1"]["lastHeartbeatAt"] > first, 10, "a later heartbeat")
+    text = server.cli("hosts", "--endpoint", server.endpoint, "--data-dir", str(server.data_dir)).stdout
+    assert "control (server)" in text and "worker-2" in text and NAMESPACES[agents["worker-2"].ns] in text
+
+
+def test_a_killed_agent_goes_lost_and_returns_when_restarted(cluster):
+    server, agents = cluster
+    agent = agents["worker-1"]
+    wait_host(server, "worker-1", "READY")
+    agent.kill9()
+    lost = wait_host(server, "worker-1", "LOST", timeout=20)
+    assert "no heartbeat for more than 4 s" in lost["stateDetails"]
+    assert hosts(server)["worker-2"]["state"] == "READY", "the other host is unaffected"
+    agent.start()
+    back = wait_host(server, "worker-1", "READY", timeout=20)
+    assert back["report"]["instanceId"] != lost["report"]["instanceId"], "a new agent process registered"
+
+
+def test_the_host_table_survives_a_server_restart_and_agents_reconnect(cluster):
+    server, agents = cluster
+    before = {name: wait_host(server, name, "READY") for name in agents}
+    server.restart()
+    after = hosts(server)
+    assert set(after) == {"control", "worker-1", "worker-2"}
+    for name in agents:
+        # The same agent process, reconnected by itself: no new add, no restart.
+        host = wait_host(server, name, "READY", timeout=20)
+        assert host["createdAt"] == before[name]["createdAt"]
+        wait_until(lambda n=name: hosts(server)[n]["lastHeartbeatAt"] > before[n]["lastHeartbeatAt"], 20,
+                   f"{name} heartbeats the restarted server")
+        assert agents[name].proc.poll() is None
+
+
+def test_bad_input_is_refused(cluster):
+    server, agents = cluster
+    token = add_host(server, "worker-9")
+    name, secret = token.rsplit(".", 1)
+    forged = f"worker-1.{secret}"
+    report = {"instanceId": "t1", "address": "10.0.0.9",
+              "capacity": {"vcpu": 16, "memoryGb": 64, "diskGb": 10},
+              "physical": {"cpus": 2, "memoryGb": 8, "maxProcesses": 4}}
+    url = "/sparkplane/v1/agent/register"
+    wrong = server.raw("POST", url, json.dumps(report), sign=False, headers={"Authorization": f"Bearer {forged}"})
+    assert wrong.status == 403 and wrong.error_type == "AccessDeniedException", wrong
+    signed = server.raw("POST", url, json.dumps(report))  # a user's SigV4 key is no host credential
+    assert signed.status == 403, signed
+    nonsense = dict(report, capacity={"vcpu": 0, "memoryGb": 64, "diskGb": 10})
+    refused = server.raw("POST", url, json.dumps(nonsense), sign=False, headers={"Authorization": f"Bearer {token}"})
+    assert refused.status == 400 and "capacity.vcpu" in refused.json()["message"], refused
+    garbage = server.raw("POST", url, b"{not json", sign=False, headers={"Authorization": f"Bearer {token}"})
+    assert garbage.status == 400, garbage
+    assert hosts(server)["worker-9"]["state"] == "PENDING", "nothing refused was stored"
+    ok = server.raw("POST", url, json.dumps(report), sign=False, headers={"Authorization": f"Bearer {token}"})
+    assert ok.status == 200 and ok.json()["state"] == "READY", ok
+
+    # An agent started with a wrong credential stops with the reason.
+    env = server_env(server)
+    env["SPARKPLANE_HOST_TOKEN"] = forged
+    ns = sorted(NAMESPACES)[0]
+    cp = subprocess.run(["ip", "netns", "exec", ns, str(BIN), "agent", "--server", server.endpoint,
+                         "--data-dir", str(server.base / "bad-agent")],
+                        capture_output=True, text=True, timeout=60, env=env)
+    assert cp.returncode != 0 and "credential is not valid" in cp.stderr, cp.stderr
+
+    cli = ["--endpoint", server.endpoint, "--data-dir", str(server.data_dir)]
+    for args, status in [(["add", "Bad_Name"], "400"), (["add", "worker-1"], "409"), (["remove", "control"], "400"),
+                         (["remove", "nobody"], "404"), (["resume", "worker-1"], None)]:
+        cp = server.cli("hosts", *args, *cli, check=False)
+        if status is None:
+            assert cp.returncode == 0, cp.stderr
+        else:
+            assert cp.returncode != 0 and f"HTTP {status}" in cp.stderr, (args, cp.stderr)
+
+    # Hosts are the operator's: a user allowed every EMR Serverless action
+    # may not list or add them.
+    iam = server.iam()
+    user = unique("analyst")
+    iam.create_user(UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName="emr", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "emr-serverless:*", "Resource": "*"}]}))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    denied = server.raw("GET", "/sparkplane/v1/hosts", access_key=key["AccessKeyId"],
+                        secret_key=key["SecretAccessKey"])
+    assert denied.status == 403 and "sparkplane:ListHosts" in denied.json()["message"], denied
+
+    # A removed host's credential stops working at once.
+    server.cli("hosts", "remove", "worker-9", *cli)
+    gone = server.raw("POST", "/sparkplane/v1/agent/heartbeat", json.dumps(report), sign=False,
+                      headers={"Authorization": f"Bearer {token}"})
+    assert gone.status == 403, gone
+
+
+SLEEPY = """
+import sys, time
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.getOrCreate()
+time.sleep(float(sys.argv[1]))
+print("slept", spark.range(3).count())
+"""
+
+
+def test_drain_waits_for_the_run_and_places_nothing_until_resumed(cluster, release_label, tmp_path):
+    server, _ = cluster
+    client = server.client()
+    cli = ["--endpoint", server.endpoint, "--data-dir", str(server.data_dir)]
+    script = tmp_path / "sleepy.py"
+    script.write_text(SLEEPY)
+    app = create_app(client, name=unique("drain"), release=release_label)["applicationId"]
+    client.start_application(applicationId=app)
+    wait_for_app_state(client, app, {"STARTED"}, timeout=JOB_TIMEOUT)
+    first = start_job(client, app, spark_job_driver(str(script), ["6"]))
+    wait_for_state(client, app, first, {"RUNNING"})
+    assert hosts(server)["control"]["runningRuns"] == 1
+
+    drained: dict = {}
+
+    def drain():
+        cp = server.cli("hosts", "drain", "control", "--wait", "--timeout-seconds", str(int(JOB_TIMEOUT)), *cli,
+                        check=False, timeout=JOB_TIMEOUT + 30)
+        drained["rc"], drained["out"] = cp.returncode, cp.stdout + cp.stderr
+        drained["first"] = client.get_job_run(applicationId=app, jobRunId=first)["jobRun"]["state"]
+
+    waiter = threading.Thread(target=drain)
+    waiter.start()
+    wait_until(lambda: hosts(server)["control"]["state"] == "DRAINING", 30, "control DRAINING")
+    second = start_job(client, app, spark_job_driver(str(script), ["0"]))
+    waiter.join(JOB_TIMEOUT + 60)
+    assert drained.get("rc") == 0, drained
+    # The drain returned once the running run had ended, and the run
+    # submitted meanwhile was admitted but never placed.
+    assert drained["first"] == "SUCCESS", drained
+    assert client.get_job_run(applicationId=app, jobRunId=second)["jobRun"]["state"] == "PENDING"
+    assert hosts(server)["control"]["runningRuns"] == 0
+    server.cli("hosts", "resume", "control", *cli)
+    wait_for_state(client, app, second, {"SUCCESS"})
+    client.stop_application(applicationId=app)
