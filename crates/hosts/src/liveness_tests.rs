@@ -1,20 +1,11 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::model::{HostCapacity, PhysicalLimits};
 
 const LOST_AFTER: i64 = 30_000;
 
 fn report(instance: &str) -> Report {
-    Report {
-        instance_id: instance.into(),
-        address: "10.0.0.2".into(),
-        capacity: HostCapacity { vcpu: 16, memory_gb: 64, disk_gb: 100 },
-        physical: PhysicalLimits { cpus: 2, memory_gb: 8, max_processes: 4 },
-        labels: Default::default(),
-        processes: vec![],
-        version: String::new(),
-    }
+    crate::model::sample_report(instance)
 }
 
 fn host(embedded: bool) -> Host {

@@ -125,3 +125,17 @@ impl Host {
         value
     }
 }
+
+/// A plausible report, for this crate's tests.
+#[cfg(test)]
+pub(crate) fn sample_report(instance: &str) -> Report {
+    Report {
+        instance_id: instance.into(),
+        address: "10.0.0.2".into(),
+        capacity: HostCapacity { vcpu: 16, memory_gb: 64, disk_gb: 100 },
+        physical: PhysicalLimits { cpus: 2, memory_gb: 8, max_processes: 4 },
+        labels: Default::default(),
+        processes: vec![],
+        version: "0.1.0".into(),
+    }
+}

@@ -1,17 +1,8 @@
 use super::*;
-use crate::model::{HostCapacity, PhysicalLimits};
 use sparkplane_store::SqliteStore;
 
 fn report(instance: &str) -> Report {
-    Report {
-        instance_id: instance.into(),
-        address: "10.0.0.2".into(),
-        capacity: HostCapacity { vcpu: 16, memory_gb: 64, disk_gb: 100 },
-        physical: PhysicalLimits { cpus: 2, memory_gb: 8, max_processes: 4 },
-        labels: Default::default(),
-        processes: vec![],
-        version: String::new(),
-    }
+    crate::model::sample_report(instance)
 }
 
 async fn store(dir: &tempfile::TempDir) -> Arc<dyn Store> {

@@ -97,18 +97,9 @@ pub(crate) fn validate_report(report: &Report) -> Result<(), HostsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{HostCapacity, PhysicalLimits};
 
-    pub(crate) fn report() -> Report {
-        Report {
-            instance_id: "a1".into(),
-            address: "10.0.0.2".into(),
-            capacity: HostCapacity { vcpu: 16, memory_gb: 64, disk_gb: 100 },
-            physical: PhysicalLimits { cpus: 2, memory_gb: 8, max_processes: 4 },
-            labels: Default::default(),
-            processes: vec![],
-            version: "0.1.0".into(),
-        }
+    fn report() -> Report {
+        crate::model::sample_report("a1")
     }
 
     #[test]
