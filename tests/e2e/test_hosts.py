@@ -24,6 +24,7 @@ from conftest import (
     BIN,
     JOB_TIMEOUT,
     create_app,
+    http,
     spark_job_driver,
     start_job,
     unique,
@@ -78,6 +79,18 @@ class Agent:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
+METRICS_TOKEN = "hosts-metrics-" + "0123456789abcdef"
+
+
+def host_gauges(server) -> dict[str, float]:
+    """`sparkplane_hosts{state}` from /metrics, parsed by Prometheus' parser."""
+    from prometheus_client.parser import text_string_to_metric_families
+    resp = http("GET", f"{server.endpoint}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert resp.status == 200, resp
+    return {s.labels["state"]: s.value for f in text_string_to_metric_families(resp.body.decode())
+            for s in f.samples if s.name == "sparkplane_hosts"}
+
+
 def server_env(server) -> dict:
     env = server._env()
     env.pop("SPARKPLANE_HOST_TOKEN", None)
@@ -110,7 +123,7 @@ def wait_host(server, name: str, state: str, timeout: float = 30) -> dict:
 @pytest.fixture(scope="module")
 def cluster(make_server, tmp_path_factory):
     """A server on the bridge and two agents, each in its own namespace."""
-    server = make_server(listen_host=SERVER_IP,
+    server = make_server(listen_host=SERVER_IP, extra_env={"SPARKPLANE_METRICS_TOKEN": METRICS_TOKEN},
                          extra_args=["--host-name", "control", "--host-heartbeat-interval-seconds", "1",
                                      "--host-lost-after-seconds", "4"])
     server.start()
@@ -151,6 +164,8 @@ def test_a_killed_agent_goes_lost_and_returns_when_restarted(cluster):
     agent.kill9()
     lost = wait_host(server, "worker-1", "LOST", timeout=20)
     assert "no heartbeat for more than 4 s" in lost["stateDetails"]
+    gauges = host_gauges(server)
+    assert gauges["LOST"] == 1 and gauges["READY"] == 2, gauges
     assert hosts(server)["worker-2"]["state"] == "READY", "the other host is unaffected"
     agent.start()
     back = wait_host(server, "worker-1", "READY", timeout=20)

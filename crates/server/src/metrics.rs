@@ -161,6 +161,18 @@ pub(crate) fn render(control: &ControlMetrics, api: &ApiMetrics) -> Exposition {
             out.sample(name, &[], value);
         }
     }
+    out.family("sparkplane_hosts", "gauge", "Hosts of the host table by state.");
+    for state in ["READY", "DRAINING", "LOST", "PENDING"] {
+        let count = control.hosts.iter().filter(|h| h.state == state).count() as u64;
+        out.sample("sparkplane_hosts", &[("state", state)], count);
+    }
+    let name = "sparkplane_host_heartbeat_age_seconds";
+    out.family(name, "gauge", "Seconds since each registered host's last heartbeat.");
+    for host in &control.hosts {
+        if let Some(age) = host.heartbeat_age_seconds {
+            out.sample(name, &[("host", host.name.as_str())], age);
+        }
+    }
     let latencies = &control.latencies;
     let name = "sparkplane_job_run_submit_to_running_seconds";
     out.family(name, "histogram", "From an attempt's creation to RUNNING.");
@@ -192,6 +204,7 @@ pub(crate) fn render(control: &ControlMetrics, api: &ApiMetrics) -> Exposition {
 
 #[cfg(test)]
 mod tests {
+    use sparkplane_control::scheduling::metrics::HostHealth;
     use sparkplane_store::RunCount;
 
     use super::*;
@@ -223,6 +236,11 @@ mod tests {
                 ..Default::default()
             },
             latencies: Default::default(),
+            hosts: vec![
+                HostHealth { name: "srv".into(), state: "READY", heartbeat_age_seconds: Some(0) },
+                HostHealth { name: "w1".into(), state: "LOST", heartbeat_age_seconds: Some(31) },
+                HostHealth { name: "w2".into(), state: "PENDING", heartbeat_age_seconds: None },
+            ],
         };
         let api = ApiMetrics::default();
         api.observe("GetJobRun", 200, 0.003);
@@ -231,6 +249,12 @@ mod tests {
         let text = render(&control, &api).finish();
         assert!(text.contains("sparkplane_job_runs{application_id=\"00a\\\"\",state=\"SUCCESS\"} 3\n"), "{text}");
         assert!(text.contains("sparkplane_job_runs_queued 1\n"));
+        assert!(
+            text.contains("sparkplane_hosts{state=\"LOST\"} 1\n")
+                && text.contains("sparkplane_hosts{state=\"DRAINING\"} 0\n")
+        );
+        assert!(text.contains("sparkplane_host_heartbeat_age_seconds{host=\"w1\"} 31\n"));
+        assert!(!text.contains("sparkplane_host_heartbeat_age_seconds{host=\"w2\"}"), "never registered, no sample");
         assert!(text.contains("sparkplane_engine_processes 3\n"));
         assert!(text.contains("sparkplane_engine_processes_maximum 8\n"));
         assert!(text.contains("sparkplane_engine_heap_bytes 2147483648\n"));

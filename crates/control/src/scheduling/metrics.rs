@@ -31,6 +31,18 @@ pub struct ControlMetrics {
     pub host: HostUsage,
     /// Runs' latencies and durations since the server started.
     pub latencies: RunLatencyData,
+    /// Every host of the host table.
+    pub hosts: Vec<HostHealth>,
+}
+
+/// One host as `/metrics` reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostHealth {
+    pub name: String,
+    /// `READY`, `DRAINING`, `LOST` or `PENDING`.
+    pub state: &'static str,
+    /// Seconds since its last heartbeat; None if it never registered.
+    pub heartbeat_age_seconds: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -119,6 +131,20 @@ impl Controller {
             heap_mb: held.heap_mb,
             heap_budget_mb: limits.heap_budget_mb,
         };
-        Ok(ControlMetrics { runs, queued, applications: usage, host, latencies: self.run_latencies.snapshot() })
+        let now = crate::base::clock::now().as_millis();
+        let hosts = self
+            .hosts
+            .list()
+            .await
+            .into_iter()
+            .map(|h| HostHealth {
+                state: h.state.as_str(),
+                heartbeat_age_seconds: h
+                    .last_heartbeat_at
+                    .map(|at| u64::try_from((now - at).max(0) / 1000).unwrap_or(0)),
+                name: h.name,
+            })
+            .collect();
+        Ok(ControlMetrics { runs, queued, applications: usage, host, latencies: self.run_latencies.snapshot(), hosts })
     }
 }
