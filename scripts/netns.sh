@@ -10,7 +10,8 @@
 #   bash scripts/netns.sh up|down [TAG]            # by hand; TAG 0..250
 #
 # TAG keeps two runs on one machine apart: bridge spbr<TAG>, namespaces
-# sp<TAG>h1 and sp<TAG>h2, subnet 10.77.<TAG>.0/24.
+# sp<TAG>h1 and sp<TAG>h2, subnet 10.77.<TAG>.0/24 (netns_for_tests takes
+# 20..219 from its pid; by hand, use another).
 
 netns_log() { echo "[netns] $*" >&2; }
 
@@ -36,18 +37,24 @@ netns_up() {
   netns_log "bridge $bridge $net.1, namespaces $SPARKPLANE_TEST_NETNS"
 }
 
+# Every step may fail (already gone, a process that exited meanwhile), and
+# it runs from an EXIT trap under `set -e`: none of it may end the script.
 netns_down() {
-  local tag="${1:-0}" i
+  local tag="${1:-0}" i pids
   for i in 1 2; do
-    ip netns pids "sp${tag}h$i" 2>/dev/null | xargs -r kill -9 2>/dev/null
-    ip netns del "sp${tag}h$i" 2>/dev/null
-    ip link del "sp${tag}v$i" 2>/dev/null
+    pids="$(ip netns pids "sp${tag}h$i" 2>/dev/null || true)"
+    [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+    # The veth first: deleting one end deletes its peer in the namespace.
+    ip link del "sp${tag}v$i" 2>/dev/null || true
+    ip netns del "sp${tag}h$i" 2>/dev/null || true
   done
-  ip link del "spbr$tag" 2>/dev/null
+  ip link del "spbr$tag" 2>/dev/null || true
   return 0
 }
 
-# Up for the e2e tests, down when the calling script exits.
+# Up for the e2e tests, down when the calling script exits. The tag comes
+# from the script's pid, so two runs on one machine do not share (or tear
+# down) each other's namespaces.
 netns_for_tests() {
   if [ "$(id -u)" -ne 0 ]; then
     netns_log "not root: the several-hosts tests will skip (fail under CI=true)"
@@ -58,10 +65,11 @@ netns_for_tests() {
     timeout 600 apt-get update -q >&2 &&
       DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q --no-install-recommends iproute2 >&2
   fi
-  trap 'netns_down 0' EXIT
+  NETNS_TAG=$(( $$ % 200 + 20 ))
+  trap 'netns_down "$NETNS_TAG" || true' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
-  netns_up 0
+  netns_up "$NETNS_TAG"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

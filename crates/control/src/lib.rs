@@ -8,7 +8,7 @@
 //! through the engine.
 
 // One folder per concern, in layers: base → access → hive → dashboards →
-// pool → applications → runs → hosts → scheduling. Each imports only the folders
+// pool → applications → runs → scheduling → hosts. Each imports only the folders
 // before it (see ARCHITECTURE.md); this root holds the `Controller` that
 // each of them extends with its own `impl` block.
 pub mod access;

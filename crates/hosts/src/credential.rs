@@ -16,7 +16,7 @@ use crate::HostsError;
 pub fn issue(name: &str) -> Result<(String, String), HostsError> {
     let mut secret = [0u8; 32];
     getrandom::getrandom(&mut secret)
-        .map_err(|err| HostsError::Validation(format!("no randomness for a host credential: {err}")))?;
+        .map_err(|err| HostsError::Internal(format!("no randomness for a host credential: {err}")))?;
     let secret = hex::encode(secret);
     let hash = digest(&secret);
     Ok((format!("{name}.{secret}"), hash))

@@ -22,6 +22,9 @@ pub enum HostsError {
     /// (HTTP 409 to the agent, which then registers).
     #[error("host {0} must register again")]
     Reregister(String),
+    /// A fault of this machine, not of the request (no randomness).
+    #[error("{0}")]
+    Internal(String),
     /// The agent could not reach the server (it retries).
     #[error("server unreachable: {0}")]
     Unreachable(String),

@@ -12,14 +12,18 @@ use crate::HostsError;
 /// Names of the hosts that become LOST at `now`: agents (never the
 /// embedded host, whose heartbeat is the server itself) that are READY or
 /// DRAINING and whose last word is older than `lost_after_ms`. A host that
-/// never registered (PENDING) has nothing to lose.
-pub fn lost_hosts(hosts: &[Host], now: i64, lost_after_ms: i64) -> Vec<String> {
+/// never registered has nothing to lose. Silence before `listening_since`
+/// (when this server began to take heartbeats) does not count: agents
+/// could not reach a server that was down, and must get a full timeout
+/// to find the restarted one before they are declared LOST.
+pub fn lost_hosts(hosts: &[Host], now: i64, lost_after_ms: i64, listening_since: i64) -> Vec<String> {
     hosts
         .iter()
-        .filter(|h| !h.embedded && matches!(h.state, HostState::Ready | HostState::Draining))
+        .filter(|h| !h.embedded && h.registered_at.is_some())
+        .filter(|h| matches!(h.state, HostState::Ready | HostState::Draining))
         .filter(|h| {
             let last = h.last_heartbeat_at.or(h.registered_at).unwrap_or(h.state_changed_at);
-            now.saturating_sub(last) > lost_after_ms
+            now.saturating_sub(last.max(listening_since)) > lost_after_ms
         })
         .map(|h| h.name.clone())
         .collect()

@@ -28,8 +28,13 @@ fn host(embedded: bool) -> Host {
 fn a_silent_agent_is_lost_and_must_register_again() {
     let h = register(&host(false), report("a"), 1_000);
     assert_eq!(h.state, HostState::Ready);
-    assert!(lost_hosts(std::slice::from_ref(&h), 1_000 + LOST_AFTER, LOST_AFTER).is_empty(), "not yet");
-    assert_eq!(lost_hosts(std::slice::from_ref(&h), 1_001 + LOST_AFTER, LOST_AFTER), ["h"]);
+    assert!(lost_hosts(std::slice::from_ref(&h), 1_000 + LOST_AFTER, LOST_AFTER, 0).is_empty(), "not yet");
+    assert_eq!(lost_hosts(std::slice::from_ref(&h), 1_001 + LOST_AFTER, LOST_AFTER, 0), ["h"]);
+    // A server that started listening later gives the agent a full timeout.
+    assert!(lost_hosts(std::slice::from_ref(&h), 1_001 + LOST_AFTER, LOST_AFTER, 5_000).is_empty());
+    // A host drained before it ever registered is never LOST.
+    let drained_pending = drain(&host(false), 0);
+    assert!(lost_hosts(std::slice::from_ref(&drained_pending), 10 * LOST_AFTER, LOST_AFTER, 0).is_empty());
     let lost = mark_lost(&h, 40_000, LOST_AFTER);
     assert_eq!(lost.state_details.as_deref(), Some("no heartbeat for more than 30 s"));
     assert!(matches!(heartbeat(&lost, report("a"), 41_000), Err(HostsError::Reregister(_))));
@@ -117,7 +122,7 @@ proptest! {
                     }
                 }
                 Event::Sweep => {
-                    let lost = lost_hosts(std::slice::from_ref(&h), now, LOST_AFTER);
+                    let lost = lost_hosts(std::slice::from_ref(&h), now, LOST_AFTER, 0);
                     if let Some(last) = h.last_heartbeat_at {
                         if now - last <= LOST_AFTER {
                             prop_assert!(lost.is_empty());

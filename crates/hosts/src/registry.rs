@@ -53,11 +53,14 @@ pub struct Hosts {
     store: Arc<dyn Store>,
     hosts: Mutex<BTreeMap<String, Host>>,
     liveness: Liveness,
+    /// When this registry began to take heartbeats (epoch ms): silence
+    /// before it is not an agent's fault (see [`liveness::lost_hosts`]).
+    listening_since: i64,
 }
 
 impl Hosts {
-    /// The registry with every stored host.
-    pub async fn load(store: Arc<dyn Store>, liveness: Liveness) -> Result<Hosts, HostsError> {
+    /// The registry with every stored host, taking heartbeats from `now`.
+    pub async fn load(store: Arc<dyn Store>, liveness: Liveness, now: i64) -> Result<Hosts, HostsError> {
         liveness.validate()?;
         let mut hosts = BTreeMap::new();
         for row in store.list_hosts().await? {
@@ -65,7 +68,7 @@ impl Hosts {
                 .map_err(|err| HostsError::Corrupt { name: row.name.clone(), reason: err.to_string() })?;
             hosts.insert(row.name, host);
         }
-        Ok(Hosts { store, hosts: Mutex::new(hosts), liveness })
+        Ok(Hosts { store, hosts: Mutex::new(hosts), liveness, listening_since: now })
     }
 
     pub fn liveness(&self) -> Liveness {
@@ -126,6 +129,17 @@ impl Hosts {
             state_changed_at: now,
             state_details: None,
         });
+        // A host that was this server's under an earlier host_name is now a
+        // silent machine like any other: it goes LOST and can be removed.
+        let earlier: Vec<String> =
+            hosts.values().filter(|h| h.embedded && h.name != name).map(|h| h.name.clone()).collect();
+        for old in earlier {
+            if let Some(host) = hosts.get_mut(&old) {
+                host.embedded = false;
+                host.state_details = Some(format!("was this server's own host before it became {name}"));
+                self.store.replace_host(&old, &encode(host)?).await?;
+            }
+        }
         let host = liveness::register(&base, report, now);
         if existing.is_some() {
             self.store.replace_host(name, &encode(&host)?).await?;
@@ -145,16 +159,22 @@ impl Hosts {
         }
     }
 
+    /// The host `token` belongs to, if its secret matches: what the API
+    /// checks before it reads an agent's report. An unknown host and a
+    /// wrong secret are the same answer.
+    pub async fn authenticate(&self, token: &str) -> Result<String, HostsError> {
+        let hosts = self.hosts.lock().await;
+        check_token(&hosts, token).map(str::to_string)
+    }
+
     /// An agent registers with its token.
     pub async fn register(&self, token: &str, report: Report, now: i64) -> Result<Host, HostsError> {
-        validate_report(&report)?;
-        self.update_as_agent(token, |host| Ok(liveness::register(host, report, now))).await
+        self.update_as_agent(token, report, |host, report| Ok(liveness::register(host, report, now))).await
     }
 
     /// An agent's heartbeat; [`HostsError::Reregister`] tells it to register.
     pub async fn heartbeat(&self, token: &str, report: Report, now: i64) -> Result<Host, HostsError> {
-        validate_report(&report)?;
-        self.update_as_agent(token, |host| liveness::heartbeat(host, report, now)).await
+        self.update_as_agent(token, report, |host, report| liveness::heartbeat(host, report, now)).await
     }
 
     pub async fn drain(&self, name: &str, now: i64) -> Result<Host, HostsError> {
@@ -192,7 +212,7 @@ impl Hosts {
         let mut hosts = self.hosts.lock().await;
         let snapshot: Vec<Host> = hosts.values().cloned().collect();
         let mut lost = Vec::new();
-        for name in liveness::lost_hosts(&snapshot, now, lost_after_ms) {
+        for name in liveness::lost_hosts(&snapshot, now, lost_after_ms, self.listening_since) {
             let Some(host) = hosts.get(&name) else { continue };
             let next = liveness::mark_lost(host, now, lost_after_ms);
             self.store.replace_host(&name, &encode(&next)?).await?;
@@ -218,22 +238,38 @@ impl Hosts {
         Ok(next)
     }
 
-    /// `change` applied to the host the token belongs to. An unknown host
-    /// and a wrong secret are the same answer.
+    /// `change` applied to the host the token belongs to, under one lock
+    /// from the credential check to the write: a host removed and added
+    /// again in between is never changed with the old credential. The
+    /// credential is checked before the report, so a caller without one
+    /// learns nothing from the report's errors.
     async fn update_as_agent(
         &self,
         token: &str,
-        change: impl FnOnce(&Host) -> Result<Host, HostsError>,
+        report: Report,
+        change: impl FnOnce(&Host, Report) -> Result<Host, HostsError>,
     ) -> Result<Host, HostsError> {
-        let (name, secret) = credential::split(token).ok_or(HostsError::Forbidden)?;
-        {
-            let hosts = self.hosts.lock().await;
-            let stored = hosts.get(name).and_then(|h| h.credential_sha256.as_deref());
-            if !stored.is_some_and(|hash| credential::matches(secret, hash)) {
-                return Err(HostsError::Forbidden);
-            }
+        let mut hosts = self.hosts.lock().await;
+        let name = check_token(&hosts, token)?.to_string();
+        validate_report(&report)?;
+        let host = hosts.get(&name).ok_or(HostsError::Forbidden)?;
+        let next = change(host, report)?;
+        if next != *host {
+            self.store.replace_host(&name, &encode(&next)?).await?;
+            hosts.insert(name, next.clone());
         }
-        self.update(name, change).await
+        Ok(next)
+    }
+}
+
+/// The name of the host whose credential `token` is.
+fn check_token<'a>(hosts: &BTreeMap<String, Host>, token: &'a str) -> Result<&'a str, HostsError> {
+    let (name, secret) = credential::split(token).ok_or(HostsError::Forbidden)?;
+    let stored = hosts.get(name).and_then(|h| h.credential_sha256.as_deref());
+    if stored.is_some_and(|hash| credential::matches(secret, hash)) {
+        Ok(name)
+    } else {
+        Err(HostsError::Forbidden)
     }
 }
 

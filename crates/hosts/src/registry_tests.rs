@@ -12,7 +12,7 @@ async fn store(dir: &tempfile::TempDir) -> Arc<dyn Store> {
 #[tokio::test]
 async fn the_table_survives_a_restart_and_credentials_stay_valid() {
     let dir = tempfile::tempdir().unwrap();
-    let hosts = Hosts::load(store(&dir).await, Liveness::default()).await.unwrap();
+    let hosts = Hosts::load(store(&dir).await, Liveness::default(), 0).await.unwrap();
     let (pending, token) = hosts.add("worker-1", 0).await.unwrap();
     assert_eq!(pending.state, HostState::Pending);
     assert!(matches!(hosts.add("worker-1", 0).await, Err(HostsError::Conflict(_))));
@@ -20,7 +20,7 @@ async fn the_table_survives_a_restart_and_credentials_stay_valid() {
     hosts.register_embedded("server", report("s"), 10).await.unwrap();
     drop(hosts);
 
-    let again = Hosts::load(store(&dir).await, Liveness::default()).await.unwrap();
+    let again = Hosts::load(store(&dir).await, Liveness::default(), 0).await.unwrap();
     let names: Vec<(String, HostState)> = again.list().await.into_iter().map(|h| (h.name, h.state)).collect();
     assert_eq!(names, [("server".to_string(), HostState::Ready), ("worker-1".to_string(), HostState::Ready)]);
     again.heartbeat(&token, report("a"), 20).await.unwrap();
@@ -32,7 +32,7 @@ async fn the_table_survives_a_restart_and_credentials_stay_valid() {
 #[tokio::test]
 async fn wrong_credentials_unknown_hosts_and_nonsense_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let hosts = Hosts::load(store(&dir).await, Liveness::default()).await.unwrap();
+    let hosts = Hosts::load(store(&dir).await, Liveness::default(), 0).await.unwrap();
     let (_, token) = hosts.add("worker-1", 0).await.unwrap();
     let (_, other) = hosts.add("worker-2", 0).await.unwrap();
     let (_, secret) = credential::split(&other).unwrap();
@@ -53,7 +53,7 @@ async fn wrong_credentials_unknown_hosts_and_nonsense_are_refused() {
 async fn sweep_marks_silent_agents_lost_but_not_the_server() {
     let dir = tempfile::tempdir().unwrap();
     let liveness = Liveness { heartbeat_interval: Duration::from_secs(1), lost_after: Duration::from_secs(3) };
-    let hosts = Hosts::load(store(&dir).await, liveness).await.unwrap();
+    let hosts = Hosts::load(store(&dir).await, liveness, 0).await.unwrap();
     let (_, token) = hosts.add("worker-1", 0).await.unwrap();
     hosts.register(&token, report("a"), 0).await.unwrap();
     hosts.register_embedded("server", report("s"), 0).await.unwrap();
@@ -65,4 +65,23 @@ async fn sweep_marks_silent_agents_lost_but_not_the_server() {
     assert!(Liveness { heartbeat_interval: Duration::from_secs(5), lost_after: Duration::from_secs(6) }
         .validate()
         .is_err());
+}
+
+#[tokio::test]
+async fn a_restarted_server_gives_agents_a_full_timeout_and_forgets_old_own_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let liveness = Liveness { heartbeat_interval: Duration::from_secs(1), lost_after: Duration::from_secs(3) };
+    let hosts = Hosts::load(store(&dir).await, liveness, 0).await.unwrap();
+    let (_, token) = hosts.add("worker-1", 0).await.unwrap();
+    hosts.register(&token, report("a"), 0).await.unwrap();
+    hosts.register_embedded("old-name", report("s"), 0).await.unwrap();
+    drop(hosts);
+    // Down for a minute: the agent's last heartbeat is old, but the new
+    // server only started listening at 60 s.
+    let again = Hosts::load(store(&dir).await, liveness, 60_000).await.unwrap();
+    again.register_embedded("new-name", report("s"), 60_000).await.unwrap();
+    assert!(again.sweep(62_000).await.unwrap().is_empty());
+    let lost: Vec<String> = again.sweep(63_001).await.unwrap().into_iter().map(|h| h.name).collect();
+    assert_eq!(lost, ["old-name", "worker-1"], "the old own host is a silent machine now");
+    again.remove("old-name", 0).await.unwrap();
 }

@@ -64,7 +64,9 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         .context("load identities")?;
     let keys: Arc<dyn KeyLookup + Send + Sync> = iam.clone();
     let hosts = Arc::new(
-        sparkplane_hosts::Hosts::load(store.clone(), config.hosts.liveness).await.context("load the host table")?,
+        sparkplane_hosts::Hosts::load(store.clone(), config.hosts.liveness, epoch_millis())
+            .await
+            .context("load the host table")?,
     );
     let s3 = start_s3_endpoint(&config, &data_dir, keys.clone(), iam.clone()).await?;
     let (storage_settings, s3_for_jobs) = match (&config.external_s3, &s3) {
@@ -326,6 +328,10 @@ fn make_private(data_dir: &std::path::Path) -> anyhow::Result<()> {
         tracing::info!(changed, failed, data_dir = %data_dir.display(), "removed group/other permissions in the data dir");
     }
     Ok(())
+}
+
+fn epoch_millis() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 pub(crate) async fn shutdown_signal() {

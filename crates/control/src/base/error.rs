@@ -45,9 +45,10 @@ impl ControlError {
                 HostsError::NotFound(_) => ApiError::not_found(err.to_string()),
                 HostsError::Conflict(_) | HostsError::Reregister(_) => ApiError::conflict(err.to_string()),
                 HostsError::Forbidden => ApiError::new(ErrorCode::AccessDenied, err.to_string()),
-                HostsError::Store(_) | HostsError::Corrupt { .. } | HostsError::Unreachable(_) => {
-                    ApiError::new(ErrorCode::InternalServer, "Internal error, please retry")
-                }
+                HostsError::Store(_)
+                | HostsError::Corrupt { .. }
+                | HostsError::Unreachable(_)
+                | HostsError::Internal(_) => ApiError::new(ErrorCode::InternalServer, "Internal error, please retry"),
             },
         }
     }

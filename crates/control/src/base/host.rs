@@ -74,14 +74,31 @@ impl Default for HostLimits {
     }
 }
 
+// The host table as the layers below `hosts/` need it: the pool and the
+// scheduler ask whether this host is draining, and the scheduler loop
+// runs the sweep. Here, so that `hosts/` can sit on top of them.
 impl crate::Controller {
+    /// Run by the scheduler loop: the embedded agent's heartbeat, and
+    /// agents silent for too long become LOST.
+    pub(crate) async fn sweep_hosts(&self) {
+        let report = self.embedded_report.lock().ok().and_then(|r| r.clone());
+        if let Some(report) = report {
+            self.hosts.heartbeat_embedded(&self.config.host_name, report, now_millis()).await;
+        }
+        if let Err(err) = self.hosts.sweep(now_millis()).await {
+            tracing::error!(error = %err, "host sweep failed");
+        }
+    }
+
     /// Whether the server's own host is DRAINING, so that nothing new (a
-    /// run, an executor, a warm worker) starts on it. Here rather than in
-    /// `hosts/` because the pool and the scheduler, below and above it,
-    /// both ask.
+    /// run, an executor, a warm worker) starts on it.
     pub(crate) async fn own_host_draining(&self) -> bool {
         self.hosts.get(&self.config.host_name).await.is_ok_and(|h| h.state == sparkplane_hosts::HostState::Draining)
     }
+}
+
+fn now_millis() -> i64 {
+    super::clock::now().as_millis()
 }
 
 #[cfg(test)]

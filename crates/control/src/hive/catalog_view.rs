@@ -281,7 +281,7 @@ pub(crate) mod tests {
             run_history_retention: std::time::Duration::ZERO,
             containers: None,
         };
-        let hosts = Arc::new(sparkplane_hosts::Hosts::load(store.clone(), Default::default()).await.expect("hosts"));
+        let hosts = Arc::new(sparkplane_hosts::Hosts::load(store.clone(), Default::default(), 0).await.expect("hosts"));
         (Controller::new(store.clone(), Arc::new(ObjectStorage::new(None)), hosts, config), store, dir)
     }
 

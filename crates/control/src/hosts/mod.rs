@@ -1,6 +1,8 @@
-//! The hosts as the control plane uses them: the host table of
-//! `sparkplane_hosts` with what each host holds, the agents' calls, the
-//! sweep that finds LOST hosts, and the drain of the server's own host.
+//! The hosts as the control plane shows them: the host table of
+//! `sparkplane_hosts` with what each host holds (the scheduler's own
+//! accounting), the agents' calls, and add, drain, resume and remove. The
+//! sweep that finds LOST hosts and the draining check live in
+//! `base/host.rs`, since the pool and the scheduler below need them.
 //!
 //! Engine processes run on the server's own host only (its embedded
 //! agent); agents on other machines join, heartbeat and are listed, drained,
@@ -101,6 +103,11 @@ impl Controller {
         Ok(())
     }
 
+    /// Whose credential `token` is; checked before an agent's report is read.
+    pub async fn authenticate_agent(&self, token: &str) -> Result<String, ControlError> {
+        Ok(self.hosts.authenticate(token).await?)
+    }
+
     pub async fn agent_register(&self, token: &str, report: Report) -> Result<AgentAnswer, ControlError> {
         let host = self.hosts.register(token, report, now()).await?;
         tracing::info!(host = %host.name, state = host.state.as_str(), "agent registered");
@@ -110,18 +117,6 @@ impl Controller {
     pub async fn agent_heartbeat(&self, token: &str, report: Report) -> Result<AgentAnswer, ControlError> {
         let host = self.hosts.heartbeat(token, report, now()).await?;
         Ok(self.answer(&host))
-    }
-
-    /// Run by the scheduler loop: the embedded agent's heartbeat, and
-    /// agents silent for too long become LOST.
-    pub(crate) async fn sweep_hosts(&self) {
-        let report = self.embedded_report.lock().ok().and_then(|r| r.clone());
-        if let Some(report) = report {
-            self.hosts.heartbeat_embedded(&self.config.host_name, report, now()).await;
-        }
-        if let Err(err) = self.hosts.sweep(now()).await {
-            tracing::error!(error = %err, "host sweep failed");
-        }
     }
 
     fn answer(&self, host: &Host) -> AgentAnswer {

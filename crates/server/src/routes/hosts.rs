@@ -9,8 +9,7 @@
 //! credential as a bearer token, never by SigV4: a host credential can do
 //! nothing else, and no user key can act as a host.
 
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +18,7 @@ use sparkplane_api::ErrorCode;
 use sparkplane_hosts::Report;
 
 use super::ok_json;
+use crate::body_limits::{self, BodyBudget};
 use crate::{ApiResponseError, AppState};
 
 type Result<T> = std::result::Result<T, ApiResponseError>;
@@ -52,17 +52,32 @@ pub async fn remove(State(state): State<AppState>, Path(name): Path<String>) -> 
 }
 
 /// `POST /sparkplane/v1/agent/register`
-pub async fn agent_register(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    let token = bearer(&headers)?;
-    let report = report(&body)?;
-    Ok(ok_json(&state.controller.agent_register(token, report).await?))
+pub async fn agent_register(State(state): State<AppState>, request: Request) -> Response {
+    agent_call(&state, request, true).await.unwrap_or_else(|response| response)
 }
 
 /// `POST /sparkplane/v1/agent/heartbeat`
-pub async fn agent_heartbeat(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response> {
-    let token = bearer(&headers)?;
-    let report = report(&body)?;
-    Ok(ok_json(&state.controller.agent_heartbeat(token, report).await?))
+pub async fn agent_heartbeat(State(state): State<AppState>, request: Request) -> Response {
+    agent_call(&state, request, false).await.unwrap_or_else(|response| response)
+}
+
+/// The credential first, without reading the body (a caller without one
+/// makes the server hold nothing, as for SigV4); then the report, read
+/// within the API's body limits.
+async fn agent_call(state: &AppState, request: Request, register: bool) -> std::result::Result<Response, Response> {
+    let (parts, body) = request.into_parts();
+    let refuse = |err: ApiResponseError| body_limits::closing(err.into_response());
+    let token = bearer(&parts.headers).map_err(refuse)?.to_string();
+    state.controller.authenticate_agent(&token).await.map_err(|err| refuse(err.into()))?;
+    let budget = parts.extensions.get::<BodyBudget>().cloned().unwrap_or_else(BodyBudget::fallback);
+    let buffered = body_limits::read(body, &budget).await?;
+    let report = report(&buffered.bytes).map_err(IntoResponse::into_response)?;
+    let answer = if register {
+        state.controller.agent_register(&token, report).await
+    } else {
+        state.controller.agent_heartbeat(&token, report).await
+    };
+    answer.map(|answer| ok_json(&answer)).map_err(|err| ApiResponseError::from(err).into_response())
 }
 
 fn bearer(headers: &HeaderMap) -> Result<&str> {
