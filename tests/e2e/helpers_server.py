@@ -87,7 +87,7 @@ class Server:
 
     @property
     def s3_endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.s3_port}"
+        return f"http://{self.listen_host}:{self.s3_port}"
 
     def _env(self) -> dict:
         # no ambient AWS_* / SPARKPLANE_* settings may leak into the binary under test
@@ -109,11 +109,12 @@ class Server:
         if self.use_env:
             env["SPARKPLANE_LISTEN"] = f"{self.listen_host}:{self.port}"
             env["SPARKPLANE_DATA_DIR"] = str(self.data_dir)
-            env["SPARKPLANE_S3_LISTEN"] = f"127.0.0.1:{self.s3_port}"
+            env["SPARKPLANE_S3_LISTEN"] = f"{self.listen_host}:{self.s3_port}"
         else:
             cmd += ["--listen", f"{self.listen_host}:{self.port}", "--data-dir", str(self.data_dir)]
             if not any(arg.startswith("--s3-listen") for arg in self.extra_args):
-                cmd += ["--s3-listen", f"127.0.0.1:{self.s3_port}"]
+                # Beside the API: other hosts' executors reach both.
+                cmd += ["--s3-listen", f"{self.listen_host}:{self.s3_port}"]
         cmd += self.extra_args
         self.starts += 1
         log = open(self.log_path, "ab")

@@ -5,9 +5,10 @@ refused. scripts/netns.sh (run by scripts/test.sh) makes the namespaces:
 the server listens on the bridge's IP in the root namespace, and each agent
 runs in a namespace of its own with its own IP.
 
-Engine processes run on the server's own host only so far: these tests
-cover joining, liveness and the host table, and drain on the server's
-host. Placing drivers and executors on agents' hosts is not built yet.
+The server and its S3 endpoint listen on the bridge, so an elastic run's
+executors may go to the agents' hosts: the job below records, from inside
+each task, the address its executor's host reaches the server from.
+Drivers still run on the server's own host.
 """
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ import pytest
 from conftest import (
     BIN,
     JOB_TIMEOUT,
+    MCDONALDS_CSV,
+    read_gz,
+    s3cli,
+    wait_driver_log,
     create_app,
     http,
     spark_job_driver,
@@ -300,3 +305,94 @@ def test_drain_waits_for_the_run_and_places_nothing_until_resumed(cluster, relea
     server.cli("hosts", "resume", "control", *cli)
     wait_for_state(client, app, second, {"SUCCESS"})
     client.stop_application(applicationId=app)
+
+
+# Runs where its executors are: the address each task's host reaches the
+# server from (its own namespace's IP), through a shuffle across hosts and
+# reads and writes of s3:// from every executor.
+SPREAD = r"""
+import socket, sys, time
+from pyspark.sql import SparkSession
+
+server_ip, source, target = sys.argv[1:4]
+spark = SparkSession.builder.getOrCreate()
+sc = spark.sparkContext
+
+def here(_=None):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect((server_ip, 9))
+    ip = s.getsockname()[0]
+    s.close()
+    return ip
+
+def slow(x):
+    time.sleep(0.5)
+    return here()
+
+def wait_for(pred, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline and not pred():
+        time.sleep(0.2)
+
+# A backlog makes Spark ask for its other executors; wait until they are up.
+print("backlog ips", sorted(set(sc.parallelize(range(32), 32).map(slow).collect())), flush=True)
+wait_for(lambda: sc._jsc.sc().getExecutorIds().size() >= 3)
+ice = spark.read.option("header", True).csv(source).repartition(12)
+ice.write.mode("overwrite").parquet(target)
+back = spark.read.parquet(target)
+print("rows", back.count(), flush=True)
+by_ip = back.rdd.mapPartitions(lambda rows: [(here(), sum(1 for _ in rows))]).collect()
+print("ips", " ".join(sorted({ip for ip, _ in by_ip})), flush=True)
+"""
+
+SPREAD_CONF = (
+    "--conf spark.driver.cores=1 --conf spark.executor.cores=1 "
+    "--conf spark.dynamicAllocation.initialExecutors=1 --conf spark.dynamicAllocation.minExecutors=1 "
+    "--conf spark.dynamicAllocation.maxExecutors=3 --conf spark.dynamicAllocation.executorIdleTimeout=120s "
+    "--conf spark.dynamicAllocation.schedulerBacklogTimeout=1s "
+    "--conf spark.dynamicAllocation.sustainedSchedulerBacklogTimeout=1s"
+)
+
+
+def test_one_runs_executors_spread_over_the_agents_hosts(cluster, release_label, tmp_path):
+    server, agents = cluster
+    for name in agents:
+        wait_host(server, name, "READY")
+    client = server.client()
+    bucket = unique("spread")
+    s3cli(server, "s3", "mb", f"s3://{bucket}")
+    s3cli(server, "s3", "cp", str(MCDONALDS_CSV), f"s3://{bucket}/in/ice.csv")
+    script = tmp_path / "spread.py"
+    script.write_text(SPREAD)
+    app = create_app(client, name=unique("spread"), release=release_label)["applicationId"]
+    log_dir = tmp_path / "logs"
+    args = [SERVER_IP, f"s3://{bucket}/in/ice.csv", f"s3://{bucket}/out/"]
+    job = start_job(client, app, spark_job_driver(str(script), args, params=SPREAD_CONF), log_dir)
+    seen_on_agents: dict = {}
+
+    def placed_on_agents():
+        table = hosts(server)
+        seen_on_agents.update({n: table[n]["processCount"] for n in agents if table[n]["processCount"]})
+        return len(seen_on_agents) == len(agents) or client.get_job_run(
+            applicationId=app, jobRunId=job)["jobRun"]["state"] not in {"SUBMITTED", "PENDING", "SCHEDULED", "RUNNING"}
+
+    wait_until(placed_on_agents, JOB_TIMEOUT, "executors on both agents' hosts")
+    run = wait_for_state(client, app, job, {"SUCCESS"}, timeout=JOB_TIMEOUT)
+    stdout = wait_driver_log(log_dir, app, job)
+    assert set(seen_on_agents) == set(agents), (seen_on_agents, stdout)
+    expected_rows = sum(1 for _ in open(MCDONALDS_CSV, encoding="utf-8")) - 1
+    assert f"rows {expected_rows}" in stdout, stdout
+    ips = next(line for line in stdout.splitlines() if line.startswith("ips ")).split()[1:]
+    agent_ips = {NAMESPACES[agent.ns] for agent in agents.values()}
+    # Executors on both agents' hosts read s3:// (their hosts' credentials
+    # proxies, the endpoint on the bridge) and took part in the shuffle.
+    assert agent_ips <= set(ips), (ips, stdout)
+    # Each agent sent its executors' logs: they are in the EMR layout, and
+    # Spark's launch line in them names the agent's address.
+    executors = log_dir / "applications" / app / "jobs" / job / "SPARK_EXECUTOR"
+    logged = " ".join(read_gz(p) for p in executors.glob("*/stderr.gz"))
+    for ip in agent_ips:
+        assert f'"--hostname" "{ip}"' in logged, sorted(p.name for p in executors.iterdir())
+    assert run["totalResourceUtilization"]["vCPUHour"] > 0
+    # The run is over: the agents stopped their workers.
+    wait_until(lambda: all(hosts(server)[n]["processCount"] == 0 for n in agents), 30, "agents' workers stopped")

@@ -55,6 +55,8 @@ pub struct Controller {
     dashboard: dashboards::Dashboard,
     /// Executor books of running elastic attempts (see [`runs::elastic`]).
     elastic: runs::elastic::ElasticRuns,
+    /// Standalone workers placed on agents' hosts (see `runs::remote_workers`).
+    remote_workers: runs::remote_workers::RemoteWorkers,
     wake: Notify,
     shutdown: tokio::sync::watch::Sender<bool>,
     /// Who may fetch which attempt's credentials (see [`access::credentials`]).
@@ -116,6 +118,7 @@ impl Controller {
             pool: pool::WorkerPool::default(),
             dashboard,
             elastic: runs::elastic::ElasticRuns::default(),
+            remote_workers: Default::default(),
             wake: Notify::new(),
             shutdown,
             grants: Arc::new(access::grants::Grants::default()),

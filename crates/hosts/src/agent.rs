@@ -13,6 +13,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::model::Report;
+use crate::work::WorkerAssignment;
 use crate::HostsError;
 
 /// Paths of the agent protocol on the server's API port.
@@ -27,6 +28,19 @@ const MAX_BACKOFF: Duration = Duration::from_secs(10);
 pub struct Answer {
     pub state: String,
     pub heartbeat_interval_seconds: u64,
+    /// Every standalone worker the server wants on this host now.
+    #[serde(default)]
+    pub workers: Vec<WorkerAssignment>,
+}
+
+/// What an agent does between its calls: says how the host is, and runs
+/// what the server assigned.
+pub trait HostWork {
+    /// The report of the next call.
+    fn report(&mut self) -> Report;
+    /// Runs exactly `workers` from now on (starting and stopping as needed),
+    /// after each answer.
+    fn assigned(&mut self, workers: Vec<WorkerAssignment>) -> impl Future<Output = ()>;
 }
 
 pub struct Agent {
@@ -63,12 +77,19 @@ impl Agent {
         Ok(Agent { server, token: token.trim().to_string(), client })
     }
 
-    /// Registers, then heartbeats with `report()` until `shutdown` resolves.
-    pub async fn run(
-        &self,
-        mut report: impl FnMut() -> Report,
-        shutdown: impl Future<Output = ()>,
-    ) -> Result<(), HostsError> {
+    /// The server's API base URL.
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// The host credential, for the agent's other calls (logs).
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// Registers, then heartbeats with `work`'s report and hands it each
+    /// answer's workers, until `shutdown` resolves.
+    pub async fn run(&self, work: &mut impl HostWork, shutdown: impl Future<Output = ()>) -> Result<(), HostsError> {
         tokio::pin!(shutdown);
         let mut registered: Option<Duration> = None;
         let mut backoff = Duration::from_millis(250);
@@ -81,13 +102,14 @@ impl Agent {
                 _ = &mut shutdown => return Ok(()),
                 _ = tokio::time::sleep(wait) => {}
             }
-            match self.send(path, &report()).await {
+            match self.send(path, &work.report()).await {
                 Ok(Outcome::Answer(answer)) => {
                     if registered.is_none() {
                         tracing::info!(state = %answer.state, "registered with {}", self.server);
                     }
                     backoff = Duration::from_millis(250);
                     registered = Some(Duration::from_secs(answer.heartbeat_interval_seconds.max(1)));
+                    work.assigned(answer.workers).await;
                 }
                 Ok(Outcome::Reregister) => {
                     tracing::info!("the server asks this agent to register again");

@@ -10,7 +10,9 @@
 //!   a drain or a removal does to a host), tested without processes;
 //! - [`registry`]: [`Hosts`], those decisions applied to the store;
 //! - [`credential`]: host credentials, kept as a SHA-256 only;
-//! - [`agent`]: the loop a `sparkplane agent` runs.
+//! - [`agent`]: the loop a `sparkplane agent` runs;
+//! - [`work`]: the workers the server wants on a host, and their status;
+//! - [`placement`]: the pure choice of a host for each new executor.
 //!
 //! It sits beside `iam` below `control`: it depends on the store only, and
 //! knows nothing of HTTP servers or job runs.
@@ -20,10 +22,13 @@ pub mod credential;
 mod error;
 pub mod liveness;
 pub mod model;
+pub mod placement;
 pub mod registry;
 mod report;
+pub mod work;
 
 pub use error::HostsError;
 pub use model::{Host, HostCapacity, HostState, PhysicalLimits, ProcessReport, Report};
 pub use registry::Hosts;
 pub use report::validate_name;
+pub use work::{RegionOverride, WorkerAssignment, WorkerStatus};

@@ -79,6 +79,9 @@ pub struct Report {
     pub labels: BTreeMap<String, String>,
     #[serde(default)]
     pub processes: Vec<ProcessReport>,
+    /// The standalone workers the server assigned and how each is doing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workers: Vec<crate::work::WorkerStatus>,
     #[serde(default)]
     pub version: String,
 }
@@ -136,6 +139,7 @@ pub(crate) fn sample_report(instance: &str) -> Report {
         physical: PhysicalLimits { cpus: 2, memory_gb: 8, max_processes: 4 },
         labels: Default::default(),
         processes: vec![],
+        workers: vec![],
         version: "0.1.0".into(),
     }
 }

@@ -2,14 +2,18 @@
 //! host. The credential comes from `sparkplane hosts add` through
 //! `SPARKPLANE_HOST_TOKEN` or `--token-file` (never a flag: command lines
 //! are visible to every user of the machine). The agent reports this
-//! machine's capacity and heartbeats; the loop is `sparkplane_hosts::agent`.
+//! machine's capacity and heartbeats (the loop is `sparkplane_hosts::agent`)
+//! and runs the executors' workers the server places here
+//! (`sparkplane_agent`).
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, UdpSocket};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
+use sparkplane_agent::{AgentWork, WorkerHost};
 use sparkplane_control::base::host::HostLimits;
+use sparkplane_engine::sandbox::{landlock_abi, Confinement, Sandbox};
 use sparkplane_hosts::agent::Agent;
 
 #[derive(clap::Args)]
@@ -71,10 +75,35 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let agent = Agent::new(&args.server, &token).map_err(anyhow::Error::msg)?;
     let base = super::host_report::report(&limits, address, &data_dir, labels);
     eprintln!("sparkplane agent: joining {} as {address}", args.server);
+    let python = std::env::var("SPARKPLANE_PYTHON").unwrap_or_else(|_| crate::config::DEFAULT_PYTHON.to_string());
+    let sandbox = worker_sandbox(&data_dir, &python);
     let runtime = tokio::runtime::Runtime::new().context("start the async runtime")?;
-    runtime
-        .block_on(agent.run(|| base.clone(), super::server::shutdown_signal()))
-        .map_err(|err| anyhow::anyhow!("agent stopped: {err}"))
+    runtime.block_on(async {
+        let credentials_url = sparkplane_agent::proxy::start(agent.server()).await?;
+        let host =
+            WorkerHost { address: address.to_string(), data_dir: data_dir.clone(), python, sandbox, credentials_url };
+        let logs = sparkplane_agent::logs::LogSender::new(agent.server(), agent.token());
+        let mut work = AgentWork::new(host, base, logs)?;
+        agent
+            .run(&mut work, super::server::shutdown_signal())
+            .await
+            .map_err(|err| anyhow::anyhow!("agent stopped: {err}"))
+    })
+}
+
+/// The sandbox of the workers this agent runs: Landlock where the kernel
+/// has it; without it, only if `SPARKPLANE_ALLOW_UNCONFINED_JOBS=true`
+/// says so (as for the server's own engines), else workers fail to start.
+fn worker_sandbox(data_dir: &std::path::Path, python: &str) -> Sandbox {
+    let abi = landlock_abi();
+    let allow = std::env::var("SPARKPLANE_ALLOW_UNCONFINED_JOBS").is_ok_and(|v| v == "true");
+    let confinement = Confinement::decide(abi, allow);
+    if confinement != Confinement::Landlock {
+        eprintln!("WARNING: no Landlock on this host: executors run unconfined only with SPARKPLANE_ALLOW_UNCONFINED_JOBS=true");
+    }
+    // Runtimes live where the server says; they are read, never written,
+    // by the workers (the agent itself installs them).
+    Sandbox::for_host(confinement, &data_dir.join("runtimes"), python)
 }
 
 /// The local IP this host uses to reach `server`: a UDP socket connected

@@ -26,6 +26,7 @@ pub fn report(limits: &HostLimits, address: IpAddr, data_dir: &Path, labels: BTr
         },
         labels,
         processes: Vec::new(),
+        workers: Vec::new(),
         version: env!("CARGO_PKG_VERSION").to_string(),
     }
 }

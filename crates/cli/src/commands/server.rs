@@ -112,6 +112,8 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         Some(internal) => internal.local_addr().context("read loopback listen address")?,
         None => address,
     };
+    let embedded_s3_ip = s3.as_ref().filter(|_| config.external_s3.is_none()).map(|embedded| embedded.address.ip());
+    let advertise_address = advertised(address.ip(), embedded_s3_ip);
     let sandbox = job_sandbox(&config, &runtime_dir);
     let containers = config.images.engine(data_dir.display().to_string());
     match (&containers, config.images.container_engine.as_deref()) {
@@ -136,6 +138,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             auto_stop_minute: std::time::Duration::from_secs(config.auto_stop_minute_seconds),
             host: config.host,
             host_name: config.hosts.name.clone(),
+            advertise_address: advertise_address.map(|ip| ip.to_string()),
             spark_cds: config.spark_cds,
             sandbox,
             allowed_local_dirs: allowed_local_dirs(&data_dir, &config.allowed_local_dirs)?,
@@ -250,6 +253,30 @@ struct EmbeddedS3 {
     service: sparkplane_s3::S3Service,
     address: std::net::SocketAddr,
     root: std::path::PathBuf,
+}
+
+/// The address agents' hosts reach this server at, if they can: the API
+/// listens on one address other than loopback (a wildcard names no address
+/// to give executors), and so does the embedded S3 endpoint when jobs use
+/// it. Without one, every engine process stays on this host.
+fn advertised(api: std::net::IpAddr, embedded_s3: Option<std::net::IpAddr>) -> Option<std::net::IpAddr> {
+    let reachable = |ip: std::net::IpAddr| !ip.is_loopback() && !ip.is_unspecified();
+    if !reachable(api) {
+        return None;
+    }
+    match embedded_s3 {
+        Some(s3) if !reachable(s3) => {
+            eprintln!(
+                "executors stay on this host: the embedded S3 endpoint listens on {s3}, which other hosts cannot \
+                 reach (--s3-listen {api}:PORT lets agents' executors use it)"
+            );
+            None
+        }
+        _ => {
+            eprintln!("elastic runs' executors may run on agents' hosts; they reach this server at {api}");
+            Some(api)
+        }
+    }
 }
 
 /// Binds the embedded S3 endpoint over `<data-dir>/s3`, unless it is off.

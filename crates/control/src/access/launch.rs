@@ -70,6 +70,7 @@ impl Controller {
             credentials_env: Vec::new(),
             cache: self.cache.as_deref(),
             images: None,
+            bind_address: None,
         }
     }
 }

@@ -32,6 +32,15 @@ impl Capacity {
         }
     }
 
+    /// What is left of `self` after `other`, never below zero.
+    pub fn minus(self, other: Capacity) -> Capacity {
+        Capacity {
+            cpu: self.cpu.saturating_sub(other.cpu),
+            memory_gb: self.memory_gb.saturating_sub(other.memory_gb),
+            disk_gb: self.disk_gb.saturating_sub(other.disk_gb),
+        }
+    }
+
     pub(crate) fn times(self, count: u32) -> Capacity {
         let n = u64::from(count);
         Capacity {

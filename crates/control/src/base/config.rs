@@ -24,6 +24,10 @@ pub struct ControlConfig {
     pub host: super::host::HostLimits,
     /// This host's name in the host table (`sparkplane hosts`).
     pub host_name: String,
+    /// The address agents' hosts reach this one at, when the API and the S3
+    /// endpoint listen there: elastic runs' executors may then go to
+    /// agents. `None` keeps every engine process on this host.
+    pub advertise_address: Option<String>,
     /// Whether Spark drivers map a class-data-sharing archive of the runtime.
     pub spark_cds: bool,
     /// The host's sandbox around engine processes, and whether Landlock

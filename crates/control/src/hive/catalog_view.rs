@@ -271,6 +271,7 @@ pub(crate) mod tests {
             s3_for_jobs: S3ForJobs::None,
             host: Default::default(),
             host_name: "local".into(),
+            advertise_address: None,
             spark_cds: false,
             sandbox: sparkplane_engine::sandbox::Sandbox::unconfined(),
             allowed_local_dirs: Vec::new(),

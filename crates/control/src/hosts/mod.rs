@@ -4,15 +4,15 @@
 //! sweep that finds LOST hosts and the draining check live in
 //! `base/host.rs`, since the pool and the scheduler below need them.
 //!
-//! Engine processes run on the server's own host only (its embedded
-//! agent); agents on other machines join, heartbeat and are listed, drained,
-//! marked LOST and removed, but nothing is placed on them yet. So the use
-//! shown for an agent's host is what it reports, and a drain of the
-//! server's own host is what stops placements: no new runs, executors or
-//! warm workers start while it is DRAINING.
+//! Drivers, HIVE workers and warm workers run on the server's own host (its
+//! embedded agent); elastic runs' executors may also go to agents' hosts
+//! (`runs::elastic_remote`), whose heartbeat answers carry the workers
+//! they must run (`runs::remote_workers`). A drain of the server's own
+//! host stops new runs, executors and warm workers there; a drain of an
+//! agent's host stops new executors there.
 
 use serde::Serialize;
-use sparkplane_hosts::{Host, HostState, Report};
+use sparkplane_hosts::{Host, HostState, Report, WorkerAssignment};
 
 use crate::base::capacity::Capacity;
 use crate::base::clock;
@@ -39,13 +39,20 @@ pub struct InUse {
     pub memory_gb: u64,
 }
 
-/// What the server answers an agent.
+/// What the server answers an agent: its state, and the whole set of
+/// standalone workers it must run now.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentAnswer {
     pub state: &'static str,
     pub heartbeat_interval_seconds: u64,
+    pub workers: Vec<WorkerAssignment>,
 }
+
+/// Largest piece of a worker's log an agent sends at once.
+pub const MAX_LOG_PIECE_BYTES: usize = 4 * 1024 * 1024;
+/// Largest log file of one executor kept from an agent.
+pub const MAX_LOG_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 
 impl Controller {
     /// The embedded agent registers the server's own host at startup.
@@ -111,24 +118,72 @@ impl Controller {
     pub async fn agent_register(&self, token: &str, report: Report) -> Result<AgentAnswer, ControlError> {
         let host = self.hosts.register(token, report, now()).await?;
         tracing::info!(host = %host.name, state = host.state.as_str(), "agent registered");
+        // A registration is a new agent process, or one that was LOST:
+        // whatever it ran before is gone (it kills it at start).
+        self.remote_workers.host_restarted(&host.name);
+        self.wake_scheduler();
         Ok(self.answer(&host))
     }
 
     pub async fn agent_heartbeat(&self, token: &str, report: Report) -> Result<AgentAnswer, ControlError> {
+        let workers = report.workers.clone();
         let host = self.hosts.heartbeat(token, report, now()).await?;
+        self.remote_workers.report(&host.name, &workers);
         Ok(self.answer(&host))
     }
 
     fn answer(&self, host: &Host) -> AgentAnswer {
+        let runs_here = matches!(host.state, HostState::Ready | HostState::Draining);
         AgentAnswer {
             state: host.state.as_str(),
             heartbeat_interval_seconds: self.hosts.liveness().heartbeat_interval.as_secs().max(1),
+            workers: if runs_here { self.remote_workers.for_host(&host.name) } else { Vec::new() },
         }
+    }
+
+    /// An agent sends a piece of the log `relative` (`<app>/<executor>/<stream>`,
+    /// as Spark lays out a worker's dir) of its worker `worker`, starting at
+    /// `offset`. It lands in the attempt's executor logs, which the attempt
+    /// ships into the EMR layout (`SPARK_EXECUTOR/<id>/`) as it does this
+    /// host's. Only a worker assigned to that agent's host is accepted.
+    pub async fn agent_worker_log(
+        &self,
+        token: &str,
+        worker: &str,
+        relative: &str,
+        offset: u64,
+        bytes: &[u8],
+    ) -> Result<(), ControlError> {
+        let host = self.hosts.authenticate(token).await?;
+        let parts: Vec<&str> = relative.split('/').collect();
+        let plain = |p: &&str| {
+            !p.is_empty()
+                && *p != "."
+                && *p != ".."
+                && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        };
+        let stream_ok = parts.last().is_some_and(|s| *s == "stdout" || *s == "stderr");
+        if parts.len() != 3 || !parts.iter().all(plain) || !stream_ok || !parts[1].bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ControlError::validation(format!(
+                "a worker log is <app-id>/<executor-id>/stdout|stderr, got '{relative}'"
+            )));
+        }
+        if bytes.len() > MAX_LOG_PIECE_BYTES || offset.saturating_add(bytes.len() as u64) > MAX_LOG_FILE_BYTES {
+            return Err(ControlError::validation("a worker log piece is too large"));
+        }
+        let Some(dir) = self.remote_workers.logs_dir(&host, worker) else {
+            return Err(ControlError::not_found(format!("no worker {worker} is assigned to host {host}")));
+        };
+        let path = dir.join(relative);
+        write_at(&path, offset, bytes).map_err(|err| {
+            tracing::warn!(path = %path.display(), error = %err, "write an agent's worker log");
+            ControlError::validation(format!("cannot take this piece of {relative}: {err}"))
+        })
     }
 
     /// `host` with what it holds: for the server's own host, the planner's
     /// own accounting (the figures `/metrics` reports); for an agent's, the
-    /// processes it reports, since nothing is placed there yet.
+    /// executors placed there, and the processes it reports.
     async fn host_status(&self, host: Host) -> Result<HostStatus, ControlError> {
         let (in_use, process_count, running_runs) = if host.embedded {
             let usage = self.metrics().await?.host;
@@ -138,10 +193,29 @@ impl Controller {
             let processes = host.report.as_ref().map(|r| r.processes.as_slice()).unwrap_or_default();
             let runs: std::collections::BTreeSet<&str> =
                 processes.iter().filter_map(|p| p.job_run_id.as_deref()).collect();
-            (InUse::default(), count(processes.len()), count(runs.len()))
+            let placed = self.remote_workers.use_by_host().get(&host.name).copied().unwrap_or_default();
+            let in_use = InUse { vcpu: placed.vcpu, memory_gb: placed.memory_gb };
+            (in_use, count(processes.len()), count(runs.len()))
         };
         Ok(HostStatus { host: host.view(), in_use, process_count, running_runs })
     }
+}
+
+/// Writes `bytes` at `offset` of `path` (made with its folders), dropping
+/// whatever followed: a resent piece replaces what it covers.
+fn write_at(path: &std::path::Path, offset: u64, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = std::fs::OpenOptions::new().create(true).write(true).truncate(false).open(path)?;
+    let length = file.metadata()?.len();
+    if offset > length {
+        return Err(std::io::Error::other(format!("offset {offset} is past the end ({length} bytes)")));
+    }
+    file.set_len(offset)?;
+    file.seek(SeekFrom::Start(offset))?;
+    file.write_all(bytes)
 }
 
 fn in_use(capacity: Capacity) -> InUse {

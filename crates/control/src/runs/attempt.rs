@@ -181,7 +181,7 @@ impl Controller {
                     // The dashboard's Spark UI port, proxy base and event logs.
                     let prefix = dashboard_prefix(&run.application_id, &run.job_run_id, attempt);
                     context.default_conf.extend(spark_launch_conf(spark_plan, Some(&prefix), &work_dir));
-                    let starting = self.start_executors(&run.job_run_id, spark_plan, &runtime, &work_dir, &mut context);
+                    let starting = self.start_executors(run, attempt, spark_plan, &runtime, &work_dir, &mut context);
                     tokio::select! {
                         started = starting => match started {
                             Ok(started) => executors = started,
@@ -271,10 +271,9 @@ impl Controller {
             }
         };
         if let Some(elastic) = executors.as_mut() {
-            elastic.cluster.shutdown().await;
+            let lifetimes = self.shutdown_executors(elastic).await;
             // Nothing more to grant: the run holds its floor until it ends.
             self.elastic.end(&run.job_run_id);
-            let lifetimes = elastic.cluster.worker_lifetimes();
             outcome.executor_millis = Some(lifetimes.iter().map(|d| d.as_millis() as i64).collect());
         }
         if warm_spark_dir.is_some() {

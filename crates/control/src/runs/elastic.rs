@@ -14,7 +14,7 @@
 //! stops these executors, and the scheduler loop, the layer above, only
 //! reads and grants the books.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -22,14 +22,17 @@ use std::time::Duration;
 use sparkplane_engine::resources::ExecutorRange;
 use sparkplane_engine::runtime::InstalledRuntime;
 use sparkplane_engine::spark::standalone::ExecutorCluster;
-use sparkplane_engine::spark::{LaunchContext, SparkJobPlan};
+use sparkplane_engine::spark::{hadoop_s3, LaunchContext, SparkJobPlan};
 use sparkplane_engine::EngineError;
 
+use super::elastic_remote::RemoteSide;
 use crate::Controller;
 
 /// The executor processes of one elastic attempt.
 pub(crate) struct Executors {
     pub cluster: ExecutorCluster,
+    /// Its workers on agents' hosts.
+    remote: RemoteSide,
     pub range: ExecutorRange,
     /// The driver's UI port, once its log says where it bound: only the
     /// driver's own word counts, so no other process's metrics are read.
@@ -52,15 +55,19 @@ struct Books {
     reported: bool,
 }
 
+/// Agents' hosts granted executors that have not started yet, in order.
+type Pending = HashMap<String, VecDeque<String>>;
+
 pub(crate) struct ElasticRuns {
     books: Mutex<HashMap<String, Books>>,
+    pending: Mutex<Pending>,
     http: Option<reqwest::Client>,
 }
 
 impl Default for ElasticRuns {
     fn default() -> Self {
         let http = reqwest::Client::builder().timeout(Duration::from_secs(2)).no_proxy().build().ok();
-        ElasticRuns { books: Mutex::new(HashMap::new()), http }
+        ElasticRuns { books: Mutex::new(HashMap::new()), pending: Mutex::default(), http }
     }
 }
 
@@ -77,6 +84,13 @@ impl ElasticRuns {
 
     pub(crate) fn end(&self, job_run_id: &str) {
         self.with(|books| books.remove(job_run_id));
+        self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(job_run_id);
+    }
+
+    /// The agent's host the next granted executor goes to; `None`: this host.
+    fn next_agent(&self, job_run_id: &str) -> Option<String> {
+        let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        pending.get_mut(job_run_id).and_then(VecDeque::pop_front)
     }
 
     /// (granted, wanted) of an elastic run.
@@ -84,12 +98,14 @@ impl ElasticRuns {
         self.with(|books| books.get(job_run_id).map(|b| (b.granted, b.wanted)))
     }
 
-    pub(crate) fn grant(&self, job_run_id: &str, executors: u32) {
-        self.with(|books| {
-            if let Some(b) = books.get_mut(job_run_id) {
-                b.granted = b.granted.saturating_add(executors);
-            }
-        });
+    /// Grants `executors` more, one on each of `agents` and the rest here.
+    pub(crate) fn grant(&self, job_run_id: &str, executors: u32, agents: Vec<String>) {
+        let known = self
+            .with(|books| books.get_mut(job_run_id).map(|b| b.granted = b.granted.saturating_add(executors)).is_some());
+        if known && !agents.is_empty() {
+            let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            pending.entry(job_run_id.to_string()).or_default().extend(agents);
+        }
     }
 
     /// Records Spark's wish; true when it asks for more than is granted.
@@ -135,24 +151,49 @@ fn target_of(metrics: &serde_json::Value) -> Option<u32> {
 
 impl Controller {
     /// For an elastic plan: starts the attempt's master and the workers the
-    /// run was scheduled with, and points `context` at the master.
+    /// run was scheduled with, and points `context` at the master. When
+    /// executors may go to agents' hosts, the master, the driver and this
+    /// host's workers bind to the advertised address.
     pub(crate) async fn start_executors(
         &self,
-        job_run_id: &str,
+        run: &sparkplane_api::JobRun,
+        attempt: u32,
         plan: &SparkJobPlan,
         runtime: &InstalledRuntime,
         work_dir: &Path,
         context: &mut LaunchContext<'_>,
     ) -> Result<Option<Executors>, EngineError> {
         let Some(range) = plan.resources.elastic else { return Ok(None) };
+        context.bind_address = self.remote_bind_address(context);
+        let bind = context.bind_address.clone();
         let mut cluster =
-            ExecutorCluster::start(plan, runtime, work_dir, &context.sandbox, context.images.as_ref()).await?;
+            ExecutorCluster::start(plan, runtime, work_dir, &context.sandbox, context.images.as_ref(), bind.clone())
+                .await?;
+        if bind.is_some() {
+            // This host's executors reach the credentials endpoint on its
+            // loopback; the conf no longer says where (see `bind_address`).
+            let full_uri = context.credentials_env.iter().filter(|(k, _)| k == hadoop_s3::FULL_URI_ENV).cloned();
+            cluster.set_worker_env(full_uri.collect());
+        }
         context.master = Some(cluster.master_url().to_string());
-        let granted = self.elastic.books(job_run_id).map_or(plan.resources.launch_executors(), |(granted, _)| granted);
+        let remote = self.remote_side(run, attempt, plan, context, cluster.master_url());
+        let granted =
+            self.elastic.books(&run.job_run_id).map_or(plan.resources.launch_executors(), |(granted, _)| granted);
         for _ in 0..granted {
             cluster.add_worker(context)?;
         }
-        Ok(Some(Executors { cluster, range, ui_port: None }))
+        Ok(Some(Executors { cluster, remote, range, ui_port: None }))
+    }
+
+    /// Stops every executor of the attempt, here and on agents' hosts
+    /// (waiting, bounded, for the agents to send their logs); returns how
+    /// long each worker ran.
+    pub(crate) async fn shutdown_executors(&self, executors: &mut Executors) -> Vec<Duration> {
+        executors.cluster.shutdown().await;
+        self.shutdown_remote(&mut executors.remote).await;
+        let mut lifetimes = executors.cluster.worker_lifetimes();
+        lifetimes.extend(executors.remote.lifetimes());
+        lifetimes
     }
 
     /// One step of an elastic attempt: read what Spark wants, report it to
@@ -173,19 +214,34 @@ impl Controller {
                 self.wake_scheduler();
             }
         }
+        let lost = self.check_remote(&mut executors.remote).await;
+        if lost > 0 {
+            self.elastic.released(job_run_id, lost);
+            self.wake_scheduler();
+        }
         let Some((granted, wanted)) = self.elastic.books(job_run_id) else { return };
         let context = self.launch_context();
-        while cluster.workers() < granted {
+        let logs_dir = work_dir.join("executors");
+        while cluster.workers() + executors.remote.count() < granted {
+            if let Some(host) = self.elastic.next_agent(job_run_id) {
+                if self.place_remote(&mut executors.remote, host, logs_dir.clone()) {
+                    continue;
+                }
+            }
             if let Err(err) = cluster.add_worker(&context) {
                 tracing::warn!(job_run_id, error = %err, "start an executor worker");
-                self.elastic.released(job_run_id, granted - cluster.workers());
+                let have = cluster.workers() + executors.remote.count();
+                self.elastic.released(job_run_id, granted.saturating_sub(have));
                 break;
             }
         }
         // Idle workers are watched on every step; they go only once Spark has
-        // said what it wants, and never below `minExecutors`.
+        // said what it wants, and never below `minExecutors`. Agents' first:
+        // their share is the one other runs' drivers cannot use.
         let keep = if self.elastic.reported(job_run_id) { wanted.max(range.min) } else { u32::MAX };
-        let released = cluster.release_idle(keep).await;
+        let total = cluster.workers() + executors.remote.count();
+        let mut released = self.release_idle_remote(&mut executors.remote, total.saturating_sub(keep));
+        released += cluster.release_idle(keep.saturating_sub(executors.remote.count())).await;
         if released > 0 {
             tracing::info!(job_run_id, released, "executors released by Spark: reservation shrinks");
             self.elastic.released(job_run_id, released);
@@ -212,8 +268,10 @@ mod tests {
         assert!(!runs.reported("r"), "nothing is released before Spark says what it wants");
         assert!(runs.want("r", 3), "more than granted");
         assert!(runs.reported("r"));
-        runs.grant("r", 1);
+        runs.grant("r", 1, vec!["agent-1".into()]);
         assert_eq!(runs.books("r"), Some((2, 3)));
+        assert_eq!(runs.next_agent("r").as_deref(), Some("agent-1"));
+        assert_eq!(runs.next_agent("r"), None, "the rest start here");
         assert!(!runs.want("r", 2));
         runs.released("r", 5);
         assert_eq!(runs.books("r"), Some((0, 2)));

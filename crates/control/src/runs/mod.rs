@@ -7,10 +7,12 @@
 
 pub(crate) mod attempt;
 pub(crate) mod elastic;
+pub(crate) mod elastic_remote;
 pub(crate) mod hive_launch;
 pub(crate) mod images;
 pub(crate) mod job_runs;
 pub mod plan;
 pub(crate) mod recovery;
+pub(crate) mod remote_workers;
 pub mod retry;
 pub(crate) mod tags;

@@ -11,8 +11,9 @@ use std::time::Duration;
 use sparkplane_api::{Application, JobRun, JobRunState};
 use sparkplane_engine::spark::standalone::DAEMON_HEAP_MB;
 use sparkplane_engine::ResourceRequest;
+use sparkplane_hosts::HostState;
 
-use super::scheduler::{plan, Action, AppView, Demand, HostView, RunView, Warm};
+use super::scheduler::{plan_with_agents, Action, AgentView, AppView, Demand, HostView, RunView, Warm};
 use crate::base::capacity::{capacity_of, maximum_capacity_of, Capacity};
 use crate::base::records::attempt_of;
 use crate::base::state::AppOperation;
@@ -130,7 +131,8 @@ impl Controller {
         let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
         let mut host = self.host_view();
         host.draining = self.own_host_draining().await;
-        let actions = plan(&app_views, &views, &host);
+        let agents = self.agent_views().await;
+        let actions = plan_with_agents(&app_views, &views, &host, &agents);
         let count = actions.len();
         for action in actions {
             self.apply(action, &runs, &apps).await?;
@@ -144,6 +146,29 @@ impl Controller {
         let mut host = HostView::of(&self.config.host);
         host.busy_processes = self.pool.spark_serving_total() + u32::from(self.dashboard.history.is_running());
         host
+    }
+
+    /// Agents' hosts that may take executors: READY ones, when this server
+    /// advertises an address they can reach it at.
+    async fn agent_views(&self) -> Vec<AgentView> {
+        if self.config.advertise_address.is_none() {
+            return Vec::new();
+        }
+        let used = self.remote_workers.use_by_host();
+        let mut views = Vec::new();
+        for host in self.hosts.list().await {
+            let Some(report) = host.report.as_ref().filter(|_| !host.embedded && host.state == HostState::Ready) else {
+                continue;
+            };
+            let use_ = used.get(&host.name).copied().unwrap_or_default();
+            let offered = Capacity::without_disk_limit(report.capacity.vcpu, report.capacity.memory_gb);
+            views.push(AgentView {
+                name: host.name.clone(),
+                free: offered.minus(Capacity::without_disk_limit(use_.vcpu, use_.memory_gb)),
+                free_processes: report.physical.max_processes.saturating_sub(use_.workers),
+            });
+        }
+        views
     }
 
     /// The planner's view of `runs` (unfinished, oldest first) of `apps`.
@@ -161,6 +186,7 @@ impl Controller {
                     state: run.state,
                     demand,
                     grow_to,
+                    on_agents: self.remote_workers.run_hosts(&run.job_run_id),
                 })
             })
             .collect()
@@ -240,9 +266,9 @@ impl Controller {
                 }
                 Ok(())
             }
-            Action::Grow { job_run_id, executors } => {
-                tracing::info!(job_run_id, executors, "elastic run grows");
-                self.elastic.grant(&job_run_id, executors);
+            Action::Grow { job_run_id, executors, agents } => {
+                tracing::info!(job_run_id, executors, ?agents, "elastic run grows");
+                self.elastic.grant(&job_run_id, executors, agents);
                 Ok(())
             }
         }

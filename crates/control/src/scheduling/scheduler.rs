@@ -152,6 +152,18 @@ pub struct RunView {
     /// For an elastic run that holds its resources: how many executors Spark
     /// wants now (within `minExecutors`..`maxExecutors`).
     pub grow_to: Option<u32>,
+    /// Its executors on agents' hosts, by host: they hold those hosts'
+    /// capacity, not this host's.
+    pub on_agents: BTreeMap<String, u32>,
+}
+
+/// An agent's host as the planner sees it: READY (not draining, not LOST),
+/// with what its report offers minus the executors already placed there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentView {
+    pub name: String,
+    pub free: Capacity,
+    pub free_processes: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,10 +183,12 @@ pub enum Action {
     Schedule {
         job_run_id: String,
     },
-    /// A running elastic run may start `executors` more executors.
+    /// A running elastic run may start `executors` more executors: one on
+    /// each host of `agents` (in order), the rest on this host.
     Grow {
         job_run_id: String,
         executors: u32,
+        agents: Vec<String>,
     },
 }
 
@@ -219,14 +233,16 @@ impl<'a> Usage<'a> {
             let (extra, new_process) = on_demand(&run.demand, &warm, left);
             let held = usage.app.entry(&run.application_id).or_default();
             *held = held.plus(extra);
-            usage.host = usage.host.plus(extra);
+            // Executors on agents count against the application, not this host.
+            let remote: u32 = run.on_agents.values().sum();
+            usage.host = usage.host.plus(extra).minus(run.demand.executor.times(remote));
             if new_process {
                 usage.processes += 1;
                 usage.heap_mb += run.demand.heap_mb;
             }
             let (processes, heap_mb) = run.demand.side_processes();
-            usage.processes += processes;
-            usage.heap_mb += heap_mb;
+            usage.processes += processes.saturating_sub(remote);
+            usage.heap_mb += heap_mb.saturating_sub(u64::from(remote) * run.demand.executor_heap_mb);
         }
         usage
     }
@@ -258,6 +274,18 @@ pub fn held(apps: &BTreeMap<String, AppView>, runs: &[RunView]) -> Held {
 
 /// `runs` must be ordered oldest first.
 pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView) -> Vec<Action> {
+    plan_with_agents(apps, runs, host, &[])
+}
+
+/// [`plan`] with agents' hosts, where growing elastic runs may place
+/// executors (drivers stay on this host).
+pub fn plan_with_agents(
+    apps: &BTreeMap<String, AppView>,
+    runs: &[RunView],
+    host: &HostView,
+    agents: &[AgentView],
+) -> Vec<Action> {
+    let mut agents = agents.to_vec();
     let mut actions = Vec::new();
     let mut started_apps = HashSet::new();
     let mut active: BTreeMap<&str, u32> = BTreeMap::new();
@@ -327,13 +355,15 @@ pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView)
             JobRunState::Scheduled | JobRunState::Running => {
                 // Growth waits behind older runs that wait, like a new run.
                 let Some(grow_to) = run.grow_to else { continue };
-                if host_blocked || host.draining || capacity_blocked.contains(app_id) || grow_to <= run.demand.executors
-                {
+                if host_blocked || capacity_blocked.contains(app_id) || grow_to <= run.demand.executors {
                     continue;
                 }
-                let granted = grow(&mut usage, app_id, app, &run.demand, grow_to - run.demand.executors, host);
+                let wanted = grow_to - run.demand.executors;
+                let (granted, on_agents) = grow(&mut usage, app_id, app, run, wanted, host, &mut agents);
                 if granted > 0 {
-                    actions.push(Action::Grow { job_run_id: run.job_run_id.clone(), executors: granted });
+                    let action =
+                        Action::Grow { job_run_id: run.job_run_id.clone(), executors: granted, agents: on_agents };
+                    actions.push(action);
                 }
             }
             _ => {}
@@ -343,38 +373,83 @@ pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView)
 }
 
 /// Grants up to `wanted` more executors to a running elastic run, one at a
-/// time while each fits every cap, and books them in `usage`.
+/// time while each fits the application's `maximumCapacity` and some host,
+/// and books them in `usage` (this host) or `agents`. Where each goes is
+/// `sparkplane_hosts::placement`'s choice: the host holding the fewest of
+/// the run's executors. Warm executors are on this host. Returns how many
+/// were granted, and the agents' hosts of those placed there.
 fn grow<'a>(
     usage: &mut Usage<'a>,
     app_id: &'a str,
     app: &AppView,
-    demand: &Demand,
+    run: &RunView,
     wanted: u32,
     host: &HostView,
-) -> u32 {
+    agents: &mut [AgentView],
+) -> (u32, Vec<String>) {
+    use sparkplane_hosts::placement::{place, Need, Slot};
+    let demand = &run.demand;
+    let mut on_agents = Vec::new();
+    let mut placed_here = 0;
     let mut granted = 0;
     while granted < wanted {
         let mut left = usage.warm_left.get(app_id).copied().unwrap_or(WarmLeft { drivers: 0, executors: 0 });
-        let from_warm = left.executors > 0 && app.warm.executor.serves(demand.executor);
+        let from_warm = left.executors > 0 && app.warm.executor.serves(demand.executor) && !host.draining;
         let extra = if from_warm { Capacity::default() } else { demand.executor };
-        if from_warm {
-            left.executors -= 1;
-        }
         let held = usage.app.get(app_id).copied().unwrap_or_default().plus(extra);
-        let fits = app.maximum_capacity.is_none_or(|limit| held.fits_within(limit))
-            && host.capacity.is_none_or(|limit| usage.host.plus(extra).fits_within(limit))
-            && fits_physically(usage, 1, demand.executor_heap_mb, host);
-        if !fits {
+        if !app.maximum_capacity.is_none_or(|limit| held.fits_within(limit)) {
             break;
         }
-        usage.warm_left.insert(app_id, left);
+        let fits_here = !host.draining
+            && host.capacity.is_none_or(|limit| usage.host.plus(extra).fits_within(limit))
+            && fits_physically(usage, 1, demand.executor_heap_mb, host);
+        let here_count = demand.executors.saturating_sub(run.on_agents.values().sum::<u32>()) + placed_here;
+        let mut slots = vec![Slot {
+            name: String::new(),
+            own: true,
+            placeable: fits_here,
+            free_vcpu: u64::MAX,
+            free_memory_gb: u64::MAX,
+            free_processes: 1,
+            run_executors: here_count,
+        }];
+        if !from_warm {
+            slots.extend(agents.iter().map(|agent| Slot {
+                name: agent.name.clone(),
+                own: false,
+                placeable: true,
+                free_vcpu: agent.free.cpu,
+                free_memory_gb: agent.free.memory_gb,
+                free_processes: agent.free_processes,
+                run_executors: run.on_agents.get(&agent.name).copied().unwrap_or(0)
+                    + count(on_agents.iter().filter(|name| **name == agent.name)),
+            }));
+        }
+        let need = Need { vcpu: demand.executor.cpu, memory_gb: demand.executor.memory_gb };
+        let Some(&index) = place(&mut slots, 1, need).first() else { break };
+        if index == 0 {
+            if from_warm {
+                left.executors -= 1;
+            }
+            usage.warm_left.insert(app_id, left);
+            usage.host = usage.host.plus(extra);
+            usage.processes += 1;
+            usage.heap_mb += demand.executor_heap_mb;
+            placed_here += 1;
+        } else {
+            let agent = &mut agents[index - 1];
+            agent.free = agent.free.minus(extra);
+            agent.free_processes -= 1;
+            on_agents.push(agent.name.clone());
+        }
         usage.app.insert(app_id, held);
-        usage.host = usage.host.plus(extra);
-        usage.processes += 1;
-        usage.heap_mb += demand.executor_heap_mb;
         granted += 1;
     }
-    granted
+    (granted, on_agents)
+}
+
+fn count<T>(items: impl Iterator<Item = T>) -> u32 {
+    u32::try_from(items.count()).unwrap_or(u32::MAX)
 }
 
 /// Whether `processes` more engine processes claiming `heap_mb` together

@@ -43,6 +43,7 @@ fn build(specs: &[(JobRunState, bool, u32, bool)]) -> Vec<RunView> {
                 ..Demand::default()
             },
             grow_to: None,
+            on_agents: Default::default(),
         })
         .collect()
 }
@@ -210,6 +211,7 @@ proptest! {
                     executor_heap_mb: 512,
                 },
                 grow_to: (*running && *elastic).then_some(executors + more),
+                on_agents: Default::default(),
             })
             .collect();
         let app_limit = Capacity::without_disk_limit(max_cpu, max_cpu * 4);
@@ -230,7 +232,7 @@ proptest! {
             let mut run = run.clone();
             for action in &actions {
                 match action {
-                    Action::Grow { job_run_id, executors } if *job_run_id == run.job_run_id => {
+                    Action::Grow { job_run_id, executors, .. } if *job_run_id == run.job_run_id => {
                         prop_assert!(run.demand.executors + executors <= run.grow_to.unwrap_or(0));
                         // Older pending runs were all scheduled first.
                         for older in &runs[..i] {

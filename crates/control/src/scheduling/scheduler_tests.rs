@@ -17,6 +17,7 @@ fn run(id: &str, state: JobRunState, cpu: u64) -> RunView {
         state,
         demand: Demand { driver, heap_mb: 1024, ..Demand::default() },
         grow_to: None,
+        on_agents: Default::default(),
     }
 }
 
@@ -137,11 +138,17 @@ fn an_elastic_run_grows_within_maximum_capacity_and_waits_behind_older_runs() {
     // Driver (1 vCPU) plus three executors of 1 vCPU.
     view.maximum_capacity = Some(Capacity::without_disk_limit(4, 16));
     let runs = [elastic("r1", J::Running, 1, Some(5))];
-    assert_eq!(plan(&apps(view.clone()), &runs, &NO_HOST), [Action::Grow { job_run_id: "r1".into(), executors: 2 }]);
+    assert_eq!(
+        plan(&apps(view.clone()), &runs, &NO_HOST),
+        [Action::Grow { job_run_id: "r1".into(), executors: 2, agents: vec![] }]
+    );
     // Every executor is a process: the master, the driver and one executor
     // leave room for one more under a limit of four.
     let host = HostView { max_processes: Some(4), ..NO_HOST };
-    assert_eq!(plan(&apps(view.clone()), &runs, &host), [Action::Grow { job_run_id: "r1".into(), executors: 1 }]);
+    assert_eq!(
+        plan(&apps(view.clone()), &runs, &host),
+        [Action::Grow { job_run_id: "r1".into(), executors: 1, agents: vec![] }]
+    );
     // Wanting what it holds, or being cancelled, asks for nothing.
     assert!(plan(&apps(view.clone()), &[elastic("r1", J::Running, 2, Some(2))], &NO_HOST).is_empty());
     assert!(plan(&apps(view.clone()), &[elastic("r1", J::Cancelling, 1, Some(3))], &NO_HOST).is_empty());
@@ -183,4 +190,38 @@ fn a_draining_host_places_nothing_new_but_still_admits() {
         !plan(&apps(app(A::Started)), &[growing], &NO_HOST).is_empty(),
         "the same growth is granted when not draining"
     );
+}
+
+fn agent(name: &str, cpu: u64, processes: u32) -> AgentView {
+    AgentView { name: name.into(), free: Capacity::without_disk_limit(cpu, cpu * 4), free_processes: processes }
+}
+
+#[test]
+fn growth_spreads_over_agents_hosts_that_fit() {
+    let executor = Capacity { cpu: 1, memory_gb: 2, disk_gb: 20 };
+    let mut growing = run("r1", J::Running, 1);
+    growing.demand = Demand { executor, executors: 1, elastic: true, executor_heap_mb: 512, ..growing.demand };
+    growing.grow_to = Some(4);
+    let agents = [agent("h1", 8, 8), agent("h2", 8, 8)];
+    let actions = plan_with_agents(&apps(app(A::Started)), &[growing.clone()], &NO_HOST, &agents);
+    // The run's first executor is here: the next go to the agents, one each,
+    // then back here (the host holding the fewest of the run's executors).
+    assert_eq!(
+        actions,
+        [Action::Grow { job_run_id: "r1".into(), executors: 3, agents: vec!["h1".into(), "h2".into()] }]
+    );
+    // A draining (or full) host here: growth goes to the agents only, and
+    // only as far as their free capacity and process slots go.
+    let draining = HostView { draining: true, ..NO_HOST };
+    let small = [agent("h1", 1, 8), agent("h2", 8, 0)];
+    let actions = plan_with_agents(&apps(app(A::Started)), &[growing.clone()], &draining, &small);
+    assert_eq!(actions, [Action::Grow { job_run_id: "r1".into(), executors: 1, agents: vec!["h1".into()] }]);
+    // Executors already on an agent hold that agent, not this host: with
+    // room for one executor process here, the run's remote ones leave it free.
+    let mut spread = growing;
+    spread.demand.executors = 3;
+    spread.on_agents = BTreeMap::from([("h1".to_string(), 1), ("h2".to_string(), 1)]);
+    let host = HostView { max_processes: Some(4), ..NO_HOST };
+    let actions = plan_with_agents(&apps(app(A::Started)), &[spread], &host, &[]);
+    assert_eq!(actions, [Action::Grow { job_run_id: "r1".into(), executors: 1, agents: vec![] }]);
 }

@@ -60,6 +60,11 @@ pub struct LaunchContext<'a> {
     pub cache: Option<&'a ArtifactCache>,
     /// The attempt's custom images; `None` runs everything on the host.
     pub images: Option<AttemptImages>,
+    /// This host's advertised address, for an elastic run whose executors
+    /// may run on other hosts: the driver, master and workers bind there
+    /// instead of loopback, and executors get the credentials endpoint from
+    /// their worker (each host its own loopback) rather than from the conf.
+    pub bind_address: Option<String>,
 }
 
 impl<'a> LaunchContext<'a> {
@@ -77,6 +82,7 @@ impl<'a> LaunchContext<'a> {
             credentials_env: Vec::new(),
             cache: None,
             images: None,
+            bind_address: None,
         }
     }
 
@@ -143,7 +149,7 @@ pub(super) fn submit_options(
             continue;
         }
         options.push("--conf".to_string());
-        options.push(format!("{key}={value}"));
+        options.push(format!("{key}={}", bound(key, value, context)));
     }
     for (key, value) in &context.default_conf {
         let class_path = CLASS_PATH_PROPERTIES.contains(&key.as_str());
@@ -183,6 +189,18 @@ pub(super) fn submit_options(
         options.push(format!("{DRIVER_JAVA_OPTIONS}={}", java_options.join(" ")));
     }
     options
+}
+
+/// `value` of `key`, or this host's advertised address for the driver's
+/// loopback defaults when other hosts' executors must reach the driver (a
+/// job that chose its own address keeps it; Spark's UI stays on
+/// `SPARK_LOCAL_IP`, loopback).
+fn bound<'v>(key: &str, value: &'v str, context: &'v LaunchContext<'_>) -> &'v str {
+    let driver_address = key == "spark.driver.host" || key == "spark.driver.bindAddress";
+    match &context.bind_address {
+        Some(address) if driver_address && value == super::LOOPBACK => address,
+        _ => value,
+    }
 }
 
 /// The environment of a job's driver: the runtime's Spark variables, then
@@ -322,8 +340,15 @@ pub(super) fn write_secret_properties(
     if context.master.is_some() {
         // Executors of a standalone master run outside the driver's process
         // and get their environment from the driver's conf.
+        // Executors that may run on other hosts get the endpoint's address
+        // from their worker instead: each host points at its own loopback.
+        let remote = context.bind_address.is_some();
         secrets.extend(
-            context.credentials_env.iter().map(|(name, value)| (format!("spark.executorEnv.{name}"), value.clone())),
+            context
+                .credentials_env
+                .iter()
+                .filter(|(name, _)| !(remote && name == super::hadoop_s3::FULL_URI_ENV))
+                .map(|(name, value)| (format!("spark.executorEnv.{name}"), value.clone())),
         );
     }
     if secrets.is_empty() {

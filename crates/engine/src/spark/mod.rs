@@ -36,9 +36,10 @@ use crate::EngineError;
 /// Properties sparkplane sets unless the job does: keep the driver on
 /// loopback (no reliance on the host name resolving) and stderr free of
 /// progress bars.
+const LOOPBACK: &str = "127.0.0.1";
 const SPARKPLANE_DEFAULTS: &[(&str, &str)] = &[
-    ("spark.driver.host", "127.0.0.1"),
-    ("spark.driver.bindAddress", "127.0.0.1"),
+    ("spark.driver.host", LOOPBACK),
+    ("spark.driver.bindAddress", LOOPBACK),
     ("spark.ui.showConsoleProgress", "false"),
 ];
 

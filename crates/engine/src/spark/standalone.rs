@@ -69,7 +69,14 @@ pub struct ExecutorCluster {
     finished: Vec<Duration>,
     /// The attempt's images: workers run in the Executor image.
     images: Option<AttemptImages>,
+    /// The advertised address of this host, when executors may run on
+    /// agents' hosts (they must reach the master, and the driver must reach
+    /// every executor); `None` keeps everything on loopback.
+    bind: Option<String>,
+    worker_env: Vec<(String, String)>,
 }
+
+const LOOPBACK: &str = "127.0.0.1";
 
 impl ExecutorCluster {
     /// Starts the attempt's master in `work_dir/executors` and waits until it
@@ -81,6 +88,7 @@ impl ExecutorCluster {
         work_dir: &Path,
         sandbox: &Sandbox,
         images: Option<&AttemptImages>,
+        bind: Option<String>,
     ) -> Result<ExecutorCluster, EngineError> {
         let dir = work_dir.join("executors");
         tokio::fs::create_dir_all(&dir)
@@ -88,7 +96,8 @@ impl ExecutorCluster {
             .map_err(|err| EngineError::io(format!("create {}", dir.display()), err))?;
         let log_path = dir.join("master.log");
         let mut command = daemon_command(runtime, "org.apache.spark.deploy.master.Master", &log_path)?;
-        command.args(["--host", "127.0.0.1", "--port", "0", "--webui-port", "0"]);
+        let host = bind.as_deref().unwrap_or(LOOPBACK);
+        command.args(["--host", host, "--port", "0", "--webui-port", "0"]);
         sandbox.confine(&mut command, work_dir)?;
         let mut master =
             ProcessGroup::spawn(command).map_err(|err| EngineError::io("start the Spark standalone master", err))?;
@@ -119,7 +128,22 @@ impl ExecutorCluster {
             next_worker: 0,
             finished: Vec::new(),
             images: images.cloned(),
+            bind,
+            worker_env: Vec::new(),
         })
+    }
+
+    /// Environment every local worker (and so its executors) gets beyond
+    /// the job's: the credentials endpoint when executors may run on other
+    /// hosts, which each host points at its own loopback.
+    pub fn set_worker_env(&mut self, env: Vec<(String, String)>) {
+        self.worker_env = env;
+    }
+
+    /// The address the master and the local workers bind to, when
+    /// executors may run on other hosts.
+    pub fn bind_address(&self) -> Option<&str> {
+        self.bind.as_deref()
     }
 
     /// `spark://127.0.0.1:<port>`, for the driver's `--master`.
@@ -141,6 +165,9 @@ impl ExecutorCluster {
         let log_path = self.dir.join(format!("worker-{index}.log"));
         let mut command = daemon_command(&self.runtime, "org.apache.spark.deploy.worker.Worker", &log_path)?;
         set_job_env(&mut command, &self.plan, &self.runtime, context);
+        for (name, value) in &self.worker_env {
+            command.env(name, value);
+        }
         // The attempt's images are the cluster's, not the context's (a later
         // step's has none): with one, the job's Python is the image's unless
         // the job names its own.
@@ -156,14 +183,10 @@ impl ExecutorCluster {
                 command.env_remove(name);
             }
         }
-        command
-            .args(["--host", "127.0.0.1", "--webui-port", "0", "--cores"])
-            .arg(self.plan.resources.executor.cpu.to_string())
-            .arg("--memory")
-            .arg(format!("{}M", self.plan.resources.executor_memory_mb))
-            .arg("--work-dir")
-            .arg(&dir)
-            .arg(&self.master_url);
+        let host = self.bind.as_deref().unwrap_or(LOOPBACK);
+        let sizes =
+            WorkerSize { cores: self.plan.resources.executor.cpu, memory_mb: self.plan.resources.executor_memory_mb };
+        worker_args(&mut command, host, sizes, &dir, &self.master_url);
         let name = format!("worker-{index}");
         let images = self.images.as_ref();
         let in_image = images.is_some_and(|images| images.executor.is_some());
@@ -250,7 +273,7 @@ impl ExecutorWorker {
     /// Whether an executor was ever launched here: Spark makes its folder
     /// `<work-dir>/<app-id>/<executor-id>` first.
     fn hosted(&self) -> bool {
-        self.dir.read_dir().into_iter().flatten().flatten().any(|app| app.path().is_dir())
+        worker_hosted(&self.dir)
     }
 
     /// Whether an executor runs here now: the worker JVM launches it as a
@@ -279,6 +302,51 @@ fn record_process_group(dir: &Path, pgid: i32) {
     if let Err(err) = appended {
         tracing::warn!(error = %err, "record a Spark daemon's process group");
     }
+}
+
+/// One executor's worth of a standalone worker.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerSize {
+    pub cores: u32,
+    pub memory_mb: u64,
+}
+
+/// The arguments of a standalone worker bound to `host` that offers one
+/// executor of `size` to `master_url`, working in `dir`.
+fn worker_args(command: &mut Command, host: &str, size: WorkerSize, dir: &Path, master_url: &str) {
+    command
+        .args(["--host", host, "--webui-port", "0", "--cores"])
+        .arg(size.cores.to_string())
+        .arg("--memory")
+        .arg(format!("{}M", size.memory_mb))
+        .arg("--work-dir")
+        .arg(dir)
+        .arg(master_url);
+}
+
+/// A standalone worker for another host's run (what `sparkplane agent`
+/// starts): bound to this host's `host` address, logging to `log_path`,
+/// executors under `dir`. The caller adds the job's environment and spawns.
+pub fn remote_worker_command(
+    runtime: &InstalledRuntime,
+    host: &str,
+    size: WorkerSize,
+    dir: &Path,
+    master_url: &str,
+    log_path: &Path,
+) -> Result<Command, EngineError> {
+    let mut command = daemon_command(runtime, "org.apache.spark.deploy.worker.Worker", log_path)?;
+    command.env("SPARK_LOCAL_IP", host);
+    let python_path = runtime.python_path.display().to_string();
+    command.env("PYTHONPATH", python_path).env("PYSPARK_PYTHON", &runtime.python);
+    worker_args(&mut command, host, size, dir, master_url);
+    Ok(command)
+}
+
+/// Whether a worker working in `dir` ever hosted an executor: Spark makes
+/// its folder `<dir>/<app-id>/<executor-id>` first.
+pub fn worker_hosted(dir: &Path) -> bool {
+    dir.read_dir().into_iter().flatten().flatten().any(|app| app.path().is_dir())
 }
 
 /// `spark-class <class>` with the daemon heap, logging to `log_path` and

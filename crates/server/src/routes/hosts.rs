@@ -80,6 +80,40 @@ async fn agent_call(state: &AppState, request: Request, register: bool) -> std::
     answer.map(|answer| ok_json(&answer)).map_err(|err| ApiResponseError::from(err).into_response())
 }
 
+#[derive(serde::Deserialize)]
+pub struct LogOffset {
+    #[serde(default)]
+    offset: u64,
+}
+
+/// `PUT /sparkplane/v1/agent/workers/{worker}/logs/{app}/{executor}/{stream}?offset=N`:
+/// a piece of a remote executor's log (see `Controller::agent_worker_log`).
+pub async fn agent_worker_log(
+    State(state): State<AppState>,
+    Path((worker, relative)): Path<(String, String)>,
+    axum::extract::Query(query): axum::extract::Query<LogOffset>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let refuse = |err: ApiResponseError| body_limits::closing(err.into_response());
+    let token = match bearer(&parts.headers) {
+        Ok(token) => token.to_string(),
+        Err(err) => return refuse(err),
+    };
+    if let Err(err) = state.controller.authenticate_agent(&token).await {
+        return refuse(err.into());
+    }
+    let budget = parts.extensions.get::<BodyBudget>().cloned().unwrap_or_else(BodyBudget::fallback);
+    let buffered = match body_limits::read(body, &budget).await {
+        Ok(buffered) => buffered,
+        Err(response) => return response,
+    };
+    match state.controller.agent_worker_log(&token, &worker, &relative, query.offset, &buffered.bytes).await {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(err) => ApiResponseError::from(err).into_response(),
+    }
+}
+
 fn bearer(headers: &HeaderMap) -> Result<&str> {
     headers
         .get(AUTHORIZATION)

@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
     let agents = Router::new()
         .route(sparkplane_hosts::agent::REGISTER_PATH, post(hosts::agent_register))
         .route(sparkplane_hosts::agent::HEARTBEAT_PATH, post(hosts::agent_heartbeat))
+        .route("/sparkplane/v1/agent/workers/{worker}/logs/{*relative}", axum::routing::put(hosts::agent_worker_log))
         .with_state(state.clone());
     // Opened by a browser, so not SigV4-signed: authorized by the URL's
     // token, then by the cookie it is traded for (see dashboard.rs).
