@@ -396,3 +396,67 @@ def test_one_runs_executors_spread_over_the_agents_hosts(cluster, release_label,
     assert run["totalResourceUtilization"]["vCPUHour"] > 0
     # The run is over: the agents stopped their workers.
     wait_until(lambda: all(hosts(server)[n]["processCount"] == 0 for n in agents), 30, "agents' workers stopped")
+
+
+# Keeps three executors busy for a while: 96 tasks of half a second.
+LONG = r"""
+import time
+from pyspark.sql import SparkSession
+sc = SparkSession.builder.getOrCreate().sparkContext
+
+def slow(x):
+    time.sleep(0.5)
+    return x
+
+print("sum", sc.parallelize(range(96), 96).map(slow).sum(), flush=True)
+"""
+
+
+def namespace_pids(ns: str) -> set[int]:
+    out = subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True, check=True).stdout
+    return {int(pid) for pid in out.split()}
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").exists() and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+def test_hosts_that_die_or_restart_mid_job_lose_their_executors_and_the_run_succeeds(
+        cluster, release_label, tmp_path):
+    server, agents = cluster
+    for name in agents:
+        wait_host(server, name, "READY")
+    client = server.client()
+    script = tmp_path / "long.py"
+    script.write_text(LONG)
+    app = create_app(client, name=unique("faults"), release=release_label)["applicationId"]
+    log_dir = tmp_path / "logs"
+    job = start_job(client, app, spark_job_driver(str(script), params=SPREAD_CONF), log_dir)
+    wait_until(lambda: all(hosts(server)[n]["processCount"] > 0 for n in agents), JOB_TIMEOUT,
+               "executors on both agents' hosts")
+
+    # An agent killed with -9 leaves its worker running; the next agent
+    # process kills it before it registers.
+    restarted = agents["worker-2"]
+    restarted.kill9()
+    orphans = namespace_pids(restarted.ns)
+    assert orphans, "the worker outlived its agent"
+    restarted.start()
+    wait_until(lambda: not any(alive(pid) for pid in orphans), 30, "the old agent's worker killed by the new agent")
+    wait_host(server, "worker-2", "READY")
+
+    # A host that dies (its agent and everything it ran) goes LOST; Spark
+    # runs the lost executor's tasks elsewhere and the run succeeds.
+    dead = agents["worker-1"]
+    for pid in namespace_pids(dead.ns):
+        os.kill(pid, signal.SIGKILL)
+    dead.proc.wait(10)
+    wait_host(server, "worker-1", "LOST", timeout=30)
+    wait_for_state(client, app, job, {"SUCCESS"}, timeout=JOB_TIMEOUT)
+    assert f"sum {sum(range(96))}" in wait_driver_log(log_dir, app, job)
+    dead.start()
+    wait_host(server, "worker-1", "READY", timeout=30)
