@@ -28,16 +28,17 @@ def wait_until(predicate, timeout, what):
     raise SystemExit(f"timed out waiting for {what}")
 
 
-def start_server(base: Path, env: dict | None = None):
-    """Starts a server (with `env` added to its environment); returns
-    (process, EMR client). `process.s3_endpoint` and `process.keys` are the
-    embedded S3 endpoint and the root key."""
+def start_server(base: Path, env: dict | None = None, host: str = "127.0.0.1", args: list[str] | None = None):
+    """Starts a server (with `env` added to its environment) whose API and
+    S3 endpoint listen on `host`; returns (process, EMR client).
+    `process.s3_endpoint` and `process.keys` are the embedded S3 endpoint
+    and the root key."""
     port = free_port()
     s3_port = free_port()
     env = dict(os.environ, SPARKPLANE_RUNTIME_DIR=str(RUNTIME_DIR), **(env or {}))
     log = open(base / "server.log", "wb")
     proc = subprocess.Popen(
-        [str(BIN), "server", "--listen", f"127.0.0.1:{port}", "--s3-listen", f"127.0.0.1:{s3_port}",
+        [str(BIN), "server", "--listen", f"{host}:{port}", "--s3-listen", f"{host}:{s3_port}", *(args or []),
          "--data-dir", str(base / "data"),
          # Benchmarks name local scripts and data: examples/ and their temp dir.
          "--allowed-local-dir", str(REPO), "--allowed-local-dir", str(base.parent)],
@@ -46,7 +47,7 @@ def start_server(base: Path, env: dict | None = None):
 
     def healthy():
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            with socket.create_connection((host, port), timeout=0.2):
                 return (base / "data" / "credentials").exists()
         except OSError:
             return False
@@ -56,12 +57,12 @@ def start_server(base: Path, env: dict | None = None):
                            check=True, capture_output=True, text=True).stdout
     keys = dict(line.split(" ", 1)[1].split("=", 1) for line in creds.splitlines() if line.startswith("export "))
     client = boto3.client(
-        "emr-serverless", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+        "emr-serverless", endpoint_url=f"http://{host}:{port}", region_name="us-east-1",
         aws_access_key_id=keys["AWS_ACCESS_KEY_ID"], aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
         config=Config(retries={"max_attempts": 1}),
     )
-    proc.s3_endpoint = f"http://127.0.0.1:{s3_port}"
-    proc.endpoint = f"http://127.0.0.1:{port}"
+    proc.s3_endpoint = f"http://{host}:{s3_port}"
+    proc.endpoint = f"http://{host}:{port}"
     proc.data_dir = base / "data"
     proc.keys = keys
     ensure_role(proc, BENCH_ROLE)

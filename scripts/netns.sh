@@ -31,6 +31,12 @@ netns_up() {
       ip -n "$ns" link set eth0 up &&
       ip -n "$ns" link set lo up &&
       ip -n "$ns" route add default via "$net.1" || return 1
+    # The machine's DNS server is not reachable from a namespace: every
+    # lookup there (a JVM asks for its host name) would wait for its
+    # timeouts. `ip netns exec` mounts this over /etc/resolv.conf, so a
+    # lookup that /etc/hosts does not answer fails at once instead.
+    mkdir -p "/etc/netns/$ns" &&
+      printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "/etc/netns/$ns/resolv.conf" || return 1
   done
   export SPARKPLANE_TEST_NETNS_SERVER="$net.1"
   export SPARKPLANE_TEST_NETNS="sp${tag}h1=$net.11 sp${tag}h2=$net.12"
@@ -47,6 +53,7 @@ netns_down() {
     # The veth first: deleting one end deletes its peer in the namespace.
     ip link del "sp${tag}v$i" 2>/dev/null || true
     ip netns del "sp${tag}h$i" 2>/dev/null || true
+    rm -rf "/etc/netns/sp${tag}h$i"
   done
   ip link del "spbr$tag" 2>/dev/null || true
   return 0

@@ -78,6 +78,15 @@ def make_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def hail_venv(tmp_path_factory):
+    """(the packed venv, Hail's jar): the walkthrough's `pyspark_hail`, built
+    once per session for test_hail.py and test_hosts.py."""
+    from hail_job import build_hail_venv
+    from test_venv_archives import server_python
+    return build_hail_venv(server_python(), tmp_path_factory.mktemp("hail-venv"))
+
+
+@pytest.fixture(scope="session")
 def client(server):
     return server.client()
 

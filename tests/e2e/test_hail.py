@@ -7,7 +7,8 @@ it with Hail's own `hail-all-spark.jar`, sets Kryo in the application's
 and a `linear_regression_rows` over it; the result table goes to `s3://`
 through S3A and is read back.
 
-The venv is built in the test (`hail_job.build_hail_venv`).
+The venv is built once per session (`hail_venv` in conftest.py, with
+`hail_job.build_hail_venv`); test_hosts.py runs the same GWAS over hosts.
 
 Run twice: with `local[N]` (executors are threads of the driver) and with
 executor processes (dynamic allocation with `maxExecutors`), where every
@@ -29,17 +30,11 @@ from conftest import (
     wait_driver_log,
     wait_for_state,
 )
-from hail_job import GWAS, KRYO, PARAMS, build_hail_venv
+from hail_job import GWAS, KRYO, PARAMS
 from helpers_s3 import s3_client
-from test_venv_archives import EXECUTOR_PROCESSES, server_python
+from test_venv_archives import EXECUTOR_PROCESSES
 
 pytestmark = pytest.mark.spark
-
-
-@pytest.fixture(scope="session")
-def hail_venv(tmp_path_factory):
-    """(the packed venv, Hail's jar): the walkthrough's `pyspark_hail`."""
-    return build_hail_venv(server_python(), tmp_path_factory.mktemp("hail-venv"))
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ runs in a namespace of its own with its own IP.
 The server and its S3 endpoint listen on the bridge, so an elastic run's
 executors may go to the agents' hosts: the job below records, from inside
 each task, the address its executor's host reaches the server from.
-Drivers still run on the server's own host.
+A Hail GWAS spreads its executors over the hosts the same way. Drivers
+still run on the server's own host.
 """
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ import threading
 from pathlib import Path
 
 import pytest
+
+from hail_job import GWAS, KRYO, PARAMS
+from helpers_s3 import s3_client
 
 from conftest import (
     BIN,
@@ -460,3 +464,35 @@ def test_hosts_that_die_or_restart_mid_job_lose_their_executors_and_the_run_succ
     assert f"sum {sum(range(96))}" in wait_driver_log(log_dir, app, job)
     dead.start()
     wait_host(server, "worker-1", "READY", timeout=30)
+
+
+def test_a_hail_gwas_spreads_its_executors_over_the_hosts(cluster, release_label, tmp_path, hail_venv):
+    server, agents = cluster
+    for name in agents:
+        wait_host(server, name, "READY")
+    client = server.client()
+    archive, jar = hail_venv
+    s3 = s3_client(server)
+    bucket = unique("hail-hosts")
+    s3.create_bucket(Bucket=bucket)
+    s3.upload_file(str(archive), bucket, "deps/pyspark_hail.tar.gz")
+    s3.upload_file(str(jar), bucket, "deps/hail-all-spark.jar")
+    s3.put_object(Bucket=bucket, Key="code/gwas.py", Body=GWAS.encode())
+    # Three executors from the start, one per host, as on a standalone cluster.
+    params = PARAMS.format(bucket=bucket) + (
+        " --conf spark.driver.cores=1 --conf spark.executor.cores=1 "
+        "--conf spark.dynamicAllocation.initialExecutors=3 --conf spark.dynamicAllocation.minExecutors=3 "
+        "--conf spark.dynamicAllocation.maxExecutors=3")
+    app = create_app(client, name=unique("hail"), release=release_label, runtimeConfiguration=KRYO)["applicationId"]
+    log_dir = tmp_path / "logs"
+    driver = spark_job_driver(f"s3://{bucket}/code/gwas.py", [f"s3://{bucket}/out/"], params=params)
+    job = start_job(client, app, driver, log_dir)
+    run = wait_for_state(client, app, job, {"SUCCESS", "FAILED"}, timeout=JOB_TIMEOUT)
+    stdout = wait_driver_log(log_dir, app, job)
+    assert run["state"] == "SUCCESS", (run.get("stateDetails"), stdout[-3000:])
+    result = json.loads(next(line for line in stdout.splitlines() if line.startswith("GWAS "))[len("GWAS "):])
+    assert result["rows"] == 500 and result["p_values"] == 500, result
+    # Tasks ran in workers on every agent's host, each of which unpacked the
+    # venv and fetched Hail's jar from the driver.
+    for agent in agents.values():
+        assert any(cwd.startswith(str(agent.data_dir)) for cwd in result["task_cwds"]), (agent.ns, result)

@@ -12,8 +12,19 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use sparkplane_engine::spark::standalone::executor_dirs;
+
 /// Largest piece sent at once (the server takes up to 4 MiB).
 const PIECE_BYTES: u64 = 1024 * 1024;
+/// Most bytes sent per worker in one round.
+pub const ROUND_BYTES: u64 = 8 * PIECE_BYTES;
+
+enum Refusal {
+    /// The server answered 4xx: sending it again will not help.
+    Refused(u16),
+    /// Unreachable, or a fault of the server: try again next round.
+    Failed(String),
+}
 
 pub struct LogSender {
     server: String,
@@ -25,7 +36,7 @@ pub struct LogSender {
 
 impl LogSender {
     pub fn new(server: &str, token: &str) -> LogSender {
-        let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).no_proxy().build().ok();
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).no_proxy().build().ok();
         LogSender {
             server: server.trim_end_matches('/').to_string(),
             token: token.to_string(),
@@ -34,12 +45,25 @@ impl LogSender {
         }
     }
 
-    /// Sends what grew in worker `id`'s executor logs under `dir`.
+    /// Sends what grew in worker `id`'s executor logs under `dir`, at most
+    /// [`ROUND_BYTES`] per call, so that a chatty executor cannot hold up
+    /// the heartbeat the agent sends next; the rest goes next round.
     pub async fn ship(&mut self, id: &str, dir: &Path) {
+        let mut budget = ROUND_BYTES;
         for (relative, path) in executor_logs(dir) {
-            if let Err(err) = self.ship_file(id, &relative, &path).await {
-                tracing::warn!(worker = id, file = %relative, error = %err, "send an executor log");
-                return;
+            match self.ship_file(id, &relative, &path, &mut budget).await {
+                Ok(()) => {}
+                // The server refuses this file (too large, or its worker
+                // is no longer assigned here): skip what it has so far.
+                Err(Refusal::Refused(status)) => {
+                    tracing::warn!(worker = id, file = %relative, status, "the server refused an executor log");
+                    let length = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                    self.sent.insert(path, length);
+                }
+                Err(Refusal::Failed(err)) => {
+                    tracing::warn!(worker = id, file = %relative, error = %err, "send an executor log");
+                    return;
+                }
             }
         }
     }
@@ -49,23 +73,33 @@ impl LogSender {
         self.sent.retain(|path, _| !path.starts_with(dir));
     }
 
-    async fn ship_file(&mut self, id: &str, relative: &str, path: &Path) -> Result<(), String> {
-        let Some(client) = &self.client else { return Err("no HTTP client".into()) };
-        loop {
+    async fn ship_file(&mut self, id: &str, relative: &str, path: &Path, budget: &mut u64) -> Result<(), Refusal> {
+        let Some(client) = &self.client else { return Err(Refusal::Failed("no HTTP client".into())) };
+        while *budget > 0 {
             let sent = self.sent.get(path).copied().unwrap_or(0);
-            let piece = read_piece(path, sent).map_err(|err| err.to_string())?;
+            let piece = read_piece(path, sent).map_err(|err| Refusal::Failed(err.to_string()))?;
             if piece.is_empty() {
                 return Ok(());
             }
             let url = format!("{}/sparkplane/v1/agent/workers/{id}/logs/{relative}?offset={sent}", self.server);
             let length = piece.len() as u64;
-            let answer =
-                client.put(url).bearer_auth(&self.token).body(piece).send().await.map_err(|err| err.to_string())?;
-            if !answer.status().is_success() {
-                return Err(format!("HTTP {}", answer.status().as_u16()));
+            let answer = client
+                .put(url)
+                .bearer_auth(&self.token)
+                .body(piece)
+                .send()
+                .await
+                .map_err(|err| Refusal::Failed(err.to_string()))?;
+            let status = answer.status().as_u16();
+            match status {
+                200..=299 => {}
+                400..=499 => return Err(Refusal::Refused(status)),
+                _ => return Err(Refusal::Failed(format!("HTTP {status}"))),
             }
             self.sent.insert(path.to_path_buf(), sent + length);
+            *budget = budget.saturating_sub(length);
         }
+        Ok(())
     }
 }
 
@@ -80,18 +114,11 @@ fn read_piece(path: &Path, offset: u64) -> std::io::Result<Vec<u8>> {
 /// `(<app>/<executor>/<stream>, path)` of every executor log under `dir`.
 fn executor_logs(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut logs = Vec::new();
-    for app in dir.read_dir().into_iter().flatten().flatten() {
-        for executor in app.path().read_dir().into_iter().flatten().flatten() {
-            let id = executor.file_name().to_string_lossy().into_owned();
-            if !id.bytes().all(|b| b.is_ascii_digit()) {
-                continue;
-            }
-            for stream in ["stdout", "stderr"] {
-                let path = executor.path().join(stream);
-                if path.is_file() {
-                    let app = app.file_name().to_string_lossy().into_owned();
-                    logs.push((format!("{app}/{id}/{stream}"), path));
-                }
+    for executor in executor_dirs(dir) {
+        for stream in ["stdout", "stderr"] {
+            let path = executor.dir.join(stream);
+            if path.is_file() {
+                logs.push((format!("{}/{}/{stream}", executor.app, executor.id), path));
             }
         }
     }

@@ -65,7 +65,14 @@ impl AgentWork {
         let root = host.data_dir.join("workers");
         let recorded = std::fs::read_to_string(root.join(PGIDS_FILE)).unwrap_or_default();
         let leftovers: Vec<i32> = recorded.lines().filter_map(|line| line.trim().parse().ok()).collect();
-        for pgid in leftovers.iter().copied().filter(|&pgid| group_members(pgid) > 0) {
+        // A recorded group is killed only while its leader is still one of
+        // our workers (its command line names this dir): after a reboot the
+        // number may belong to anything.
+        let ours = |pgid: i32| {
+            let cmdline = std::fs::read(format!("/proc/{pgid}/cmdline")).unwrap_or_default();
+            String::from_utf8_lossy(&cmdline).contains(root.to_string_lossy().as_ref())
+        };
+        for pgid in leftovers.iter().copied().filter(|&pgid| group_members(pgid) > 0 && ours(pgid)) {
             tracing::warn!(pgid, "killing a worker a previous agent left running");
             kill_group(pgid, libc::SIGKILL);
         }
@@ -89,8 +96,17 @@ impl AgentWork {
     fn runtime(&mut self, assignment: &WorkerAssignment) -> Result<Option<InstalledRuntime>, String> {
         let spark = SparkRuntime::for_release(&assignment.release_label).map_err(|err| err.to_string())?;
         let key = format!("{}:{}", assignment.runtime_dir, spark.spark_version);
-        if let Some(done) = self.installed.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return done.clone().map(Some);
+        {
+            let mut installed = self.installed.lock().unwrap_or_else(|e| e.into_inner());
+            match installed.get(&key) {
+                Some(Ok(runtime)) => return Ok(Some(runtime.clone())),
+                // This assignment fails; the next one tries again.
+                Some(Err(_)) => {
+                    self.installing.remove(&key);
+                    return installed.remove(&key).map_or(Ok(None), |failed| failed.map(Some));
+                }
+                None => {}
+            }
         }
         if self.installing.insert(key.clone()) {
             let manager = RuntimeManager::new(PathBuf::from(&assignment.runtime_dir), self.host.python.clone());
@@ -120,7 +136,6 @@ impl AgentWork {
         for (name, value) in &assignment.env {
             command.env(name, value);
         }
-        command.env("SPARK_LOCAL_IP", &self.host.address);
         if let Some(token) = &assignment.credentials_token {
             command.env(FULL_URI_ENV, &self.host.credentials_url).env(AUTHORIZATION_TOKEN_ENV, token);
         }
@@ -132,15 +147,25 @@ impl AgentWork {
         Ok(Running { assignment: assignment.clone(), process: Some(process), dir, failed: None })
     }
 
-    async fn stop(&mut self, id: &str) {
-        let Some(mut worker) = self.running.remove(id) else { return };
-        if let Some(process) = worker.process.as_mut() {
-            let _ = process.terminate(Duration::from_secs(2)).await;
+    /// Stops the workers `ids` at once (each gets the same short grace),
+    /// then sends their last logs and removes their dirs.
+    async fn stop(&mut self, ids: &[String]) {
+        let mut stopping = tokio::task::JoinSet::new();
+        let mut dirs = Vec::new();
+        for id in ids {
+            let Some(mut worker) = self.running.remove(id) else { continue };
+            if let Some(mut process) = worker.process.take() {
+                stopping.spawn(async move { process.terminate(Duration::from_secs(2)).await });
+            }
+            dirs.push((id.clone(), worker.dir));
         }
-        self.logs.ship(id, &worker.dir).await;
-        self.logs.forget(&worker.dir);
-        let _ = std::fs::remove_dir_all(&worker.dir);
-        tracing::info!(worker = id, "worker stopped");
+        while stopping.join_next().await.is_some() {}
+        for (id, dir) in dirs {
+            self.logs.ship(&id, &dir).await;
+            self.logs.forget(&dir);
+            let _ = std::fs::remove_dir_all(&dir);
+            tracing::info!(worker = %id, "worker stopped");
+        }
     }
 }
 
@@ -175,9 +200,7 @@ impl HostWork for AgentWork {
     async fn assigned(&mut self, workers: Vec<WorkerAssignment>) {
         let wanted: HashSet<&str> = workers.iter().map(|w| w.id.as_str()).collect();
         let gone: Vec<String> = self.running.keys().filter(|id| !wanted.contains(id.as_str())).cloned().collect();
-        for id in gone {
-            self.stop(&id).await;
-        }
+        self.stop(&gone).await;
         for assignment in &workers {
             if self.running.contains_key(&assignment.id) {
                 continue;

@@ -56,7 +56,7 @@ pub struct Controller {
     /// Executor books of running elastic attempts (see [`runs::elastic`]).
     elastic: runs::elastic::ElasticRuns,
     /// Standalone workers placed on agents' hosts (see `runs::remote_workers`).
-    remote_workers: runs::remote_workers::RemoteWorkers,
+    remote_workers: Arc<runs::remote_workers::RemoteWorkers>,
     wake: Notify,
     shutdown: tokio::sync::watch::Sender<bool>,
     /// Who may fetch which attempt's credentials (see [`access::credentials`]).

@@ -32,6 +32,12 @@ pub struct Need {
 }
 
 impl Slot {
+    /// The server's own host: `placeable` when its own limits (which the
+    /// caller checks) allow one more executor.
+    pub fn own(placeable: bool, free_vcpu: u64, free_memory_gb: u64, run_executors: u32) -> Slot {
+        Slot { name: String::new(), own: true, placeable, free_vcpu, free_memory_gb, free_processes: 1, run_executors }
+    }
+
     fn fits(&self, need: Need) -> bool {
         self.placeable
             && self.free_processes > 0

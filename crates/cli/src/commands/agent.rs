@@ -101,9 +101,10 @@ fn worker_sandbox(data_dir: &std::path::Path, python: &str) -> Sandbox {
     if confinement != Confinement::Landlock {
         eprintln!("WARNING: no Landlock on this host: executors run unconfined only with SPARKPLANE_ALLOW_UNCONFINED_JOBS=true");
     }
-    // Runtimes live where the server says; they are read, never written,
-    // by the workers (the agent itself installs them).
-    Sandbox::for_host(confinement, &data_dir.join("runtimes"), python)
+    // The runtime dir is each assignment's (the server names it, and the
+    // worker's sandbox adds it read-only); this one holds the workers' own
+    // dirs, which each worker may write only under its own.
+    Sandbox::for_host(confinement, &data_dir.join("workers"), python)
 }
 
 /// The local IP this host uses to reach `server`: a UDP socket connected

@@ -118,8 +118,9 @@ impl Controller {
     pub async fn agent_register(&self, token: &str, report: Report) -> Result<AgentAnswer, ControlError> {
         let host = self.hosts.register(token, report, now()).await?;
         tracing::info!(host = %host.name, state = host.state.as_str(), "agent registered");
-        // A registration is a new agent process, or one that was LOST:
-        // whatever it ran before is gone (it kills it at start).
+        // A registration is a new agent process (which killed what the last
+        // one ran) or one that was LOST (its next answer stops what it
+        // runs): either way those workers are gone for their attempts.
         self.remote_workers.host_restarted(&host.name);
         self.wake_scheduler();
         Ok(self.answer(&host))
@@ -148,13 +149,12 @@ impl Controller {
     /// host's. Only a worker assigned to that agent's host is accepted.
     pub async fn agent_worker_log(
         &self,
-        token: &str,
+        host: &str,
         worker: &str,
         relative: &str,
         offset: u64,
         bytes: &[u8],
     ) -> Result<(), ControlError> {
-        let host = self.hosts.authenticate(token).await?;
         let parts: Vec<&str> = relative.split('/').collect();
         let plain = |p: &&str| {
             !p.is_empty()
@@ -171,7 +171,7 @@ impl Controller {
         if bytes.len() > MAX_LOG_PIECE_BYTES || offset.saturating_add(bytes.len() as u64) > MAX_LOG_FILE_BYTES {
             return Err(ControlError::validation("a worker log piece is too large"));
         }
-        let Some(dir) = self.remote_workers.logs_dir(&host, worker) else {
+        let Some(dir) = self.remote_workers.logs_dir(host, worker) else {
             return Err(ControlError::not_found(format!("no worker {worker} is assigned to host {host}")));
         };
         let path = dir.join(relative);

@@ -55,19 +55,33 @@ struct Books {
     reported: bool,
 }
 
-/// Agents' hosts granted executors that have not started yet, in order.
-type Pending = HashMap<String, VecDeque<String>>;
+/// An executor granted on an agent's host and not placed yet: the host,
+/// and the executor's vCPU and memory (GB), which that host holds already.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PendingPlace {
+    pub host: String,
+    pub vcpu: u64,
+    pub memory_gb: u64,
+}
+
+#[derive(Default)]
+struct Placing {
+    /// Per run, in grant order.
+    pending: HashMap<String, VecDeque<PendingPlace>>,
+    /// Runs whose executors may go to agents (set when their attempt starts).
+    may_use_agents: std::collections::HashSet<String>,
+}
 
 pub(crate) struct ElasticRuns {
     books: Mutex<HashMap<String, Books>>,
-    pending: Mutex<Pending>,
+    placing: Mutex<Placing>,
     http: Option<reqwest::Client>,
 }
 
 impl Default for ElasticRuns {
     fn default() -> Self {
         let http = reqwest::Client::builder().timeout(Duration::from_secs(2)).no_proxy().build().ok();
-        ElasticRuns { books: Mutex::new(HashMap::new()), pending: Mutex::default(), http }
+        ElasticRuns { books: Mutex::new(HashMap::new()), placing: Mutex::default(), http }
     }
 }
 
@@ -84,13 +98,45 @@ impl ElasticRuns {
 
     pub(crate) fn end(&self, job_run_id: &str) {
         self.with(|books| books.remove(job_run_id));
-        self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(job_run_id);
+        self.placing(|p| {
+            p.pending.remove(job_run_id);
+            p.may_use_agents.remove(job_run_id);
+        });
+    }
+
+    fn placing<T>(&self, f: impl FnOnce(&mut Placing) -> T) -> T {
+        f(&mut self.placing.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+
+    /// Whether the run's executors may go to agents' hosts.
+    pub(crate) fn set_may_use_agents(&self, job_run_id: &str, may: bool) {
+        self.placing(|p| {
+            if may {
+                p.may_use_agents.insert(job_run_id.to_string());
+            } else {
+                p.may_use_agents.remove(job_run_id);
+            }
+        });
+    }
+
+    pub(crate) fn may_use_agents(&self, job_run_id: &str) -> bool {
+        self.placing(|p| p.may_use_agents.contains(job_run_id))
     }
 
     /// The agent's host the next granted executor goes to; `None`: this host.
     fn next_agent(&self, job_run_id: &str) -> Option<String> {
-        let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        pending.get_mut(job_run_id).and_then(VecDeque::pop_front)
+        self.placing(|p| p.pending.get_mut(job_run_id).and_then(VecDeque::pop_front).map(|place| place.host))
+    }
+
+    /// Granted and not yet placed, by host: of one run, or (`None`) of all.
+    pub(crate) fn pending(&self, job_run_id: Option<&str>) -> Vec<PendingPlace> {
+        self.placing(|p| {
+            p.pending
+                .iter()
+                .filter(|(run, _)| job_run_id.is_none_or(|id| id == run.as_str()))
+                .flat_map(|(_, places)| places.iter().cloned())
+                .collect()
+        })
     }
 
     /// (granted, wanted) of an elastic run.
@@ -99,12 +145,11 @@ impl ElasticRuns {
     }
 
     /// Grants `executors` more, one on each of `agents` and the rest here.
-    pub(crate) fn grant(&self, job_run_id: &str, executors: u32, agents: Vec<String>) {
+    pub(crate) fn grant(&self, job_run_id: &str, executors: u32, agents: Vec<PendingPlace>) {
         let known = self
             .with(|books| books.get_mut(job_run_id).map(|b| b.granted = b.granted.saturating_add(executors)).is_some());
         if known && !agents.is_empty() {
-            let mut pending = self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            pending.entry(job_run_id.to_string()).or_default().extend(agents);
+            self.placing(|p| p.pending.entry(job_run_id.to_string()).or_default().extend(agents));
         }
     }
 
@@ -176,11 +221,16 @@ impl Controller {
             cluster.set_worker_env(full_uri.collect());
         }
         context.master = Some(cluster.master_url().to_string());
-        let remote = self.remote_side(run, attempt, plan, context, cluster.master_url());
+        let mut remote = self.remote_side(run, attempt, plan, context, cluster.master_url());
+        self.elastic.set_may_use_agents(&run.job_run_id, context.bind_address.is_some());
         let granted =
             self.elastic.books(&run.job_run_id).map_or(plan.resources.launch_executors(), |(granted, _)| granted);
-        for _ in 0..granted {
-            cluster.add_worker(context)?;
+        let logs_dir = work_dir.join("executors");
+        for place in self.initial_places(&remote, granted).await {
+            let remote_placed = place.is_some_and(|host| self.place_remote(&mut remote, host, logs_dir.clone()));
+            if !remote_placed {
+                cluster.add_worker(context)?;
+            }
         }
         Ok(Some(Executors { cluster, remote, range, ui_port: None }))
     }
@@ -268,10 +318,13 @@ mod tests {
         assert!(!runs.reported("r"), "nothing is released before Spark says what it wants");
         assert!(runs.want("r", 3), "more than granted");
         assert!(runs.reported("r"));
-        runs.grant("r", 1, vec!["agent-1".into()]);
+        let place = PendingPlace { host: "agent-1".into(), vcpu: 1, memory_gb: 4 };
+        runs.grant("r", 1, vec![place.clone()]);
+        assert_eq!(runs.pending(Some("r")), [place]);
         assert_eq!(runs.books("r"), Some((2, 3)));
         assert_eq!(runs.next_agent("r").as_deref(), Some("agent-1"));
         assert_eq!(runs.next_agent("r"), None, "the rest start here");
+        assert!(runs.pending(None).is_empty());
         assert!(!runs.want("r", 2));
         runs.released("r", 5);
         assert_eq!(runs.books("r"), Some((0, 2)));

@@ -16,12 +16,15 @@
 //! custom image (agents run engines on their host's runtime).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sparkplane_engine::spark::hadoop_s3::{AUTHORIZATION_TOKEN_ENV, FULL_URI_ENV};
 use sparkplane_engine::spark::{LaunchContext, SparkJobPlan};
+use sparkplane_hosts::placement::{place, Need, Slot};
 use sparkplane_hosts::{HostState, RegionOverride, WorkerAssignment};
 
+use super::remote_workers::RemoteWorkers;
 use crate::{Controller, S3ForJobs};
 
 /// How long a worker that never got an executor stays while Spark does not
@@ -37,8 +40,11 @@ struct RemoteWorker {
     idle_since: Option<Instant>,
 }
 
-/// The workers one elastic attempt has on agents' hosts.
+/// The workers one elastic attempt has on agents' hosts. Dropping it
+/// unassigns whatever it still holds, so an attempt that ends on any path
+/// (a failed launch, a stop while starting) leaves nothing on agents.
 pub(crate) struct RemoteSide {
+    registry: Arc<RemoteWorkers>,
     /// What every worker of this attempt is told; `None` when this attempt
     /// places nothing on agents.
     template: Option<WorkerAssignment>,
@@ -47,6 +53,14 @@ pub(crate) struct RemoteSide {
     finished: Vec<Duration>,
     vcpu: u64,
     memory_gb: u64,
+}
+
+impl Drop for RemoteSide {
+    fn drop(&mut self) {
+        for worker in self.workers.drain(..) {
+            self.registry.unassign(&worker.id);
+        }
+    }
 }
 
 impl RemoteSide {
@@ -68,6 +82,53 @@ impl Controller {
         let direct = self.config.direct_bucket_mount && matches!(self.config.s3_for_jobs, S3ForJobs::Embedded { .. });
         let in_image = context.images.as_ref().is_some_and(|images| images.any());
         self.config.advertise_address.clone().filter(|_| !direct && !in_image)
+    }
+
+    /// Agents' hosts that may take executors now: READY ones, when this
+    /// server advertises an address they reach it at, with what their
+    /// reports offer minus the executors placed there.
+    pub(crate) async fn agent_slots(&self) -> Vec<Slot> {
+        if self.config.advertise_address.is_none() {
+            return Vec::new();
+        }
+        let mut used = self.remote_workers.use_by_host();
+        // Granted there and not placed yet: already theirs.
+        for place in self.elastic.pending(None) {
+            let entry = used.entry(place.host).or_default();
+            entry.vcpu += place.vcpu;
+            entry.memory_gb += place.memory_gb;
+            entry.workers += 1;
+        }
+        let mut slots = Vec::new();
+        for host in self.hosts.list().await {
+            let Some(report) = host.report.as_ref().filter(|_| !host.embedded && host.state == HostState::Ready) else {
+                continue;
+            };
+            let placed = used.get(&host.name).copied().unwrap_or_default();
+            slots.push(Slot {
+                name: host.name.clone(),
+                own: false,
+                placeable: true,
+                free_vcpu: report.capacity.vcpu.saturating_sub(placed.vcpu),
+                free_memory_gb: report.capacity.memory_gb.saturating_sub(placed.memory_gb),
+                free_processes: report.physical.max_processes.saturating_sub(placed.workers),
+                run_executors: 0,
+            });
+        }
+        slots
+    }
+
+    /// Where an attempt's first `count` executors go: this host (`None`),
+    /// where the scheduler admitted them all, or agents' hosts, spread as
+    /// growth is (the host with the fewest of the run's executors first).
+    pub(crate) async fn initial_places(&self, side: &RemoteSide, count: u32) -> Vec<Option<String>> {
+        let agents = if side.template.is_some() { self.agent_slots().await } else { Vec::new() };
+        // The scheduler admitted them all here: this host has room for each.
+        let own = Slot { free_processes: u32::MAX, ..Slot::own(true, u64::MAX, u64::MAX, 0) };
+        let mut slots: Vec<Slot> = std::iter::once(own).chain(agents).collect();
+        let need = Need { vcpu: side.vcpu, memory_gb: side.memory_gb };
+        let chosen = place(&mut slots, count, need);
+        chosen.into_iter().map(|index| (index > 0).then(|| slots[index].name.clone())).collect()
     }
 
     /// The remote side of an attempt whose master listens at `master_url`.
@@ -108,6 +169,7 @@ impl Controller {
             }
         });
         RemoteSide {
+            registry: self.remote_workers.clone(),
             template,
             workers: Vec::new(),
             next: 0,
@@ -135,8 +197,12 @@ impl Controller {
         let mut gone = Vec::new();
         for (index, worker) in side.workers.iter().enumerate() {
             let failed = self.remote_workers.status(&worker.id).and_then(|status| status.failed);
-            let host_state = self.hosts.get(&worker.host).await.ok().map(|h| h.state);
-            let host_gone = !matches!(host_state, Some(HostState::Ready | HostState::Draining));
+            // Only a host known to be LOST or removed is gone: a store fault
+            // says nothing about the host.
+            let host_gone = match self.hosts.get(&worker.host).await {
+                Ok(host) => !matches!(host.state, HostState::Ready | HostState::Draining),
+                Err(err) => matches!(err, sparkplane_hosts::HostsError::NotFound(_)),
+            };
             if let Some(reason) = &failed {
                 tracing::warn!(worker = %worker.id, host = %worker.host, %reason, "a remote executor worker failed");
             } else if host_gone {

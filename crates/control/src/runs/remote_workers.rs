@@ -21,6 +21,9 @@ struct Placed {
     /// The attempt's `executors/` dir: the worker's logs land in
     /// `worker-<id>/` there, where the attempt ships executor logs from.
     logs_dir: PathBuf,
+    /// Whether an answer has told its agent about it: from then on the
+    /// agent may be running it even before its report says so.
+    handed: bool,
 }
 
 #[derive(Default)]
@@ -61,14 +64,14 @@ impl RemoteWorkers {
         logs_dir: PathBuf,
     ) {
         let id = assignment.id.clone();
-        let placed = Placed { host: host.to_string(), assignment, vcpu, memory_gb, logs_dir };
+        let placed = Placed { host: host.to_string(), assignment, vcpu, memory_gb, logs_dir, handed: false };
         self.with(|s| s.placed.insert(id, placed));
     }
 
     pub(crate) fn unassign(&self, id: &str) {
         self.with(|s| {
             if let Some(placed) = s.placed.remove(id) {
-                if s.reported.get(&placed.host).is_some_and(|running| running.contains(id)) {
+                if placed.handed || s.reported.get(&placed.host).is_some_and(|running| running.contains(id)) {
                     s.leaving.insert(id.to_string(), placed);
                 }
             }
@@ -85,9 +88,16 @@ impl RemoteWorkers {
         })
     }
 
-    /// What `host`'s agent must run now.
+    /// What `host`'s agent must run now (and is told so).
     pub(crate) fn for_host(&self, host: &str) -> Vec<WorkerAssignment> {
-        self.with(|s| s.placed.values().filter(|p| p.host == host).map(|p| p.assignment.clone()).collect())
+        self.with(|s| {
+            let mine = s.placed.values_mut().filter(|p| p.host == host);
+            mine.map(|p| {
+                p.handed = true;
+                p.assignment.clone()
+            })
+            .collect()
+        })
     }
 
     /// An agent's heartbeat: the status of each worker it runs. Reports of
@@ -110,9 +120,13 @@ impl RemoteWorkers {
         self.with(|s| s.status.get(id).cloned())
     }
 
-    /// Whether any host still reports one of `ids` running.
+    /// Whether any of `ids` may still run on its host: reported there, or
+    /// handed to its agent and not yet reported gone.
     pub(crate) fn any_reported(&self, ids: &[String]) -> bool {
-        self.with(|s| s.reported.values().any(|running| ids.iter().any(|id| running.contains(id))))
+        self.with(|s| {
+            s.leaving.keys().any(|id| ids.contains(id))
+                || s.reported.values().any(|running| ids.iter().any(|id| running.contains(id)))
+        })
     }
 
     /// A host that left (LOST, removed): nothing it ran is reported any more.
@@ -195,6 +209,10 @@ mod tests {
         assert_eq!(workers.logs_dir("h1", "w1"), Some(dir.join("worker-w1")));
         assert_eq!(workers.logs_dir("h2", "w1"), None, "only the host it is on");
         assert_eq!(workers.for_host("h1").len(), 2);
+        workers.unassign("w2");
+        assert!(workers.logs_dir("h1", "w2").is_some(), "handed out, not yet reported: its logs may come");
+        workers.report("h1", &[]);
+        assert_eq!(workers.logs_dir("h1", "w2"), None, "reported gone");
         assert_eq!(workers.use_by_host()["h2"], HostUse { vcpu: 2, memory_gb: 8, workers: 1 });
         let status = WorkerStatus { id: "w1".into(), hosted: true, running: false, failed: None };
         workers.report("h1", std::slice::from_ref(&status));

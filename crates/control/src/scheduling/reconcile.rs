@@ -11,12 +11,12 @@ use std::time::Duration;
 use sparkplane_api::{Application, JobRun, JobRunState};
 use sparkplane_engine::spark::standalone::DAEMON_HEAP_MB;
 use sparkplane_engine::ResourceRequest;
-use sparkplane_hosts::HostState;
 
 use super::scheduler::{plan_with_agents, Action, AgentView, AppView, Demand, HostView, RunView, Warm};
 use crate::base::capacity::{capacity_of, maximum_capacity_of, Capacity};
 use crate::base::records::attempt_of;
 use crate::base::state::AppOperation;
+use crate::runs::elastic::PendingPlace;
 use crate::runs::plan::resources_for;
 use crate::{ControlError, Controller, RunningAttempt};
 
@@ -148,27 +148,26 @@ impl Controller {
         host
     }
 
-    /// Agents' hosts that may take executors: READY ones, when this server
-    /// advertises an address they can reach it at.
+    /// Agents' hosts that may take executors, as the planner sees them.
     async fn agent_views(&self) -> Vec<AgentView> {
-        if self.config.advertise_address.is_none() {
-            return Vec::new();
+        let slots = self.agent_slots().await;
+        slots
+            .into_iter()
+            .map(|slot| AgentView {
+                name: slot.name,
+                free: Capacity::without_disk_limit(slot.free_vcpu, slot.free_memory_gb),
+                free_processes: slot.free_processes,
+            })
+            .collect()
+    }
+
+    /// A run's executors on agents' hosts, placed or granted there.
+    fn on_agents(&self, job_run_id: &str) -> BTreeMap<String, u32> {
+        let mut hosts = self.remote_workers.run_hosts(job_run_id);
+        for place in self.elastic.pending(Some(job_run_id)) {
+            *hosts.entry(place.host).or_default() += 1;
         }
-        let used = self.remote_workers.use_by_host();
-        let mut views = Vec::new();
-        for host in self.hosts.list().await {
-            let Some(report) = host.report.as_ref().filter(|_| !host.embedded && host.state == HostState::Ready) else {
-                continue;
-            };
-            let use_ = used.get(&host.name).copied().unwrap_or_default();
-            let offered = Capacity::without_disk_limit(report.capacity.vcpu, report.capacity.memory_gb);
-            views.push(AgentView {
-                name: host.name.clone(),
-                free: offered.minus(Capacity::without_disk_limit(use_.vcpu, use_.memory_gb)),
-                free_processes: report.physical.max_processes.saturating_sub(use_.workers),
-            });
-        }
-        views
+        hosts
     }
 
     /// The planner's view of `runs` (unfinished, oldest first) of `apps`.
@@ -186,7 +185,8 @@ impl Controller {
                     state: run.state,
                     demand,
                     grow_to,
-                    on_agents: self.remote_workers.run_hosts(&run.job_run_id),
+                    on_agents: self.on_agents(&run.job_run_id),
+                    may_use_agents: self.elastic.may_use_agents(&run.job_run_id),
                 })
             })
             .collect()
@@ -268,7 +268,14 @@ impl Controller {
             }
             Action::Grow { job_run_id, executors, agents } => {
                 tracing::info!(job_run_id, executors, ?agents, "elastic run grows");
-                self.elastic.grant(&job_run_id, executors, agents);
+                let size = find(&job_run_id)
+                    .and_then(|run| Some(self.run_demand(apps.get(&run.application_id)?, run).executor))
+                    .unwrap_or_default();
+                let places = agents
+                    .into_iter()
+                    .map(|host| PendingPlace { host, vcpu: size.cpu, memory_gb: size.memory_gb })
+                    .collect();
+                self.elastic.grant(&job_run_id, executors, places);
                 Ok(())
             }
         }

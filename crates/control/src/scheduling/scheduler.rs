@@ -152,9 +152,12 @@ pub struct RunView {
     /// For an elastic run that holds its resources: how many executors Spark
     /// wants now (within `minExecutors`..`maxExecutors`).
     pub grow_to: Option<u32>,
-    /// Its executors on agents' hosts, by host: they hold those hosts'
-    /// capacity, not this host's.
+    /// Its executors on agents' hosts, by host (placed, or granted and
+    /// about to be): they hold those hosts' capacity, not this host's.
     pub on_agents: BTreeMap<String, u32>,
+    /// Whether its executors may go to agents' hosts (a run on the direct
+    /// bucket mount or in a custom image may not).
+    pub may_use_agents: bool,
 }
 
 /// An agent's host as the planner sees it: READY (not draining, not LOST),
@@ -230,19 +233,21 @@ impl<'a> Usage<'a> {
         for run in runs.iter().filter(|r| holds_resources(r.state)) {
             let warm = apps.get(&run.application_id).map(|a| a.warm).unwrap_or_default();
             let left = usage.warm_left.entry(&run.application_id).or_insert(WarmLeft { drivers: 0, executors: 0 });
-            let (extra, new_process) = on_demand(&run.demand, &warm, left);
-            let held = usage.app.entry(&run.application_id).or_default();
-            *held = held.plus(extra);
-            // Executors on agents count against the application, not this host.
+            // Executors on agents count against the application, not this
+            // host (nor its warm executors, which are here).
             let remote: u32 = run.on_agents.values().sum();
-            usage.host = usage.host.plus(extra).minus(run.demand.executor.times(remote));
+            let here = Demand { executors: run.demand.executors.saturating_sub(remote), ..run.demand };
+            let (extra, new_process) = on_demand(&here, &warm, left);
+            let held = usage.app.entry(&run.application_id).or_default();
+            *held = held.plus(extra).plus(run.demand.executor.times(remote));
+            usage.host = usage.host.plus(extra);
             if new_process {
                 usage.processes += 1;
                 usage.heap_mb += run.demand.heap_mb;
             }
-            let (processes, heap_mb) = run.demand.side_processes();
-            usage.processes += processes.saturating_sub(remote);
-            usage.heap_mb += heap_mb.saturating_sub(u64::from(remote) * run.demand.executor_heap_mb);
+            let (processes, heap_mb) = here.side_processes();
+            usage.processes += processes;
+            usage.heap_mb += heap_mb;
         }
         usage
     }
@@ -404,16 +409,10 @@ fn grow<'a>(
             && host.capacity.is_none_or(|limit| usage.host.plus(extra).fits_within(limit))
             && fits_physically(usage, 1, demand.executor_heap_mb, host);
         let here_count = demand.executors.saturating_sub(run.on_agents.values().sum::<u32>()) + placed_here;
-        let mut slots = vec![Slot {
-            name: String::new(),
-            own: true,
-            placeable: fits_here,
-            free_vcpu: u64::MAX,
-            free_memory_gb: u64::MAX,
-            free_processes: 1,
-            run_executors: here_count,
-        }];
-        if !from_warm {
+        let free_here =
+            host.capacity.map_or(Capacity::without_disk_limit(u64::MAX, u64::MAX), |limit| limit.minus(usage.host));
+        let mut slots = vec![Slot::own(fits_here, free_here.cpu, free_here.memory_gb, here_count)];
+        if !from_warm && run.may_use_agents {
             slots.extend(agents.iter().map(|agent| Slot {
                 name: agent.name.clone(),
                 own: false,

@@ -44,6 +44,7 @@ fn build(specs: &[(JobRunState, bool, u32, bool)]) -> Vec<RunView> {
             },
             grow_to: None,
             on_agents: Default::default(),
+            may_use_agents: true,
         })
         .collect()
 }
@@ -212,6 +213,7 @@ proptest! {
                 },
                 grow_to: (*running && *elastic).then_some(executors + more),
                 on_agents: Default::default(),
+                may_use_agents: true,
             })
             .collect();
         let app_limit = Capacity::without_disk_limit(max_cpu, max_cpu * 4);

@@ -18,6 +18,7 @@ fn run(id: &str, state: JobRunState, cpu: u64) -> RunView {
         demand: Demand { driver, heap_mb: 1024, ..Demand::default() },
         grow_to: None,
         on_agents: Default::default(),
+        may_use_agents: true,
     }
 }
 

@@ -36,6 +36,7 @@ use crate::EngineError;
 /// Properties sparkplane sets unless the job does: keep the driver on
 /// loopback (no reliance on the host name resolving) and stderr free of
 /// progress bars.
+/// Where Spark's processes bind unless executors may run on other hosts.
 const LOOPBACK: &str = "127.0.0.1";
 const SPARKPLANE_DEFAULTS: &[(&str, &str)] = &[
     ("spark.driver.host", LOOPBACK),

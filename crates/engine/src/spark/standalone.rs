@@ -76,7 +76,7 @@ pub struct ExecutorCluster {
     worker_env: Vec<(String, String)>,
 }
 
-const LOOPBACK: &str = "127.0.0.1";
+use super::LOOPBACK;
 
 impl ExecutorCluster {
     /// Starts the attempt's master in `work_dir/executors` and waits until it
@@ -138,12 +138,6 @@ impl ExecutorCluster {
     /// hosts, which each host points at its own loopback.
     pub fn set_worker_env(&mut self, env: Vec<(String, String)>) {
         self.worker_env = env;
-    }
-
-    /// The address the master and the local workers bind to, when
-    /// executors may run on other hosts.
-    pub fn bind_address(&self) -> Option<&str> {
-        self.bind.as_deref()
     }
 
     /// `spark://127.0.0.1:<port>`, for the driver's `--master`.
@@ -246,13 +240,9 @@ impl ExecutorCluster {
             if !is_worker || !worker.path().is_dir() {
                 continue;
             }
-            for app in worker.path().read_dir().into_iter().flatten().flatten() {
-                for executor in app.path().read_dir().into_iter().flatten().flatten() {
-                    let id = executor.file_name().to_string_lossy().into_owned();
-                    if executor.path().is_dir() && id.bytes().all(|b| b.is_ascii_digit()) {
-                        logs.push(WorkerLogDir { worker: format!("{EXECUTOR_LOG_FOLDER}/{id}"), dir: executor.path() });
-                    }
-                }
+            for executor in executor_dirs(&worker.path()) {
+                let folder = format!("{EXECUTOR_LOG_FOLDER}/{}", executor.id);
+                logs.push(WorkerLogDir { worker: folder, dir: executor.dir });
             }
         }
         logs.sort_by(|a, b| a.worker.cmp(&b.worker));
@@ -343,6 +333,31 @@ pub fn remote_worker_command(
     Ok(command)
 }
 
+/// One executor's folder in a standalone worker's dir.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutorDir {
+    pub app: String,
+    /// Spark's executor id.
+    pub id: String,
+    pub dir: PathBuf,
+}
+
+/// The executors' folders a worker working in `dir` made, as Spark lays
+/// them out: `<dir>/<app-id>/<executor-id>/` (their stdout and stderr).
+pub fn executor_dirs(dir: &Path) -> Vec<ExecutorDir> {
+    let mut found = Vec::new();
+    for app in dir.read_dir().into_iter().flatten().flatten() {
+        for executor in app.path().read_dir().into_iter().flatten().flatten() {
+            let id = executor.file_name().to_string_lossy().into_owned();
+            if executor.path().is_dir() && id.bytes().all(|b| b.is_ascii_digit()) {
+                let app = app.file_name().to_string_lossy().into_owned();
+                found.push(ExecutorDir { app, id, dir: executor.path() });
+            }
+        }
+    }
+    found
+}
+
 /// Whether a worker working in `dir` ever hosted an executor: Spark makes
 /// its folder `<dir>/<app-id>/<executor-id>` first.
 pub fn worker_hosted(dir: &Path) -> bool {
@@ -362,7 +377,7 @@ fn daemon_command(runtime: &InstalledRuntime, class: &str, log_path: &Path) -> R
     command
         .arg(class)
         .env("SPARK_HOME", &runtime.spark_home)
-        .env("SPARK_LOCAL_IP", "127.0.0.1")
+        .env("SPARK_LOCAL_IP", LOOPBACK)
         .env("SPARK_DAEMON_MEMORY", format!("{DAEMON_HEAP_MB}m"))
         .stdin(Stdio::null())
         .stdout(log)

@@ -100,15 +100,16 @@ pub async fn agent_worker_log(
         Ok(token) => token.to_string(),
         Err(err) => return refuse(err),
     };
-    if let Err(err) = state.controller.authenticate_agent(&token).await {
-        return refuse(err.into());
-    }
+    let host = match state.controller.authenticate_agent(&token).await {
+        Ok(host) => host,
+        Err(err) => return refuse(err.into()),
+    };
     let budget = parts.extensions.get::<BodyBudget>().cloned().unwrap_or_else(BodyBudget::fallback);
     let buffered = match body_limits::read(body, &budget).await {
         Ok(buffered) => buffered,
         Err(response) => return response,
     };
-    match state.controller.agent_worker_log(&token, &worker, &relative, query.offset, &buffered.bytes).await {
+    match state.controller.agent_worker_log(&host, &worker, &relative, query.offset, &buffered.bytes).await {
         Ok(()) => StatusCode::OK.into_response(),
         Err(err) => ApiResponseError::from(err).into_response(),
     }
