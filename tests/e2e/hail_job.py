@@ -67,3 +67,11 @@ def build_hail_venv(python: str, base: Path) -> tuple[Path, Path]:
     archive = base / "pyspark_hail.tar.gz"
     subprocess.run([str(env / "bin" / "venv-pack"), "-q", "-p", str(env), "-o", str(archive)], **run)
     return archive, jars[0]
+
+
+def upload_hail_job(s3, bucket: str, archive: Path, jar: Path) -> None:
+    """The walkthrough's uploads: the packed venv, Hail's jar and the GWAS."""
+    s3.create_bucket(Bucket=bucket)
+    s3.upload_file(str(archive), bucket, "deps/pyspark_hail.tar.gz")
+    s3.upload_file(str(jar), bucket, "deps/hail-all-spark.jar")
+    s3.put_object(Bucket=bucket, Key="code/gwas.py", Body=GWAS.encode())

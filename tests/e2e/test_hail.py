@@ -30,7 +30,7 @@ from conftest import (
     wait_driver_log,
     wait_for_state,
 )
-from hail_job import GWAS, KRYO, PARAMS
+from hail_job import KRYO, PARAMS, upload_hail_job
 from helpers_s3 import s3_client
 from test_venv_archives import EXECUTOR_PROCESSES
 
@@ -40,12 +40,8 @@ pytestmark = pytest.mark.spark
 @pytest.fixture(scope="module")
 def hail_bucket(server, hail_venv):
     archive, jar = hail_venv
-    s3 = s3_client(server)
     bucket = unique("hail")
-    s3.create_bucket(Bucket=bucket)
-    s3.upload_file(str(archive), bucket, "deps/pyspark_hail.tar.gz")
-    s3.upload_file(str(jar), bucket, "deps/hail-all-spark.jar")
-    s3.put_object(Bucket=bucket, Key="code/gwas.py", Body=GWAS.encode())
+    upload_hail_job(s3_client(server), bucket, archive, jar)
     return bucket
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from hail_job import GWAS, KRYO, PARAMS
+from hail_job import KRYO, PARAMS, upload_hail_job
 from helpers_s3 import s3_client
 
 from conftest import (
@@ -472,12 +472,8 @@ def test_a_hail_gwas_spreads_its_executors_over_the_hosts(cluster, release_label
         wait_host(server, name, "READY")
     client = server.client()
     archive, jar = hail_venv
-    s3 = s3_client(server)
     bucket = unique("hail-hosts")
-    s3.create_bucket(Bucket=bucket)
-    s3.upload_file(str(archive), bucket, "deps/pyspark_hail.tar.gz")
-    s3.upload_file(str(jar), bucket, "deps/hail-all-spark.jar")
-    s3.put_object(Bucket=bucket, Key="code/gwas.py", Body=GWAS.encode())
+    upload_hail_job(s3_client(server), bucket, archive, jar)
     # Three executors from the start, one per host, as on a standalone cluster.
     params = PARAMS.format(bucket=bucket) + (
         " --conf spark.driver.cores=1 --conf spark.executor.cores=1 "

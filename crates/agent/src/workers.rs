@@ -18,15 +18,14 @@ use sparkplane_engine::process::{group_members, kill_group, ProcessGroup};
 use sparkplane_engine::runtime::{InstalledRuntime, RuntimeManager, SparkRuntime};
 use sparkplane_engine::sandbox::Sandbox;
 use sparkplane_engine::spark::hadoop_s3::{sdk_region_override, AUTHORIZATION_TOKEN_ENV, FULL_URI_ENV};
-use sparkplane_engine::spark::standalone::{remote_worker_command, worker_hosted, WorkerSize};
+use sparkplane_engine::spark::standalone::{
+    record_process_group, remote_worker_command, worker_hosted, WorkerSize, PGIDS_FILE,
+};
 use sparkplane_hosts::agent::HostWork;
 use sparkplane_hosts::{ProcessReport, Report, WorkerAssignment, WorkerStatus};
 
 use crate::logs::LogSender;
 use crate::AgentError;
-
-/// Process groups of this agent's workers, one per line, under `workers/`.
-const PGIDS_FILE: &str = "pgids";
 
 /// What this host is, for its workers.
 pub struct WorkerHost {
@@ -142,7 +141,7 @@ impl AgentWork {
         let sandbox = self.host.sandbox.with_read_only([PathBuf::from(&assignment.runtime_dir)]);
         sandbox.confine(&mut command, &dir).map_err(|err| AgentError::Assignment(err.to_string()))?;
         let process = ProcessGroup::spawn(command).map_err(|err| AgentError::io("start a Spark worker", err))?;
-        record(&self.root(), process.pgid());
+        record_process_group(&self.root(), process.pgid());
         tracing::info!(worker = %assignment.id, job_run_id = %assignment.job_run_id, "worker started");
         Ok(Running { assignment: assignment.clone(), process: Some(process), dir, failed: None })
     }
@@ -236,17 +235,5 @@ impl Drop for AgentWork {
                 kill_group(process.pgid(), libc::SIGKILL);
             }
         }
-    }
-}
-
-fn record(root: &Path, pgid: i32) {
-    use std::io::Write;
-    let appended = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(root.join(PGIDS_FILE))
-        .and_then(|mut file| writeln!(file, "{pgid}"));
-    if let Err(err) = appended {
-        tracing::warn!(error = %err, "record a worker's process group");
     }
 }

@@ -20,18 +20,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sparkplane_engine::spark::hadoop_s3::{AUTHORIZATION_TOKEN_ENV, FULL_URI_ENV};
+// The same graces as for this host's workers.
+use sparkplane_engine::spark::standalone::{RELEASED_GRACE, UNUSED_GRACE};
 use sparkplane_engine::spark::{LaunchContext, SparkJobPlan};
 use sparkplane_hosts::placement::{place, Need, Slot};
 use sparkplane_hosts::{HostState, RegionOverride, WorkerAssignment};
 
 use super::remote_workers::RemoteWorkers;
 use crate::{Controller, S3ForJobs};
-
-/// How long a worker that never got an executor stays while Spark does not
-/// want it (as for this host's workers).
-const UNUSED_GRACE: Duration = Duration::from_secs(10);
-/// How long a worker whose executor exited stays before it is stopped.
-const RELEASED_GRACE: Duration = Duration::from_secs(1);
 
 struct RemoteWorker {
     id: String,

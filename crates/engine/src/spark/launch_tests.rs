@@ -103,8 +103,8 @@ fn secrets_go_to_a_private_properties_file_and_the_connector_on_both_class_paths
     // their worker (each host's own loopback), and the driver listens on
     // the advertised address unless the job chose one.
     let spread = LaunchContext { bind_address: Some("10.0.0.5".into()), ..standalone };
-    let text = std::fs::read_to_string(write_secret_properties(&plan, &spread, &runtime, &work).unwrap().unwrap())
-        .unwrap();
+    let text =
+        std::fs::read_to_string(write_secret_properties(&plan, &spread, &runtime, &work).unwrap().unwrap()).unwrap();
     assert!(text.contains("spark.executorEnv.AWS_CONTAINER_AUTHORIZATION_TOKEN=the-token\n"), "{text}");
     assert!(!text.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI"), "{text}");
     let options = submit_options(&plan, &spread, &runtime).join(" ");

@@ -37,10 +37,10 @@ pub const PGIDS_FILE: &str = "pgids";
 /// How long a worker whose executor exited stays before it is stopped: the
 /// moment between Spark making an executor's folder and starting its JVM
 /// looks the same.
-const RELEASED_GRACE: Duration = Duration::from_secs(1);
+pub const RELEASED_GRACE: Duration = Duration::from_secs(1);
 /// How long a worker that never got an executor stays while Spark does not
 /// want it: the master may be placing one on it right now.
-const UNUSED_GRACE: Duration = Duration::from_secs(10);
+pub const UNUSED_GRACE: Duration = Duration::from_secs(10);
 
 /// One standalone worker, sized to host exactly one executor.
 struct ExecutorWorker {
@@ -282,7 +282,9 @@ pub fn recorded_process_groups(work_dir: &Path) -> Vec<i32> {
     text.lines().filter_map(|line| line.trim().parse().ok()).collect()
 }
 
-fn record_process_group(dir: &Path, pgid: i32) {
+/// Appends `pgid` to `dir`'s [`PGIDS_FILE`], so that whoever starts next
+/// (the server, an agent) can kill what was left running.
+pub fn record_process_group(dir: &Path, pgid: i32) {
     use std::io::Write;
     let appended = std::fs::OpenOptions::new()
         .create(true)
