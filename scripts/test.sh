@@ -3,7 +3,8 @@
 #
 # 1. Rust: formatting, clippy (warnings are errors) and all unit/integration
 #    tests of the workspace; the store's suite runs on SQLite and on a
-#    throwaway PostgreSQL cluster (scripts/postgres.sh; required when CI=true).
+#    throwaway PostgreSQL cluster (scripts/postgres.sh; required when CI=true),
+#    which also serves the end-to-end failover test of several servers.
 # 2. End to end: the real `sparkplane server` driven by boto3 and the AWS CLI,
 #    with real Spark jobs (pytest, tests/e2e); Debian's podman, mmdebstrap
 #    and docker-registry for the custom-image tests (scripts/containers.sh);
@@ -24,8 +25,6 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 postgres_for_tests
 log "cargo test"
 cargo test --locked --workspace
-# The cluster is only for the store tests; the EXIT trap covers failures.
-postgres_stop
 build_sparkplane
 
 log "installing the pinned Spark runtime (once per runtime dir)"
@@ -41,3 +40,6 @@ log "end-to-end tests (pytest tests/e2e)"
 export SPARKPLANE_TEST_RUNTIME_DIR="$SPARKPLANE_RUNTIME_DIR"
 export SPARKPLANE_TEST_AWS="$SPARKPLANE_VENV/bin/aws"
 python -m pytest tests/e2e -q
+# The cluster served the store tests and test_servers.py's failover; the
+# EXIT trap covers failures.
+postgres_stop

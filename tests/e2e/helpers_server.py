@@ -98,6 +98,15 @@ class Server:
         return env
 
     def start(self, timeout: float = 60) -> "Server":
+        self.spawn()
+        self.wait_healthy(timeout)
+        self.load_credentials()
+        self.ensure_default_role()
+        return self
+
+    def spawn(self) -> None:
+        """Start the process without waiting for it to serve (a standby
+        server on a shared store serves only once it leads)."""
         RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
         env = self._env()
         env.update(self.extra_env)
@@ -123,10 +132,6 @@ class Server:
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
         log.close()
-        self.wait_healthy(timeout)
-        self.load_credentials()
-        self.ensure_default_role()
-        return self
 
     def ensure_default_role(self) -> None:
         """Create ROLE_ARN's role, trusting EMR Serverless, as a new user of

@@ -29,6 +29,8 @@ enum Command {
     Agent(Box<commands::agent::Args>),
     /// The hosts that run engine processes: list, add, drain, resume, remove.
     Hosts(commands::hosts::Args),
+    /// The servers that share the store, and which one leads.
+    Servers(commands::servers::Args),
     /// Print the root credentials as `export` lines, ready for `eval`.
     Credentials(commands::credentials::Args),
     /// Print (and follow) a job run's driver output.
@@ -64,6 +66,7 @@ fn main() -> anyhow::Result<()> {
         Command::Server(flags) => commands::server::run(*flags),
         Command::Agent(args) => commands::agent::run(*args),
         Command::Hosts(args) => commands::hosts::run(args),
+        Command::Servers(args) => commands::servers::run(args),
         Command::Credentials(args) => commands::credentials::run(args),
         Command::Logs(args) => commands::logs::run(args),
         Command::Catalog(args) => commands::catalog::run(args),

@@ -17,6 +17,7 @@ pub mod base;
 pub mod dashboards;
 pub mod hive;
 pub mod hosts;
+pub mod leadership;
 pub mod pool;
 pub mod runs;
 pub mod scheduling;

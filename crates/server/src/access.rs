@@ -105,6 +105,12 @@ pub fn target(region: &str, account: &str, method: &str, path: &str) -> Option<T
                 _ => return None,
             }
         }
+        // Which servers share the store and which leads: the operator's too.
+        ("GET", ["sparkplane", "v1", "servers"]) => Target {
+            action: "sparkplane:ListServers",
+            resource: format!("arn:aws:sparkplane:{region}:{account}:server/*"),
+            tagged: None,
+        },
         (method, ["sparkplane", "v1", "metastore", rest @ ..]) => {
             let catalog = || format!("arn:aws:glue:{region}:{account}:catalog");
             // Glue names are case-insensitive and stored lower-case.
@@ -219,6 +225,11 @@ mod tests {
         assert_eq!(t("POST", "/sparkplane/v1/hosts/w1/drain"), Some(("sparkplane:DrainHost", format!("{host}w1"))));
         assert_eq!(t("DELETE", "/sparkplane/v1/hosts/w1"), Some(("sparkplane:RemoveHost", format!("{host}w1"))));
         assert_eq!(t("PUT", "/sparkplane/v1/hosts/w1"), None);
+        assert_eq!(
+            t("GET", "/sparkplane/v1/servers"),
+            Some(("sparkplane:ListServers", "arn:aws:sparkplane:us-east-1:123456789012:server/*".into()))
+        );
+        assert_eq!(t("DELETE", "/sparkplane/v1/servers"), None);
         assert_eq!(t("PUT", "/applications"), None);
         assert_eq!(t("GET", "/nothing"), None);
     }

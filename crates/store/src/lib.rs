@@ -154,6 +154,45 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_host(&self, name: &str) -> Result<bool, StoreError>;
     /// Every host, by name.
     async fn list_hosts(&self) -> Result<Vec<HostRow>, StoreError>;
+
+    // Leadership among the servers that share this store. Times are the
+    // store's clock, so that servers with skewed clocks agree.
+
+    /// Takes the lease `name` for `holder` if it is free, expired or already
+    /// `holder`'s, for `ttl_ms` from now; returns the lease as it stands
+    /// after, whoever holds it. The token grows when the holder changes.
+    async fn acquire_lease(&self, name: &str, holder: &str, ttl_ms: i64) -> Result<LeaseRow, StoreError>;
+    /// Lets the lease go at once if `holder` has it; returns whether it had.
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<bool, StoreError>;
+    /// The lease as it stands, if it was ever taken.
+    async fn get_lease(&self, name: &str) -> Result<Option<LeaseRow>, StoreError>;
+    /// Records that the server `name` is alive, with its document.
+    async fn put_server(&self, name: &str, body: &str) -> Result<(), StoreError>;
+    /// Every server, by name, with how long ago each was seen.
+    async fn list_servers(&self) -> Result<Vec<ServerRow>, StoreError>;
+    /// Forgets one server; returns whether it was known.
+    async fn delete_server(&self, name: &str) -> Result<bool, StoreError>;
+}
+
+/// A lease as the store sees it, at the store's clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseRow {
+    pub holder: String,
+    /// Grows by one whenever the holder changes.
+    pub token: i64,
+    /// How long the current holder has held it.
+    pub held_for_ms: i64,
+    /// Until it expires; zero or less once it has.
+    pub expires_in_ms: i64,
+}
+
+/// One server that shares the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerRow {
+    pub name: String,
+    pub body: String,
+    /// How long ago it last said it was alive.
+    pub seen_ms_ago: i64,
 }
 
 /// How many runs of one application are in one state.

@@ -238,6 +238,55 @@ pub async fn hosts_insert_replace_delete(store: &dyn Store) {
     assert_eq!(store.list_hosts().await.unwrap().len(), 1);
 }
 
+pub async fn lease_is_one_holders_until_it_expires(store: &dyn Store) {
+    assert_eq!(store.get_lease("leader").await.unwrap(), None);
+    let first = store.acquire_lease("leader", "a", 60_000).await.unwrap();
+    assert_eq!((first.holder.as_str(), first.token), ("a", 1));
+    assert!(first.expires_in_ms > 50_000, "{first:?}");
+    let refused = store.acquire_lease("leader", "b", 60_000).await.unwrap();
+    assert_eq!((refused.holder.as_str(), refused.token), ("a", 1), "a live lease keeps its holder");
+    let renewed = store.acquire_lease("leader", "a", 60_000).await.unwrap();
+    assert_eq!((renewed.holder.as_str(), renewed.token), ("a", 1), "renewing keeps the token");
+    // A short lease expires on the store's clock; then another takes it.
+    store.acquire_lease("leader", "a", 50).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let taken = loop {
+        let seen = store.acquire_lease("leader", "b", 60_000).await.unwrap();
+        if seen.holder == "b" || std::time::Instant::now() > deadline {
+            break seen;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!((taken.holder.as_str(), taken.token), ("b", 2), "a new holder gets a greater token");
+    assert!(taken.held_for_ms < 5_000, "{taken:?}");
+    let late = store.acquire_lease("leader", "a", 60_000).await.unwrap();
+    assert_eq!(late.holder, "b", "the old holder cannot take it back while it lives");
+    // Letting it go hands it over at once; other leases are separate.
+    assert!(!store.release_lease("leader", "a").await.unwrap());
+    assert!(store.release_lease("leader", "b").await.unwrap());
+    assert!(store.get_lease("leader").await.unwrap().unwrap().expires_in_ms <= 0);
+    let next = store.acquire_lease("leader", "a", 60_000).await.unwrap();
+    assert_eq!((next.holder.as_str(), next.token), ("a", 3));
+    assert_eq!(store.acquire_lease("other", "b", 60_000).await.unwrap().token, 1);
+}
+
+pub async fn servers_are_listed_with_their_age(store: &dyn Store) {
+    store.put_server("s-b", r#"{"address":"10.0.0.2:8080"}"#).await.unwrap();
+    store.put_server("s-a", r#"{"address":"10.0.0.1:8080"}"#).await.unwrap();
+    store.put_server("s-b", r#"{"address":"10.0.0.3:8080"}"#).await.unwrap();
+    let servers = store.list_servers().await.unwrap();
+    let seen: Vec<(&str, Option<serde_json::Value>)> =
+        servers.iter().map(|s| (s.name.as_str(), as_json(Some(&s.body)))).collect();
+    assert_eq!(
+        seen,
+        vec![("s-a", Some(json!({"address": "10.0.0.1:8080"}))), ("s-b", Some(json!({"address": "10.0.0.3:8080"})))]
+    );
+    assert!(servers.iter().all(|s| (0..5_000).contains(&s.seen_ms_ago)), "{servers:?}");
+    assert!(store.delete_server("s-a").await.unwrap());
+    assert!(!store.delete_server("s-a").await.unwrap());
+    assert_eq!(store.list_servers().await.unwrap().len(), 1);
+}
+
 #[macro_export]
 macro_rules! store_test_suite {
     ($make:expr) => {
@@ -251,6 +300,8 @@ macro_rules! store_test_suite {
             catalog_keeps_databases_and_tables,
             iam_entities_insert_replace_delete,
             hosts_insert_replace_delete,
+            lease_is_one_holders_until_it_expires,
+            servers_are_listed_with_their_age,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

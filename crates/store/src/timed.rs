@@ -152,6 +152,30 @@ impl Store for Timed {
     async fn list_hosts(&self) -> Result<Vec<crate::HostRow>, StoreError> {
         self.time("list_hosts", self.inner.list_hosts()).await
     }
+
+    async fn acquire_lease(&self, name: &str, holder: &str, ttl_ms: i64) -> Result<crate::LeaseRow, StoreError> {
+        self.time("acquire_lease", self.inner.acquire_lease(name, holder, ttl_ms)).await
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<bool, StoreError> {
+        self.time("release_lease", self.inner.release_lease(name, holder)).await
+    }
+
+    async fn get_lease(&self, name: &str) -> Result<Option<crate::LeaseRow>, StoreError> {
+        self.time("get_lease", self.inner.get_lease(name)).await
+    }
+
+    async fn put_server(&self, name: &str, body: &str) -> Result<(), StoreError> {
+        self.time("put_server", self.inner.put_server(name, body)).await
+    }
+
+    async fn list_servers(&self) -> Result<Vec<crate::ServerRow>, StoreError> {
+        self.time("list_servers", self.inner.list_servers()).await
+    }
+
+    async fn delete_server(&self, name: &str) -> Result<bool, StoreError> {
+        self.time("delete_server", self.inner.delete_server(name)).await
+    }
 }
 
 #[cfg(test)]

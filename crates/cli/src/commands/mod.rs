@@ -12,4 +12,5 @@ pub mod run;
 pub mod runs;
 pub mod runtime;
 pub mod server;
+pub mod servers;
 pub mod workers;

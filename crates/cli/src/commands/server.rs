@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use sparkplane_auth::{credentials, KeyLookup, UriEncoding, Verifier};
+use sparkplane_control::leadership::{decide::Timing, Candidate};
 use sparkplane_control::{ControlConfig, Controller, S3ForJobs};
 use sparkplane_iam::Iam;
 use sparkplane_server::AppState;
@@ -59,6 +60,32 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let timed_store =
         Arc::new(sparkplane_store::Timed::new(crate::config_store::open(&config.store, &data_dir).await?));
     let store: Arc<dyn Store> = timed_store.clone();
+    // Only the holder of the leader lease loads state, recovers runs and
+    // serves; another server on this store stands by until it may lead.
+    let candidate = Arc::new(Candidate::new(
+        store.clone(),
+        &config.hosts.name,
+        config.listen.to_string(),
+        epoch_millis(),
+        Timing::DEFAULT,
+    ));
+    tokio::select! {
+        token = candidate.wait_to_lead() => eprintln!("this server leads (lease token {token})"),
+        () = shutdown_signal() => {
+            candidate.resign().await;
+            return Ok(());
+        }
+    }
+    let holding = {
+        let candidate = candidate.clone();
+        tokio::spawn(async move {
+            let reason = candidate.hold().await;
+            // Not the clean shutdown: it stops attempts and writes their
+            // states, which could race the next leader's.
+            eprintln!("sparkplane: {reason}; stopping at once so that the next leader acts alone");
+            std::process::exit(75);
+        })
+    };
     let iam = Iam::open_in(store.clone(), config.account_id.clone(), root.clone(), &data_dir.join("iam"))
         .await
         .context("load identities")?;
@@ -211,6 +238,8 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     if let Some(task) = s3_task {
         let _ = task.await;
     }
+    holding.abort();
+    candidate.resign().await;
     Ok(())
 }
 

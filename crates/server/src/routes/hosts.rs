@@ -27,6 +27,11 @@ pub async fn list(State(state): State<AppState>) -> Result<Response> {
     Ok(ok_json(&json!({ "hosts": state.controller.list_hosts().await? })))
 }
 
+/// `GET /sparkplane/v1/servers`: the servers sharing the store, and the lease.
+pub async fn servers(State(state): State<AppState>) -> Result<Response> {
+    Ok(ok_json(&state.controller.list_servers().await?))
+}
+
 pub async fn get(State(state): State<AppState>, Path(name): Path<String>) -> Result<Response> {
     Ok(ok_json(&json!({ "host": state.controller.get_host(&name).await? })))
 }

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sparkplane/v1/applications/{application_id}/jobruns/{job_run_id}/logs", get(logs::read))
         .route("/sparkplane/v1/applications/{application_id}/workers", get(workers::get))
         .route("/sparkplane/v1/hosts", get(hosts::list))
+        .route("/sparkplane/v1/servers", get(hosts::servers))
         .route("/sparkplane/v1/hosts/{name}", get(hosts::get).post(hosts::add).delete(hosts::remove))
         .route("/sparkplane/v1/hosts/{name}/drain", post(hosts::drain))
         .route("/sparkplane/v1/hosts/{name}/resume", post(hosts::resume))

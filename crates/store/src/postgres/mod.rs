@@ -10,6 +10,7 @@
 mod catalog;
 mod hosts;
 mod iam;
+mod leadership;
 mod migrate;
 mod queries;
 pub mod url;

@@ -378,4 +378,28 @@ impl Store for PgStore {
     async fn list_hosts(&self) -> Result<Vec<crate::HostRow>, StoreError> {
         self.hosts_list().await
     }
+
+    async fn acquire_lease(&self, name: &str, holder: &str, ttl_ms: i64) -> Result<crate::LeaseRow, StoreError> {
+        self.lease_acquire(name, holder, ttl_ms).await
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<bool, StoreError> {
+        self.lease_release(name, holder).await
+    }
+
+    async fn get_lease(&self, name: &str) -> Result<Option<crate::LeaseRow>, StoreError> {
+        self.lease_get(name).await
+    }
+
+    async fn put_server(&self, name: &str, body: &str) -> Result<(), StoreError> {
+        self.servers_put(name, body).await
+    }
+
+    async fn list_servers(&self) -> Result<Vec<crate::ServerRow>, StoreError> {
+        self.servers_list().await
+    }
+
+    async fn delete_server(&self, name: &str) -> Result<bool, StoreError> {
+        self.servers_delete(name).await
+    }
 }

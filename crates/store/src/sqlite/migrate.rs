@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "iam", include_str!("../../migrations/sqlite/0003_iam.sql")),
     (4, "run_counts", include_str!("../../migrations/sqlite/0004_run_counts.sql")),
     (5, "hosts", include_str!("../../migrations/sqlite/0005_hosts.sql")),
+    (6, "leadership", include_str!("../../migrations/sqlite/0006_leadership.sql")),
 ];
 
 /// The newest schema this binary knows.

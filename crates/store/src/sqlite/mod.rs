@@ -4,6 +4,7 @@
 mod catalog;
 mod hosts;
 mod iam;
+mod leadership;
 mod migrate;
 mod queries;
 

@@ -1,0 +1,19 @@
+-- Several servers on one store: one lease decides which of them leads
+-- (runs the scheduler, the pool, lifecycle and host reconciliation).
+-- Times are the store's clock in epoch milliseconds, so servers whose
+-- clocks disagree still agree on when a lease expires. `token` grows by
+-- one whenever the lease changes holder: the fencing token.
+CREATE TABLE leases (
+    name TEXT PRIMARY KEY NOT NULL,
+    holder TEXT NOT NULL,
+    token INTEGER NOT NULL,
+    acquired_at_ms INTEGER NOT NULL,
+    expires_at_ms INTEGER NOT NULL
+);
+-- Every server process that shares the store, leading or standing by.
+-- `body` is a JSON document owned by the control crate.
+CREATE TABLE servers (
+    name TEXT PRIMARY KEY NOT NULL,
+    body TEXT NOT NULL,
+    seen_at_ms INTEGER NOT NULL
+);
