@@ -115,3 +115,37 @@ def test_listing_is_limited_by_the_prefix_condition(server, buckets):
     with pytest.raises(ClientError) as other:
         user["s3"].list_objects_v2(Bucket=bucket, Prefix="other/")
     assert error_code(other) == (403, "AccessDenied")
+
+
+def test_source_ip_conditions_see_the_callers_address(server, buckets):
+    """AWS's "deny unless from these networks" example: `aws:SourceIp` is
+    the caller's address on the API and on S3 (loopback here), so a Deny
+    with NotIpAddress refuses callers outside the range, and an Allow with
+    IpAddress lets the ones inside through."""
+    actions = ["s3:GetObject", "s3:ListBucket", "emr-serverless:ListApplications"]
+
+    def only_from(cidr: str) -> dict:
+        return {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": actions, "Resource": "*"},
+            {"Effect": "Deny", "Action": "*", "Resource": "*",
+             "Condition": {"NotIpAddress": {"aws:SourceIp": [cidr]}}},
+        ]}
+
+    outside = user_with(server, only_from("192.0.2.0/24"))
+    with pytest.raises(ClientError) as denied:
+        outside["s3"].get_object(Bucket=buckets["in"], Key="data/a.csv")
+    assert error_code(denied) == (403, "AccessDenied")
+    with pytest.raises(ClientError) as denied_api:
+        server.client(access_key=outside["key"], secret_key=outside["secret"]).list_applications()
+    assert denied_api.value.response["Error"]["Code"] == "AccessDeniedException"
+
+    inside = user_with(server, only_from("127.0.0.0/8"))
+    assert inside["s3"].get_object(Bucket=buckets["in"], Key="data/a.csv")["Body"].read() == b"in,1\n"
+    server.client(access_key=inside["key"], secret_key=inside["secret"]).list_applications()
+
+    # An Allow that needs the address grants only when the address is known.
+    allowed_from = user_with(server, {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": actions, "Resource": "*",
+         "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.1/32"}}}]})
+    assert allowed_from["s3"].list_objects_v2(Bucket=buckets["in"])["KeyCount"] == 2
+    server.client(access_key=allowed_from["key"], secret_key=allowed_from["secret"]).list_applications()

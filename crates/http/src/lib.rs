@@ -13,6 +13,7 @@
 //! turn a brief burst into errors.
 
 use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -26,6 +27,19 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
+
+/// The address a request came from, put in every request's extensions:
+/// policies decide on it (`aws:SourceIp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Peer(pub SocketAddr);
+
+impl Peer {
+    /// The client's IP as IAM compares it: an IPv4 client of a dual-stack
+    /// listener arrives as `::ffff:a.b.c.d` and is that IPv4 address.
+    pub fn ip(&self) -> IpAddr {
+        self.0.ip().to_canonical()
+    }
+}
 
 /// hyper's own default, and what the S3 endpoint has always used.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -146,7 +160,7 @@ where
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    let conn = serve_connection(http.clone(), stream, service.clone(), limits.idle_timeout, stopping.clone(), permit);
+                    let conn = serve_connection(http.clone(), stream, peer, service.clone(), limits.idle_timeout, stopping.clone(), permit);
                     tokio::spawn(async move {
                         if let Err(e) = conn.await {
                             tracing::debug!(listener = name, %peer, error = %e, "connection ended with an error");
@@ -174,6 +188,7 @@ where
 async fn serve_connection<S, B>(
     http: http1::Builder,
     stream: TcpStream,
+    peer: SocketAddr,
     service: S,
     idle_timeout: Option<Duration>,
     mut stopping: watch::Receiver<bool>,
@@ -191,7 +206,8 @@ where
     let activity = Activity::new();
     let tracked = {
         let activity = Arc::clone(&activity);
-        hyper::service::service_fn(move |request| {
+        hyper::service::service_fn(move |mut request: Request<Incoming>| {
+            request.extensions_mut().insert(Peer(peer));
             let in_flight = activity.begin();
             let response = service.call(request);
             async move {

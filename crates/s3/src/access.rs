@@ -68,10 +68,19 @@ pub(crate) fn target(op: &str, path: &S3Path) -> S3Target {
     S3Target { action: action.to_string(), resource }
 }
 
-/// S3's condition keys of a listing: `s3:prefix`, `s3:delimiter`,
-/// `s3:max-keys`, from the query string.
-pub(crate) fn context(op: &str, uri: &Uri) -> Context {
+/// The caller's address as `aws:SourceIp`, which every request has.
+pub(crate) fn source_context(peer: Option<&sparkplane_http::Peer>) -> Context {
     let mut context = Context::new();
+    if let Some(peer) = peer {
+        context.insert("aws:SourceIp", peer.ip().to_string());
+    }
+    context
+}
+
+/// The request's condition keys: `aws:SourceIp`, and a listing's
+/// `s3:prefix`, `s3:delimiter`, `s3:max-keys` from the query string.
+pub(crate) fn context(op: &str, uri: &Uri, peer: Option<&sparkplane_http::Peer>) -> Context {
+    let mut context = source_context(peer);
     if !matches!(op, "ListObjects" | "ListObjectsV2" | "ListObjectVersions") {
         return context;
     }
@@ -105,13 +114,14 @@ pub(crate) fn authorize(
     path: &S3Path,
     uri: &Uri,
     headers: &HeaderMap,
+    peer: Option<&sparkplane_http::Peer>,
 ) -> S3Result<()> {
     let target = target(op, path);
-    let context = context(op, uri);
+    let context = context(op, uri, peer);
     decide(authorizer, access_key, &target.action, &target.resource, &context)?;
     if matches!(op, "CopyObject" | "UploadPartCopy") {
         if let Some((bucket, key)) = copy_source(headers) {
-            decide(authorizer, access_key, "s3:GetObject", &object_arn(&bucket, &key), &Context::new())?;
+            decide(authorizer, access_key, "s3:GetObject", &object_arn(&bucket, &key), &source_context(peer))?;
         }
     }
     Ok(())
@@ -159,11 +169,20 @@ mod tests {
     #[test]
     fn listing_condition_keys_come_from_the_query() {
         let uri: Uri = "/in?list-type=2&prefix=data%2F2024&delimiter=%2F&max-keys=10".parse().unwrap();
-        let context = context("ListObjectsV2", &uri);
+        let context = context("ListObjectsV2", &uri, None);
         assert_eq!(context.get("s3:prefix"), Some(&["data/2024".to_string()][..]));
         assert_eq!(context.get("s3:delimiter"), Some(&["/".to_string()][..]));
         assert_eq!(context.get("s3:max-keys"), Some(&["10".to_string()][..]));
-        assert!(super::context("GetObject", &uri).get("s3:prefix").is_none());
+        assert!(super::context("GetObject", &uri, None).get("s3:prefix").is_none());
+    }
+
+    #[test]
+    fn every_request_carries_its_source_ip() {
+        let uri: Uri = "/in/a.csv".parse().unwrap();
+        let mapped = sparkplane_http::Peer("[::ffff:10.1.2.3]:5000".parse().unwrap());
+        let context = context("GetObject", &uri, Some(&mapped));
+        assert_eq!(context.get("aws:SourceIp"), Some(&["10.1.2.3".to_string()][..]));
+        assert!(source_context(None).get("aws:SourceIp").is_none());
     }
 
     #[test]

@@ -195,6 +195,8 @@ impl S3Access for RequireSignature {
             ));
         }
         check_signature_version_and_scope(&self.policy, cx.uri(), cx.headers())?;
+        // s3s lends its request's extensions only mutably.
+        let peer = cx.extensions_mut().get::<sparkplane_http::Peer>().copied();
         let (Some(authorizer), Some(credentials)) = (&self.authorizer, cx.credentials()) else {
             return Ok(());
         };
@@ -213,7 +215,15 @@ impl S3Access for RequireSignature {
         if op == "DeleteObjects" {
             return Ok(());
         }
-        crate::access::authorize(authorizer, &credentials.access_key, op, cx.s3_path(), cx.uri(), cx.headers())
+        crate::access::authorize(
+            authorizer,
+            &credentials.access_key,
+            op,
+            cx.s3_path(),
+            cx.uri(),
+            cx.headers(),
+            peer.as_ref(),
+        )
     }
 }
 

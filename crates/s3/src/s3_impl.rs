@@ -60,13 +60,14 @@ impl S3 for FsBackend {
         let access_key = req.credentials.as_ref().map(|c| c.access_key.clone()).unwrap_or_default();
         let authorizer = self.authorizer.clone();
         let bucket = req.input.bucket.clone();
+        let context = crate::access::source_context(req.extensions.get::<sparkplane_http::Peer>());
         let may_delete = move |key: &str| match &authorizer {
             Some(authorizer) => crate::access::decide(
                 authorizer,
                 &access_key,
                 "s3:DeleteObject",
                 &crate::access::object_arn(&bucket, key),
-                &sparkplane_policy::Context::new(),
+                &context,
             ),
             None => Ok(()),
         };

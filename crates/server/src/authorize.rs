@@ -46,8 +46,8 @@ pub async fn authorize(
     };
     let query = RawQuery::parse(parts.uri.query());
     let mut context = access::request_tag_context(&target, body, &query);
-    if let Some(ip) = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>() {
-        context.insert("aws:SourceIp", ip.0.ip().to_string());
+    if let Some(peer) = parts.extensions.get::<sparkplane_http::Peer>() {
+        context.insert("aws:SourceIp", peer.ip().to_string());
     }
     // A store read per request only when some policy can look at the tags.
     if caller.uses_condition_key_prefix("aws:ResourceTag/") {
