@@ -1,7 +1,7 @@
 """Several servers on one store: one leads, the others stand by and take
 over when it dies (kill -9) or stops. Runs the API acknowledged survive
-the failover: the running attempt is lost and retried under retryPolicy,
-queued runs start in their order.
+the failover (50 live runs, HIVE and Spark): running attempts are lost and
+retried under retryPolicy, queued runs start in their order.
 
 The PostgreSQL case needs SPARKPLANE_TEST_POSTGRES_URL (scripts/test.sh
 starts a throwaway cluster); the clean handover also runs on SQLite."""
@@ -17,10 +17,15 @@ import urllib.parse
 import pytest
 
 from conftest import create_app, job_work_dir, processes_referencing, start_job, unique, wait_for_state, wait_until
+from helpers_s3 import s3_client
+from helpers_base import ROLE_ARN
 from helpers_server import Server
 
 SMALL = ("--conf spark.driver.cores=1 --conf spark.driver.memory=1g --conf spark.executor.cores=1 "
          "--conf spark.executor.memory=1g --conf spark.executor.instances=1 --conf spark.dynamicAllocation.enabled=false")
+
+# With the Spark runs, 50 runs are live when the leader dies.
+HIVE_RUNS = 45
 
 # The lease lasts 6 s and a standby polls every second; startup after that.
 TAKEOVER_SECONDS = 10
@@ -102,6 +107,17 @@ def test_a_standby_takes_over_from_a_killed_leader_and_no_run_is_lost(make_serve
                         name=f"queued-{i}") for i in range(2)]
     for run in queued:
         wait_for_state(c, app, run, {"QUEUED"})
+    # Many HIVE runs in flight, two at a time: at the kill some are running,
+    # most are queued or just submitted.
+    s3 = s3_client(first)
+    s3.create_bucket(Bucket="failover")
+    s3.put_object(Bucket="failover", Key="q.sql", Body=b"SELECT 41 + 1 AS answer;\n")
+    hive_app = c.create_application(name=unique("failover-hive"), type="HIVE", releaseLabel="emr-7.9.0",
+                                    schedulerConfiguration={"maxConcurrentRuns": 2})["applicationId"]
+    c.start_application(applicationId=hive_app)
+    hive_runs = [c.start_job_run(applicationId=hive_app, executionRoleArn=ROLE_ARN, retryPolicy={"maxAttempts": 2},
+                                 jobDriver={"hive": {"query": "s3://failover/q.sql"}})["jobRunId"]
+                 for _ in range(HIVE_RUNS)]
 
     first_pid = first.proc.pid
     os.killpg(first_pid, signal.SIGKILL)
@@ -127,6 +143,9 @@ def test_a_standby_takes_over_from_a_killed_leader_and_no_run_is_lost(make_serve
     attempts = c.list_job_run_attempts(applicationId=app, jobRunId=running)["jobRunAttempts"]
     first_attempt = next(a for a in attempts if a["attempt"] == 1)
     assert first_attempt["state"] == "FAILED" and "attempt lost" in first_attempt["stateDetails"], first_attempt
+    for run in hive_runs:
+        wait_for_state(c, hive_app, run, {"SUCCESS"})
+    assert {r["id"] for r in c.list_job_runs(applicationId=hive_app, maxResults=50)["jobRuns"]} == set(hive_runs)
     started = []
     for run in queued:
         finished = wait_for_state(c, app, run, {"SUCCESS"})
