@@ -5,6 +5,7 @@ retried under retryPolicy, queued runs start in their order.
 
 The PostgreSQL case needs SPARKPLANE_TEST_POSTGRES_URL (scripts/test.sh
 starts a throwaway cluster); the clean handover also runs on SQLite."""
+import contextlib
 import glob
 import json
 import os
@@ -15,6 +16,7 @@ import time
 import urllib.parse
 
 import pytest
+from botocore.exceptions import ClientError
 
 from conftest import create_app, job_work_dir, processes_referencing, start_job, unique, wait_for_state, wait_until
 from helpers_s3 import s3_client
@@ -172,3 +174,123 @@ def test_a_clean_stop_hands_the_lease_over_at_once(make_server):
     assert listing["lease"]["token"] == token + 1
     assert [s["state"] for s in listing["servers"]] == ["LEADER"], "a cleanly stopped server leaves the list"
     assert second.stop() == 0
+
+
+@contextlib.contextmanager
+def _forwarding_pair(make_server, listen_host: str = "127.0.0.1"):
+    """A leader and a standby on one data dir (so one root key) and
+    different ports: the standby forwards what it receives. Both stop at
+    the end, before the fixture looks for processes left in the data dir."""
+    first = make_server(listen_host=listen_host)
+    second = make_server(listen_host=listen_host)
+    second.data_dir = first.data_dir
+    try:
+        first.start()
+        second.spawn()
+        wait_until(lambda: _standing_by(second), 30, "the second server to stand by")
+        second.wait_healthy(30)
+        second.load_credentials()
+        yield first, second
+    finally:
+        second.stop()
+        first.stop()
+
+
+def test_a_standby_forwards_the_api_and_s3_to_the_leader(make_server):
+    with _forwarding_pair(make_server) as (first, second):
+        _forwarded_api_and_s3(first, second)
+
+
+def _forwarded_api_and_s3(first: Server, second: Server) -> None:
+    assert "requests here are forwarded to the leader" in second.log_path.read_text()
+    via_standby = second.client()
+    app = via_standby.create_application(name=unique("fwd"), type="HIVE", releaseLabel="emr-7.9.0")["applicationId"]
+    s3 = s3_client(second)
+    s3.create_bucket(Bucket="forwarded")
+    big = os.urandom(3 * 1024 * 1024 + 17)
+    s3.put_object(Bucket="forwarded", Key="big.bin", Body=big)
+    assert s3_client(first).get_object(Bucket="forwarded", Key="big.bin")["Body"].read() == big
+    assert s3.get_object(Bucket="forwarded", Key="big.bin")["Body"].read() == big
+    s3.put_object(Bucket="forwarded", Key="q.sql", Body=b"SELECT 6 * 7 AS answer;\n")
+    via_standby.start_application(applicationId=app)
+    run = via_standby.start_job_run(applicationId=app, executionRoleArn=ROLE_ARN,
+                                    jobDriver={"hive": {"query": "s3://forwarded/q.sql"}})["jobRunId"]
+    wait_for_state(via_standby, app, run, {"SUCCESS"})
+    # The leader answered: it has the run, and says who leads.
+    assert first.client().get_job_run(applicationId=app, jobRunId=run)["jobRun"]["state"] == "SUCCESS"
+    listed = second.aws("emr-serverless", "list-applications")
+    assert app in {a["id"] for a in listed["applications"]}
+    listing = _servers(second)
+    assert [s["pid"] for s in _by_state(listing)["LEADER"]] == [first.proc.pid]
+    # Errors pass through with their status and type.
+    with pytest.raises(ClientError) as missing:
+        via_standby.get_job_run(applicationId=app, jobRunId="00nosuchrun0000")
+    assert missing.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_a_caller_cannot_name_its_own_address(make_server):
+    """Only a server holding the root secret can vouch for a forwarded
+    client address; a caller's own forwarded-for headers are ignored."""
+    with _forwarding_pair(make_server) as (first, _):
+        _forged_address_is_ignored(first)
+
+
+def _forged_address_is_ignored(first: Server) -> None:
+    iam = first.iam()
+    name = unique("ipuser")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="ip", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "emr-serverless:ListApplications", "Resource": "*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}}]}))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    client = first.client(access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+
+    def forge(request, **_):
+        request.headers["x-sparkplane-forwarded-for"] = "192.0.2.7"
+        request.headers["x-sparkplane-forwarded-mac"] = "00" * 32
+
+    client.meta.events.register("before-send.emr-serverless.ListApplications", forge)
+    with pytest.raises(ClientError) as denied:
+        client.list_applications()
+    assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+
+
+NETNS = dict(pair.split("=", 1) for pair in os.environ.get("SPARKPLANE_TEST_NETNS", "").split())
+NETNS_SERVER = os.environ.get("SPARKPLANE_TEST_NETNS_SERVER", "")
+
+
+@pytest.mark.skipif(not (NETNS and NETNS_SERVER) and os.environ.get("CI") != "true",
+                    reason="no network namespaces (run scripts/netns.sh up as root)")
+def test_forwarded_requests_keep_the_clients_address(make_server, tmp_path):
+    """A client on another host calls the standby; the leader decides on
+    the client's address, not the standby's."""
+    assert NETNS and NETNS_SERVER, "CI=true needs SPARKPLANE_TEST_NETNS (scripts/netns.sh)"
+    namespace, client_ip = next(iter(NETNS.items()))
+    with _forwarding_pair(make_server, listen_host=NETNS_SERVER) as (first, second):
+        _client_address_travels(first, second, namespace, client_ip)
+
+
+def _client_address_travels(first: Server, second: Server, namespace: str, client_ip: str) -> None:
+    iam = first.iam()
+    name = unique("hostuser")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="ip", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "emr-serverless:ListApplications", "Resource": "*",
+             "Condition": {"IpAddress": {"aws:SourceIp": f"{client_ip}/32"}}}]}))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    env = second.aws_env()
+    env.update(AWS_ACCESS_KEY_ID=key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"])
+    aws = [os.environ.get("SPARKPLANE_TEST_AWS", "aws"), "emr-serverless", "list-applications"]
+
+    def call(*prefix: str, endpoint: str):
+        return subprocess.run([*prefix, *aws, "--endpoint-url", endpoint], env=env, capture_output=True,
+                              text=True, timeout=60)
+
+    from_host = call("ip", "netns", "exec", namespace, endpoint=second.endpoint)
+    assert from_host.returncode == 0, from_host.stderr
+    assert "applications" in json.loads(from_host.stdout)
+    # The same user from the servers' own address is refused.
+    here = call(endpoint=second.endpoint)
+    assert here.returncode != 0 and "AccessDenied" in here.stderr, here.stderr

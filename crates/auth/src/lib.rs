@@ -12,6 +12,7 @@ mod authorization;
 mod canonical;
 pub mod credentials;
 mod error;
+pub mod forwarded;
 mod sign;
 mod time;
 mod verify;

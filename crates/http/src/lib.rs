@@ -33,6 +33,29 @@ use tokio::time::Instant;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Peer(pub SocketAddr);
 
+/// The client a standby server forwarded a request for, and the seal that
+/// vouches for it (see `sparkplane_auth::forwarded`).
+pub const FORWARDED_FOR: &str = "x-sparkplane-forwarded-for";
+pub const FORWARDED_MAC: &str = "x-sparkplane-forwarded-mac";
+
+/// Takes the forwarded-client headers off a request and, when `vouch`
+/// accepts them (client, seal, method, path and query, `Authorization`),
+/// makes that client the request's [`Peer`]. Without a valid seal the
+/// TCP peer stays, so a caller cannot name its own address.
+pub fn take_forwarded<B>(request: &mut Request<B>, vouch: impl Fn(&str, &str, &str, &str, &str) -> Option<IpAddr>) {
+    let headers = request.headers_mut();
+    let client = headers.remove(FORWARDED_FOR);
+    let sealed = headers.remove(FORWARDED_MAC);
+    let (Some(client), Some(sealed)) = (client, sealed) else { return };
+    let (Ok(client), Ok(sealed)) = (client.to_str(), sealed.to_str()) else { return };
+    let authorization =
+        request.headers().get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    if let Some(ip) = vouch(client, sealed, request.method().as_str(), path, authorization) {
+        request.extensions_mut().insert(Peer(SocketAddr::new(ip, 0)));
+    }
+}
+
 impl Peer {
     /// The client's IP as IAM compares it: an IPv4 client of a dual-stack
     /// listener arrives as `::ffff:a.b.c.d` and is that IPv4 address.

@@ -130,9 +130,17 @@ pub struct S3Service {
     inner: s3s::service::S3Service,
     policy: Arc<auth::SignaturePolicy>,
     metrics: Arc<metrics::S3Metrics>,
+    forward_seal: Option<sparkplane_auth::forwarded::ForwardSeal>,
 }
 
 impl S3Service {
+    /// Trusts client addresses that standby servers forward under `seal`
+    /// (for `aws:SourceIp`).
+    pub fn with_forward_seal(mut self, seal: sparkplane_auth::forwarded::ForwardSeal) -> Self {
+        self.forward_seal = Some(seal);
+        self
+    }
+
     /// Serves one request. The signature version and scope are checked
     /// before s3s parses the request: s3s answers a credential scoped to
     /// another service with 501, and would verify a SigV2 signature the
@@ -141,6 +149,10 @@ impl S3Service {
         let bytes_in = metrics::content_length(req.headers());
         let slot = metrics::OpSlot::default();
         req.extensions_mut().insert(slot.clone());
+        let seal = self.forward_seal.as_ref();
+        sparkplane_http::take_forwarded(&mut req, |client, sealed, method, path, authorization| {
+            seal?.open(client, sealed, method, path, authorization)
+        });
         let response = match auth::check_signature_version_and_scope(&self.policy, req.uri(), req.headers()) {
             Err(err) => err.to_http_response().map_err(|e| s3s::HttpError::new(Box::new(e))),
             Ok(()) => self.inner.call(req).await,
@@ -198,5 +210,5 @@ fn build_service_with(
     if let Some(domain) = options.virtual_host_domain {
         builder.set_host(auth::PathOrVirtualHost::new(&domain)?);
     }
-    Ok(S3Service { inner: builder.build(), policy, metrics: Default::default() })
+    Ok(S3Service { inner: builder.build(), policy, metrics: Default::default(), forward_seal: None })
 }

@@ -9,6 +9,7 @@ mod auth;
 mod authorize;
 mod body_limits;
 mod error;
+pub mod forward;
 mod local_access;
 pub mod metrics;
 mod query;
@@ -42,6 +43,8 @@ pub struct AppState {
     /// More exposition text for `/metrics` from parts this crate does not
     /// know (the embedded S3 endpoint's counters).
     pub extra_metrics: Vec<metrics::MetricsText>,
+    /// Opens the client address a standby server forwarded a request for.
+    pub forward_seal: Option<sparkplane_auth::forwarded::ForwardSeal>,
 }
 
 /// The full router: health check, EMR Serverless API, sparkplane extras.
@@ -87,8 +90,12 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use tower::ServiceExt;
+    let seal = state.forward_seal.clone();
     let app = router(state).layer(axum::Extension(BodyBudget::new(limits.body_budget_bytes)));
-    let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+        sparkplane_http::take_forwarded(&mut request, |client, sealed, method, path, authorization| {
+            seal.as_ref()?.open(client, sealed, method, path, authorization)
+        });
         app.clone().oneshot(request.map(axum::body::Body::new))
     });
     sparkplane_http::serve(listener, service, limits.connections, "api", shutdown).await

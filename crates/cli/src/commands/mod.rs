@@ -13,4 +13,5 @@ pub mod runs;
 pub mod runtime;
 pub mod server;
 pub mod servers;
+mod standby;
 pub mod workers;

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::Context;
+use sparkplane_auth::forwarded::ForwardSeal;
 use sparkplane_auth::{credentials, KeyLookup, UriEncoding, Verifier};
 use sparkplane_control::leadership::{decide::Timing, Candidate};
 use sparkplane_control::{ControlConfig, Controller, S3ForJobs};
@@ -61,16 +62,20 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         Arc::new(sparkplane_store::Timed::new(crate::config_store::open(&config.store, &data_dir).await?));
     let store: Arc<dyn Store> = timed_store.clone();
     // Only the holder of the leader lease loads state, recovers runs and
-    // serves; another server on this store stands by until it may lead.
+    // serves; another server on this store stands by, forwarding to it.
+    let mut early = super::standby::Early::bind(&config);
     let candidate = Arc::new(Candidate::new(
         store.clone(),
         &config.hosts.name,
-        config.listen.to_string(),
+        early.urls(&config),
         epoch_millis(),
         Timing::DEFAULT,
     ));
+    let seal = ForwardSeal::new(&root.secret_access_key);
     tokio::select! {
-        token = candidate.wait_to_lead() => eprintln!("this server leads (lease token {token})"),
+        token = super::standby::wait_to_lead(&candidate, &early, seal.clone()) => {
+            eprintln!("this server leads (lease token {token})");
+        }
         () = shutdown_signal() => {
             candidate.resign().await;
             return Ok(());
@@ -95,7 +100,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             .await
             .context("load the host table")?,
     );
-    let s3 = start_s3_endpoint(&config, &data_dir, keys.clone(), iam.clone()).await?;
+    let s3 = start_s3_endpoint(&config, &data_dir, keys.clone(), iam.clone(), early.s3.take(), &seal).await?;
     let (storage_settings, s3_for_jobs) = match (&config.external_s3, &s3) {
         (Some(external), _) => (
             Some(S3Settings {
@@ -125,8 +130,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     };
 
     // Bound before the controller exists, so engines know where to call back.
-    let listener =
-        tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("listen on {}", config.listen))?;
+    let listener = early.api_listener(&config.listen).await.with_context(|| format!("listen on {}", config.listen))?;
     let address = listener.local_addr().context("read listen address")?;
     // Engines on this host call back (credentials, metastore) on loopback:
     // the AWS SDK fetches container credentials only from a loopback host.
@@ -211,6 +215,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             });
             std::iter::once(store_text).chain(s3_text).collect()
         },
+        forward_seal: Some(seal),
     };
     eprintln!("sparkplane listening on http://{address} (data dir {})", data_dir.display());
     let (stop_s3, s3_stopped) = tokio::sync::oneshot::channel::<()>();
@@ -314,6 +319,8 @@ async fn start_s3_endpoint(
     data_dir: &std::path::Path,
     keys: Arc<dyn KeyLookup + Send + Sync>,
     authorizer: Arc<dyn sparkplane_policy::Authorizer>,
+    early: Option<std::net::TcpListener>,
+    seal: &ForwardSeal,
 ) -> anyhow::Result<Option<EmbeddedS3>> {
     let Some(address) = &config.s3_listen else {
         return Ok(None);
@@ -330,10 +337,13 @@ async fn start_s3_endpoint(
     };
     // Every request is decided by its signer's policies, as in S3.
     let service = sparkplane_s3::build_authorized_service(root.clone(), keys, authorizer, options)
-        .context("open the embedded S3 store")?;
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .with_context(|| format!("listen on {address} for the embedded S3 endpoint (--s3-listen ADDR:PORT, or off)"))?;
+        .context("open the embedded S3 store")?
+        .with_forward_seal(seal.clone());
+    let listener = match early {
+        Some(listener) => super::standby::into_tokio(listener),
+        None => tokio::net::TcpListener::bind(address).await,
+    }
+    .with_context(|| format!("listen on {address} for the embedded S3 endpoint (--s3-listen ADDR:PORT, or off)"))?;
     let address = listener.local_addr().context("read S3 listen address")?;
     eprintln!("embedded S3 endpoint on http://{address} (buckets in {})", root.display());
     Ok(Some(EmbeddedS3 { listener, service, address, root }))

@@ -26,12 +26,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let mut table = Table::new();
-    table.load_preset(presets::NOTHING).set_header(["NAME", "STATE", "ADDRESS", "PID", "LAST SEEN"]);
+    table.load_preset(presets::NOTHING).set_header(["NAME", "STATE", "API", "PID", "LAST SEEN"]);
     for server in answer["servers"].as_array().into_iter().flatten() {
         table.add_row([
             server["name"].as_str().unwrap_or_default().to_string(),
             server["state"].as_str().unwrap_or_default().to_string(),
-            server["address"].as_str().unwrap_or("-").to_string(),
+            server["apiUrl"].as_str().unwrap_or("-").to_string(),
             server["pid"].to_string(),
             format!("{:.1} s ago", server["lastSeenMillisAgo"].as_i64().unwrap_or(0) as f64 / 1000.0),
         ]);

@@ -36,7 +36,10 @@ const GONE_AFTER_MS: i64 = 5_000;
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ServerDoc {
-    address: String,
+    /// Where this server's API and embedded S3 endpoint are reached, for
+    /// standbys that forward to it when it leads.
+    api_url: String,
+    s3_url: Option<String>,
     pid: u32,
     started_at: i64,
     version: &'static str,
@@ -50,19 +53,64 @@ pub struct Candidate {
     doc: String,
     timing: Timing,
     role: Mutex<Role>,
+    /// The leader's URLs as last looked up, and when.
+    leader_seen: Mutex<Option<(Instant, Option<LeaderUrls>)>>,
 }
 
+/// Where the leader serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaderUrls {
+    pub api: String,
+    pub s3: Option<String>,
+}
+
+/// How long a looked-up leader is trusted before asking the store again:
+/// short next to the lease, so forwarding follows a takeover quickly.
+const LEADER_CACHE: Duration = Duration::from_secs(1);
+
 impl Candidate {
-    /// `name` is the server's host name; `address` where it serves.
-    pub fn new(store: Arc<dyn Store>, name: &str, address: String, started_at: i64, timing: Timing) -> Self {
+    /// `name` is the server's host name; `urls` where it serves.
+    pub fn new(store: Arc<dyn Store>, name: &str, urls: LeaderUrls, started_at: i64, timing: Timing) -> Self {
         let mut suffix = [0u8; 4];
         // Uniqueness only needs to beat a restart on the same host and pid.
         let _ = getrandom::getrandom(&mut suffix);
         let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
         let id = format!("{name}-{}-{suffix}", std::process::id());
-        let doc = ServerDoc { address, pid: std::process::id(), started_at, version: env!("CARGO_PKG_VERSION") };
+        let doc = ServerDoc {
+            api_url: urls.api,
+            s3_url: urls.s3,
+            pid: std::process::id(),
+            started_at,
+            version: env!("CARGO_PKG_VERSION"),
+        };
         let doc = serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into());
-        Candidate { store, id, doc, timing, role: Mutex::new(Role::StandingBy) }
+        Candidate { store, id, doc, timing, role: Mutex::new(Role::StandingBy), leader_seen: Mutex::new(None) }
+    }
+
+    /// Where the leader serves, unless no other server leads: a standby
+    /// never forwards to itself.
+    pub async fn leader_urls(&self) -> Option<LeaderUrls> {
+        {
+            let seen = self.leader_seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some((_, urls)) = seen.as_ref().filter(|(at, _)| at.elapsed() < LEADER_CACHE) {
+                return urls.clone();
+            }
+        }
+        let urls = self.look_up_leader().await;
+        *self.leader_seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            Some((Instant::now(), urls.clone()));
+        urls
+    }
+
+    async fn look_up_leader(&self) -> Option<LeaderUrls> {
+        let lease = self.store.get_lease(LEASE).await.ok()??;
+        if lease.expires_in_ms <= 0 || lease.holder == self.id {
+            return None;
+        }
+        let servers = self.store.list_servers().await.ok()?;
+        let leader = servers.into_iter().find(|server| server.name == lease.holder)?;
+        let doc: Value = serde_json::from_str(&leader.body).ok()?;
+        Some(LeaderUrls { api: doc["apiUrl"].as_str()?.to_string(), s3: doc["s3Url"].as_str().map(str::to_string) })
     }
 
     pub fn id(&self) -> &str {
@@ -196,7 +244,8 @@ async fn servers(store: &dyn Store) -> Result<Value, ControlError> {
             serde_json::json!({
                 "name": server.name,
                 "state": state,
-                "address": doc["address"],
+                "apiUrl": doc["apiUrl"],
+                "s3Url": doc["s3Url"],
                 "pid": doc["pid"],
                 "version": doc["version"],
                 "startedAt": doc["startedAt"],

@@ -1,0 +1,122 @@
+//! What a standby server serves: every request, forwarded to the leader.
+//!
+//! Only the leader holds the state in memory (see the control crate's
+//! `leadership`), so a standby answers nothing itself. Forwarding keeps
+//! each server a full endpoint for clients and load balancers: SigV4
+//! signatures cover the method, path, query, `Host` and the signed
+//! headers, which all pass unchanged, so the leader verifies the client's
+//! own signature. The client's address travels sealed (see
+//! `sparkplane_auth::forwarded`) for `aws:SourceIp`.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::body::Body;
+use hyper::body::Incoming;
+use hyper::header::{HeaderMap, AUTHORIZATION, CONTENT_LENGTH, TRANSFER_ENCODING};
+use hyper::{Request, Response, StatusCode};
+use sparkplane_auth::forwarded::ForwardSeal;
+use sparkplane_http::{ConnectionLimits, Peer, FORWARDED_FOR, FORWARDED_MAC};
+
+/// The leader's base URL (API or S3) now, or `None` while none leads.
+pub type LeaderUrl = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Option<String>> + Send>> + Send + Sync>;
+
+/// Headers of one connection, never passed on (RFC 9110, 7.6.1).
+const HOP_BY_HOP: [&str; 8] = [
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
+/// Forwards to whichever server leads.
+pub struct Forwarder {
+    client: reqwest::Client,
+    leader: LeaderUrl,
+    seal: ForwardSeal,
+}
+
+impl Forwarder {
+    pub fn new(leader: LeaderUrl, seal: ForwardSeal) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .build()
+            .unwrap_or_default();
+        Forwarder { client, leader, seal }
+    }
+
+    async fn forward(&self, request: Request<Incoming>) -> Response<Body> {
+        let Some(base) = (self.leader)().await else {
+            return refusal(StatusCode::SERVICE_UNAVAILABLE, "no server leads right now; retry shortly");
+        };
+        let peer = request.extensions().get::<Peer>().map(Peer::ip);
+        let (parts, body) = request.into_parts();
+        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        let has_body = parts.headers.contains_key(CONTENT_LENGTH) || parts.headers.contains_key(TRANSFER_ENCODING);
+        let mut headers = without_hop_by_hop(&parts.headers);
+        headers.remove(FORWARDED_FOR);
+        headers.remove(FORWARDED_MAC);
+        if let Some(ip) = peer {
+            let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let sealed = self.seal.seal(ip, parts.method.as_str(), path, authorization);
+            if let (Ok(ip), Ok(sealed)) = (ip.to_string().parse(), sealed.parse()) {
+                headers.insert(FORWARDED_FOR, ip);
+                headers.insert(FORWARDED_MAC, sealed);
+            }
+        }
+        let mut outgoing = self.client.request(parts.method.clone(), format!("{base}{path}")).headers(headers);
+        if has_body {
+            outgoing = outgoing.body(reqwest::Body::wrap_stream(http_body_util::BodyDataStream::new(body)));
+        }
+        match outgoing.send().await {
+            Ok(answer) => {
+                let (status, headers) = (answer.status(), without_hop_by_hop(answer.headers()));
+                let mut response = Response::new(Body::from_stream(answer.bytes_stream()));
+                *response.status_mut() = status;
+                *response.headers_mut() = headers;
+                response
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "forward a request to the leader");
+                refusal(StatusCode::BAD_GATEWAY, "the leading server did not answer; retry shortly")
+            }
+        }
+    }
+}
+
+fn without_hop_by_hop(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = headers.clone();
+    for name in HOP_BY_HOP {
+        kept.remove(name);
+    }
+    kept
+}
+
+/// Clients retry 502 and 503 (botocore's standard mode does).
+fn refusal(status: StatusCode, message: &str) -> Response<Body> {
+    let mut response = Response::new(Body::from(serde_json::json!({ "message": message }).to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+    response
+}
+
+/// Forwards every request on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    forwarder: Arc<Forwarder>,
+    name: &'static str,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        let forwarder = Arc::clone(&forwarder);
+        async move { Ok::<_, Infallible>(forwarder.forward(request).await) }
+    });
+    sparkplane_http::serve(listener, service, ConnectionLimits::default(), name, shutdown).await
+}
