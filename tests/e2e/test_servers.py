@@ -228,6 +228,18 @@ def _forwarded_api_and_s3(first: Server, second: Server) -> None:
     assert missing.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
 
 
+def _user_listing_from(srv: Server, cidr: str) -> dict:
+    """A user allowed ListApplications only from `cidr`; its access key."""
+    iam = srv.iam()
+    name = unique("ipuser")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="ip", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "emr-serverless:ListApplications", "Resource": "*",
+             "Condition": {"IpAddress": {"aws:SourceIp": cidr}}}]}))
+    return iam.create_access_key(UserName=name)["AccessKey"]
+
+
 def test_a_caller_cannot_name_its_own_address(make_server):
     """Only a server holding the root secret can vouch for a forwarded
     client address; a caller's own forwarded-for headers are ignored."""
@@ -236,14 +248,7 @@ def test_a_caller_cannot_name_its_own_address(make_server):
 
 
 def _forged_address_is_ignored(first: Server) -> None:
-    iam = first.iam()
-    name = unique("ipuser")
-    iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="ip", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": "emr-serverless:ListApplications", "Resource": "*",
-             "Condition": {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}}]}))
-    key = iam.create_access_key(UserName=name)["AccessKey"]
+    key = _user_listing_from(first, "192.0.2.0/24")
     client = first.client(access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
 
     def forge(request, **_):
@@ -272,14 +277,7 @@ def test_forwarded_requests_keep_the_clients_address(make_server, tmp_path):
 
 
 def _client_address_travels(first: Server, second: Server, namespace: str, client_ip: str) -> None:
-    iam = first.iam()
-    name = unique("hostuser")
-    iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="ip", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": "emr-serverless:ListApplications", "Resource": "*",
-             "Condition": {"IpAddress": {"aws:SourceIp": f"{client_ip}/32"}}}]}))
-    key = iam.create_access_key(UserName=name)["AccessKey"]
+    key = _user_listing_from(first, f"{client_ip}/32")
     env = second.aws_env()
     env.update(AWS_ACCESS_KEY_ID=key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"])
     aws = [os.environ.get("SPARKPLANE_TEST_AWS", "aws"), "emr-serverless", "list-applications"]
