@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from conftest import create_app, job_work_dir, processes_referencing, start_job, unique, wait_for_state, wait_until
 from helpers_s3 import s3_client
-from helpers_base import ROLE_ARN
+from helpers_base import ROLE_ARN, http
 from helpers_server import Server
 
 SMALL = ("--conf spark.driver.cores=1 --conf spark.driver.memory=1g --conf spark.executor.cores=1 "
@@ -222,6 +222,11 @@ def _forwarded_api_and_s3(first: Server, second: Server) -> None:
     assert app in {a["id"] for a in listed["applications"]}
     listing = _servers(second)
     assert [s["pid"] for s in _by_state(listing)["LEADER"]] == [first.proc.pid]
+    # A request that another server forwarded is not forwarded again (two
+    # standbys that each believe the other leads would bounce it forever).
+    bounced = http("GET", second.endpoint + "/health", headers={"x-sparkplane-forwarded-for": "192.0.2.1"})
+    assert bounced.status == 503, bounced
+    assert http("GET", second.endpoint + "/health").status == 200
     # Errors pass through with their status and type.
     with pytest.raises(ClientError) as missing:
         via_standby.get_job_run(applicationId=app, jobRunId="00nosuchrun0000")

@@ -56,12 +56,16 @@ impl Forwarder {
         let Some(base) = (self.leader)().await else {
             return refusal(StatusCode::SERVICE_UNAVAILABLE, "no server leads right now; retry shortly");
         };
+        // A request another server forwarded here must not go round again
+        // (two standbys that each think the other leads).
+        if request.headers().contains_key(FORWARDED_FOR) {
+            return refusal(StatusCode::SERVICE_UNAVAILABLE, "the leader moved while forwarding; retry shortly");
+        }
         let peer = request.extensions().get::<Peer>().map(Peer::ip);
         let (parts, body) = request.into_parts();
         let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
         let has_body = parts.headers.contains_key(CONTENT_LENGTH) || parts.headers.contains_key(TRANSFER_ENCODING);
         let mut headers = without_hop_by_hop(&parts.headers);
-        headers.remove(FORWARDED_FOR);
         headers.remove(FORWARDED_MAC);
         if let Some(ip) = peer {
             let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();

@@ -35,14 +35,16 @@ impl Early {
         Early { api: bind(&config.listen), s3: config.s3_listen.as_deref().and_then(bind) }
     }
 
-    /// Where this server serves, as other servers reach it.
+    /// Where this server serves, as other servers reach it: its listen
+    /// addresses, never `public_url`, which may name a load balancer in
+    /// front of the standbys themselves.
     pub(crate) fn urls(&self, config: &ServerConfig) -> LeaderUrls {
         let url = |listener: &Option<TcpListener>, configured: &str| match listener.as_ref().map(|l| l.local_addr()) {
             Some(Ok(address)) => format!("http://{}", reachable(address)),
             _ => format!("http://{configured}"),
         };
         LeaderUrls {
-            api: config.public_url.clone().unwrap_or_else(|| url(&self.api, &config.listen)),
+            api: url(&self.api, &config.listen),
             s3: config.s3_listen.as_deref().map(|configured| url(&self.s3, configured)),
         }
     }
