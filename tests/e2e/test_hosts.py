@@ -443,14 +443,13 @@ def test_hosts_that_die_or_restart_mid_job_lose_their_executors_and_the_run_succ
     wait_until(lambda: all(hosts(server)[n]["processCount"] > 0 for n in agents), JOB_TIMEOUT,
                "executors on both agents' hosts")
 
-    # An agent killed with -9 leaves its worker running; the next agent
-    # process kills it before it registers.
+    # An agent killed with -9 takes its worker and executors with it.
     restarted = agents["worker-2"]
+    workers = namespace_pids(restarted.ns) - {restarted.proc.pid}
+    assert workers, "the agent runs a worker"
     restarted.kill9()
-    orphans = namespace_pids(restarted.ns)
-    assert orphans, "the worker outlived its agent"
+    wait_until(lambda: not any(alive(pid) for pid in workers), 30, "the killed agent's worker and executors gone")
     restarted.start()
-    wait_until(lambda: not any(alive(pid) for pid in orphans), 30, "the old agent's worker killed by the new agent")
     wait_host(server, "worker-2", "READY")
 
     # A host that dies (its agent and everything it ran) goes LOST; Spark

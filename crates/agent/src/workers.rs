@@ -140,6 +140,7 @@ impl AgentWork {
         }
         let sandbox = self.host.sandbox.with_read_only([PathBuf::from(&assignment.runtime_dir)]);
         sandbox.confine(&mut command, &dir).map_err(|err| AgentError::Assignment(err.to_string()))?;
+        die_with_agent(&mut command);
         let process = ProcessGroup::spawn(command).map_err(|err| AgentError::io("start a Spark worker", err))?;
         record_process_group(&self.root(), process.pgid());
         tracing::info!(worker = %assignment.id, job_run_id = %assignment.job_run_id, "worker started");
@@ -235,5 +236,32 @@ impl Drop for AgentWork {
                 kill_group(process.pgid(), libc::SIGKILL);
             }
         }
+    }
+}
+
+/// A worker gets SIGKILL when the agent dies, even by `kill -9`: a worker
+/// left behind would hold its share of the host, which the server gives
+/// to others once the host is LOST, and its executors would keep working
+/// for a run whose books no longer count them. Spark's executors exit when
+/// their worker does. The kernel sends the signal when the *thread* that
+/// spawned the worker ends: workers are spawned from the agent's async
+/// tasks (the main thread or a runtime worker thread, which live as long as
+/// the agent), never from `spawn_blocking`, whose threads come and go. The
+/// next agent still kills recorded groups left by an older agent.
+fn die_with_agent(command: &mut tokio::process::Command) {
+    let agent = std::process::id() as libc::pid_t;
+    // SAFETY: between fork and exec only async-signal-safe calls run
+    // (prctl, getppid), and nothing is allocated.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The agent died between fork and prctl: the signal would never come.
+            if libc::getppid() != agent {
+                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+            }
+            Ok(())
+        });
     }
 }
