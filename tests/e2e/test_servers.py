@@ -168,7 +168,7 @@ def test_a_clean_stop_hands_the_lease_over_at_once(make_server):
     second.wait_healthy(30)
     # A released lease is taken at the next poll, not after its ttl.
     took = time.monotonic() - stopped_at
-    assert took < 4, f"handover took {took:.1f} s"
+    assert took < 5, f"handover took {took:.1f} s"
     second.load_credentials()
     listing = _servers(second)
     assert listing["lease"]["token"] == token + 1
@@ -227,6 +227,9 @@ def _forwarded_api_and_s3(first: Server, second: Server) -> None:
     bounced = http("GET", second.endpoint + "/health", headers={"x-sparkplane-forwarded-for": "192.0.2.1"})
     assert bounced.status == 503, bounced
     assert http("GET", second.endpoint + "/health").status == 200
+    # A path the URL parser would change is refused, never sent changed.
+    dotted = http("GET", second.s3_endpoint + "/forwarded/./big.bin")
+    assert dotted.status == 400 and b"cannot be forwarded unchanged" in dotted.body, dotted
     # Errors pass through with their status and type.
     with pytest.raises(ClientError) as missing:
         via_standby.get_job_run(applicationId=app, jobRunId="00nosuchrun0000")
@@ -264,6 +267,24 @@ def _forged_address_is_ignored(first: Server) -> None:
     with pytest.raises(ClientError) as denied:
         client.list_applications()
     assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+    # An unproven claim leaves no address at all: a Deny unless from
+    # loopback, which the caller really is on, now applies.
+    iam = first.iam()
+    name = unique("loopuser")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="ip", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "emr-serverless:ListApplications", "Resource": "*"},
+            {"Effect": "Deny", "Action": "*", "Resource": "*",
+             "Condition": {"NotIpAddress": {"aws:SourceIp": "127.0.0.0/8"}}}]}))
+    loop_key = iam.create_access_key(UserName=name)["AccessKey"]
+    honest = first.client(access_key=loop_key["AccessKeyId"], secret_key=loop_key["SecretAccessKey"])
+    honest.list_applications()
+    claimed = first.client(access_key=loop_key["AccessKeyId"], secret_key=loop_key["SecretAccessKey"])
+    claimed.meta.events.register("before-send.emr-serverless.ListApplications", forge)
+    with pytest.raises(ClientError) as fails_closed:
+        claimed.list_applications()
+    assert fails_closed.value.response["Error"]["Code"] == "AccessDeniedException"
 
 
 NETNS = dict(pair.split("=", 1) for pair in os.environ.get("SPARKPLANE_TEST_NETNS", "").split())

@@ -40,8 +40,9 @@ pub const FORWARDED_MAC: &str = "x-sparkplane-forwarded-mac";
 
 /// Takes the forwarded-client headers off a request and, when `vouch`
 /// accepts them (client, seal, method, path and query, `Authorization`),
-/// makes that client the request's [`Peer`]. Without a valid seal the
-/// TCP peer stays, so a caller cannot name its own address.
+/// makes that client the request's [`Peer`]. With the headers but no valid
+/// seal the request has no peer at all, so a caller can neither name its
+/// own address nor pass as the server that forwarded it.
 pub fn take_forwarded<B>(request: &mut Request<B>, vouch: impl Fn(&str, &str, &str, &str, &str) -> Option<IpAddr>) {
     let headers = request.headers_mut();
     let client = headers.remove(FORWARDED_FOR);
@@ -51,8 +52,16 @@ pub fn take_forwarded<B>(request: &mut Request<B>, vouch: impl Fn(&str, &str, &s
     let authorization =
         request.headers().get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    if let Some(ip) = vouch(client, sealed, request.method().as_str(), path, authorization) {
-        request.extensions_mut().insert(Peer(SocketAddr::new(ip, 0)));
+    match vouch(client, sealed, request.method().as_str(), path, authorization) {
+        Some(ip) => {
+            request.extensions_mut().insert(Peer(SocketAddr::new(ip, 0)));
+        }
+        // Claimed but not proven: the TCP peer may be a standby that sealed
+        // another form of the request, so no address is known (conditions
+        // on aws:SourceIp then fail closed).
+        None => {
+            request.extensions_mut().remove::<Peer>();
+        }
     }
 }
 
@@ -271,5 +280,48 @@ where
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod forwarded_tests {
+    use super::*;
+
+    fn request(headers: &[(&str, &str)]) -> Request<()> {
+        let mut request = Request::builder().method("GET").uri("/applications?maxResults=5");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut request = request.body(()).unwrap();
+        request.extensions_mut().insert(Peer("10.0.0.9:4000".parse().unwrap()));
+        request
+    }
+
+    fn peer(request: &Request<()>) -> Option<IpAddr> {
+        request.extensions().get::<Peer>().map(Peer::ip)
+    }
+
+    #[test]
+    fn a_vouched_client_replaces_the_peer_and_an_unproven_claim_leaves_none() {
+        let claimed = [(FORWARDED_FOR, "192.0.2.7"), (FORWARDED_MAC, "seal"), ("authorization", "sig")];
+        let mut vouched = request(&claimed);
+        take_forwarded(&mut vouched, |client, sealed, method, path, authorization| {
+            assert_eq!(
+                (client, sealed, method, path, authorization),
+                ("192.0.2.7", "seal", "GET", "/applications?maxResults=5", "sig")
+            );
+            client.parse().ok()
+        });
+        assert_eq!(peer(&vouched), Some("192.0.2.7".parse().unwrap()));
+        assert!(!vouched.headers().contains_key(FORWARDED_FOR) && !vouched.headers().contains_key(FORWARDED_MAC));
+
+        let mut unproven = request(&claimed);
+        take_forwarded(&mut unproven, |_, _, _, _, _| None);
+        assert_eq!(peer(&unproven), None);
+        assert!(!unproven.headers().contains_key(FORWARDED_FOR));
+
+        let mut direct = request(&[]);
+        take_forwarded(&mut direct, |_, _, _, _, _| panic!("nothing to vouch for"));
+        assert_eq!(peer(&direct), Some("10.0.0.9".parse().unwrap()));
     }
 }

@@ -47,6 +47,9 @@ impl Forwarder {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(std::time::Duration::from_secs(5))
+            // A hung leader must not hold the client forever; long enough
+            // for a quiet `logs -f` or a slow GET between chunks.
+            .read_timeout(std::time::Duration::from_secs(120))
             .build()
             .unwrap_or_default();
         Forwarder { client, leader, seal }
@@ -75,20 +78,41 @@ impl Forwarder {
                 headers.insert(FORWARDED_MAC, sealed);
             }
         }
-        let mut outgoing = self.client.request(parts.method.clone(), format!("{base}{path}")).headers(headers);
+        // The URL parser normalizes (`.` and `..` segments, some query
+        // characters); the leader would then check the signature and the
+        // seal against another path. Such a request is refused here, not
+        // changed.
+        let url = match reqwest::Url::parse(&format!("{base}{path}")) {
+            Ok(url) if url[url::Position::BeforePath..] == *path => url,
+            _ => return refusal(
+                StatusCode::BAD_REQUEST,
+                "this path cannot be forwarded unchanged (a `.` or `..` segment?); call the leading server directly",
+            ),
+        };
+        let mut outgoing = self.client.request(parts.method.clone(), url).headers(headers);
         if has_body {
             outgoing = outgoing.body(reqwest::Body::wrap_stream(http_body_util::BodyDataStream::new(body)));
         }
         match outgoing.send().await {
             Ok(answer) => {
-                let (status, headers) = (answer.status(), without_hop_by_hop(answer.headers()));
+                let (status, mut headers) = (answer.status(), without_hop_by_hop(answer.headers()));
+                // The leader closes a connection whose request body it did not
+                // read; this one may hold the rest of that body too.
+                if answer
+                    .headers()
+                    .get(hyper::header::CONNECTION)
+                    .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"))
+                {
+                    headers.insert(hyper::header::CONNECTION, hyper::header::HeaderValue::from_static("close"));
+                }
                 let mut response = Response::new(Body::from_stream(answer.bytes_stream()));
                 *response.status_mut() = status;
                 *response.headers_mut() = headers;
                 response
             }
             Err(err) => {
-                tracing::warn!(error = %err, "forward a request to the leader");
+                // Without the URL: a presigned one carries its signature.
+                tracing::warn!(error = %err.without_url(), "forward a request to the leader");
                 refusal(StatusCode::BAD_GATEWAY, "the leading server did not answer; retry shortly")
             }
         }
@@ -115,6 +139,7 @@ fn refusal(status: StatusCode, message: &str) -> Response<Body> {
 pub async fn serve(
     listener: tokio::net::TcpListener,
     forwarder: Arc<Forwarder>,
+    limits: ConnectionLimits,
     name: &'static str,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -122,5 +147,5 @@ pub async fn serve(
         let forwarder = Arc::clone(&forwarder);
         async move { Ok::<_, Infallible>(forwarder.forward(request).await) }
     });
-    sparkplane_http::serve(listener, service, ConnectionLimits::default(), name, shutdown).await
+    sparkplane_http::serve(listener, service, limits, name, shutdown).await
 }

@@ -73,7 +73,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     ));
     let seal = ForwardSeal::new(&root.secret_access_key);
     tokio::select! {
-        token = super::standby::wait_to_lead(&candidate, &early, seal.clone()) => {
+        token = super::standby::wait_to_lead(&candidate, &early, seal.clone(), config.api_limits.connections) => {
             eprintln!("this server leads (lease token {token})");
         }
         () = shutdown_signal() => {
@@ -84,11 +84,12 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let holding = {
         let candidate = candidate.clone();
         tokio::spawn(async move {
-            let reason = candidate.hold().await;
-            // Not the clean shutdown: it stops attempts and writes their
-            // states, which could race the next leader's.
-            eprintln!("sparkplane: {reason}; stopping at once so that the next leader acts alone");
-            std::process::exit(75);
+            if let Some(reason) = candidate.hold().await {
+                // Not the clean shutdown: it stops attempts and writes their
+                // states, which could race the next leader's.
+                eprintln!("sparkplane: {reason}; stopping at once so that the next leader acts alone");
+                std::process::exit(75);
+            }
         })
     };
     let iam = Iam::open_in(store.clone(), config.account_id.clone(), root.clone(), &data_dir.join("iam"))
@@ -243,7 +244,9 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     if let Some(task) = s3_task {
         let _ = task.await;
     }
-    holding.abort();
+    // No renewal may land after the release.
+    candidate.stop_holding();
+    let _ = holding.await;
     candidate.resign().await;
     Ok(())
 }

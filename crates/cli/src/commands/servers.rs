@@ -1,6 +1,6 @@
 //! `sparkplane servers`: the servers that share the store, which one leads,
-//! and how old its lease is. Answered by the leader (standbys serve nothing
-//! until they lead).
+//! and how old its lease is. Answered by the leader (a standby forwards the
+//! request to it).
 
 use comfy_table::{presets, Table};
 use serde_json::Value;

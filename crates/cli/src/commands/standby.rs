@@ -73,7 +73,12 @@ pub(crate) fn into_tokio(listener: TcpListener) -> std::io::Result<tokio::net::T
 
 /// Stands by until this server leads, forwarding on the early listeners
 /// meanwhile. Returns the lease token.
-pub(crate) async fn wait_to_lead(candidate: &Arc<Candidate>, early: &Early, seal: ForwardSeal) -> i64 {
+pub(crate) async fn wait_to_lead(
+    candidate: &Arc<Candidate>,
+    early: &Early,
+    seal: ForwardSeal,
+    limits: sparkplane_server::ConnectionLimits,
+) -> i64 {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut tasks = Vec::new();
     for (listener, name, pick) in [
@@ -91,7 +96,7 @@ pub(crate) async fn wait_to_lead(candidate: &Arc<Candidate>, early: &Early, seal
         });
         let forwarder = Arc::new(Forwarder::new(leader, seal.clone()));
         let mut stopped = stopped.clone();
-        tasks.push(tokio::spawn(forward::serve(listener, forwarder, name, async move {
+        tasks.push(tokio::spawn(forward::serve(listener, forwarder, limits, name, async move {
             let _ = stopped.wait_for(|stop| *stop).await;
         })));
     }
@@ -99,9 +104,14 @@ pub(crate) async fn wait_to_lead(candidate: &Arc<Candidate>, early: &Early, seal
         eprintln!("while standing by, requests here are forwarded to the leader");
     }
     let token = candidate.wait_to_lead().await;
+    // The lease must be renewed within seconds: in-flight forwards get one
+    // second to finish, not the API's full drain.
     let _ = stop.send(true);
-    for task in tasks {
-        let _ = task.await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+    for mut task in tasks {
+        if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
+            task.abort();
+        }
     }
     token
 }

@@ -3,13 +3,13 @@
 //! Every server process takes part as a candidate: it records itself in the
 //! store's server list and tries to take the `leader` lease. Only the
 //! holder loads the state, recovers runs and serves; the others stand by
-//! and take over when the lease expires (the leader died) or is released
-//! (it stopped cleanly). A leader that cannot renew in time is fenced: it
+//! (forwarding requests to the leader: the cli's `standby.rs`) and take
+//! over when the lease expires (the leader died) or is released (it
+//! stopped cleanly). A leader that cannot renew in time is fenced: it
 //! must stop acting before any other server can start (see [`decide`]).
 //!
-//! Why this exists before followers serve the API: without it a second
-//! server on the same store recovered the first one's running attempts as
-//! lost and killed them.
+//! Why: without it a second server on the same store recovered the first
+//! one's running attempts as lost and killed them.
 
 pub mod decide;
 
@@ -55,6 +55,10 @@ pub struct Candidate {
     role: Mutex<Role>,
     /// The leader's URLs as last looked up, and when.
     leader_seen: Mutex<Option<(Instant, Option<LeaderUrls>)>>,
+    /// This server's own API URL, to tell a leader advertised at it.
+    own_api: String,
+    /// Asks [`Candidate::hold`] to return, for a clean stop.
+    stop: tokio::sync::Notify,
 }
 
 /// Where the leader serves.
@@ -76,6 +80,7 @@ impl Candidate {
         let _ = getrandom::getrandom(&mut suffix);
         let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
         let id = format!("{name}-{}-{suffix}", std::process::id());
+        let own_api = urls.api.clone();
         let doc = ServerDoc {
             api_url: urls.api,
             s3_url: urls.s3,
@@ -84,7 +89,16 @@ impl Candidate {
             version: env!("CARGO_PKG_VERSION"),
         };
         let doc = serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into());
-        Candidate { store, id, doc, timing, role: Mutex::new(Role::StandingBy), leader_seen: Mutex::new(None) }
+        Candidate {
+            store,
+            id,
+            doc,
+            timing,
+            role: Mutex::new(Role::StandingBy),
+            leader_seen: Mutex::new(None),
+            own_api,
+            stop: tokio::sync::Notify::new(),
+        }
     }
 
     /// Where the leader serves, unless no other server leads: a standby
@@ -110,7 +124,18 @@ impl Candidate {
         let servers = self.store.list_servers().await.ok()?;
         let leader = servers.into_iter().find(|server| server.name == lease.holder)?;
         let doc: Value = serde_json::from_str(&leader.body).ok()?;
-        Some(LeaderUrls { api: doc["apiUrl"].as_str()?.to_string(), s3: doc["s3Url"].as_str().map(str::to_string) })
+        let urls =
+            LeaderUrls { api: doc["apiUrl"].as_str()?.to_string(), s3: doc["s3Url"].as_str().map(str::to_string) };
+        if urls.api == self.own_api {
+            // Both listen on a wildcard address on different machines, so
+            // each advertises loopback: forwarding would reach itself.
+            tracing::error!(
+                leader = %lease.holder, url = %urls.api,
+                "the leader advertises this server's own URL; listen on an address other servers reach"
+            );
+            return None;
+        }
+        Some(urls)
     }
 
     pub fn id(&self) -> &str {
@@ -174,9 +199,10 @@ impl Candidate {
     }
 
     /// Renews the lease while this server leads; returns why it must stop
-    /// acting. The caller stops at once, without cleaning up: another
-    /// server may be starting.
-    pub async fn hold(&self) -> String {
+    /// acting, or `None` once [`Candidate::stop_holding`] asked it to
+    /// return. On `Some` the caller stops at once, without cleaning up:
+    /// another server may be starting.
+    pub async fn hold(&self) -> Option<String> {
         let mut last_forget = Instant::now();
         loop {
             let role = self.role();
@@ -185,26 +211,31 @@ impl Candidate {
                 Role::Leading { until, .. } => wake.min(until),
                 _ => wake,
             };
-            tokio::time::sleep_until(wake.into()).await;
+            tokio::select! {
+                () = tokio::time::sleep_until(wake.into()) => {}
+                () = self.stop.notified() => return None,
+            }
+            // The attempt waits on the store no longer than the deadline.
             match self.attempt().await {
                 (Role::Leading { .. }, _) => {}
                 (_, Some(lease)) => {
-                    return format!("lost the leader lease to {} (token {})", lease.holder, lease.token);
+                    return Some(format!("lost the leader lease to {} (token {})", lease.holder, lease.token));
                 }
-                (_, None) => return "could not renew the leader lease in time".to_string(),
+                (_, None) => return Some("could not renew the leader lease in time".to_string()),
             }
             if last_forget.elapsed() > Duration::from_secs(60) {
                 last_forget = Instant::now();
-                self.forget_old_servers().await;
+                // Beside the renewals, never in their way.
+                let store = Arc::clone(&self.store);
+                tokio::spawn(tokio::time::timeout(self.timing.renew_every, forget_old_servers(store)));
             }
         }
     }
 
-    async fn forget_old_servers(&self) {
-        let Ok(servers) = self.store.list_servers().await else { return };
-        for server in servers.iter().filter(|server| server.seen_ms_ago > FORGET_AFTER_MS) {
-            let _ = self.store.delete_server(&server.name).await;
-        }
+    /// Makes [`Candidate::hold`] return `None` after any renewal in flight,
+    /// so that a clean stop can then release the lease for good.
+    pub fn stop_holding(&self) {
+        self.stop.notify_one();
     }
 
     /// Lets the lease and the server list go when this server stops cleanly,
@@ -215,6 +246,13 @@ impl Candidate {
             tracing::warn!(error = %err, "release the leader lease");
         }
         let _ = self.store.delete_server(&self.id).await;
+    }
+}
+
+async fn forget_old_servers(store: Arc<dyn Store>) {
+    let Ok(servers) = store.list_servers().await else { return };
+    for server in servers.iter().filter(|server| server.seen_ms_ago > FORGET_AFTER_MS) {
+        let _ = store.delete_server(&server.name).await;
     }
 }
 
