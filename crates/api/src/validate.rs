@@ -16,8 +16,8 @@ mod tests;
 
 use crate::error::ApiError;
 use crate::model::{
-    enum_violation, ApplicationState, CreateApplicationRequest, JobRunState, StartJobRunRequest, TagResourceRequest,
-    UpdateApplicationRequest,
+    enum_violation, ApplicationState, CreateApplicationRequest, JobRunState, SessionState, StartJobRunRequest,
+    StartSessionRequest, TagResourceRequest, UpdateApplicationRequest,
 };
 use rules::{join, member, render_list, StrRule, Violations};
 use structures as s;
@@ -239,6 +239,24 @@ impl Validate for StartJobRunRequest {
     }
 }
 
+impl Validate for StartSessionRequest {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut v = Violations::default();
+        v.required_string("clientToken", self.client_token.as_ref(), &rules::CLIENT_TOKEN);
+        let role = self.execution_role_arn.as_ref();
+        v.required_string("executionRoleArn", role, &rules::IAM_ROLE_ARN);
+        if let Some(list) = self.configuration_overrides.as_ref().and_then(|o| o.runtime_configuration.as_ref()) {
+            s::configurations(&mut v, "configurationOverrides.runtimeConfiguration", list);
+        }
+        if let Some(t) = &self.tags {
+            s::tags(&mut v, "tags", t);
+        }
+        v.opt_int("idleTimeoutMinutes", self.idle_timeout_minutes, Some(0), Some(1_000_000));
+        v.opt_string("name", self.name.as_ref(), &rules::STRING256);
+        v.finish()
+    }
+}
+
 impl Validate for TagResourceRequest {
     fn validate(&self) -> Result<(), ApiError> {
         let mut v = Violations::default();
@@ -264,6 +282,11 @@ pub fn validate_application_id(id: &str) -> Result<(), ApiError> {
 /// `jobRunId` path member.
 pub fn validate_job_run_id(id: &str) -> Result<(), ApiError> {
     one_string("jobRunId", id, &rules::RESOURCE_ID)
+}
+
+/// `sessionId` path member.
+pub fn validate_session_id(id: &str) -> Result<(), ApiError> {
+    one_string("sessionId", id, &rules::SESSION_ID)
 }
 
 /// `resourceArn` path member of the tagging operations.
@@ -339,4 +362,9 @@ pub fn parse_application_states(raw: &[String]) -> Result<Vec<ApplicationState>,
 /// `states` query member of ListJobRuns (at most 8, per the model).
 pub fn parse_job_run_states(raw: &[String]) -> Result<Vec<JobRunState>, ApiError> {
     parse_states(raw, 8, JobRunState::ALL, |s| s.as_str())
+}
+
+/// `states` query member of ListSessions (at most 8, per the model).
+pub fn parse_session_states(raw: &[String]) -> Result<Vec<SessionState>, ApiError> {
+    parse_states(raw, 8, SessionState::ALL, |s| s.as_str())
 }

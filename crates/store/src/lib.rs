@@ -17,7 +17,7 @@ pub mod test_suite;
 mod timed;
 
 use async_trait::async_trait;
-use sparkplane_api::{Application, ApplicationState, JobRun, JobRunMode, JobRunState};
+use sparkplane_api::{Application, ApplicationState, JobRun, JobRunMode, JobRunState, Session, SessionState};
 
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
@@ -55,6 +55,15 @@ pub struct JobRunFilter {
     pub created_at_after: Option<i64>,
     pub created_at_before: Option<i64>,
     pub mode: Option<JobRunMode>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SessionFilter {
+    /// Empty means every state.
+    pub states: Vec<SessionState>,
+    /// Epoch milliseconds, inclusive bounds.
+    pub created_at_after: Option<i64>,
+    pub created_at_before: Option<i64>,
 }
 
 #[async_trait]
@@ -111,6 +120,22 @@ pub trait Store: Send + Sync + 'static {
     /// How many runs each application has in each state (what `/metrics`
     /// reports): one grouped query, never a scan of the run bodies.
     async fn count_job_runs(&self) -> Result<Vec<RunCount>, StoreError>;
+
+    /// Inserts `session` unless a session of the same application was
+    /// already created with `client_token`.
+    async fn create_session(&self, session: &Session, client_token: &str) -> Result<Created<Session>, StoreError>;
+    async fn get_session(&self, application_id: &str, session_id: &str) -> Result<Option<Session>, StoreError>;
+    /// Replaces a stored session (matched by application and session id).
+    async fn put_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// Newest first.
+    async fn list_sessions(
+        &self,
+        application_id: &str,
+        filter: &SessionFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Session>, StoreError>;
+    /// Every session not FAILED or TERMINATED, oldest first.
+    async fn list_unfinished_sessions(&self) -> Result<Vec<Session>, StoreError>;
 
     // The HIVE catalog. Documents are opaque JSON to the store; the SQL
     // engine owns their shape. They come back as equal JSON, not the same

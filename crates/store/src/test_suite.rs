@@ -6,9 +6,9 @@
 //! PostgreSQL (a fresh database per case) run the very same cases.
 
 use serde_json::json;
-use sparkplane_api::{Application, ApplicationState, JobRun, JobRunState};
+use sparkplane_api::{Application, ApplicationState, JobRun, JobRunState, Session, SessionState};
 
-use crate::{ApplicationFilter, Created, JobRunFilter, PageRequest, Store};
+use crate::{ApplicationFilter, Created, JobRunFilter, PageRequest, SessionFilter, Store};
 
 /// What a case needs from its fixture: the store under test.
 pub trait AsStore {
@@ -184,6 +184,60 @@ pub async fn list_job_runs_filters_by_state_and_time(store: &dyn Store) {
     assert!(store.list_job_runs_in_states(&[]).await.unwrap().is_empty());
 }
 
+pub fn session(app_id: &str, id: &str, created_at_ms: i64) -> Session {
+    serde_json::from_value(json!({
+        "applicationId": app_id,
+        "sessionId": id,
+        "arn": format!("arn:aws:emr-serverless:us-east-1:123456789012:/applications/{app_id}/sessions/{id}"),
+        "createdBy": "arn:aws:iam::123456789012:root",
+        "createdAt": created_at_ms as f64 / 1000.0,
+        "updatedAt": created_at_ms as f64 / 1000.0,
+        "executionRoleArn": "arn:aws:iam::123456789012:role/JobRole",
+        "state": "SUBMITTED",
+        "stateDetails": "",
+        "releaseLabel": "emr-7.13.0",
+        "idleTimeoutMinutes": 60,
+    }))
+    .expect("valid session fixture")
+}
+
+pub async fn sessions_are_idempotent_filtered_and_paged(store: &dyn Store) {
+    store.create_application(&application("00a", 1), "ta").await.unwrap();
+    store.create_application(&application("00b", 2), "tb").await.unwrap();
+    let first = session("00a", "00s0", 100);
+    assert!(matches!(store.create_session(&first, "tok").await.unwrap(), Created::New(_)));
+    let again = store.create_session(&session("00a", "00sx", 101), "tok").await.unwrap();
+    assert_eq!(again, Created::Existing(first.clone()));
+    assert!(matches!(store.create_session(&session("00b", "00sb", 102), "tok").await.unwrap(), Created::New(_)));
+    for i in 1..4 {
+        store.create_session(&session("00a", &format!("00s{i}"), 100 * (i + 1)), &format!("t{i}")).await.unwrap();
+    }
+    let mut ended = first.clone();
+    ended.state = SessionState::Terminated;
+    store.put_session(&ended).await.unwrap();
+    assert_eq!(store.get_session("00a", "00s0").await.unwrap(), Some(ended));
+    assert_eq!(store.get_session("00b", "00s0").await.unwrap(), None, "only under its own application");
+    let page = store.list_sessions("00a", &SessionFilter::default(), &PageRequest::first(3)).await.unwrap();
+    let ids: Vec<_> = page.items.iter().map(|s| s.session_id.as_str()).collect();
+    assert_eq!(ids, ["00s3", "00s2", "00s1"], "newest first");
+    let rest = PageRequest { max_results: 3, next_token: page.next_token };
+    let rest = store.list_sessions("00a", &SessionFilter::default(), &rest).await.unwrap();
+    assert_eq!(rest.items.len(), 1);
+    assert_eq!(rest.next_token, None);
+    let done = SessionFilter { states: vec![SessionState::Terminated], ..Default::default() };
+    let result = store.list_sessions("00a", &done, &PageRequest::first(50)).await.unwrap();
+    assert_eq!(result.items.len(), 1);
+    let window = SessionFilter { created_at_after: Some(200), created_at_before: Some(300), ..Default::default() };
+    let result = store.list_sessions("00a", &window, &PageRequest::first(50)).await.unwrap();
+    let ids: Vec<_> = result.items.iter().map(|s| s.session_id.as_str()).collect();
+    assert_eq!(ids, ["00s2", "00s1"]);
+    let unfinished = store.list_unfinished_sessions().await.unwrap();
+    let ids: Vec<_> = unfinished.iter().map(|s| s.session_id.as_str()).collect();
+    assert_eq!(ids, ["00sb", "00s1", "00s2", "00s3"], "oldest first, ended ones left out");
+    let missing = session("00a", "00nope", 5);
+    assert!(store.put_session(&missing).await.is_err());
+}
+
 pub async fn catalog_keeps_databases_and_tables(store: &dyn Store) {
     assert!(store.create_catalog_database("default", "{}").await.unwrap());
     assert!(!store.create_catalog_database("default", "{\"other\":1}").await.unwrap());
@@ -297,6 +351,7 @@ macro_rules! store_test_suite {
             job_runs_are_idempotent_per_application,
             job_run_updates_keep_attempt_snapshots,
             list_job_runs_filters_by_state_and_time,
+            sessions_are_idempotent_filtered_and_paged,
             catalog_keeps_databases_and_tables,
             iam_entities_insert_replace_delete,
             hosts_insert_replace_delete,

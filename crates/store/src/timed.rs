@@ -11,10 +11,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use async_trait::async_trait;
-use sparkplane_api::{Application, JobRun, JobRunState};
+use sparkplane_api::{Application, JobRun, JobRunState, Session};
 use sparkplane_metrics::{Exposition, Histogram, STORE_BUCKETS};
 
-use crate::{ApplicationFilter, Created, IamEntity, JobRunFilter, Page, PageRequest, RunCount, Store, StoreError};
+use crate::{
+    ApplicationFilter, Created, IamEntity, JobRunFilter, Page, PageRequest, RunCount, SessionFilter, Store, StoreError,
+};
 
 pub struct Timed {
     inner: Arc<dyn Store>,
@@ -102,6 +104,26 @@ impl Store for Timed {
     }
     async fn count_job_runs(&self) -> Result<Vec<RunCount>, StoreError> {
         self.time("count_job_runs", self.inner.count_job_runs()).await
+    }
+    async fn create_session(&self, session: &Session, client_token: &str) -> Result<Created<Session>, StoreError> {
+        self.time("create_session", self.inner.create_session(session, client_token)).await
+    }
+    async fn get_session(&self, application_id: &str, session_id: &str) -> Result<Option<Session>, StoreError> {
+        self.time("get_session", self.inner.get_session(application_id, session_id)).await
+    }
+    async fn put_session(&self, session: &Session) -> Result<(), StoreError> {
+        self.time("put_session", self.inner.put_session(session)).await
+    }
+    async fn list_sessions(
+        &self,
+        application_id: &str,
+        filter: &SessionFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Session>, StoreError> {
+        self.time("list_sessions", self.inner.list_sessions(application_id, filter, page)).await
+    }
+    async fn list_unfinished_sessions(&self) -> Result<Vec<Session>, StoreError> {
+        self.time("list_unfinished_sessions", self.inner.list_unfinished_sessions()).await
     }
     async fn create_catalog_database(&self, name: &str, body: &str) -> Result<bool, StoreError> {
         self.time("create_catalog_database", self.inner.create_catalog_database(name, body)).await

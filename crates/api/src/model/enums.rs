@@ -110,6 +110,32 @@ impl JobRunState {
 }
 
 wire_enum!(
+    /// Lifecycle state of an interactive session.
+    SessionState {
+        Submitted => "SUBMITTED",
+        Starting => "STARTING",
+        Started => "STARTED",
+        Idle => "IDLE",
+        Busy => "BUSY",
+        Failed => "FAILED",
+        Terminating => "TERMINATING",
+        Terminated => "TERMINATED",
+    }
+);
+
+impl SessionState {
+    /// Terminal states: the session will not change state again.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, SessionState::Failed | SessionState::Terminated)
+    }
+
+    /// States in which the session's engine serves clients.
+    pub fn is_serving(&self) -> bool {
+        matches!(self, SessionState::Started | SessionState::Idle | SessionState::Busy)
+    }
+}
+
+wire_enum!(
     /// Batch jobs end on their own; streaming jobs run until cancelled.
     JobRunMode {
         Batch => "BATCH",

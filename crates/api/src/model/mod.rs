@@ -6,6 +6,7 @@ mod common;
 mod config;
 mod enums;
 mod job_run;
+mod session;
 mod tags;
 mod timestamp;
 
@@ -17,5 +18,6 @@ pub use common::*;
 pub use config::*;
 pub use enums::*;
 pub use job_run::*;
+pub use session::*;
 pub use tags::*;
 pub use timestamp::*;

@@ -37,6 +37,8 @@ const fn length_only(min: usize, max: usize) -> StrRule {
 const NON_BLANK: Pattern = Pattern { text: r".*\S.*", matches: p::non_blank };
 
 pub(crate) const RESOURCE_ID: StrRule = rule(1, 64, "[0-9a-z]+", p::resource_id);
+/// `SessionId`: the same shape as other resource ids.
+pub(crate) const SESSION_ID: StrRule = RESOURCE_ID;
 pub(crate) const APPLICATION_NAME: StrRule = rule(1, 64, "[A-Za-z0-9._/#-]+", p::application_name);
 pub(crate) const RELEASE_LABEL: StrRule = rule(1, 64, "[A-Za-z0-9._/-]+", p::release_label);
 pub(crate) const ENGINE_TYPE: StrRule = length_only(1, 64);

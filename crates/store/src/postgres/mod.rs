@@ -13,6 +13,7 @@ mod iam;
 mod leadership;
 mod migrate;
 mod queries;
+mod sessions;
 pub mod url;
 
 #[cfg(test)]

@@ -9,18 +9,18 @@
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sparkplane_api::{Application, JobRun, JobRunMode, JobRunState};
+use sparkplane_api::{Application, JobRun, JobRunMode, JobRunState, Session};
 use sqlx::{Postgres, QueryBuilder, Row};
 
 use super::PgStore;
 use crate::page::Cursor;
-use crate::{ApplicationFilter, Created, JobRunFilter, Page, PageRequest, Store, StoreError};
+use crate::{ApplicationFilter, Created, JobRunFilter, Page, PageRequest, SessionFilter, Store, StoreError};
 
-fn encode<T: Serialize>(entity: &'static str, value: &T) -> Result<String, StoreError> {
+pub(super) fn encode<T: Serialize>(entity: &'static str, value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|source| StoreError::Encode { entity, source })
 }
 
-fn decode<T: DeserializeOwned>(entity: &'static str, body: &str) -> Result<T, StoreError> {
+pub(super) fn decode<T: DeserializeOwned>(entity: &'static str, body: &str) -> Result<T, StoreError> {
     serde_json::from_str(body).map_err(|source| StoreError::Corrupt { entity, source })
 }
 
@@ -30,7 +30,7 @@ fn mode_of(run: &JobRun) -> &'static str {
 
 /// A unique violation left after the client token's `ON CONFLICT` (the
 /// id itself is taken) becomes [`StoreError::AlreadyExists`].
-fn insert_error(err: sqlx::Error, entity: &'static str, id: &str) -> StoreError {
+pub(super) fn insert_error(err: sqlx::Error, entity: &'static str, id: &str) -> StoreError {
     if StoreError::unique_violation(&err) {
         return StoreError::AlreadyExists { entity, id: id.to_string() };
     }
@@ -39,7 +39,7 @@ fn insert_error(err: sqlx::Error, entity: &'static str, id: &str) -> StoreError 
 
 /// Appends the keyset condition and limit, fetches one extra row to learn
 /// whether another page exists.
-async fn fetch_page<T: DeserializeOwned>(
+pub(super) async fn fetch_page<T: DeserializeOwned>(
     store: &PgStore,
     mut builder: QueryBuilder<'_, Postgres>,
     entity: &'static str,
@@ -361,6 +361,31 @@ impl Store for PgStore {
 
     async fn list_iam_entities(&self) -> Result<Vec<crate::IamEntity>, StoreError> {
         self.iam_list().await
+    }
+
+    async fn create_session(&self, session: &Session, client_token: &str) -> Result<Created<Session>, StoreError> {
+        self.sessions_create(session, client_token).await
+    }
+
+    async fn get_session(&self, application_id: &str, session_id: &str) -> Result<Option<Session>, StoreError> {
+        self.sessions_get(application_id, session_id).await
+    }
+
+    async fn put_session(&self, session: &Session) -> Result<(), StoreError> {
+        self.sessions_put(session).await
+    }
+
+    async fn list_sessions(
+        &self,
+        application_id: &str,
+        filter: &SessionFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Session>, StoreError> {
+        self.sessions_list(application_id, filter, page).await
+    }
+
+    async fn list_unfinished_sessions(&self) -> Result<Vec<Session>, StoreError> {
+        self.sessions_unfinished().await
     }
 
     async fn insert_host(&self, name: &str, body: &str) -> Result<bool, StoreError> {

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "run_counts", include_str!("../../migrations/sqlite/0004_run_counts.sql")),
     (5, "hosts", include_str!("../../migrations/sqlite/0005_hosts.sql")),
     (6, "leadership", include_str!("../../migrations/sqlite/0006_leadership.sql")),
+    (7, "sessions", include_str!("../../migrations/sqlite/0007_sessions.sql")),
 ];
 
 /// The newest schema this binary knows.

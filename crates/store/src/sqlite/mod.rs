@@ -7,6 +7,7 @@ mod iam;
 mod leadership;
 mod migrate;
 mod queries;
+mod sessions;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -3,18 +3,18 @@
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sparkplane_api::{Application, JobRun, JobRunMode, JobRunState};
+use sparkplane_api::{Application, JobRun, JobRunMode, JobRunState, Session};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use super::SqliteStore;
 use crate::page::Cursor;
-use crate::{ApplicationFilter, Created, JobRunFilter, Page, PageRequest, Store, StoreError};
+use crate::{ApplicationFilter, Created, JobRunFilter, Page, PageRequest, SessionFilter, Store, StoreError};
 
-fn encode<T: Serialize>(entity: &'static str, value: &T) -> Result<String, StoreError> {
+pub(super) fn encode<T: Serialize>(entity: &'static str, value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|source| StoreError::Encode { entity, source })
 }
 
-fn decode<T: DeserializeOwned>(entity: &'static str, body: &str) -> Result<T, StoreError> {
+pub(super) fn decode<T: DeserializeOwned>(entity: &'static str, body: &str) -> Result<T, StoreError> {
     serde_json::from_str(body).map_err(|source| StoreError::Corrupt { entity, source })
 }
 
@@ -24,7 +24,7 @@ fn mode_of(run: &JobRun) -> &'static str {
 
 /// Appends the keyset condition and limit, fetches one extra row to learn
 /// whether another page exists.
-async fn fetch_page<T: DeserializeOwned>(
+pub(super) async fn fetch_page<T: DeserializeOwned>(
     store: &SqliteStore,
     mut builder: QueryBuilder<'_, Sqlite>,
     entity: &'static str,
@@ -335,6 +335,31 @@ impl Store for SqliteStore {
 
     async fn list_iam_entities(&self) -> Result<Vec<crate::IamEntity>, StoreError> {
         self.iam_list().await
+    }
+
+    async fn create_session(&self, session: &Session, client_token: &str) -> Result<Created<Session>, StoreError> {
+        self.sessions_create(session, client_token).await
+    }
+
+    async fn get_session(&self, application_id: &str, session_id: &str) -> Result<Option<Session>, StoreError> {
+        self.sessions_get(application_id, session_id).await
+    }
+
+    async fn put_session(&self, session: &Session) -> Result<(), StoreError> {
+        self.sessions_put(session).await
+    }
+
+    async fn list_sessions(
+        &self,
+        application_id: &str,
+        filter: &SessionFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Session>, StoreError> {
+        self.sessions_list(application_id, filter, page).await
+    }
+
+    async fn list_unfinished_sessions(&self) -> Result<Vec<Session>, StoreError> {
+        self.sessions_unfinished().await
     }
 
     async fn insert_host(&self, name: &str, body: &str) -> Result<bool, StoreError> {
