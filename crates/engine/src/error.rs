@@ -31,6 +31,8 @@ pub enum EngineError {
     ArchiveInterpreter { link: String, interpreter: String, what: &'static str, server_python: String },
     #[error("install Spark runtime {version}: {reason}")]
     RuntimeInstall { version: String, reason: String },
+    #[error("{0}")]
+    ConnectStart(String),
     #[error("sandbox: {0}")]
     Sandbox(#[from] crate::sandbox::SandboxError),
     #[error("{action}: {source}")]

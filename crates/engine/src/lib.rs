@@ -20,4 +20,4 @@ pub mod spark;
 pub use error::EngineError;
 pub use process::{ExitReport, ProcessGroup};
 pub use resources::{ResourceRequest, WorkerSize};
-pub use runtime::{RuntimeManager, SparkRuntime};
+pub use runtime::{RuntimeManager, SparkRuntime, SESSION_RUNTIME};

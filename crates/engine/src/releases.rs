@@ -22,7 +22,16 @@ pub const SPARK_3_4: SparkRuntime = SparkRuntime { spark_version: "3.4.4" };
 /// Spark 3.5 (every EMR 7 release).
 pub const SPARK_3_5: SparkRuntime = SparkRuntime { spark_version: "3.5.8" };
 
-/// Every runtime, oldest first.
+/// Spark 4.0 (the "AWS runtime for Apache Spark", `emr-spark-8.0.x`), and the
+/// runtime of every interactive session whatever its application's label:
+/// pyspark 3.5 from PyPI carries no Spark Connect server, 4.0 does
+/// (`spark-connect_2.13` in its jars).
+pub const SPARK_4_0: SparkRuntime = SparkRuntime { spark_version: "4.0.5" };
+
+/// What interactive sessions run on (see [`SPARK_4_0`]).
+pub const SESSION_RUNTIME: SparkRuntime = SPARK_4_0;
+
+/// Every runtime of the `emr-M.m.p` table, oldest first.
 pub const RUNTIMES: [SparkRuntime; 3] = [SPARK_3_3, SPARK_3_4, SPARK_3_5];
 
 /// One EMR release line (`major.minor`) and the Spark it ships.
@@ -88,12 +97,20 @@ impl SparkRuntime {
     /// The runtime for a release label such as `emr-7.9.0` or `emr-6.12.0`.
     pub fn for_release(label: &str) -> Result<SparkRuntime, EngineError> {
         let unsupported = |reason: String| EngineError::UnsupportedRelease { label: label.to_string(), reason };
+        // `emr-spark-8.0.x` is how AWS labels its Spark 4 runtime.
+        if let Some(rest) = label.strip_prefix("emr-spark-") {
+            return match parse(&format!("emr-{rest}")) {
+                Some((8, 0, _)) => Ok(SPARK_4_0),
+                _ => Err(unsupported(format!("supported labels are {}", supported_labels()))),
+            };
+        }
         let Some((major, minor, _)) = parse(label) else {
             return Err(unsupported(format!("supported labels are {}", supported_labels())));
         };
         if major == 7 {
             return Ok(SPARK_3_5);
         }
+
         match RELEASES.iter().find(|r| r.major == major && r.minor == minor) {
             Some(Release { runtime: Some(runtime), .. }) => Ok(*runtime),
             Some(Release { emr_spark, .. }) => Err(unsupported(format!(
@@ -104,6 +121,26 @@ impl SparkRuntime {
                 "EMR Serverless starts at emr-6.6.0; the nearest supported label is {OLDEST_RUNNABLE}"
             ))),
             None => Err(unsupported(format!("supported labels are {}", supported_labels()))),
+        }
+    }
+
+    /// Whether the runtime gets the S3A connector jars of [`crate::runtime::CONNECTOR_JARS`]:
+    /// they match the Hadoop 3.3 client of the Spark 3 wheels only. Spark 4's
+    /// Hadoop 3.4 S3A needs the AWS SDK v2, which no pinned PyPI package
+    /// carries, so a Spark 4 runtime has no `s3://` and says so (see
+    /// `spark::connect`) rather than falling back to anything unconfined.
+    pub fn has_s3a_connector(&self) -> bool {
+        self.spark_version.starts_with("3.")
+    }
+
+    /// The pip requirement the runtime installs: Spark 4 adds its `connect`
+    /// extra, which brings pandas and pyarrow, without which a Spark
+    /// Connect session's Python functions cannot run.
+    pub fn requirement(&self) -> String {
+        if self.has_s3a_connector() {
+            format!("pyspark=={}", self.spark_version)
+        } else {
+            format!("pyspark[connect]=={}", self.spark_version)
         }
     }
 
@@ -118,7 +155,9 @@ impl SparkRuntime {
 
 /// Human-readable list of supported labels, for error messages.
 pub fn supported_labels() -> String {
-    "emr-6.8.0 to emr-6.11.x (Spark 3.3), emr-6.12.0 to emr-6.15.x (Spark 3.4), emr-7.x.y (Spark 3.5)".to_string()
+    "emr-6.8.0 to emr-6.11.x (Spark 3.3), emr-6.12.0 to emr-6.15.x (Spark 3.4), emr-7.x.y (Spark 3.5), \
+     emr-spark-8.0.x (Spark 4.0)"
+        .to_string()
 }
 
 #[cfg(test)]
@@ -136,6 +175,7 @@ mod tests {
             ("emr-7.0.0", "3.5"),
             ("emr-7.9.0", "3.5"),
             ("emr-7.12.3", "3.5"),
+            ("emr-spark-8.0.0", "4.0"),
         ] {
             let runtime = SparkRuntime::for_release(label).unwrap();
             assert_eq!(runtime.minor(), spark, "{label}");
@@ -166,8 +206,17 @@ mod tests {
 
     #[test]
     fn malformed_and_unknown_labels_list_the_supported_ones() {
-        for label in ["emr-6.16.0", "emr-8.0.0", "emr-7.9", "emr-7.x.0", "emr-7.9.0-latest", "spark-3.5", "emr-7.9.0.1"]
-        {
+        for label in [
+            "emr-6.16.0",
+            "emr-8.0.0",
+            "emr-spark-7.9.0",
+            "emr-spark-8.1.0",
+            "emr-7.9",
+            "emr-7.x.0",
+            "emr-7.9.0-latest",
+            "spark-3.5",
+            "emr-7.9.0.1",
+        ] {
             let message = SparkRuntime::for_release(label).unwrap_err().to_string();
             assert!(message.contains(label) && message.contains("emr-7.x.y"), "{label}: {message}");
         }

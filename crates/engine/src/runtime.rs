@@ -72,7 +72,7 @@ if missing:
     sys.exit("not in %s: %s" % (archives[0], ", ".join(sorted(missing))))
 "#;
 
-pub use crate::releases::{supported_labels, SparkRuntime, RUNTIMES};
+pub use crate::releases::{supported_labels, SparkRuntime, RUNTIMES, SESSION_RUNTIME};
 
 /// An installed runtime, ready to launch.
 #[derive(Debug, Clone)]
@@ -134,7 +134,9 @@ impl RuntimeManager {
 
     fn installed(&self, runtime: SparkRuntime) -> InstalledRuntime {
         let python_path = self.runtime_dir.join(format!("spark-{}", runtime.spark_version));
-        let cds_archive = self.cds.then(|| python_path.join(crate::cds::ARCHIVE_FILE));
+        // The archive is recorded by a Spark 3 driver (`cds_record.py`); Spark
+        // 4's drivers (sessions) start without one.
+        let cds_archive = (self.cds && runtime.has_s3a_connector()).then(|| python_path.join(crate::cds::ARCHIVE_FILE));
         InstalledRuntime {
             spark_home: python_path.join("pyspark"),
             python_path,
@@ -146,33 +148,38 @@ impl RuntimeManager {
     /// Whether `runtime` is installed (its CDS archive aside).
     pub fn is_installed(&self, runtime: SparkRuntime) -> bool {
         let installed = self.installed(runtime);
-        installed.spark_submit().exists() && installed.connector_class_path().is_some()
+        installed.spark_submit().exists() && Self::connector_settled(runtime, &installed)
+    }
+
+    /// Whether the runtime has the S3A connector it should have.
+    fn connector_settled(runtime: SparkRuntime, installed: &InstalledRuntime) -> bool {
+        !runtime.has_s3a_connector() || installed.connector_class_path().is_some()
     }
 
     /// Whether the runtime is installed and, with CDS on, its archive
     /// recorded (or its recording failed once: jobs then start without).
-    fn complete(installed: &InstalledRuntime) -> bool {
+    fn complete(runtime: SparkRuntime, installed: &InstalledRuntime) -> bool {
         let archive_settled = installed
             .cds_archive
             .as_ref()
             .is_none_or(|archive| archive.exists() || archive.with_file_name(crate::cds::FAILED_MARKER).exists());
-        installed.spark_submit().exists() && installed.connector_class_path().is_some() && archive_settled
+        installed.spark_submit().exists() && Self::connector_settled(runtime, installed) && archive_settled
     }
 
     /// Returns the runtime, installing it (and recording its CDS archive)
     /// first if needed.
     pub async fn ensure(&self, runtime: SparkRuntime) -> Result<InstalledRuntime, EngineError> {
         let installed = self.installed(runtime);
-        if Self::complete(&installed) {
+        if Self::complete(runtime, &installed) {
             return Ok(installed);
         }
         let _guard = self.install_lock.lock().await;
-        if Self::complete(&installed) {
+        if Self::complete(runtime, &installed) {
             return Ok(installed);
         }
         if !installed.spark_submit().exists() {
             self.install(runtime, &installed).await?;
-        } else if installed.connector_class_path().is_none() {
+        } else if !Self::connector_settled(runtime, &installed) {
             // Installed before the runtime came with the S3A connector.
             let version = runtime.spark_version;
             let fail = |reason: String| EngineError::RuntimeInstall { version: version.to_string(), reason };
@@ -207,7 +214,7 @@ impl RuntimeManager {
         let status = Command::new(&self.python)
             .args(["-m", "pip", "install", "--no-input", "--disable-pip-version-check", "--target"])
             .arg(&staging)
-            .arg(format!("pyspark=={version}"))
+            .arg(runtime.requirement())
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err)
@@ -224,9 +231,11 @@ impl RuntimeManager {
                 return Err(fail(reason));
             }
         }
-        if let Err(reason) = self.install_connector(&staging, &log_path).await {
-            let _ = tokio::fs::remove_dir_all(&staging).await;
-            return Err(fail(reason));
+        if runtime.has_s3a_connector() {
+            if let Err(reason) = self.install_connector(&staging, &log_path).await {
+                let _ = tokio::fs::remove_dir_all(&staging).await;
+                return Err(fail(reason));
+            }
         }
         match tokio::fs::rename(&staging, &installed.python_path).await {
             Ok(()) => {}

@@ -43,6 +43,12 @@ impl LogTarget {
         }
         LogTarget { base, prefix }
     }
+
+    /// `applications/<app>/sessions/<session>/`: a session's driver logs,
+    /// laid out as a first attempt's are under `jobs/`.
+    pub fn for_session(base: Location, application_id: &str, session_id: &str) -> LogTarget {
+        LogTarget { base, prefix: format!("applications/{application_id}/sessions/{session_id}/") }
+    }
 }
 
 /// The streams every worker has.

@@ -12,6 +12,7 @@
 mod archives;
 mod artifacts;
 pub mod conf;
+pub mod connect;
 pub mod images;
 mod launch;
 pub mod params;

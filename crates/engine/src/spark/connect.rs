@@ -1,0 +1,146 @@
+//! The engine of an interactive session: a Spark Connect server.
+//!
+//! A session's driver is `spark-submit` of Spark's own
+//! `SparkConnectServer` class, started like a job's driver (same
+//! configuration layers, environment, credentials, sandbox and log
+//! folder), listening for gRPC on a loopback port that sparkplane picks.
+//! Spark checks every call for `spark.connect.authenticate.token`, a
+//! secret only sparkplane knows: it goes into the 0600 properties file, never
+//! on a command line, so another job on this host cannot use the port
+//! directly. Clients reach it through sparkplane's authenticating endpoint.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use sparkplane_api::{Configuration, SparkSubmit};
+use sparkplane_storage::WorkerLogDir;
+use tokio::process::Command;
+
+use super::images::{spawn_confined, Role};
+use super::launch::{set_credentials_env, set_job_env, submit_options, write_secret_properties, LaunchedAttempt};
+use super::{SparkJobPlan, DRIVER_LOG_FOLDER};
+use crate::process::ProcessGroup;
+use crate::runtime::{InstalledRuntime, SESSION_RUNTIME};
+use crate::sandbox::clean_env;
+use crate::EngineError;
+
+/// Spark's Spark Connect server, run as a spark-submit main class.
+pub const CONNECT_SERVER_CLASS: &str = "org.apache.spark.sql.connect.service.SparkConnectServer";
+/// spark-submit's placeholder primary resource for Spark's own classes.
+const INTERNAL_RESOURCE: &str = "spark-internal";
+/// The property that makes Spark refuse calls without the secret.
+pub const AUTH_TOKEN_PROPERTY: &str = "spark.connect.authenticate.token";
+/// Properties sparkplane decides for a session's engine: a job may not move
+/// the port or open it beyond loopback, or drop the secret.
+const RESERVED: [&str; 3] =
+    ["spark.connect.grpc.binding.port", "spark.connect.grpc.binding.address", AUTH_TOKEN_PROPERTY];
+
+/// The plan of a session's engine: the application's and the session's
+/// `runtimeConfiguration` over sparkplane's defaults, on [`SESSION_RUNTIME`].
+pub fn session_plan(
+    release_label: &str,
+    application_configuration: &[Configuration],
+    session_configuration: &[Configuration],
+) -> Result<SparkJobPlan, EngineError> {
+    let driver = SparkSubmit {
+        entry_point: INTERNAL_RESOURCE.to_string(),
+        entry_point_arguments: None,
+        spark_submit_parameters: None,
+    };
+    // The label is checked like a job's (so a bad one fails the same way);
+    // the engine is Spark 4 whatever it names.
+    SparkJobPlan::new(release_label, &driver, application_configuration, session_configuration)
+        .map(|mut plan| {
+            plan.runtime = SESSION_RUNTIME;
+            plan
+        })?
+        .reserved_checked()
+}
+
+impl SparkJobPlan {
+    fn reserved_checked(self) -> Result<SparkJobPlan, EngineError> {
+        match RESERVED.iter().find(|key| self.conf.conf.contains_key(**key)) {
+            Some(key) => Err(EngineError::Property {
+                key: key.to_string(),
+                value: "...".to_string(),
+                reason: "the service sets it for a session's Spark Connect server".to_string(),
+            }),
+            None => Ok(self),
+        }
+    }
+}
+
+/// A loopback port free right now, for the engine to bind.
+pub fn free_loopback_port() -> Result<u16, EngineError> {
+    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .map_err(|err| EngineError::io("pick a port for the Spark Connect server", err))?;
+    listener.local_addr().map(|a| a.port()).map_err(|err| EngineError::io("pick a port", err))
+}
+
+/// Starts the Spark Connect server of `plan` on `port`, requiring `secret`.
+pub fn launch_connect_server(
+    plan: &SparkJobPlan,
+    runtime: &InstalledRuntime,
+    work_dir: &Path,
+    mut context: super::LaunchContext<'_>,
+    port: u16,
+    secret: &str,
+) -> Result<LaunchedAttempt, EngineError> {
+    let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
+    std::fs::create_dir_all(&log_dir).map_err(|err| EngineError::io(format!("create {}", log_dir.display()), err))?;
+    context.secret_conf.push((AUTH_TOKEN_PROPERTY.to_string(), secret.to_string()));
+    let mut command = Command::new(runtime.spark_submit());
+    clean_env(&mut command);
+    command.current_dir(work_dir);
+    if let Some(file) = write_secret_properties(plan, &context, runtime, work_dir)? {
+        command.arg("--properties-file").arg(file);
+    }
+    command.args(submit_options(plan, &context, runtime));
+    command.arg("--conf").arg(format!("spark.connect.grpc.binding.address={}", Ipv4Addr::LOCALHOST));
+    command.arg("--conf").arg(format!("spark.connect.grpc.binding.port={port}"));
+    command.arg("--class").arg(CONNECT_SERVER_CLASS).arg(INTERNAL_RESOURCE);
+    set_job_env(&mut command, plan, runtime, &context);
+    set_credentials_env(&mut command, &context);
+    let stdout =
+        std::fs::File::create(log_dir.join("stdout")).map_err(|err| EngineError::io("create driver stdout", err))?;
+    let stderr =
+        std::fs::File::create(log_dir.join("stderr")).map_err(|err| EngineError::io("create driver stderr", err))?;
+    let stdio = |command: &mut Command| {
+        command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
+        Ok(())
+    };
+    let process = spawn_confined(
+        command,
+        None,
+        Role::Driver,
+        &context.sandbox,
+        work_dir,
+        stdio,
+        "start the Spark Connect server",
+    )?;
+    Ok(LaunchedAttempt { process, logs: vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }] })
+}
+
+/// Waits until the engine accepts connections on `port`, or its process
+/// exits, or `limit` passes.
+pub async fn wait_until_serving(process: &mut ProcessGroup, port: u16, limit: Duration) -> Result<(), EngineError> {
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if tokio::net::TcpStream::connect(address).await.is_ok() {
+            return Ok(());
+        }
+        if !process.is_running() {
+            return Err(EngineError::ConnectStart("the Spark Connect server exited while starting".to_string()));
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(EngineError::ConnectStart(format!(
+                "the Spark Connect server did not listen within {} s",
+                limit.as_secs()
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
