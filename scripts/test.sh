@@ -17,6 +17,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
 cd "$REPO_ROOT"
 
 ensure_python_tools boto3 awscli pytest "moto[server]" prometheus-client duckdb==1.5.5 duckdb-extension-tpch==1.5.5
+# The session tests' Spark Connect client lives apart: its pandas, pyarrow
+# and numpy must not become importable by jobs, whose Python is the venv's.
+export SPARKPLANE_TEST_CONNECT_PYTHON="$REPO_ROOT/.venv-connect/bin/python"
+[ -x "$SPARKPLANE_TEST_CONNECT_PYTHON" ] || python3 -m venv "$REPO_ROOT/.venv-connect"
+"$SPARKPLANE_TEST_CONNECT_PYTHON" -m pip install --disable-pip-version-check -q pyspark-client==4.0.1
 
 log "cargo fmt --check"
 cargo fmt --all -- --check

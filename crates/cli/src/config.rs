@@ -99,6 +99,15 @@ pub struct ServerFlags {
     /// Seconds without a heartbeat after which an agent's host is LOST (at least two heartbeats) [env: SPARKPLANE_HOST_LOST_AFTER_SECONDS] [default: 30]
     #[arg(long)]
     pub host_lost_after_seconds: Option<u64>,
+    /// Address of the interactive sessions' Spark Connect endpoint (TLS), ADDR:PORT or `off` [env: SPARKPLANE_SESSION_LISTEN] [default: the API's address, a free port]
+    #[arg(long)]
+    pub session_listen: Option<String>,
+    /// PEM certificate chain the session endpoint shows (with --session-tls-key) [env: SPARKPLANE_SESSION_TLS_CERT] [default: one issued by sparkplane's own CA, DATA_DIR/connect-ca.pem]
+    #[arg(long)]
+    pub session_tls_cert: Option<PathBuf>,
+    /// PEM private key of --session-tls-cert [env: SPARKPLANE_SESSION_TLS_KEY]
+    #[arg(long)]
+    pub session_tls_key: Option<PathBuf>,
 }
 
 /// The keys a config file may set.
@@ -142,6 +151,9 @@ struct FileConfig {
     image_registry: Option<String>,
     image_registry_tls: Option<bool>,
     host_name: Option<String>,
+    session_listen: Option<String>,
+    session_tls_cert: Option<PathBuf>,
+    session_tls_key: Option<PathBuf>,
     host_heartbeat_interval_seconds: Option<u64>,
     host_lost_after_seconds: Option<u64>,
 }
@@ -213,6 +225,8 @@ pub struct ServerConfig {
     pub images: crate::config_images::ImageSettings,
     /// This host's name and the agents' liveness settings.
     pub hosts: crate::config_hosts::HostSettings,
+    /// The interactive sessions' endpoint.
+    pub sessions: crate::config_sessions::SessionSettings,
 }
 
 impl ServerConfig {
@@ -414,6 +428,11 @@ impl ServerConfig {
             images: crate::config_images::resolve(
                 (flags.container_engine.clone(), flags.image_registry.clone(), flags.image_registry_tls),
                 (file.container_engine, file.image_registry, file.image_registry_tls),
+                &env_str,
+            )?,
+            sessions: crate::config_sessions::resolve(
+                (flags.session_listen.clone(), flags.session_tls_cert.clone(), flags.session_tls_key.clone()),
+                (file.session_listen, file.session_tls_cert, file.session_tls_key),
                 &env_str,
             )?,
             hosts: crate::config_hosts::resolve(

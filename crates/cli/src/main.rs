@@ -10,6 +10,7 @@ mod config_disk;
 mod config_hosts;
 mod config_images;
 mod config_metrics;
+mod config_sessions;
 mod config_store;
 
 use clap::{CommandFactory, Parser, Subcommand};

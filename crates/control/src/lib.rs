@@ -21,6 +21,7 @@ pub mod leadership;
 pub mod pool;
 pub mod runs;
 pub mod scheduling;
+pub mod sessions;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -81,6 +82,8 @@ pub struct Controller {
     /// What the embedded agent reports for this host, refreshed as its
     /// heartbeat by the scheduler loop.
     embedded_report: std::sync::Mutex<Option<sparkplane_hosts::Report>>,
+    /// Interactive sessions whose supervisor runs here (see [`sessions`]).
+    sessions: sessions::Sessions,
 }
 
 impl Controller {
@@ -128,6 +131,7 @@ impl Controller {
             image_pins: Default::default(),
             hosts,
             embedded_report: std::sync::Mutex::new(None),
+            sessions: Default::default(),
         })
     }
 
@@ -148,6 +152,7 @@ impl Controller {
     /// not wait for it) and ends the scheduler loop.
     pub async fn shutdown(&self) {
         let _ = self.shutdown.send(true);
+        self.stop_sessions().await;
         let running: Vec<String> = self.running.lock().await.keys().cloned().collect();
         for job_run_id in &running {
             if let Some(handle) = self.running.lock().await.get(job_run_id) {

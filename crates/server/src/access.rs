@@ -45,6 +45,11 @@ pub fn target(region: &str, account: &str, method: &str, path: &str) -> Option<T
         resource: run(id, job),
         tagged: Some(Tagged::JobRun(id.into(), job.into())),
     };
+    let on_session = |action, id: &str, session: &str| Target {
+        action,
+        resource: format!("{}/sessions/{session}", app(id)),
+        tagged: None,
+    };
     let glue = |action, resource: String| Target { action, resource, tagged: None };
     let target = match (method, parts.as_slice()) {
         ("POST", ["applications"]) => {
@@ -67,6 +72,17 @@ pub fn target(region: &str, account: &str, method: &str, path: &str) -> Option<T
         }
         ("GET", ["applications", id, "jobruns", job, "dashboard"]) => {
             on_run("emr-serverless:GetDashboardForJobRun", id, job)
+        }
+        ("POST", ["applications", id, "sessions"]) => on_app("emr-serverless:StartSession", id),
+        ("GET", ["applications", id, "sessions"]) => on_app("emr-serverless:ListSessions", id),
+        // A session's own tags are not looked up: `aws:ResourceTag` on a
+        // session resource is absent (conditions on it fail closed).
+        ("GET", ["applications", id, "sessions", session]) => on_session("emr-serverless:GetSession", id, session),
+        ("DELETE", ["applications", id, "sessions", session]) => {
+            on_session("emr-serverless:TerminateSession", id, session)
+        }
+        ("GET", ["applications", id, "sessions", session, "endpoint"]) => {
+            on_session("emr-serverless:GetSessionEndpoint", id, session)
         }
         (method, ["tags", arn]) => {
             let action = match method {
@@ -153,7 +169,10 @@ pub fn request_tag_context(target: &Target, body: &[u8], query: &crate::query::R
     let mut context = Context::new();
     let mut keys = Vec::new();
     match target.action {
-        "emr-serverless:CreateApplication" | "emr-serverless:StartJobRun" | "emr-serverless:TagResource" => {
+        "emr-serverless:CreateApplication"
+        | "emr-serverless:StartJobRun"
+        | "emr-serverless:StartSession"
+        | "emr-serverless:TagResource" => {
             let tags = serde_json::from_slice::<serde_json::Value>(body)
                 .ok()
                 .and_then(|v| v.get("tags").and_then(|t| t.as_object().cloned()));
@@ -189,6 +208,11 @@ mod tests {
             Some(("emr-serverless:CreateApplication", format!("{}*", &app[..app.len() - 5])))
         );
         assert_eq!(t("GET", "/applications"), Some(("emr-serverless:ListApplications", "*".into())));
+        assert_eq!(t("POST", "/applications/00app/sessions"), Some(("emr-serverless:StartSession", app.into())));
+        assert_eq!(
+            t("GET", "/applications/00app/sessions/00s/endpoint"),
+            Some(("emr-serverless:GetSessionEndpoint", format!("{app}/sessions/00s")))
+        );
         assert_eq!(t("POST", "/applications/00app/jobruns"), Some(("emr-serverless:StartJobRun", app.into())));
         assert_eq!(t("DELETE", "/applications/00app"), Some(("emr-serverless:DeleteApplication", app.into())));
         assert_eq!(

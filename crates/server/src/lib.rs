@@ -15,6 +15,7 @@ pub mod metrics;
 mod query;
 mod request_id;
 mod routes;
+pub mod sessions;
 
 use std::sync::Arc;
 
@@ -45,6 +46,8 @@ pub struct AppState {
     pub extra_metrics: Vec<metrics::MetricsText>,
     /// Opens the client address a standby server forwarded a request for.
     pub forward_seal: Option<sparkplane_auth::forwarded::ForwardSeal>,
+    /// The interactive sessions' endpoint; None: sessions are off.
+    pub sessions: Option<Arc<sessions::SessionEndpoint>>,
 }
 
 /// The full router: health check, EMR Serverless API, sparkplane extras.

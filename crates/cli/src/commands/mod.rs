@@ -13,5 +13,6 @@ pub mod runs;
 pub mod runtime;
 pub mod server;
 pub mod servers;
+mod session_endpoint;
 mod standby;
 pub mod workers;

@@ -196,6 +196,15 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     controller.recover().await.context("recover state from the last run")?;
     let scheduler = tokio::spawn(controller.clone().run_scheduler());
 
+    let session_endpoint = super::session_endpoint::start(
+        &config.sessions,
+        address,
+        &data_dir,
+        config.public_url.as_deref(),
+        &root.secret_access_key,
+        controller.clone(),
+    )
+    .await?;
     let state = AppState {
         controller: controller.clone(),
         // Only S3 may take bodies the signature does not cover.
@@ -217,6 +226,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             std::iter::once(store_text).chain(s3_text).collect()
         },
         forward_seal: Some(seal),
+        sessions: session_endpoint.as_ref().map(|running| running.endpoint.clone()),
     };
     eprintln!("sparkplane listening on http://{address} (data dir {})", data_dir.display());
     let (stop_s3, s3_stopped) = tokio::sync::oneshot::channel::<()>();
@@ -236,8 +246,11 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     if let Some(task) = internal_task {
         let _ = task.await;
     }
-    tracing::info!("shutting down: stopping running attempts");
+    tracing::info!("shutting down: stopping running attempts and sessions");
     controller.shutdown().await;
+    if let Some(running) = session_endpoint {
+        running.stop().await;
+    }
     let _ = scheduler.await;
     // The S3 endpoint goes last: attempts ship their final logs through it.
     let _ = stop_s3.send(());

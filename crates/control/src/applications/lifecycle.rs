@@ -2,7 +2,8 @@
 //!
 //! - autoStop: a STARTED application with no unfinished run stops itself
 //!   after `idleTimeoutMinutes` without activity (its last state change or
-//!   the last change of one of its runs).
+//!   the last change of one of its runs or sessions; an unfinished session
+//!   keeps it started).
 //! - queueTimeoutMinutes: a run that waited in QUEUED longer fails.
 
 use sparkplane_api::{Application, ApplicationState, JobRun, JobRunState};
@@ -37,10 +38,20 @@ impl Controller {
             if unfinished.iter().any(|run| run.application_id == app.application_id) {
                 continue;
             }
+            // A session is activity until it ends, idle or not.
+            if self.has_unfinished_sessions(&app.application_id).await? {
+                continue;
+            }
             let newest =
                 self.store.list_job_runs(&app.application_id, &JobRunFilter::default(), &PageRequest::first(1)).await?;
-            let last_activity =
-                newest.items.iter().map(|r| r.updated_at.as_millis()).fold(app.updated_at.as_millis(), i64::max);
+            let sessions =
+                self.store.list_sessions(&app.application_id, &Default::default(), &PageRequest::first(1)).await?;
+            let last_activity = newest
+                .items
+                .iter()
+                .map(|r| r.updated_at.as_millis())
+                .chain(sessions.items.iter().map(|s| s.updated_at.as_millis()))
+                .fold(app.updated_at.as_millis(), i64::max);
             if now - last_activity >= timeout {
                 tracing::info!(application_id = %app.application_id, "auto-stopping idle application");
                 let details = "Application stopped automatically after being idle";

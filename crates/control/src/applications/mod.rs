@@ -271,6 +271,12 @@ impl Controller {
                      all scheduled and running jobs must be completed or cancelled before stopping the application"
                 )));
             }
+            if self.has_unfinished_sessions(application_id).await? {
+                return Err(ControlError::validation(format!(
+                    "Application {application_id} has sessions that are not terminated: \
+                     terminate them before stopping the application"
+                )));
+            }
         }
         match decide_app(app.state, operation) {
             AppDecision::NoOp => Ok(()),

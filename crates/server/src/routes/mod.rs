@@ -10,6 +10,7 @@ mod job_runs;
 mod logs;
 mod metastore;
 mod metrics;
+mod sessions;
 mod tags;
 mod workers;
 
@@ -37,6 +38,9 @@ pub fn router(state: AppState) -> Router {
         .route("/applications/{application_id}/jobruns/{job_run_id}", get(job_runs::get).delete(job_runs::cancel))
         .route("/applications/{application_id}/jobruns/{job_run_id}/attempts", get(job_runs::list_attempts))
         .route("/applications/{application_id}/jobruns/{job_run_id}/dashboard", get(dashboard::get_url))
+        .route("/applications/{application_id}/sessions", post(sessions::start).get(sessions::list))
+        .route("/applications/{application_id}/sessions/{session_id}", get(sessions::get).delete(sessions::terminate))
+        .route("/applications/{application_id}/sessions/{session_id}/endpoint", get(sessions::endpoint))
         .route("/tags/{resource_arn}", get(tags::list).post(tags::tag).delete(tags::untag))
         .route("/sparkplane/v1/applications/{application_id}/jobruns/{job_run_id}/logs", get(logs::read))
         .route("/sparkplane/v1/applications/{application_id}/workers", get(workers::get))

@@ -1,0 +1,317 @@
+//! One task per session: from SUBMITTED through STARTING (the application
+//! started, the Spark 4 runtime installed, the engine listening) to STARTED,
+//! then BUSY/IDLE as calls come, and finally TERMINATED (by the user, the
+//! idle timeout or server shutdown) or FAILED (the engine died). Whatever
+//! the end, the engine's process group is stopped, its logs shipped and the
+//! usage recorded before the end is written.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sparkplane_api::{ApplicationState, Session, SessionState};
+use sparkplane_engine::spark::connect;
+use sparkplane_engine::spark::LaunchContext;
+use sparkplane_engine::SESSION_RUNTIME;
+use sparkplane_storage::{Location, LogShipper, LogTarget, WorkerLogDir};
+use tokio::sync::watch;
+
+use super::idle::{self, Observed, Step};
+use super::{LiveSession, SessionUpstream};
+use crate::base::records::truncate_details;
+use crate::base::{clock, metering};
+use crate::Controller;
+
+/// How long the engine may take to listen (a cold JVM, on a busy host).
+const START_LIMIT: Duration = Duration::from_secs(300);
+/// How long a stopping engine gets before SIGKILL.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+/// How often the supervisor looks at the clock when nothing happens.
+const TICK: Duration = Duration::from_millis(500);
+
+/// How the session ended.
+struct End {
+    state: SessionState,
+    details: String,
+}
+
+impl End {
+    fn new(state: SessionState, details: impl Into<String>) -> End {
+        End { state, details: details.into() }
+    }
+}
+
+impl Controller {
+    /// Registers the session as live and starts its supervisor.
+    pub(crate) fn spawn_session(self: &Arc<Self>, session: Session) {
+        let (terminate, terminate_rx) = watch::channel(false);
+        let live = Arc::new(LiveSession {
+            application_id: session.application_id.clone(),
+            upstream: std::sync::Mutex::new(None),
+            open_calls: Default::default(),
+            ever_called: Default::default(),
+            last_call_end_ms: Default::default(),
+            activity: Default::default(),
+            terminate,
+        });
+        self.sessions.insert(&session.session_id, live.clone());
+        tokio::spawn(self.clone().supervise_session(session, live, terminate_rx));
+    }
+
+    async fn supervise_session(
+        self: Arc<Self>,
+        session: Session,
+        live: Arc<LiveSession>,
+        mut terminate: watch::Receiver<bool>,
+    ) {
+        let (app_id, id) = (session.application_id.clone(), session.session_id.clone());
+        let work_dir = self.config.work_dir().join(&app_id).join(&id);
+        let mut engine = None;
+        let end = self.drive_session(&session, &live, &mut terminate, &work_dir, &mut engine).await;
+        if let Ok(mut upstream) = live.upstream.lock() {
+            *upstream = None;
+        }
+        let mut held_millis = 0;
+        if let Some((mut process, logs, started_ms)) = engine {
+            let _ = self
+                .update_session(&app_id, &id, |s| {
+                    s.state = SessionState::Terminating;
+                    s.state_details = end.details.clone();
+                })
+                .await;
+            if let Err(err) = process.terminate(STOP_GRACE).await {
+                tracing::warn!(session_id = %id, error = %err, "stop the session's engine");
+            }
+            held_millis = clock::now().as_millis() - started_ms;
+            if let Err(err) = LogShipper::ship(&self.storage, &logs, &self.session_log_targets(&session).await).await {
+                tracing::warn!(session_id = %id, error = %err, "ship the session's logs");
+            }
+        }
+        let resources = connect::session_plan(&session.release_label, &[], &session_configuration(&session))
+            .ok()
+            .map(|plan| plan.resources.workers());
+        let usage = metering::usage(resources.as_deref().unwrap_or_default(), held_millis.max(0));
+        let ended_at = clock::now();
+        let recorded = self
+            .update_session(&app_id, &id, |s| {
+                s.state = end.state;
+                s.state_details = truncate_details(&end.details);
+                s.ended_at = Some(ended_at);
+                let started = s.started_at.map(|t| t.as_millis()).unwrap_or(ended_at.as_millis());
+                s.total_execution_duration_seconds = Some((ended_at.as_millis() - started).max(0) / 1000);
+                s.total_resource_utilization = Some(usage.total.clone());
+                s.billed_resource_utilization = Some(usage.billed.clone());
+            })
+            .await;
+        if let Err(err) = recorded {
+            tracing::error!(session_id = %id, error = %err, "record the end of a session");
+        }
+        let _ = std::fs::remove_dir_all(&work_dir);
+        self.sessions.remove(&id);
+        tracing::info!(session_id = %id, state = end.state.as_str(), "session ended");
+        self.wake_scheduler();
+    }
+
+    /// Starts the engine and watches it until the session must end. The
+    /// engine, once started, is left in `engine` for the caller to stop.
+    async fn drive_session(
+        &self,
+        session: &Session,
+        live: &LiveSession,
+        terminate: &mut watch::Receiver<bool>,
+        work_dir: &std::path::Path,
+        engine: &mut Option<(sparkplane_engine::ProcessGroup, Vec<WorkerLogDir>, i64)>,
+    ) -> End {
+        let (app_id, id) = (session.application_id.as_str(), session.session_id.as_str());
+        let by_user = || End::new(SessionState::Terminated, "Session terminated by the user");
+        let starting = self.update_session(app_id, id, |s| {
+            s.state = SessionState::Starting;
+            s.state_details = "Starting the Spark Connect server".to_string();
+        });
+        if let Err(err) = starting.await {
+            return End::new(SessionState::Failed, format!("Session failed to start: {err}"));
+        }
+        tokio::select! {
+            ready = self.wait_for_started_application(app_id) => if let Err(details) = ready {
+                return End::new(SessionState::Failed, details);
+            },
+            _ = wait_for_terminate(terminate) => return by_user(),
+        }
+        let runtime = tokio::select! {
+            installed = self.runtimes.ensure(SESSION_RUNTIME) => match installed {
+                Ok(runtime) => runtime,
+                Err(err) => return End::new(SessionState::Failed, format!("Session failed to start: {err}")),
+            },
+            _ = wait_for_terminate(terminate) => return by_user(),
+        };
+        let app = match self.load_application(app_id).await {
+            Ok(app) => app,
+            Err(err) => return End::new(SessionState::Failed, format!("Session failed to start: {err}")),
+        };
+        let plan = match connect::session_plan(
+            &session.release_label,
+            app.runtime_configuration.as_deref().unwrap_or_default(),
+            &session_configuration(session),
+        ) {
+            Ok(plan) => plan,
+            Err(err) => return End::new(SessionState::Failed, format!("Session failed to start: {err}")),
+        };
+        let started = (|| {
+            std::fs::create_dir_all(work_dir).map_err(|err| format!("create {}: {err}", work_dir.display()))?;
+            let port = connect::free_loopback_port().map_err(|err| err.to_string())?;
+            let secret = hex::encode(random_bytes().map_err(|err| err.to_string())?);
+            // No `s3://` for a Spark 4 engine (see `SparkRuntime::has_s3a_connector`):
+            // none of the S3A settings of a job's launch, so Hadoop refuses the scheme.
+            let context = LaunchContext { sandbox: self.spark_sandbox(), ..LaunchContext::bare(&self.storage) };
+            let launched = connect::launch_connect_server(&plan, &runtime, work_dir, context, port, &secret)
+                .map_err(|err| err.to_string())?;
+            Ok::<_, String>((launched, port, secret))
+        })();
+        let (launched, port, secret) = match started {
+            Ok(started) => started,
+            Err(details) => return End::new(SessionState::Failed, format!("Session failed to start: {details}")),
+        };
+        let _ = std::fs::write(work_dir.join("pgid"), launched.process.pgid().to_string());
+        let (process, logs, _) = engine.insert((launched.process, launched.logs, clock::now().as_millis()));
+        let failure = |logs: &[WorkerLogDir], what: &str| {
+            let why = logs
+                .first()
+                .and_then(|l| sparkplane_engine::spark::failure_summary(&l.dir))
+                .map(|line| format!(": {line}"))
+                .unwrap_or_default();
+            End::new(SessionState::Failed, format!("{what}{why}"))
+        };
+        tokio::select! {
+            serving = connect::wait_until_serving(process, port, START_LIMIT) => if let Err(err) = serving {
+                return failure(logs, &err.to_string());
+            },
+            _ = wait_for_terminate(terminate) => return by_user(),
+        }
+        if let Ok(mut upstream) = live.upstream.lock() {
+            *upstream = Some(SessionUpstream { port, secret });
+        }
+        let started_at = clock::now();
+        if let Err(err) = self
+            .update_session(app_id, id, |s| {
+                s.state = SessionState::Started;
+                s.state_details = String::new();
+                s.started_at = Some(started_at);
+            })
+            .await
+        {
+            tracing::error!(session_id = %id, error = %err, "record a started session");
+        }
+        tracing::info!(session_id = %id, port, "session started");
+        let minute_ms = self.config.auto_stop_minute.as_millis() as i64;
+        let timeout = idle::timeout_millis(session.idle_timeout_minutes, minute_ms);
+        let targets = self.session_log_targets(session).await;
+        let mut shown = SessionState::Started;
+        let mut ship = tokio::time::interval(self.config.log_ship_interval);
+        ship.tick().await;
+        loop {
+            tokio::select! {
+                exit = process.wait() => {
+                    let what = match exit {
+                        Ok(report) => format!("The session's Spark Connect server exited ({})", report.describe()),
+                        Err(err) => format!("The session's Spark Connect server was lost: {err}"),
+                    };
+                    return failure(logs, &what);
+                }
+                _ = wait_for_terminate(terminate) => return by_user(),
+                _ = live.activity.notified() => {}
+                _ = tokio::time::sleep(TICK) => {}
+                _ = ship.tick() => {
+                    if let Err(err) = LogShipper::ship(&self.storage, logs, &targets).await {
+                        tracing::debug!(session_id = %id, error = %err, "ship the session's logs");
+                    }
+                }
+            }
+            let observed = Observed {
+                open_calls: live.open_calls.load(Ordering::SeqCst),
+                ever_called: live.ever_called.load(Ordering::SeqCst),
+                last_activity_ms: live.last_call_end_ms.load(Ordering::SeqCst).max(started_at.as_millis()),
+                now_ms: clock::now().as_millis(),
+            };
+            match idle::step(&observed, timeout) {
+                Step::TerminateIdle => {
+                    let minutes = session.idle_timeout_minutes.unwrap_or(idle::DEFAULT_IDLE_TIMEOUT_MINUTES);
+                    return End::new(
+                        SessionState::Terminated,
+                        format!("Session terminated after being idle for {minutes} minute(s)"),
+                    );
+                }
+                Step::Show(state) if state != shown => {
+                    let idle_since = (state == SessionState::Idle).then(clock::now);
+                    let recorded = self
+                        .update_session(app_id, id, |s| {
+                            s.state = state;
+                            s.idle_since = idle_since;
+                        })
+                        .await;
+                    match recorded {
+                        Ok(_) => shown = state,
+                        Err(err) => tracing::warn!(session_id = %id, error = %err, "record a session's state"),
+                    }
+                }
+                Step::Show(_) => {}
+            }
+        }
+    }
+
+    /// Waits until the session's application is STARTED (auto-start may
+    /// still be bringing it up); an application that stops first fails it.
+    async fn wait_for_started_application(&self, application_id: &str) -> Result<(), String> {
+        loop {
+            let app = self.load_application(application_id).await.map_err(|err| err.to_string())?;
+            match app.state {
+                ApplicationState::Started => return Ok(()),
+                ApplicationState::Creating | ApplicationState::Created | ApplicationState::Starting => {}
+                other => {
+                    return Err(format!(
+                        "Application {application_id} is {} and cannot run the session",
+                        other.as_str()
+                    ))
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Managed persistence, and the application's `logUri` (a session has no
+    /// monitoring override of its own).
+    async fn session_log_targets(&self, session: &Session) -> Vec<LogTarget> {
+        let (app_id, id) = (&session.application_id, &session.session_id);
+        let mut targets = vec![LogTarget::for_session(Location::Local(self.config.managed_logs_dir()), app_id, id)];
+        let app = self.store.get_application(app_id).await.ok().flatten();
+        let monitoring = app.as_ref().and_then(|a| a.monitoring_configuration.as_ref());
+        let log_uri = monitoring.and_then(|m| m.s3_monitoring_configuration.as_ref()).and_then(|s| s.log_uri.clone());
+        if let Some(uri) = log_uri {
+            match Location::parse(&uri) {
+                Ok(base) => targets.push(LogTarget::for_session(base, app_id, id)),
+                Err(err) => tracing::warn!(session_id = %id, error = %err, "unusable logUri"),
+            }
+        }
+        targets
+    }
+}
+
+fn session_configuration(session: &Session) -> Vec<sparkplane_api::Configuration> {
+    session.configuration_overrides.as_ref().and_then(|o| o.runtime_configuration.clone()).unwrap_or_default()
+}
+
+fn random_bytes() -> Result<[u8; 32], getrandom::Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes)?;
+    Ok(bytes)
+}
+
+async fn wait_for_terminate(terminate: &mut watch::Receiver<bool>) {
+    loop {
+        if *terminate.borrow_and_update() {
+            return;
+        }
+        if terminate.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}

@@ -1,0 +1,266 @@
+"""Interactive sessions over Spark Connect, with the real aws CLI and real
+PySpark clients: StartSession to STARTED, GetSessionEndpoint, DataFrames,
+SQL and Python functions from the 4.x client (`pyspark-client`) and the
+3.5.8 one (the runtime's pyspark), BUSY while a query runs and IDLE after,
+tokens refused where they must be, the engine's own port closed to anyone
+without its secret, the idle timeout, TerminateSession leaving no process,
+and the service's errors for bad input.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import ROLE_ARN, read_gz, unique, wait_until
+from helpers_base import RUNTIME_DIR
+
+LABEL = "emr-7.13.0"
+# A Python with `pyspark-client` 4.x (and the pandas, pyarrow and grpcio
+# Spark Connect needs), kept out of the jobs' Python (scripts/test.sh).
+CONNECT_PYTHON = os.environ.get("SPARKPLANE_TEST_CONNECT_PYTHON", "")
+# One "minute" of idleTimeoutMinutes (and of auto-stop) lasts 3 s here.
+MINUTE_SECONDS = 3
+
+CLIENT = textwrap.dedent("""
+    import sys, time
+    from pyspark.sql import SparkSession
+    from pyspark.sql.functions import udf
+    spark = SparkSession.builder.remote(sys.argv[1]).getOrCreate()
+    what = sys.argv[2]
+    if what == "work":
+        print("COUNT", spark.range(1000).count())
+        print("SQL", spark.sql("SELECT 40 + 2 AS x").collect()[0].x)
+        double = udf(lambda x: x * 2, "long")
+        print("UDF", sorted(r[0] for r in spark.range(4).select(double("id")).collect()))
+        df = spark.createDataFrame([("a", 1), ("b", 2), ("a", 3)], ["k", "v"])
+        print("GROUP", sorted((r.k, r.s) for r in df.groupBy("k").agg({"v": "sum"}).withColumnRenamed("sum(v)", "s").collect()))
+    elif what == "slow":
+        def slow(x):
+            time.sleep(float(sys.argv[3]))
+            return x
+        print("SLOW", spark.range(2).repartition(2).select(udf(slow, "long")("id")).count())
+    print("DONE")
+""")
+
+
+@pytest.fixture(scope="module")
+def srv(make_server):
+    return make_server(extra_env={"SPARKPLANE_AUTO_STOP_MINUTE_SECONDS": str(MINUTE_SECONDS)}).start()
+
+
+@pytest.fixture(scope="module")
+def app(srv):
+    created = srv.aws("emr-serverless", "create-application", "--type", "SPARK", "--release-label", LABEL,
+                      "--name", unique("sessions"), "--interactive-configuration", "sessionEnabled=true")
+    return created["applicationId"]
+
+
+def session_of(srv, app_id: str, session_id: str) -> dict:
+    return srv.aws("emr-serverless", "get-session", "--application-id", app_id, "--session-id", session_id)["session"]
+
+
+def start_session(srv, app_id: str, *extra: str) -> str:
+    started = srv.aws("emr-serverless", "start-session", "--application-id", app_id,
+                      "--execution-role-arn", ROLE_ARN, *extra)
+    assert started["arn"].endswith(f"/applications/{app_id}/sessions/{started['sessionId']}"), started
+    return started["sessionId"]
+
+
+def wait_session(srv, app_id: str, session_id: str, states: set[str], timeout: float = 240) -> dict:
+    seen = {}
+
+    def reached():
+        seen["s"] = session_of(srv, app_id, session_id)
+        assert seen["s"]["state"] != "FAILED" or "FAILED" in states, seen["s"]
+        return seen["s"]["state"] in states
+    wait_until(reached, timeout, f"session {session_id} in {states}")
+    return seen["s"]
+
+
+def endpoint_url(srv, app_id: str, session_id: str) -> tuple[str, dict]:
+    found = srv.aws("emr-serverless", "get-session-endpoint", "--application-id", app_id, "--session-id", session_id)
+    assert found["endpoint"].startswith("sc://127.0.0.1:"), found
+    return f"{found['endpoint']}/;token={found['authToken']}", found
+
+
+def run_client(srv, tmp_path: Path, url: str, *args: str, pyspark_35: bool = False,
+               timeout: float = 180) -> subprocess.CompletedProcess:
+    script = tmp_path / "client.py"
+    script.write_text(CLIENT)
+    env = dict(os.environ, GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=str(srv.data_dir / "connect-ca.pem"))
+    if pyspark_35:
+        # pyspark 3.5.8's own client, from the runtime the server installs.
+        env["PYTHONPATH"] = str(RUNTIME_DIR / "spark-3.5.8")
+    if not Path(CONNECT_PYTHON).is_file():
+        pytest.fail("SPARKPLANE_TEST_CONNECT_PYTHON must name a Python with pyspark-client (scripts/test.sh makes one)")
+    return subprocess.run([CONNECT_PYTHON, str(script), url, *args], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+def engine_processes(srv, app_id: str, session_id: str) -> list[int]:
+    """Processes whose working directory is the session's work dir (its JVM)."""
+    work = str(srv.data_dir / "work" / app_id / session_id)
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if os.readlink(f"/proc/{pid}/cwd").startswith(work):
+                    found.append(int(pid))
+            except OSError:
+                pass
+    return found
+
+
+def engine_port(pid: int) -> int:
+    args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    for arg in args:
+        if arg.startswith(b"spark.connect.grpc.binding.port="):
+            return int(arg.split(b"=", 1)[1])
+    raise AssertionError(f"no binding port in {args}")
+
+
+def tampered(url: str) -> str:
+    return url[:-1] + ("0" if url[-1] != "0" else "1")
+
+
+@pytest.mark.spark
+def test_a_session_serves_pyspark_clients_through_its_endpoint_only(srv, app, tmp_path):
+    session_id = start_session(srv, app, "--name", "notebook", "--client-token", "nb-1")
+    again = srv.aws("emr-serverless", "start-session", "--application-id", app, "--execution-role-arn", ROLE_ARN,
+                    "--name", "notebook", "--client-token", "nb-1")
+    assert again["sessionId"] == session_id, "clientToken makes StartSession idempotent"
+    session = wait_session(srv, app, session_id, {"STARTED"})
+    assert session["name"] == "notebook" and session["releaseLabel"] == LABEL and session["startedAt"]
+    url, found = endpoint_url(srv, app, session_id)
+    assert float(found["authTokenExpiresAt"]) > float(session["startedAt"])
+
+    # The 3.5.8 client is the runtime's pyspark (installed here if no job did yet).
+    srv.cli("runtime", "install", "--release-label", "emr-7.9.0", timeout=900)
+    for pyspark_35 in (False, True):
+        done = run_client(srv, tmp_path, url, "work", pyspark_35=pyspark_35)
+        assert done.returncode == 0, done.stderr[-3000:]
+        out = done.stdout
+        assert "COUNT 1000" in out and "SQL 42" in out and "UDF [0, 2, 4, 6]" in out, out
+        assert "GROUP [('a', 4), ('b', 2)]" in out, out
+    assert session_of(srv, app, session_id)["state"] == "IDLE"
+
+    # BUSY while a query runs, IDLE after it.
+    slow = {}
+    thread = threading.Thread(target=lambda: slow.setdefault("cp", run_client(srv, tmp_path, url, "slow", "6")))
+    thread.start()
+    wait_until(lambda: session_of(srv, app, session_id)["state"] == "BUSY", 60, "BUSY during a query")
+    thread.join(120)
+    assert slow["cp"].returncode == 0 and "SLOW 2" in slow["cp"].stdout, slow["cp"].stderr[-2000:]
+    idle = wait_session(srv, app, session_id, {"IDLE"}, timeout=30)
+    assert idle["idleSince"]
+
+    # Refused: a tampered token, and the engine's own port without the
+    # service's secret (plaintext, no token), or with the session's token.
+    bad = run_client(srv, tmp_path, tampered(url), "work", timeout=60)
+    assert bad.returncode != 0 and "UNAUTHENTICATED" in bad.stderr, bad.stderr[-2000:]
+    pids = engine_processes(srv, app, session_id)
+    assert pids, "the engine runs in the session's work dir"
+    port = max(engine_port(pid) for pid in pids if b"SparkConnectServer" in Path(f"/proc/{pid}/cmdline").read_bytes())
+    direct = run_client(srv, tmp_path, f"sc://127.0.0.1:{port}", "work", timeout=60)
+    assert direct.returncode != 0 and "UNAUTHENTICATED" in direct.stderr, direct.stderr[-2000:]
+
+    srv.aws("emr-serverless", "terminate-session", "--application-id", app, "--session-id", session_id)
+    ended = wait_session(srv, app, session_id, {"TERMINATED"}, timeout=60)
+    assert ended["stateDetails"] == "Session terminated by the user", ended
+    assert ended["endedAt"] and ended["totalExecutionDurationSeconds"] >= 1
+    assert float(ended["billedResourceUtilization"]["vCPUHour"]) > 0
+    wait_until(lambda: not engine_processes(srv, app, session_id), 30, "no engine process left")
+    # A token of an ended session reaches nothing.
+    gone = run_client(srv, tmp_path, url, "work", timeout=60)
+    assert gone.returncode != 0 and "session is not running" in gone.stderr, gone.stderr[-2000:]
+    log = srv.data_dir / "logs" / "applications" / app / "sessions" / session_id / "SPARK_DRIVER" / "stderr.gz"
+    assert "SparkConnectServer" in read_gz(log)
+    refused = srv.aws("emr-serverless", "get-session-endpoint", "--application-id", app, "--session-id", session_id,
+                      expect_error=True)
+    assert "ValidationException" in refused.stderr and "TERMINATED" in refused.stderr, refused.stderr
+
+
+@pytest.mark.spark
+def test_an_idle_session_ends_after_its_timeout(srv, app):
+    session_id = start_session(srv, app, "--idle-timeout-minutes", "1")
+    started = wait_session(srv, app, session_id, {"STARTED"})
+    ended = wait_session(srv, app, session_id, {"TERMINATED"}, timeout=MINUTE_SECONDS * 10)
+    assert ended["stateDetails"] == "Session terminated after being idle for 1 minute(s)", ended
+    lasted = float(ended["endedAt"]) - float(started["startedAt"])
+    assert MINUTE_SECONDS <= lasted < MINUTE_SECONDS + 15, lasted
+    wait_until(lambda: not engine_processes(srv, app, session_id), 30, "no engine process left")
+
+
+def test_bad_input_gets_the_services_errors(srv, app):
+    def refused(*args: str) -> str:
+        cp = srv.aws("emr-serverless", *args, expect_error=True)
+        return cp.stderr
+
+    hive = srv.aws("emr-serverless", "create-application", "--type", "HIVE", "--release-label", LABEL,
+                   "--name", unique("hive"))["applicationId"]
+    err = refused("start-session", "--application-id", hive, "--execution-role-arn", ROLE_ARN)
+    assert "ValidationException" in err and "HIVE" in err, err
+    plain = srv.aws("emr-serverless", "create-application", "--type", "SPARK", "--release-label", LABEL,
+                    "--name", unique("plain"))["applicationId"]
+    err = refused("start-session", "--application-id", plain, "--execution-role-arn", ROLE_ARN)
+    assert "ValidationException" in err and "sessionEnabled" in err, err
+    old = srv.aws("emr-serverless", "create-application", "--type", "SPARK", "--release-label", "emr-7.9.0",
+                  "--name", unique("old"), "--interactive-configuration", "sessionEnabled=true")["applicationId"]
+    err = refused("start-session", "--application-id", old, "--execution-role-arn", ROLE_ARN)
+    assert "ValidationException" in err and "emr-7.13.0" in err, err
+    manual = srv.aws("emr-serverless", "create-application", "--type", "SPARK", "--release-label", LABEL,
+                     "--name", unique("manual"), "--interactive-configuration", "sessionEnabled=true",
+                     "--auto-start-configuration", "enabled=false")["applicationId"]
+    err = refused("start-session", "--application-id", manual, "--execution-role-arn", ROLE_ARN)
+    assert "ValidationException" in err and "auto-start" in err, err
+    err = refused("start-session", "--application-id", app, "--execution-role-arn", ROLE_ARN,
+                  "--configuration-overrides",
+                  '{"runtimeConfiguration":[{"classification":"spark-defaults",'
+                  '"properties":{"spark.connect.authenticate.token":"mine"}}]}')
+    assert "ValidationException" in err and "spark.connect.authenticate.token" in err and "mine" not in err, err
+    err = refused("start-session", "--application-id", app, "--execution-role-arn",
+                  f"arn:aws:iam::123456789012:role/{unique('nobody')}")
+    assert "ValidationException" in err and "does not exist" in err, err
+    err = refused("get-session", "--application-id", app, "--session-id", "00nosuchsession")
+    assert "ResourceNotFoundException" in err, err
+    err = refused("get-session", "--application-id", app, "--session-id", "Not-An-Id")
+    assert "ValidationException" in err, err
+    client = srv.client(validate=False)
+    with pytest.raises(ClientError) as caught:
+        client.list_sessions(applicationId=app, states=["RUNNING"])
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    with pytest.raises(ClientError) as caught:
+        client.list_sessions(applicationId=app, maxResults=51)
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_sessions_are_listed_by_state_date_and_page(srv, app):
+    other = srv.aws("emr-serverless", "create-application", "--type", "SPARK", "--release-label", LABEL,
+                    "--name", unique("listed"), "--interactive-configuration", "sessionEnabled=true")["applicationId"]
+    made = [start_session(srv, other) for _ in range(3)]
+    for session_id in made:
+        srv.aws("emr-serverless", "terminate-session", "--application-id", other, "--session-id", session_id)
+    for session_id in made:
+        wait_session(srv, other, session_id, {"TERMINATED"}, timeout=60)
+    client = srv.client()
+    first = client.list_sessions(applicationId=other, maxResults=2)
+    assert [s["sessionId"] for s in first["sessions"]] == made[::-1][:2], "newest first"
+    rest = client.list_sessions(applicationId=other, maxResults=2, nextToken=first["nextToken"])
+    assert [s["sessionId"] for s in rest["sessions"]] == [made[0]] and "nextToken" not in rest
+    assert len(client.list_sessions(applicationId=other, states=["TERMINATED"])["sessions"]) == 3
+    assert client.list_sessions(applicationId=other, states=["IDLE", "BUSY"])["sessions"] == []
+    newest = first["sessions"][0]["createdAt"]
+    after = client.list_sessions(applicationId=other, createdAtAfter=newest)["sessions"]
+    assert [s["sessionId"] for s in after] == [made[-1]]
+    # The CLI pages by itself.
+    listed = srv.aws("emr-serverless", "list-sessions", "--application-id", other, "--page-size", "1")
+    assert sorted(s["sessionId"] for s in listed["sessions"]) == sorted(made)
+    err = srv.aws("emr-serverless", "terminate-session", "--application-id", other, "--session-id", made[0],
+                  expect_error=True).stderr
+    assert "ValidationException" in err and "terminal" in err, err
