@@ -264,3 +264,30 @@ def test_sessions_are_listed_by_state_date_and_page(srv, app):
     err = srv.aws("emr-serverless", "terminate-session", "--application-id", other, "--session-id", made[0],
                   expect_error=True).stderr
     assert "ValidationException" in err and "terminal" in err, err
+
+
+SMALL = ('{"runtimeConfiguration":[{"classification":"spark-defaults","properties":{'
+         '"spark.driver.cores":"1","spark.driver.memory":"1g","spark.executor.instances":"1",'
+         '"spark.executor.cores":"1","spark.executor.memory":"1g"}}]}')
+
+
+@pytest.mark.spark
+def test_sessions_wait_for_capacity_like_job_runs(srv):
+    capped = srv.aws("emr-serverless", "create-application", "--type", "SPARK", "--release-label", LABEL,
+                     "--name", unique("capped"), "--interactive-configuration", "sessionEnabled=true",
+                     "--maximum-capacity", "cpu=6vCPU,memory=16GB")["applicationId"]
+    err = srv.aws("emr-serverless", "start-session", "--application-id", capped, "--execution-role-arn", ROLE_ARN,
+                  expect_error=True).stderr
+    assert "ValidationException" in err and "maximumCapacity" in err and "never start" in err, err
+    first = start_session(srv, capped, "--configuration-overrides", SMALL)
+    wait_session(srv, capped, first, {"STARTED"})
+    second = start_session(srv, capped, "--configuration-overrides", SMALL)
+    # Four vCPUs each: the second waits, SUBMITTED, while the first holds its share.
+    waiting = wait_until(lambda: session_of(srv, capped, second)["state"] == "SUBMITTED" and
+                         not engine_processes(srv, capped, second), 10, "second session waiting")
+    assert waiting
+    srv.aws("emr-serverless", "terminate-session", "--application-id", capped, "--session-id", first)
+    wait_session(srv, capped, second, {"STARTED"})
+    srv.aws("emr-serverless", "terminate-session", "--application-id", capped, "--session-id", second)
+    wait_session(srv, capped, second, {"TERMINATED"}, timeout=60)
+    wait_until(lambda: not engine_processes(srv, capped, second), 30, "no engine process left")

@@ -194,6 +194,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     controller.register_embedded_host(own_report).await.context("register this host")?;
     eprintln!("this host is {} in `sparkplane hosts`", config.hosts.name);
     controller.recover().await.context("recover state from the last run")?;
+    controller.recover_sessions().await.context("recover sessions from the last run")?;
     let scheduler = tokio::spawn(controller.clone().run_scheduler());
 
     let session_endpoint = super::session_endpoint::start(

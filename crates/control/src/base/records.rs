@@ -13,6 +13,14 @@ use super::state::job_transition_allowed;
 use crate::{ControlError, Controller};
 
 impl Controller {
+    /// Whether an application has a session that is not over: auto-stop and
+    /// StopApplication count sessions as activity (here, below both
+    /// `applications` and `sessions`, which creates them).
+    pub(crate) async fn has_unfinished_sessions(&self, application_id: &str) -> Result<bool, ControlError> {
+        let unfinished = self.store.list_unfinished_sessions().await?;
+        Ok(unfinished.iter().any(|s| s.application_id == application_id))
+    }
+
     pub(crate) async fn load_application(&self, application_id: &str) -> Result<Application, ControlError> {
         self.store
             .get_application(application_id)

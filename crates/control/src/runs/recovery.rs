@@ -15,7 +15,6 @@ use crate::{ControlError, Controller};
 
 impl Controller {
     pub async fn recover(&self) -> Result<(), ControlError> {
-        self.recover_sessions().await?;
         for run in self.store.list_unfinished_job_runs().await? {
             let (state, details) = match run.state {
                 JobRunState::Scheduled | JobRunState::Running => {

@@ -72,6 +72,7 @@ fn demand_of(r: &ResourceRequest) -> Demand {
         heap_mb: r.driver_memory_mb + daemon,
         elastic,
         executor_heap_mb: r.executor_memory_mb + daemon,
+        own_driver: false,
     }
 }
 
@@ -119,15 +120,17 @@ impl Controller {
 
     async fn reconcile_once(self: &Arc<Self>) -> Result<usize, ControlError> {
         let runs = self.store.list_unfinished_job_runs().await?;
+        let sessions = self.store.list_unfinished_sessions().await?;
         let mut apps: BTreeMap<String, Application> = BTreeMap::new();
-        for run in &runs {
-            if !apps.contains_key(&run.application_id) {
-                if let Some(app) = self.store.get_application(&run.application_id).await? {
+        let app_ids = runs.iter().map(|r| &r.application_id).chain(sessions.iter().map(|s| &s.application_id));
+        for application_id in app_ids {
+            if !apps.contains_key(application_id) {
+                if let Some(app) = self.store.get_application(application_id).await? {
                     apps.insert(app.application_id.clone(), app);
                 }
             }
         }
-        let views = self.run_views(&runs, &apps);
+        let views = self.with_session_views(self.run_views(&runs, &apps), &runs, &sessions, &apps);
         let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
         let mut host = self.host_view();
         host.draining = self.own_host_draining().await;
@@ -192,6 +195,44 @@ impl Controller {
             .collect()
     }
 
+    /// `views` with this server's live sessions among them, oldest first: a
+    /// session waiting for its grant is a PENDING run (sessions do not count
+    /// against `maxConcurrentRuns`, which is about job runs), one granted
+    /// holds its driver and executors as a RUNNING run does until it ends.
+    fn with_session_views(
+        &self,
+        mut views: Vec<RunView>,
+        runs: &[JobRun],
+        sessions: &[sparkplane_api::Session],
+        apps: &BTreeMap<String, Application>,
+    ) -> Vec<RunView> {
+        let mut created: BTreeMap<&str, i64> =
+            runs.iter().map(|run| (run.job_run_id.as_str(), run.created_at.as_millis())).collect();
+        let mut any = false;
+        for session in sessions {
+            let Some(granted) = self.session_granted(&session.session_id) else { continue };
+            let Some(app) = apps.get(&session.application_id) else { continue };
+            let Some(resources) = crate::sessions::session_resources(app, session) else { continue };
+            created.insert(&session.session_id, session.created_at.as_millis());
+            any = true;
+            views.push(RunView {
+                application_id: session.application_id.clone(),
+                job_run_id: session.session_id.clone(),
+                state: if granted { JobRunState::Running } else { JobRunState::Pending },
+                demand: Demand { own_driver: true, ..demand_of(&resources) },
+                grow_to: None,
+                on_agents: BTreeMap::new(),
+                may_use_agents: false,
+            });
+        }
+        if any {
+            // Runs come oldest first from the store; sessions join by age
+            // (a stable sort keeps the store's order among equals).
+            views.sort_by_key(|view| created.get(view.job_run_id.as_str()).copied().unwrap_or(i64::MIN));
+        }
+        views
+    }
+
     async fn apply(
         self: &Arc<Self>,
         action: Action,
@@ -238,6 +279,10 @@ impl Controller {
                 .await
             }
             Action::Schedule { job_run_id } => {
+                // A session's engine may start: its supervisor waits for this.
+                if self.grant_session(&job_run_id) {
+                    return Ok(());
+                }
                 let Some(run) = find(&job_run_id) else { return Ok(()) };
                 let Some(app) = apps.get(&run.application_id) else { return Ok(()) };
                 let attempt = attempt_of(run);

@@ -42,6 +42,10 @@ pub struct Demand {
     pub elastic: bool,
     /// Heap of one executor process and its worker, in MB (elastic runs).
     pub executor_heap_mb: u64,
+    /// It starts a driver process of its own whatever warm drivers are free:
+    /// an interactive session's Spark Connect server is not a job a warm
+    /// driver can take.
+    pub own_driver: bool,
 }
 
 impl Demand {
@@ -87,7 +91,7 @@ struct WarmLeft {
 fn on_demand(demand: &Demand, warm: &Warm, left: &mut WarmLeft) -> (Capacity, bool) {
     let mut extra = Capacity::default();
     // An elastic run's driver talks to its own master: never a warm driver.
-    let warm_driver = left.drivers > 0 && warm.driver.serves(demand.driver) && !demand.elastic;
+    let warm_driver = left.drivers > 0 && warm.driver.serves(demand.driver) && !demand.elastic && !demand.own_driver;
     if warm_driver {
         left.drivers -= 1;
     } else {

@@ -210,6 +210,7 @@ proptest! {
                     heap_mb: 1024,
                     elastic: *elastic,
                     executor_heap_mb: 512,
+                    own_driver: false,
                 },
                 grow_to: (*running && *elastic).then_some(executors + more),
                 on_agents: Default::default(),

@@ -226,3 +226,27 @@ fn growth_spreads_over_agents_hosts_that_fit() {
     let actions = plan_with_agents(&apps(app(A::Started)), &[spread], &host, &[]);
     assert_eq!(actions, [Action::Grow { job_run_id: "r1".into(), executors: 1, agents: vec![] }]);
 }
+
+#[test]
+fn a_session_never_takes_a_warm_driver_and_waits_for_capacity_like_a_run() {
+    // The warm driver fills maximumCapacity: a run takes it, a session (its
+    // own Spark Connect server) would need a new driver and must wait.
+    let warm_driver = Capacity { cpu: 2, memory_gb: 8, disk_gb: 20 };
+    let mut view = app(A::Started);
+    view.warm = Warm { drivers: 1, driver: warm_driver, executors: 0, executor: Capacity::default() };
+    view.maximum_capacity = Some(warm_driver);
+    let mut session = run("s1", J::Pending, 2);
+    session.demand.own_driver = true;
+    assert!(plan(&apps(view.clone()), &[session.clone()], &NO_HOST).is_empty());
+    assert_eq!(
+        plan(&apps(view.clone()), &[run("r1", J::Pending, 2)], &NO_HOST),
+        [Action::Schedule { job_run_id: "r1".into() }]
+    );
+    // Without warm workers it is scheduled as a run is, and once it holds
+    // its capacity (RUNNING), a later run waits behind it.
+    let mut cold = app(A::Started);
+    cold.maximum_capacity = Some(warm_driver);
+    assert_eq!(plan(&apps(cold.clone()), &[session.clone()], &NO_HOST), [Action::Schedule { job_run_id: "s1".into() }]);
+    session.state = J::Running;
+    assert!(plan(&apps(cold), &[session, run("r2", J::Pending, 2)], &NO_HOST).is_empty());
+}

@@ -17,11 +17,14 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sparkplane_api::{
-    ApplicationState, Session, SessionState, StartSessionRequest, StartSessionResponse, TerminateSessionResponse,
+    Application, ApplicationState, Session, SessionState, StartSessionRequest, StartSessionResponse,
+    TerminateSessionResponse,
 };
+use sparkplane_engine::ResourceRequest;
 use sparkplane_store::{Created, Page, PageRequest, SessionFilter};
 use tokio::sync::{watch, Notify};
 
+use crate::base::capacity::{capacity_of, maximum_capacity_of, Capacity};
 use crate::base::state::{decide_app, AppDecision, AppOperation};
 use crate::base::{clock, ids};
 use crate::{ControlError, Controller};
@@ -35,9 +38,12 @@ pub struct SessionUpstream {
 
 /// One session whose supervisor is running.
 pub(crate) struct LiveSession {
-    application_id: String,
     /// Set once the engine listens.
     upstream: Mutex<Option<SessionUpstream>>,
+    /// The scheduler admitted the session's driver and executors.
+    granted: AtomicBool,
+    /// Wakes the supervisor when the grant comes.
+    grant: Notify,
     open_calls: AtomicU32,
     ever_called: AtomicBool,
     /// Epoch ms of the last call's end.
@@ -72,10 +78,6 @@ impl Sessions {
 
     fn ids(&self) -> Vec<String> {
         self.live.lock().map(|map| map.keys().cloned().collect()).unwrap_or_default()
-    }
-
-    fn has_application(&self, application_id: &str) -> bool {
-        self.live.lock().map(|map| map.values().any(|s| s.application_id == application_id)).unwrap_or(false)
     }
 }
 
@@ -134,12 +136,27 @@ impl Controller {
         // Refused now, not when the engine starts: a reserved or malformed property.
         let runtime_configuration =
             request.configuration_overrides.as_ref().and_then(|o| o.runtime_configuration.clone()).unwrap_or_default();
-        sparkplane_engine::spark::connect::session_plan(
+        let plan = sparkplane_engine::spark::connect::session_plan(
             &app.release_label,
             app.runtime_configuration.as_deref().unwrap_or_default(),
             &runtime_configuration,
         )
         .map_err(|err| ControlError::validation(err.to_string()))?;
+        // It would wait for ever: refused now, as a job run that cannot fit is.
+        let needs = plan.resources.launch_workers().iter().fold(Capacity::default(), |sum, w| sum.plus(capacity_of(w)));
+        let limits = [
+            ("the application's maximumCapacity", maximum_capacity_of(&app)?),
+            ("this host offers", Some(self.config.host.capacity())),
+        ];
+        for (what, limit) in limits {
+            if let Some(limit) = limit.filter(|limit| !needs.fits_within(*limit)) {
+                return Err(ControlError::validation(format!(
+                    "The session needs {} vCPU and {} GB in total, more than {what} ({} vCPU, {} GB): it could \
+                     never start. Lower the driver/executor sizes or spark.executor.instances",
+                    needs.cpu, needs.memory_gb, limit.cpu, limit.memory_gb
+                )));
+            }
+        }
         let now = clock::now();
         let session_id = ids::new_id(now.as_millis());
         let session = Session {
@@ -248,14 +265,19 @@ impl Controller {
         live.activity.notify_one();
     }
 
-    /// Whether an application has a session that is not over (auto-stop and
-    /// StopApplication count them as activity).
-    pub(crate) async fn has_unfinished_sessions(&self, application_id: &str) -> Result<bool, ControlError> {
-        if self.sessions.has_application(application_id) {
-            return Ok(true);
-        }
-        let unfinished = self.store.list_unfinished_sessions().await?;
-        Ok(unfinished.iter().any(|s| s.application_id == application_id))
+    /// Whether a live session of this server was granted its capacity;
+    /// `None` for a session with no supervisor here.
+    pub(crate) fn session_granted(&self, session_id: &str) -> Option<bool> {
+        self.sessions.get(session_id).map(|live| live.granted.load(Ordering::SeqCst))
+    }
+
+    /// The scheduler's grant of a session's capacity; false when `session_id`
+    /// is no live session here (then it names a job run).
+    pub(crate) fn grant_session(&self, session_id: &str) -> bool {
+        let Some(live) = self.sessions.get(session_id) else { return false };
+        live.granted.store(true, Ordering::SeqCst);
+        live.grant.notify_one();
+        true
     }
 
     /// Startup: a session left unfinished by the last run of the server has
@@ -317,6 +339,19 @@ impl Controller {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     }
+}
+
+/// What a session's engine holds: its driver and its `local[N]` executors,
+/// sized from the application's and the session's runtime configuration.
+pub(crate) fn session_resources(app: &Application, session: &Session) -> Option<ResourceRequest> {
+    let own = session.configuration_overrides.as_ref().and_then(|o| o.runtime_configuration.clone());
+    sparkplane_engine::spark::connect::session_plan(
+        &session.release_label,
+        app.runtime_configuration.as_deref().unwrap_or_default(),
+        own.as_deref().unwrap_or_default(),
+    )
+    .ok()
+    .map(|plan| plan.resources)
 }
 
 fn response(session: &Session) -> StartSessionResponse {

@@ -46,8 +46,9 @@ impl Controller {
     pub(crate) fn spawn_session(self: &Arc<Self>, session: Session) {
         let (terminate, terminate_rx) = watch::channel(false);
         let live = Arc::new(LiveSession {
-            application_id: session.application_id.clone(),
             upstream: std::sync::Mutex::new(None),
+            granted: Default::default(),
+            grant: Default::default(),
             open_calls: Default::default(),
             ever_called: Default::default(),
             last_call_end_ms: Default::default(),
@@ -124,18 +125,25 @@ impl Controller {
     ) -> End {
         let (app_id, id) = (session.application_id.as_str(), session.session_id.as_str());
         let by_user = || End::new(SessionState::Terminated, "Session terminated by the user");
+        tokio::select! {
+            ready = self.wait_for_started_application(app_id) => if let Err(details) = ready {
+                return End::new(SessionState::Failed, details);
+            },
+            _ = wait_for_terminate(terminate) => return by_user(),
+        }
+        // SUBMITTED until the scheduler admits its driver and executors
+        // against maximumCapacity and the host, in turn with job runs.
+        self.wake_scheduler();
+        tokio::select! {
+            () = wait_for_grant(live) => {}
+            _ = wait_for_terminate(terminate) => return by_user(),
+        }
         let starting = self.update_session(app_id, id, |s| {
             s.state = SessionState::Starting;
             s.state_details = "Starting the Spark Connect server".to_string();
         });
         if let Err(err) = starting.await {
             return End::new(SessionState::Failed, format!("Session failed to start: {err}"));
-        }
-        tokio::select! {
-            ready = self.wait_for_started_application(app_id) => if let Err(details) = ready {
-                return End::new(SessionState::Failed, details);
-            },
-            _ = wait_for_terminate(terminate) => return by_user(),
         }
         let runtime = tokio::select! {
             installed = self.runtimes.ensure(SESSION_RUNTIME) => match installed {
@@ -303,6 +311,16 @@ fn random_bytes() -> Result<[u8; 32], getrandom::Error> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes)?;
     Ok(bytes)
+}
+
+async fn wait_for_grant(live: &LiveSession) {
+    loop {
+        let notified = live.grant.notified();
+        if live.granted.load(Ordering::SeqCst) {
+            return;
+        }
+        notified.await;
+    }
 }
 
 async fn wait_for_terminate(terminate: &mut watch::Receiver<bool>) {
