@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""What an interactive session costs against a batch job of the same work
+(issue #18): StartSession -> the first query's result, cold (a new Spark
+Connect server), against StartJobRun -> SUCCESS of a script that runs the
+same query on the same Spark (4.0, label emr-spark-8.0.0); and the p50 of
+`spark.range(1000).count()` on a warm session, through the TLS endpoint,
+against the same loop inside a job's driver (no Spark Connect, no proxy).
+
+The session's client is a PySpark Connect client (pyspark-client 4.0) in
+its own process, started and imported before the clock starts, so the
+figure is the service's and Spark's, not Python's imports. One server,
+rounds interleaved, medians reported with their ratios.
+
+Usage (after `cargo build -p sparkplane-cli`; scripts/test.sh makes
+.venv-connect):
+  .venv/bin/python bench/session_latency.py [--rounds 3] [--queries 30]
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import BENCH_ROLE_ARN, REPO, run_timed_full, start_server
+
+CONNECT_PYTHON = os.environ.get("SPARKPLANE_BENCH_CONNECT_PYTHON", str(REPO / ".venv-connect" / "bin" / "python"))
+
+CLIENT = r'''
+import statistics, sys, time
+from pyspark.sql import SparkSession
+print("READY", flush=True)
+url, queries = sys.stdin.readline().strip(), int(sys.argv[1])
+start = time.monotonic()
+spark = SparkSession.builder.remote(url).getOrCreate()
+assert spark.range(1000).count() == 1000
+print("FIRST", time.monotonic() - start, flush=True)
+times = []
+for _ in range(queries):
+    t = time.monotonic()
+    spark.range(1000).count()
+    times.append(time.monotonic() - t)
+print("P50", statistics.median(times), flush=True)
+'''
+
+JOB = r'''
+import statistics, sys, time
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.getOrCreate()
+assert spark.range(1000).count() == 1000
+times = []
+for _ in range(int(sys.argv[1])):
+    t = time.monotonic()
+    spark.range(1000).count()
+    times.append(time.monotonic() - t)
+print("P50", statistics.median(times), flush=True)
+'''
+
+
+def session_round(client, app_id: str, queries: int, base: Path) -> tuple[float, float]:
+    """(StartSession -> first result, warm p50) of one new session."""
+    env = dict(os.environ, GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=str(base / "data" / "connect-ca.pem"))
+    proc = subprocess.Popen([CONNECT_PYTHON, "-c", CLIENT, str(queries)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout.readline().strip() == "READY"
+    start = time.monotonic()
+    session_id = client.start_session(applicationId=app_id, clientToken=f"bench-{time.time_ns()}",
+                                      executionRoleArn=BENCH_ROLE_ARN)["sessionId"]
+    while True:
+        state = client.get_session(applicationId=app_id, sessionId=session_id)["session"]["state"]
+        if state == "STARTED":
+            break
+        if state in ("FAILED", "TERMINATED"):
+            raise SystemExit(f"session ended {state}")
+        time.sleep(0.05)
+    found = client.get_session_endpoint(applicationId=app_id, sessionId=session_id)
+    proc.stdin.write(f"{found['endpoint']}/;token={found['authToken']}\n")
+    proc.stdin.flush()
+    first_line = proc.stdout.readline().split()
+    first = time.monotonic() - start
+    assert first_line[0] == "FIRST", first_line
+    p50_line = proc.stdout.readline().split()
+    assert p50_line[0] == "P50", p50_line
+    proc.wait(60)
+    client.terminate_session(applicationId=app_id, sessionId=session_id)
+    while client.get_session(applicationId=app_id, sessionId=session_id)["session"]["state"] != "TERMINATED":
+        time.sleep(0.2)
+    return first, float(p50_line[1])
+
+
+def batch_round(client, app_id: str, script: Path, queries: int, data_dir: Path) -> tuple[float, float]:
+    """(StartJobRun -> SUCCESS, the driver's own p50) of the same work as a job."""
+    driver = {"sparkSubmit": {"entryPoint": str(script), "entryPointArguments": [str(queries)]}}
+    _, elapsed, _ = run_timed_full(client, app_id, 0.1, jobDriver=driver)
+    newest = client.list_job_runs(applicationId=app_id, maxResults=1)["jobRuns"][0]["id"]
+    log = data_dir / "logs" / "applications" / app_id / "jobs" / newest / "SPARK_DRIVER" / "stdout.gz"
+    import gzip
+    text = gzip.decompress(log.read_bytes()).decode()
+    p50 = next(float(line.split()[1]) for line in text.splitlines() if line.startswith("P50"))
+    return elapsed, p50
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--queries", type=int, default=30)
+    args = parser.parse_args()
+    if not Path(CONNECT_PYTHON).is_file():
+        raise SystemExit(f"no Spark Connect client Python at {CONNECT_PYTHON} (SPARKPLANE_BENCH_CONNECT_PYTHON)")
+    with tempfile.TemporaryDirectory(prefix="sp-bench-sessions-") as tmp:
+        base = Path(tmp) / "server"
+        base.mkdir()
+        script = Path(tmp) / "job.py"
+        script.write_text(JOB)
+        proc, client = start_server(base)
+        try:
+            sessions = client.create_application(name="sessions", type="SPARK", releaseLabel="emr-7.13.0",
+                                                 interactiveConfiguration={"sessionEnabled": True})["applicationId"]
+            batch = client.create_application(name="batch", type="SPARK",
+                                              releaseLabel="emr-spark-8.0.0")["applicationId"]
+            # One of each first, unmeasured: installs the Spark 4 runtime.
+            session_round(client, sessions, 1, base)
+            batch_round(client, batch, script, 1, base / "data")
+            firsts, warm, batch_ends, batch_p50 = [], [], [], []
+            for i in range(args.rounds):
+                first, p50 = session_round(client, sessions, args.queries, base)
+                elapsed, job_p50 = batch_round(client, batch, script, args.queries, base / "data")
+                firsts.append(first)
+                warm.append(p50)
+                batch_ends.append(elapsed)
+                batch_p50.append(job_p50)
+                print(f"round {i + 1}: session first result {first:.2f} s (p50 {p50 * 1000:.0f} ms), "
+                      f"batch {elapsed:.2f} s (driver p50 {job_p50 * 1000:.0f} ms)", file=sys.stderr)
+        finally:
+            proc.terminate()
+            proc.wait(60)
+    first, batch_end = statistics.median(firsts), statistics.median(batch_ends)
+    p50, job_p50 = statistics.median(warm), statistics.median(batch_p50)
+    print("| measure | session | batch job | session / batch |")
+    print("|---|---|---|---|")
+    print(f"| StartSession -> first result vs StartJobRun -> SUCCESS (cold) | {first:.2f} s | {batch_end:.2f} s "
+          f"| {first / batch_end:.2f} |")
+    print(f"| p50 `spark.range(1000).count()` (warm) | {p50 * 1000:.0f} ms | {job_p50 * 1000:.0f} ms "
+          f"| {p50 / job_p50:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
