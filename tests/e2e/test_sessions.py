@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ROLE_ARN, read_gz, unique, wait_until
+import csv
+
+from conftest import MCDONALDS_CSV, ROLE_ARN, managed_driver_log, read_gz, unique, wait_for_state, wait_until
+from helpers_s3 import s3_client
 from helpers_base import RUNTIME_DIR
 
 LABEL = "emr-7.13.0"
@@ -40,6 +43,19 @@ CLIENT = textwrap.dedent("""
         print("UDF", sorted(r[0] for r in spark.range(4).select(double("id")).collect()))
         df = spark.createDataFrame([("a", 1), ("b", 2), ("a", 3)], ["k", "v"])
         print("GROUP", sorted((r.k, r.s) for r in df.groupBy("k").agg({"v": "sum"}).withColumnRenamed("sum(v)", "s").collect()))
+    elif what == "s3":
+        data, out, secret = sys.argv[3:6]
+        df = spark.read.option("header", True).csv(data)
+        print("ROWS", df.count())
+        by_state = df.groupBy("state").count()
+        by_state.write.mode("overwrite").parquet(out)
+        back = spark.read.parquet(out)
+        print("STATES", back.count(), "NY", back.filter("state = 'NY'").collect()[0]["count"])
+        try:
+            spark.read.option("header", True).csv(secret).count()
+            print("SECRET READ")
+        except Exception as e:
+            print("DENIED", "403" in str(e) or "AccessDenied" in str(e) or "Forbidden" in str(e))
     elif what == "slow":
         def slow(x):
             time.sleep(float(sys.argv[3]))
@@ -291,3 +307,68 @@ def test_sessions_wait_for_capacity_like_job_runs(srv):
     srv.aws("emr-serverless", "terminate-session", "--application-id", capped, "--session-id", second)
     wait_session(srv, capped, second, {"TERMINATED"}, timeout=60)
     wait_until(lambda: not engine_processes(srv, capped, second), 30, "no engine process left")
+
+
+@pytest.mark.spark
+def test_a_session_reads_and_writes_s3_within_its_roles_policy(srv, app, tmp_path):
+    s3 = s3_client(srv)
+    data, out, secret = unique("sdata"), unique("sout"), unique("ssecret")
+    for bucket in (data, out, secret):
+        s3.create_bucket(Bucket=bucket)
+    s3.upload_file(str(MCDONALDS_CSV), data, "in/mcdonalds.csv")
+    s3.upload_file(str(MCDONALDS_CSV), secret, "in/mcdonalds.csv")
+    # The getting-started runtime role's shape: read the data, write the output.
+    role = srv.create_job_role(unique("SessionRole"), [
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+         "Resource": [f"arn:aws:s3:::{data}", f"arn:aws:s3:::{data}/*"]},
+        {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:DeleteObject"],
+         "Resource": [f"arn:aws:s3:::{out}", f"arn:aws:s3:::{out}/*"]},
+    ])
+    started = srv.aws("emr-serverless", "start-session", "--application-id", app, "--execution-role-arn", role)
+    session_id = started["sessionId"]
+    wait_session(srv, app, session_id, {"STARTED"})
+    url, _ = endpoint_url(srv, app, session_id)
+    done = run_client(srv, tmp_path, url, "s3", f"s3://{data}/in/mcdonalds.csv", f"s3://{out}/by-state",
+                      f"s3://{secret}/in/mcdonalds.csv", timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with open(MCDONALDS_CSV, newline="") as f:
+        rows = list(csv.DictReader(f))
+    states = {row["state"] for row in rows}
+    ny = sum(1 for row in rows if row["state"] == "NY")
+    assert f"ROWS {len(rows)}" in done.stdout, done.stdout
+    assert f"STATES {len(states)} NY {ny}" in done.stdout, done.stdout
+    assert "DENIED True" in done.stdout, done.stdout
+    written = s3.list_objects_v2(Bucket=out, Prefix="by-state/")["Contents"]
+    assert any(o["Key"].endswith(".parquet") for o in written), written
+    srv.aws("emr-serverless", "terminate-session", "--application-id", app, "--session-id", session_id)
+    wait_session(srv, app, session_id, {"TERMINATED"}, timeout=60)
+
+
+BATCH_JOB = """
+import sys
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.getOrCreate()
+print("VERSION", spark.version)
+print("ROWS", spark.read.option("header", True).csv(sys.argv[1]).count())
+"""
+
+
+@pytest.mark.spark
+def test_emr_spark_8_job_runs_use_the_spark_4_runtime_with_s3(srv):
+    s3 = s3_client(srv)
+    bucket = unique("spark4")
+    s3.create_bucket(Bucket=bucket)
+    s3.upload_file(str(MCDONALDS_CSV), bucket, "in/mcdonalds.csv")
+    s3.put_object(Bucket=bucket, Key="job.py", Body=BATCH_JOB.encode())
+    client = srv.client()
+    app_id = client.create_application(name=unique("spark4"), type="SPARK", releaseLabel="emr-spark-8.0.0")[
+        "applicationId"]
+    job_id = client.start_job_run(applicationId=app_id, executionRoleArn=ROLE_ARN, clientToken=unique("t"), jobDriver={
+        "sparkSubmit": {"entryPoint": f"s3://{bucket}/job.py",
+                        "entryPointArguments": [f"s3://{bucket}/in/mcdonalds.csv"]}})["jobRunId"]
+    run = wait_for_state(client, app_id, job_id, {"SUCCESS", "FAILED", "CANCELLED"})
+    assert run["state"] == "SUCCESS", run
+    with open(MCDONALDS_CSV, newline="") as f:
+        rows = sum(1 for _ in csv.DictReader(f))
+    out = managed_driver_log(srv, app_id, job_id)
+    assert "VERSION 4.0.5" in out and f"ROWS {rows}" in out, out

@@ -124,23 +124,22 @@ impl SparkRuntime {
         }
     }
 
-    /// Whether the runtime gets the S3A connector jars of [`crate::runtime::CONNECTOR_JARS`]:
-    /// they match the Hadoop 3.3 client of the Spark 3 wheels only. Spark 4's
-    /// Hadoop 3.4 S3A needs the AWS SDK v2, which no pinned PyPI package
-    /// carries, so a Spark 4 runtime has no `s3://` and says so (see
-    /// `spark::connect`) rather than falling back to anything unconfined.
-    pub fn has_s3a_connector(&self) -> bool {
-        self.spark_version.starts_with("3.")
+    /// Spark 4: Hadoop 3.4's client, under which the runtimes' S3A connector
+    /// (hadoop-aws 3.3.1 and the AWS SDK v1 bundle: Hadoop 3.4's own S3A
+    /// needs the SDK v2 bundle, which no pinned PyPI package carries) runs
+    /// with `hadoop_s3::hadoop34_compat_conf`, and no CDS archive is recorded.
+    pub fn is_spark4(&self) -> bool {
+        self.spark_version.starts_with("4.")
     }
 
     /// The pip requirement the runtime installs: Spark 4 adds its `connect`
     /// extra, which brings pandas and pyarrow, without which a Spark
     /// Connect session's Python functions cannot run.
     pub fn requirement(&self) -> String {
-        if self.has_s3a_connector() {
-            format!("pyspark=={}", self.spark_version)
-        } else {
+        if self.is_spark4() {
             format!("pyspark[connect]=={}", self.spark_version)
+        } else {
+            format!("pyspark=={}", self.spark_version)
         }
     }
 

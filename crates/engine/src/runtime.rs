@@ -13,7 +13,9 @@
 //! is where the runtime comes from already; Maven is not assumed). They go
 //! into [`CONNECTOR_DIR`] in the runtime's folder, through a temporary folder
 //! renamed into place; a runtime installed before the connector gets it the
-//! same way on its next use. The 3.3 runtime also gets a newer vendored
+//! same way on its next use. Spark 4's runtime (sessions, `emr-spark-8.0.x`)
+//! gets the same connector, run on its Hadoop 3.4 client with the settings of
+//! `hadoop_s3::hadoop34_compat_conf`. The 3.3 runtime also gets a newer vendored
 //! cloudpickle (`pyspark_compat.rs`), as Spark 3.4 did, so its Python
 //! functions run on Python 3.11.
 
@@ -136,7 +138,7 @@ impl RuntimeManager {
         let python_path = self.runtime_dir.join(format!("spark-{}", runtime.spark_version));
         // The archive is recorded by a Spark 3 driver (`cds_record.py`); Spark
         // 4's drivers (sessions) start without one.
-        let cds_archive = (self.cds && runtime.has_s3a_connector()).then(|| python_path.join(crate::cds::ARCHIVE_FILE));
+        let cds_archive = (self.cds && !runtime.is_spark4()).then(|| python_path.join(crate::cds::ARCHIVE_FILE));
         InstalledRuntime {
             spark_home: python_path.join("pyspark"),
             python_path,
@@ -151,9 +153,9 @@ impl RuntimeManager {
         installed.spark_submit().exists() && Self::connector_settled(runtime, &installed)
     }
 
-    /// Whether the runtime has the S3A connector it should have.
-    fn connector_settled(runtime: SparkRuntime, installed: &InstalledRuntime) -> bool {
-        !runtime.has_s3a_connector() || installed.connector_class_path().is_some()
+    /// Whether the runtime has its S3A connector (every runtime gets one).
+    fn connector_settled(_runtime: SparkRuntime, installed: &InstalledRuntime) -> bool {
+        installed.connector_class_path().is_some()
     }
 
     /// Whether the runtime is installed and, with CDS on, its archive
@@ -231,11 +233,9 @@ impl RuntimeManager {
                 return Err(fail(reason));
             }
         }
-        if runtime.has_s3a_connector() {
-            if let Err(reason) = self.install_connector(&staging, &log_path).await {
-                let _ = tokio::fs::remove_dir_all(&staging).await;
-                return Err(fail(reason));
-            }
+        if let Err(reason) = self.install_connector(&staging, &log_path).await {
+            let _ = tokio::fs::remove_dir_all(&staging).await;
+            return Err(fail(reason));
         }
         match tokio::fs::rename(&staging, &installed.python_path).await {
             Ok(()) => {}

@@ -10,8 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sparkplane_api::{ApplicationState, Session, SessionState};
-use sparkplane_engine::spark::connect;
-use sparkplane_engine::spark::LaunchContext;
+use sparkplane_engine::spark::{connect, hadoop_s3};
 use sparkplane_engine::SESSION_RUNTIME;
 use sparkplane_storage::{Location, LogShipper, LogTarget, WorkerLogDir};
 use tokio::sync::watch;
@@ -28,6 +27,10 @@ const START_LIMIT: Duration = Duration::from_secs(300);
 const STOP_GRACE: Duration = Duration::from_secs(10);
 /// How often the supervisor looks at the clock when nothing happens.
 const TICK: Duration = Duration::from_millis(500);
+
+/// A started engine: its process group, log folders, start (epoch ms) and
+/// the credentials grant it fetches with (revoked when dropped).
+type Engine = (sparkplane_engine::ProcessGroup, Vec<WorkerLogDir>, i64, Option<crate::AttemptGrant>);
 
 /// How the session ended.
 struct End {
@@ -73,7 +76,8 @@ impl Controller {
             *upstream = None;
         }
         let mut held_millis = 0;
-        if let Some((mut process, logs, started_ms)) = engine {
+        // The grant (if any) is revoked when dropped, after the engine stopped.
+        if let Some((mut process, logs, started_ms, _grant)) = engine {
             let _ = self
                 .update_session(&app_id, &id, |s| {
                     s.state = SessionState::Terminating;
@@ -121,7 +125,7 @@ impl Controller {
         live: &LiveSession,
         terminate: &mut watch::Receiver<bool>,
         work_dir: &std::path::Path,
-        engine: &mut Option<(sparkplane_engine::ProcessGroup, Vec<WorkerLogDir>, i64)>,
+        engine: &mut Option<Engine>,
     ) -> End {
         let (app_id, id) = (session.application_id.as_str(), session.session_id.as_str());
         let by_user = || End::new(SessionState::Terminated, "Session terminated by the user");
@@ -168,19 +172,30 @@ impl Controller {
             std::fs::create_dir_all(work_dir).map_err(|err| format!("create {}: {err}", work_dir.display()))?;
             let port = connect::free_loopback_port().map_err(|err| err.to_string())?;
             let secret = hex::encode(random_bytes().map_err(|err| err.to_string())?);
-            // No `s3://` for a Spark 4 engine (see `SparkRuntime::has_s3a_connector`):
-            // none of the S3A settings of a job's launch, so Hadoop refuses the scheme.
-            let context = LaunchContext { sandbox: self.spark_sandbox(), ..LaunchContext::bare(&self.storage) };
+            // `s3://` as a job's driver has it: S3A to the same endpoint, with
+            // the execution role's credentials (or the root keys without an issuer).
+            let mut context = self.launch_context();
+            context.secret_conf = self.root_s3a_conf();
+            let mut grant = None;
+            if self.spark_fetches_credentials() {
+                let issued = self
+                    .attempt_grant(&credentials_view(session)?, 1)
+                    .map_err(|err| format!("no credentials for the execution role: {err}"))?;
+                if let Some(issued) = issued {
+                    context.credentials_env = hadoop_s3::container_credentials_env(issued.full_uri(), issued.token());
+                    grant = Some(issued);
+                }
+            }
             let launched = connect::launch_connect_server(&plan, &runtime, work_dir, context, port, &secret)
                 .map_err(|err| err.to_string())?;
-            Ok::<_, String>((launched, port, secret))
+            Ok::<_, String>((launched, port, secret, grant))
         })();
-        let (launched, port, secret) = match started {
+        let (launched, port, secret, grant) = match started {
             Ok(started) => started,
             Err(details) => return End::new(SessionState::Failed, format!("Session failed to start: {details}")),
         };
         let _ = std::fs::write(work_dir.join("pgid"), launched.process.pgid().to_string());
-        let (process, logs, _) = engine.insert((launched.process, launched.logs, clock::now().as_millis()));
+        let (process, logs, _, _) = engine.insert((launched.process, launched.logs, clock::now().as_millis(), grant));
         let failure = |logs: &[WorkerLogDir], what: &str| {
             let why = logs
                 .first()
@@ -301,6 +316,26 @@ impl Controller {
         }
         targets
     }
+}
+
+/// The session as the credential issuer sees a run: its execution role
+/// (no session policy: StartSession has none) and its ids, which name the
+/// credentials' session.
+fn credentials_view(session: &Session) -> Result<sparkplane_api::JobRun, String> {
+    serde_json::from_value(serde_json::json!({
+        "applicationId": session.application_id,
+        "jobRunId": session.session_id,
+        "arn": session.arn,
+        "createdBy": session.created_by,
+        "createdAt": session.created_at,
+        "updatedAt": session.updated_at,
+        "executionRole": session.execution_role_arn,
+        "state": "RUNNING",
+        "stateDetails": "",
+        "releaseLabel": session.release_label,
+        "jobDriver": {},
+    }))
+    .map_err(|err| format!("the session's credentials view: {err}"))
 }
 
 fn session_configuration(session: &Session) -> Vec<sparkplane_api::Configuration> {

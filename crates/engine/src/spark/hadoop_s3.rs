@@ -188,6 +188,30 @@ pub fn container_credentials_conf() -> Vec<(String, String)> {
     vec![("spark.hadoop.fs.s3a.aws.credentials.provider".to_string(), CONTAINER_PROVIDER.to_string())]
 }
 
+/// What makes the runtimes' S3A connector (hadoop-aws 3.3.1, AWS SDK v1)
+/// work on Spark 4's Hadoop 3.4 client: that client's defaults give these
+/// S3A durations with units ("60s"), which 3.3.1 reads as plain numbers and
+/// fails on, and name SDK v2 credential providers, which the v1 bundle does
+/// not have. Each is the 3.4 default in the unit 3.3.1 expects; the provider
+/// applies only where nothing else sets one (a job's own, static keys,
+/// container credentials): static keys or the environment, SDK v1's.
+pub fn hadoop34_compat_conf() -> Vec<(String, String)> {
+    [
+        ("spark.hadoop.fs.s3a.threads.keepalivetime", "60"),
+        ("spark.hadoop.fs.s3a.connection.establish.timeout", "30000"),
+        ("spark.hadoop.fs.s3a.connection.timeout", "200000"),
+        ("spark.hadoop.fs.s3a.connection.ttl", "300000"),
+        ("spark.hadoop.fs.s3a.multipart.purge.age", "86400"),
+        (
+            "spark.hadoop.fs.s3a.aws.credentials.provider",
+            "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider,com.amazonaws.auth.EnvironmentVariableCredentialsProvider",
+        ),
+    ]
+    .iter()
+    .map(|(key, value)| (key.to_string(), value.to_string()))
+    .collect()
+}
+
 /// The environment that points the AWS SDKs at the container credentials
 /// endpoint `full_uri` with `token`; the token is a secret.
 pub fn container_credentials_env(full_uri: &str, token: &str) -> Vec<(String, String)> {

@@ -158,6 +158,20 @@ pub(super) fn submit_options(
             options.push(format!("{key}={value}"));
         }
     }
+    // Spark 4's Hadoop 3.4 needs these for the runtime's S3A connector,
+    // unless the job, the host or its secrets set them.
+    if plan.runtime.is_spark4() && runtime.connector_class_path().is_some() {
+        let set = |key: &str| {
+            plan.conf.conf.contains_key(key)
+                || context.default_conf.iter().chain(&context.secret_conf).any(|(k, _)| k == key)
+        };
+        for (key, value) in super::hadoop_s3::hadoop34_compat_conf() {
+            if !set(&key) {
+                options.push("--conf".to_string());
+                options.push(format!("{key}={value}"));
+            }
+        }
+    }
     // The runtime's S3A connector goes first on both class paths, then the
     // host's entries, then the job's own. The CDS archive is recorded with
     // the connector's and maps only while nothing comes between them and

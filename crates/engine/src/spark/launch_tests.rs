@@ -145,3 +145,41 @@ fn failure_summary_finds_python_and_jvm_errors() {
     assert_eq!(failure_summary(dir.path()).as_deref(), Some("the cause"));
     assert_eq!(failure_summary(&dir.path().join("absent")), None);
 }
+
+#[test]
+fn spark_4_gets_the_connectors_hadoop_34_settings_unless_something_sets_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = InstalledRuntime {
+        python_path: dir.path().to_path_buf(),
+        spark_home: dir.path().join("pyspark"),
+        python: "python3".into(),
+        cds_archive: None,
+    };
+    let connector = dir.path().join(crate::runtime::CONNECTOR_DIR);
+    std::fs::create_dir_all(&connector).unwrap();
+    for (jar, _) in crate::runtime::CONNECTOR_JARS {
+        std::fs::write(connector.join(jar), b"jar").unwrap();
+    }
+    let storage = ObjectStorage::new(None);
+    let context = LaunchContext {
+        secret_conf: super::super::hadoop_s3::s3a_credentials_conf(&super::super::hadoop_s3::S3Credentials {
+            access_key_id: "AKIAKEY".into(),
+            secret_access_key: "s".into(),
+        }),
+        ..LaunchContext::bare(&storage)
+    };
+    let mut plan = super::super::warm_match::tests::plan(
+        "s3://b/job.py",
+        &[],
+        "--conf spark.hadoop.fs.s3a.connection.timeout=1234",
+    );
+    let spark3 = submit_options(&plan, &context, &runtime).join(" ");
+    assert!(!spark3.contains("fs.s3a.threads.keepalivetime"), "{spark3}");
+    plan.runtime = crate::releases::SPARK_4_0;
+    let spark4 = submit_options(&plan, &context, &runtime).join(" ");
+    assert!(spark4.contains("spark.hadoop.fs.s3a.threads.keepalivetime=60"), "{spark4}");
+    assert!(spark4.contains("spark.hadoop.fs.s3a.connection.timeout=1234"), "the job's own value wins: {spark4}");
+    assert!(!spark4.contains("fs.s3a.connection.timeout=200000"), "{spark4}");
+    // The static keys' provider is in the secrets file: no second one on the command line.
+    assert!(!spark4.contains("fs.s3a.aws.credentials.provider"), "{spark4}");
+}
