@@ -8,6 +8,7 @@
 //! that run a shared service, and both run the same [`store_test_suite!`].
 
 mod error;
+mod filter;
 mod leadership;
 mod page;
 pub mod postgres;

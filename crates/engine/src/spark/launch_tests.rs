@@ -42,17 +42,7 @@ fn the_cds_archive_goes_before_the_jobs_own_driver_options() {
 fn secrets_go_to_a_private_properties_file_and_the_connector_on_both_class_paths() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    let runtime = InstalledRuntime {
-        python_path: dir.path().to_path_buf(),
-        spark_home: dir.path().join("pyspark"),
-        python: "python3".into(),
-        cds_archive: None,
-    };
-    let connector = dir.path().join(crate::runtime::CONNECTOR_DIR);
-    std::fs::create_dir_all(&connector).unwrap();
-    for (jar, _) in crate::runtime::CONNECTOR_JARS {
-        std::fs::write(connector.join(jar), b"jar").unwrap();
-    }
+    let runtime = runtime_with_connector(dir.path());
     let class_path = runtime.connector_class_path().unwrap();
     let storage = ObjectStorage::new(None);
     let credentials = super::super::hadoop_s3::S3Credentials {
@@ -149,17 +139,7 @@ fn failure_summary_finds_python_and_jvm_errors() {
 #[test]
 fn spark_4_gets_the_connectors_hadoop_34_settings_unless_something_sets_them() {
     let dir = tempfile::tempdir().unwrap();
-    let runtime = InstalledRuntime {
-        python_path: dir.path().to_path_buf(),
-        spark_home: dir.path().join("pyspark"),
-        python: "python3".into(),
-        cds_archive: None,
-    };
-    let connector = dir.path().join(crate::runtime::CONNECTOR_DIR);
-    std::fs::create_dir_all(&connector).unwrap();
-    for (jar, _) in crate::runtime::CONNECTOR_JARS {
-        std::fs::write(connector.join(jar), b"jar").unwrap();
-    }
+    let runtime = runtime_with_connector(dir.path());
     let storage = ObjectStorage::new(None);
     let context = LaunchContext {
         secret_conf: super::super::hadoop_s3::s3a_credentials_conf(&super::super::hadoop_s3::S3Credentials {
@@ -182,4 +162,20 @@ fn spark_4_gets_the_connectors_hadoop_34_settings_unless_something_sets_them() {
     assert!(!spark4.contains("fs.s3a.connection.timeout=200000"), "{spark4}");
     // The static keys' provider is in the secrets file: no second one on the command line.
     assert!(!spark4.contains("fs.s3a.aws.credentials.provider"), "{spark4}");
+}
+
+/// A runtime in `dir` whose S3A connector jars are in place (as files).
+fn runtime_with_connector(dir: &std::path::Path) -> InstalledRuntime {
+    let runtime = InstalledRuntime {
+        python_path: dir.to_path_buf(),
+        spark_home: dir.join("pyspark"),
+        python: "python3".into(),
+        cds_archive: None,
+    };
+    let connector = dir.join(crate::runtime::CONNECTOR_DIR);
+    std::fs::create_dir_all(&connector).unwrap();
+    for (jar, _) in crate::runtime::CONNECTOR_JARS {
+        std::fs::write(connector.join(jar), b"jar").unwrap();
+    }
+    runtime
 }

@@ -21,7 +21,17 @@ use crate::{ApiResponseError, AppState};
 
 type Result<T> = std::result::Result<T, ApiResponseError>;
 
-fn page_of(query: &RawQuery) -> Result<PageRequest> {
+/// `iam:PassRole` of `role` by the caller, and the service's trust in it:
+/// AccessDenied, or a ValidationException for a role it cannot use.
+pub(super) fn pass_role(state: &AppState, caller: &Caller, role: &str) -> Result<()> {
+    state.iam.check_pass_role(caller, role).map_err(|err| match err {
+        PassRoleError::Denied(message) => ApiResponseError::new(ErrorCode::AccessDenied, message),
+        PassRoleError::Unusable(message) => ApiResponseError::new(ErrorCode::Validation, message),
+    })
+}
+
+/// `maxResults` (1..=50, default 50) and `nextToken` of a list operation.
+pub(super) fn page_of(query: &RawQuery) -> Result<PageRequest> {
     let max_results = query.integer("maxResults")?;
     validate_max_results(max_results, "maxResults")?;
     let next_token = query.first("nextToken").map(str::to_string);
@@ -47,10 +57,7 @@ pub async fn start(
     // The job runs as its execution role: the caller must be allowed to pass
     // it, and the service must be allowed to assume it.
     if let Some(role) = &request.execution_role_arn {
-        state.iam.check_pass_role(&caller, role).map_err(|err| match err {
-            PassRoleError::Denied(message) => ApiResponseError::new(ErrorCode::AccessDenied, message),
-            PassRoleError::Unusable(message) => ApiResponseError::new(ErrorCode::Validation, message),
-        })?;
+        pass_role(&state, &caller, role)?;
     }
     if let Some(policy) = &request.execution_iam_policy {
         let session = SessionPolicy {

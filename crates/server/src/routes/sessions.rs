@@ -7,12 +7,12 @@ use axum::response::Response;
 use axum::Extension;
 use serde_json::json;
 use sparkplane_api::{
-    parse_session_states, validate_application_id, validate_max_results, validate_next_token, validate_session_id,
-    ErrorCode, GetSessionEndpointResponse, SessionSummary, StartSessionRequest, Timestamp, Validate,
+    parse_session_states, validate_application_id, validate_session_id, ErrorCode, GetSessionEndpointResponse,
+    SessionSummary, StartSessionRequest, Timestamp, Validate,
 };
 use sparkplane_control::query_timestamp;
-use sparkplane_iam::{Caller, PassRoleError};
-use sparkplane_store::{PageRequest, SessionFilter};
+use sparkplane_iam::Caller;
+use sparkplane_store::SessionFilter;
 
 use super::{ok_json, parse_body};
 use crate::query::RawQuery;
@@ -43,10 +43,7 @@ pub async fn start(
     }
     // The session runs as its execution role, as a job run does.
     if let Some(role) = &request.execution_role_arn {
-        state.iam.check_pass_role(&caller, role).map_err(|err| match err {
-            PassRoleError::Denied(message) => ApiResponseError::new(ErrorCode::AccessDenied, message),
-            PassRoleError::Unusable(message) => ApiResponseError::new(ErrorCode::Validation, message),
-        })?;
+        super::job_runs::pass_role(&state, &caller, role)?;
     }
     Ok(ok_json(&state.controller.start_session(&application_id, request, &caller.arn).await?))
 }
@@ -67,11 +64,7 @@ pub async fn list(
 ) -> Result<Response> {
     validate_application_id(&application_id)?;
     let query = RawQuery::parse(raw.as_deref());
-    let max_results = query.integer("maxResults")?;
-    validate_max_results(max_results, "maxResults")?;
-    let next_token = query.first("nextToken").map(str::to_string);
-    validate_next_token(next_token.as_deref())?;
-    let page = PageRequest { max_results: max_results.unwrap_or(50) as u32, next_token };
+    let page = super::job_runs::page_of(&query)?;
     let filter = SessionFilter {
         states: parse_session_states(&query.all("states"))?,
         created_at_after: query.first("createdAtAfter").map(|v| query_timestamp(v, "createdAtAfter")).transpose()?,

@@ -13,6 +13,7 @@ use sparkplane_api::{Application, JobRun, JobRunMode, JobRunState, Session};
 use sqlx::{Postgres, QueryBuilder, Row};
 
 use super::PgStore;
+use crate::filter::push_states_and_window;
 use crate::page::Cursor;
 use crate::{ApplicationFilter, Created, JobRunFilter, Page, PageRequest, SessionFilter, Store, StoreError};
 
@@ -239,20 +240,8 @@ impl Store for PgStore {
         let mut builder =
             QueryBuilder::new("SELECT id, created_at, body::text AS body FROM job_runs WHERE application_id = ");
         builder.push_bind(application_id.to_string());
-        if !filter.states.is_empty() {
-            builder.push(" AND state IN (");
-            let mut separated = builder.separated(", ");
-            for state in &filter.states {
-                separated.push_bind(state.as_str());
-            }
-            builder.push(")");
-        }
-        if let Some(after) = filter.created_at_after {
-            builder.push(" AND created_at >= ").push_bind(after);
-        }
-        if let Some(before) = filter.created_at_before {
-            builder.push(" AND created_at <= ").push_bind(before);
-        }
+        let states: Vec<&'static str> = filter.states.iter().map(|s| s.as_str()).collect();
+        push_states_and_window(&mut builder, &states, filter.created_at_after, filter.created_at_before);
         if let Some(mode) = &filter.mode {
             builder.push(" AND mode = ").push_bind(mode.as_str());
         }

@@ -5,6 +5,7 @@ use sqlx::QueryBuilder;
 
 use super::queries::{decode, encode, fetch_page};
 use super::SqliteStore;
+use crate::filter::push_states_and_window;
 use crate::{Created, Page, PageRequest, SessionFilter, StoreError};
 
 impl SqliteStore {
@@ -71,20 +72,8 @@ impl SqliteStore {
     ) -> Result<Page<Session>, StoreError> {
         let mut builder = QueryBuilder::new("SELECT id, created_at, body FROM sessions WHERE application_id = ");
         builder.push_bind(application_id.to_string());
-        if !filter.states.is_empty() {
-            builder.push(" AND state IN (");
-            let mut separated = builder.separated(", ");
-            for state in &filter.states {
-                separated.push_bind(state.as_str());
-            }
-            builder.push(")");
-        }
-        if let Some(after) = filter.created_at_after {
-            builder.push(" AND created_at >= ").push_bind(after);
-        }
-        if let Some(before) = filter.created_at_before {
-            builder.push(" AND created_at <= ").push_bind(before);
-        }
+        let states: Vec<&'static str> = filter.states.iter().map(|s| s.as_str()).collect();
+        push_states_and_window(&mut builder, &states, filter.created_at_after, filter.created_at_before);
         fetch_page(self, builder, "session", page, true).await
     }
 
