@@ -121,7 +121,7 @@ def run_client(srv, tmp_path: Path, url: str, *args: str, pyspark_35: bool = Fal
 
 def engine_processes(srv, app_id: str, session_id: str) -> list[int]:
     """Processes whose working directory is the session's work dir (its JVM)."""
-    work = str(srv.data_dir / "work" / app_id / session_id)
+    work = str(srv.data_dir / "sessions" / app_id / session_id)
     found = []
     for pid in os.listdir("/proc"):
         if pid.isdigit():
@@ -155,6 +155,9 @@ def test_a_session_serves_pyspark_clients_through_its_endpoint_only(srv, app, tm
     assert session["name"] == "notebook" and session["releaseLabel"] == LABEL and session["startedAt"]
     url, found = endpoint_url(srv, app, session_id)
     assert float(found["authTokenExpiresAt"]) > float(session["startedAt"])
+    # The engine's secret is on disk only until the engine has read it.
+    session_dir = srv.data_dir / "sessions" / app / session_id
+    assert session_dir.is_dir() and not (session_dir / "spark-secrets.conf").exists()
 
     # The 3.5.8 client is the runtime's pyspark (installed here if no job did yet).
     srv.cli("runtime", "install", "--release-label", "emr-7.9.0", timeout=900)
@@ -240,6 +243,11 @@ def test_bad_input_gets_the_services_errors(srv, app):
                   '{"runtimeConfiguration":[{"classification":"spark-defaults",'
                   '"properties":{"spark.connect.authenticate.token":"mine"}}]}')
     assert "ValidationException" in err and "spark.connect.authenticate.token" in err and "mine" not in err, err
+    err = refused("start-session", "--application-id", app, "--execution-role-arn", ROLE_ARN,
+                  "--configuration-overrides",
+                  '{"runtimeConfiguration":[{"classification":"spark-defaults",'
+                  '"properties":{"spark.dynamicAllocation.maxExecutors":"4"}}]}')
+    assert "ValidationException" in err and "dynamic allocation" in err, err
     err = refused("start-session", "--application-id", app, "--execution-role-arn",
                   f"arn:aws:iam::123456789012:role/{unique('nobody')}")
     assert "ValidationException" in err and "does not exist" in err, err

@@ -175,32 +175,30 @@ pub fn group_alive(pgid: i32) -> bool {
 /// How many live (non-zombie) processes group `pgid` has, its leader
 /// included.
 pub fn group_members(pgid: i32) -> usize {
+    group_pids(pgid).len()
+}
+
+/// The live (non-zombie) processes of group `pgid`, its leader included.
+pub fn group_pids(pgid: i32) -> Vec<u32> {
     if pgid <= 1 {
-        return 0;
+        return Vec::new();
     }
     let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0;
+        return Vec::new();
     };
     entries
         .flatten()
-        .filter(|entry| {
-            let name = entry.file_name();
-            let Some(pid) = name.to_str().filter(|n| n.bytes().all(|b| b.is_ascii_digit())) else {
-                return false;
-            };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-                return false;
-            };
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
             // Fields after the parenthesised command name: state ppid pgrp ...
-            let Some((_, rest)) = stat.rsplit_once(')') else {
-                return false;
-            };
+            let (_, rest) = stat.rsplit_once(')')?;
             let mut fields = rest.split_whitespace();
             let state = fields.next();
             let pgrp = fields.nth(1).and_then(|f| f.parse::<i32>().ok());
-            pgrp == Some(pgid) && state != Some("Z") && state != Some("X")
+            (pgrp == Some(pgid) && state != Some("Z") && state != Some("X")).then_some(pid)
         })
-        .count()
+        .collect()
 }
 
 #[cfg(test)]

@@ -80,6 +80,13 @@ impl ControlConfig {
         self.data_dir.join("logs")
     }
 
+    /// A session's engine dir: apart from `work/`, whose per-application
+    /// folders warm workers of that application may read, since it holds the
+    /// engine's secret.
+    pub fn session_dir(&self, application_id: &str, session_id: &str) -> PathBuf {
+        self.data_dir.join("sessions").join(application_id).join(session_id)
+    }
+
     pub fn attempt_dir(&self, application_id: &str, job_run_id: &str, attempt: u32) -> PathBuf {
         self.work_dir().join(application_id).join(job_run_id).join(attempt.to_string())
     }

@@ -298,7 +298,9 @@ pub fn plan_with_agents(
     let mut actions = Vec::new();
     let mut started_apps = HashSet::new();
     let mut active: BTreeMap<&str, u32> = BTreeMap::new();
-    for run in runs.iter().filter(|r| is_active(r.state)) {
+    // `maxConcurrentRuns` is about job runs: sessions (own drivers) hold
+    // capacity but no run slot.
+    for run in runs.iter().filter(|r| is_active(r.state) && !r.demand.own_driver) {
         *active.entry(&run.application_id).or_default() += 1;
     }
     let mut usage = Usage::observe(apps, runs);

@@ -248,5 +248,12 @@ fn a_session_never_takes_a_warm_driver_and_waits_for_capacity_like_a_run() {
     cold.maximum_capacity = Some(warm_driver);
     assert_eq!(plan(&apps(cold.clone()), &[session.clone()], &NO_HOST), [Action::Schedule { job_run_id: "s1".into() }]);
     session.state = J::Running;
-    assert!(plan(&apps(cold), &[session, run("r2", J::Pending, 2)], &NO_HOST).is_empty());
+    assert!(plan(&apps(cold), &[session.clone(), run("r2", J::Pending, 2)], &NO_HOST).is_empty());
+    // It takes no run slot: with maxConcurrentRuns 1 a run is still admitted.
+    let mut one_run = app(A::Started);
+    one_run.max_concurrent_runs = Some(1);
+    assert_eq!(
+        plan(&apps(one_run), &[session, run("r3", J::Submitted, 1)], &NO_HOST),
+        [Action::Admit { job_run_id: "r3".into() }]
+    );
 }

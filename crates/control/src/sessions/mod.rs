@@ -115,6 +115,14 @@ impl Controller {
                  update it with interactiveConfiguration.sessionEnabled set to true"
             )));
         }
+        // Sessions run on the host's Spark 4 runtime, not in images.
+        let in_image = app.image_configuration.is_some()
+            || app.worker_type_specifications.iter().flatten().any(|(_, spec)| spec.image_configuration.is_some());
+        if in_image {
+            return Err(ControlError::validation(format!(
+                "Sessions do not run in custom images yet: application {application_id} has an imageConfiguration"
+            )));
+        }
         if !label_has_sessions(&app.release_label) {
             return Err(ControlError::validation(format!(
                 "Sessions need release label emr-7.13.0 or later; application {application_id} has {}",
@@ -182,14 +190,16 @@ impl Controller {
             billed_resource_utilization: None,
             total_execution_duration_seconds: None,
         };
+        // Auto-start before the session is stored: a start that fails leaves
+        // no session behind that nothing would ever run.
+        if app.state != ApplicationState::Started {
+            self.start_application(application_id).await?;
+        }
         let client_token = request.client_token.clone().unwrap_or_default();
         let session = match self.store.create_session(&session, &client_token).await? {
             Created::Existing(existing) => return Ok(response(&existing)),
             Created::New(session) => session,
         };
-        if app.state != ApplicationState::Started {
-            self.start_application(application_id).await?;
-        }
         self.spawn_session(session.clone());
         tracing::info!(application_id, session_id = %session.session_id, "session submitted");
         Ok(response(&session))
@@ -236,9 +246,13 @@ impl Controller {
             // No supervisor here (it ended with its server): record the end.
             None => {
                 self.update_session(application_id, session_id, |s| {
+                    if s.state.is_terminal() {
+                        return false;
+                    }
                     s.state = SessionState::Terminated;
                     s.state_details = "Session terminated by the user".to_string();
                     s.ended_at = Some(clock::now());
+                    true
                 })
                 .await?;
             }
@@ -286,7 +300,7 @@ impl Controller {
     pub async fn recover_sessions(&self) -> Result<(), ControlError> {
         for session in self.store.list_unfinished_sessions().await? {
             let (app_id, id) = (&session.application_id, &session.session_id);
-            let work_dir = self.config.work_dir().join(app_id).join(id);
+            let work_dir = self.config.session_dir(app_id, id);
             let pgid = std::fs::read_to_string(work_dir.join("pgid")).ok().and_then(|s| s.trim().parse().ok());
             if let Some(pgid) = pgid.filter(|pgid| sparkplane_engine::process::group_alive(*pgid)) {
                 tracing::warn!(session_id = %id, pgid, "killing an orphaned session engine");
@@ -301,18 +315,20 @@ impl Controller {
                 s.state = state;
                 s.state_details = details.to_string();
                 s.ended_at = Some(clock::now());
+                true
             })
             .await?;
         }
         Ok(())
     }
 
-    /// Read-modify-write of one session under the write lock.
+    /// Read-modify-write of one session under the write lock; `change`
+    /// returns false to leave it as it is. An ended session never changes.
     pub(crate) async fn update_session(
         &self,
         application_id: &str,
         session_id: &str,
-        change: impl FnOnce(&mut Session),
+        change: impl FnOnce(&mut Session) -> bool,
     ) -> Result<Session, ControlError> {
         let _guard = self.write_lock.lock().await;
         let mut session = self
@@ -320,7 +336,9 @@ impl Controller {
             .get_session(application_id, session_id)
             .await?
             .ok_or_else(|| ControlError::not_found(format!("Session {session_id} does not exist")))?;
-        change(&mut session);
+        if session.state.is_terminal() || !change(&mut session) {
+            return Ok(session);
+        }
         session.updated_at = clock::now();
         self.store.put_session(&session).await?;
         Ok(session)

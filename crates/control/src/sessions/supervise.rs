@@ -69,7 +69,7 @@ impl Controller {
         mut terminate: watch::Receiver<bool>,
     ) {
         let (app_id, id) = (session.application_id.clone(), session.session_id.clone());
-        let work_dir = self.config.work_dir().join(&app_id).join(&id);
+        let work_dir = self.config.session_dir(&app_id, &id);
         let mut engine = None;
         let end = self.drive_session(&session, &live, &mut terminate, &work_dir, &mut engine).await;
         if let Ok(mut upstream) = live.upstream.lock() {
@@ -82,6 +82,7 @@ impl Controller {
                 .update_session(&app_id, &id, |s| {
                     s.state = SessionState::Terminating;
                     s.state_details = end.details.clone();
+                    true
                 })
                 .await;
             if let Err(err) = process.terminate(STOP_GRACE).await {
@@ -92,9 +93,8 @@ impl Controller {
                 tracing::warn!(session_id = %id, error = %err, "ship the session's logs");
             }
         }
-        let resources = connect::session_plan(&session.release_label, &[], &session_configuration(&session))
-            .ok()
-            .map(|plan| plan.resources.workers());
+        let app = self.store.get_application(&app_id).await.ok().flatten();
+        let resources = app.and_then(|app| super::session_resources(&app, &session)).map(|r| r.workers());
         let usage = metering::usage(resources.as_deref().unwrap_or_default(), held_millis.max(0));
         let ended_at = clock::now();
         let recorded = self
@@ -106,6 +106,7 @@ impl Controller {
                 s.total_execution_duration_seconds = Some((ended_at.as_millis() - started).max(0) / 1000);
                 s.total_resource_utilization = Some(usage.total.clone());
                 s.billed_resource_utilization = Some(usage.billed.clone());
+                true
             })
             .await;
         if let Err(err) = recorded {
@@ -128,7 +129,11 @@ impl Controller {
         engine: &mut Option<Engine>,
     ) -> End {
         let (app_id, id) = (session.application_id.as_str(), session.session_id.as_str());
-        let by_user = || End::new(SessionState::Terminated, "Session terminated by the user");
+        // Both come through `terminate`: the server's shutdown sets its flag first.
+        let by_user = || match *self.shutdown.borrow() {
+            true => End::new(SessionState::Terminated, "Session terminated: the server shut down"),
+            false => End::new(SessionState::Terminated, "Session terminated by the user"),
+        };
         tokio::select! {
             ready = self.wait_for_started_application(app_id) => if let Err(details) = ready {
                 return End::new(SessionState::Failed, details);
@@ -145,6 +150,7 @@ impl Controller {
         let starting = self.update_session(app_id, id, |s| {
             s.state = SessionState::Starting;
             s.state_details = "Starting the Spark Connect server".to_string();
+            true
         });
         if let Err(err) = starting.await {
             return End::new(SessionState::Failed, format!("Session failed to start: {err}"));
@@ -210,6 +216,8 @@ impl Controller {
             },
             _ = wait_for_terminate(terminate) => return by_user(),
         }
+        // Spark has read its properties file: the secret need not stay on disk.
+        let _ = std::fs::remove_file(work_dir.join(sparkplane_engine::spark::SECRET_PROPERTIES_FILE));
         if let Ok(mut upstream) = live.upstream.lock() {
             *upstream = Some(SessionUpstream { port, secret });
         }
@@ -219,6 +227,7 @@ impl Controller {
                 s.state = SessionState::Started;
                 s.state_details = String::new();
                 s.started_at = Some(started_at);
+                true
             })
             .await
         {
@@ -269,6 +278,7 @@ impl Controller {
                         .update_session(app_id, id, |s| {
                             s.state = state;
                             s.idle_since = idle_since;
+                            true
                         })
                         .await;
                     match recorded {

@@ -9,7 +9,7 @@
 //! on a command line, so another job on this host cannot use the port
 //! directly. Clients reach it through sparkplane's authenticating endpoint.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::Ipv4Addr;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
@@ -61,6 +61,16 @@ pub fn session_plan(
 
 impl SparkJobPlan {
     fn reserved_checked(self) -> Result<SparkJobPlan, EngineError> {
+        // A session's executors are threads of its driver (`local[N]`).
+        if self.resources.elastic.is_some() {
+            return Err(EngineError::Property {
+                key: "spark.dynamicAllocation.enabled".to_string(),
+                value: "true".to_string(),
+                reason: "a session runs its executors inside its driver; dynamic allocation is not supported for \
+                         sessions yet (set spark.executor.instances)"
+                    .to_string(),
+            });
+        }
         match RESERVED.iter().find(|key| self.conf.conf.contains_key(**key)) {
             Some(key) => Err(EngineError::Property {
                 key: key.to_string(),
@@ -123,14 +133,24 @@ pub fn launch_connect_server(
     Ok(LaunchedAttempt { process, logs: vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }] })
 }
 
-/// Waits until the engine accepts connections on `port`, or its process
-/// exits, or `limit` passes.
+/// Waits until the engine listens on `port`, or its process exits, or
+/// `limit` passes. The listening socket must be one of the engine's own
+/// (its process group holds it): the port was free when it was picked, and
+/// anything else that took it since must never get the engine's secret or
+/// a user's queries.
 pub async fn wait_until_serving(process: &mut ProcessGroup, port: u16, limit: Duration) -> Result<(), EngineError> {
-    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let deadline = tokio::time::Instant::now() + limit;
     loop {
-        if tokio::net::TcpStream::connect(address).await.is_ok() {
-            return Ok(());
+        match listener_of(port) {
+            Some(inode) if crate::process::group_pids(process.pgid()).iter().any(|pid| holds(*pid, inode)) => {
+                return Ok(())
+            }
+            Some(_) => {
+                return Err(EngineError::ConnectStart(format!(
+                    "another process took port {port} before the Spark Connect server could listen on it"
+                )))
+            }
+            None => {}
         }
         if !process.is_running() {
             return Err(EngineError::ConnectStart("the Spark Connect server exited while starting".to_string()));
@@ -142,5 +162,59 @@ pub async fn wait_until_serving(process: &mut ProcessGroup, port: u16, limit: Du
             )));
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The inode of the socket listening on loopback `port`, if any: in
+/// `/proc/net/tcp` (`0100007F:PORT` in hex) or, as a JVM binds it on a
+/// dual-stack host, in `/proc/net/tcp6` as the v4-mapped `::ffff:127.0.0.1`;
+/// state `0A` is LISTEN.
+fn listener_of(port: u16) -> Option<u64> {
+    let tables = [
+        ("/proc/net/tcp", format!("0100007F:{port:04X}")),
+        ("/proc/net/tcp6", format!("0000000000000000FFFF00000100007F:{port:04X}")),
+    ];
+    tables.iter().find_map(|(path, local)| {
+        let table = std::fs::read_to_string(path).ok()?;
+        table.lines().skip(1).find_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let listening = fields.get(1) == Some(&local.as_str()) && fields.get(3) == Some(&"0A");
+            listening.then(|| fields.get(9)?.parse().ok())?
+        })
+    })
+}
+
+/// Whether process `pid` has socket `inode` open.
+fn holds(pid: u32, inode: u64) -> bool {
+    let wanted = format!("socket:[{inode}]");
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else { return false };
+    fds.flatten().any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target.as_os_str() == wanted.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_port_taken_by_another_process_is_refused_and_the_engines_own_accepted() {
+        // Another process's listener (this test's) on the port: refused at once.
+        let other = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let port = other.local_addr().unwrap().port();
+        let mut sleeper = tokio::process::Command::new("sleep");
+        sleeper.arg("30");
+        let mut engine = ProcessGroup::spawn(sleeper).unwrap();
+        let err = wait_until_serving(&mut engine, port, Duration::from_secs(5)).await.unwrap_err();
+        assert!(err.to_string().contains("another process took port"), "{err}");
+        drop(other);
+        let _ = engine.terminate(Duration::ZERO).await;
+        // A listener of the engine's own group: serving.
+        let port = free_loopback_port().unwrap();
+        let script =
+            format!("import socket,time; s=socket.socket(); s.bind(('127.0.0.1',{port})); s.listen(); time.sleep(30)");
+        let mut python = tokio::process::Command::new("python3");
+        python.arg("-c").arg(script);
+        let mut engine = ProcessGroup::spawn(python).unwrap();
+        wait_until_serving(&mut engine, port, Duration::from_secs(20)).await.unwrap();
+        let _ = engine.terminate(Duration::ZERO).await;
     }
 }
