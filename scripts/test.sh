@@ -34,6 +34,8 @@ build_sparkplane
 
 log "installing the pinned Spark runtime (once per runtime dir)"
 "$SPARKPLANE_BIN" runtime install --runtime-dir "$SPARKPLANE_RUNTIME_DIR"
+# Spark 4.0, which sessions and emr-spark-8.0.x runs use.
+"$SPARKPLANE_BIN" runtime install --release-label emr-spark-8.0.0 --runtime-dir "$SPARKPLANE_RUNTIME_DIR"
 
 log "container tools for the custom-image tests"
 containers_for_tests
