@@ -23,6 +23,15 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// A transaction that takes SQLite's write lock at its start
+    /// (`BEGIN IMMEDIATE`), waiting for it under the busy timeout. A plain
+    /// (deferred) transaction that reads, then writes, fails at once with
+    /// "database is locked" when another connection wrote after its read:
+    /// SQLite cannot upgrade its stale snapshot, and does not wait.
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     /// Opens (creating if needed) the database at `path` and applies the
     /// embedded migrations.
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
@@ -62,6 +71,32 @@ mod tests {
             std::mem::forget(dir);
             store
         });
+
+        /// Creations (read, then write) racing other writers on the file
+        /// wait for the write lock rather than fail with "database is locked".
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn creations_racing_writers_never_find_the_database_locked() {
+            use crate::test_suite::{application, job_run};
+            use crate::Store;
+            let dir = tempfile::tempdir().unwrap();
+            let store = std::sync::Arc::new(crate::SqliteStore::open(&dir.path().join("state.db")).await.unwrap());
+            store.create_application(&application("00a", 1), "ta").await.unwrap();
+            let mut tasks = Vec::new();
+            for t in 0..4 {
+                let store = store.clone();
+                tasks.push(tokio::spawn(async move {
+                    for i in 0..40 {
+                        let run = job_run("00a", &format!("00r{t}x{i}"), 10 + i);
+                        store.create_job_run(&run, &format!("t{t}-{i}")).await?;
+                        store.put_application(&application("00a", 1)).await?;
+                    }
+                    Ok::<_, crate::StoreError>(())
+                }));
+            }
+            for task in tasks {
+                task.await.unwrap().unwrap();
+            }
+        }
     }
 
     #[tokio::test]

@@ -61,7 +61,7 @@ impl Store for SqliteStore {
         client_token: &str,
     ) -> Result<Created<Application>, StoreError> {
         let body = encode("application", app)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let existing: Option<String> = sqlx::query_scalar("SELECT body FROM applications WHERE client_token = ?")
             .bind(client_token)
             .fetch_optional(&mut *tx)
@@ -121,7 +121,7 @@ impl Store for SqliteStore {
 
     async fn create_job_run(&self, run: &JobRun, client_token: &str) -> Result<Created<JobRun>, StoreError> {
         let body = encode("job run", run)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let existing: Option<String> =
             sqlx::query_scalar("SELECT body FROM job_runs WHERE application_id = ? AND client_token = ?")
                 .bind(&run.application_id)
@@ -182,7 +182,7 @@ impl Store for SqliteStore {
 
     async fn put_job_run(&self, run: &JobRun, attempt: u32) -> Result<(), StoreError> {
         let body = encode("job run", run)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let result = sqlx::query("UPDATE job_runs SET state = ?, body = ? WHERE application_id = ? AND id = ?")
             .bind(run.state.as_str())
             .bind(&body)

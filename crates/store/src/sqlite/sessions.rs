@@ -15,7 +15,7 @@ impl SqliteStore {
         client_token: &str,
     ) -> Result<Created<Session>, StoreError> {
         let body = encode("session", session)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let existing: Option<String> =
             sqlx::query_scalar("SELECT body FROM sessions WHERE application_id = ? AND client_token = ?")
                 .bind(&session.application_id)
