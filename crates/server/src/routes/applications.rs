@@ -6,13 +6,13 @@ use axum::response::Response;
 use axum::Extension;
 use serde_json::json;
 use sparkplane_api::{
-    parse_application_states, validate_application_id, validate_max_results, validate_next_token, ApplicationSummary,
-    CreateApplicationRequest, UpdateApplicationRequest,
+    parse_application_states, validate_application_id, ApplicationSummary, CreateApplicationRequest,
+    UpdateApplicationRequest,
 };
 use sparkplane_iam::Caller;
-use sparkplane_store::{ApplicationFilter, PageRequest};
+use sparkplane_store::ApplicationFilter;
 
-use super::{ok_json, parse_body};
+use super::{ok_json, ok_page, page_of, parse_body};
 use crate::local_access::CallerLocalPaths;
 use crate::query::RawQuery;
 use crate::{ApiResponseError, AppState};
@@ -36,20 +36,12 @@ pub async fn get(State(state): State<AppState>, Path(application_id): Path<Strin
 
 pub async fn list(State(state): State<AppState>, RawQueryString(raw): RawQueryString) -> Result<Response> {
     let query = RawQuery::parse(raw.as_deref());
-    let max_results = query.integer("maxResults")?;
-    validate_max_results(max_results, "maxResults")?;
-    let next_token = query.first("nextToken").map(str::to_string);
-    validate_next_token(next_token.as_deref())?;
+    let page = page_of(&query)?;
     let states = query.all("states");
     let filter = ApplicationFilter { states: parse_application_states(&states)? };
-    let page = PageRequest { max_results: max_results.unwrap_or(50) as u32, next_token };
     let result = state.controller.list_applications(&filter, Some(page)).await?;
     let applications: Vec<ApplicationSummary> = result.items.iter().map(ApplicationSummary::from).collect();
-    let mut body = json!({ "applications": applications });
-    if let Some(token) = result.next_token {
-        body["nextToken"] = json!(token);
-    }
-    Ok(ok_json(&body))
+    Ok(ok_page("applications", &applications, result.next_token))
 }
 
 pub async fn update(

@@ -7,14 +7,14 @@ use axum::Extension;
 use serde_json::json;
 use sparkplane_api::ErrorCode;
 use sparkplane_api::{
-    attempt_summary, parse_job_run_states, validate_application_id, validate_job_run_id, validate_max_results,
-    validate_next_token, JobRunMode, JobRunSummary, StartJobRunRequest, Validate,
+    attempt_summary, parse_job_run_states, validate_application_id, validate_job_run_id, JobRunMode, JobRunSummary,
+    StartJobRunRequest, Validate,
 };
 use sparkplane_control::{query_timestamp, JobRunListQuery};
 use sparkplane_iam::{Caller, PassRoleError, SessionPolicy};
-use sparkplane_store::{JobRunFilter, PageRequest};
+use sparkplane_store::JobRunFilter;
 
-use super::{ok_json, parse_body};
+use super::{ok_json, ok_page, page_of, parse_body};
 use crate::local_access::CallerLocalPaths;
 use crate::query::RawQuery;
 use crate::{ApiResponseError, AppState};
@@ -28,15 +28,6 @@ pub(super) fn pass_role(state: &AppState, caller: &Caller, role: &str) -> Result
         PassRoleError::Denied(message) => ApiResponseError::new(ErrorCode::AccessDenied, message),
         PassRoleError::Unusable(message) => ApiResponseError::new(ErrorCode::Validation, message),
     })
-}
-
-/// `maxResults` (1..=50, default 50) and `nextToken` of a list operation.
-pub(super) fn page_of(query: &RawQuery) -> Result<PageRequest> {
-    let max_results = query.integer("maxResults")?;
-    validate_max_results(max_results, "maxResults")?;
-    let next_token = query.first("nextToken").map(str::to_string);
-    validate_next_token(next_token.as_deref())?;
-    Ok(PageRequest { max_results: max_results.unwrap_or(50) as u32, next_token })
 }
 
 fn ids(application_id: &str, job_run_id: &str) -> Result<()> {
@@ -102,11 +93,7 @@ pub async fn list(
     };
     let result = state.controller.list_job_runs(&application_id, &JobRunListQuery { filter, page: Some(page) }).await?;
     let runs: Vec<JobRunSummary> = result.items.iter().map(JobRunSummary::from).collect();
-    let mut body = json!({ "jobRuns": runs });
-    if let Some(token) = result.next_token {
-        body["nextToken"] = json!(token);
-    }
-    Ok(ok_json(&body))
+    Ok(ok_page("jobRuns", &runs, result.next_token))
 }
 
 pub async fn list_attempts(
@@ -118,11 +105,7 @@ pub async fn list_attempts(
     let page = page_of(&RawQuery::parse(raw.as_deref()))?;
     let result = state.controller.list_job_run_attempts(&application_id, &job_run_id, Some(page)).await?;
     let attempts: Vec<_> = result.items.iter().map(|run| attempt_summary(run, run.created_at)).collect();
-    let mut body = json!({ "jobRunAttempts": attempts });
-    if let Some(token) = result.next_token {
-        body["nextToken"] = json!(token);
-    }
-    Ok(ok_json(&body))
+    Ok(ok_page("jobRunAttempts", &attempts, result.next_token))
 }
 
 pub async fn cancel(

@@ -120,6 +120,25 @@ pub(crate) fn parse_body<T: DeserializeOwned + Default>(bytes: &Bytes) -> Result
     Ok(sparkplane_api::parse_json_body(bytes)?)
 }
 
+/// `maxResults` (1..=50, default 50) and `nextToken` of a list operation.
+pub(crate) fn page_of(query: &crate::query::RawQuery) -> Result<sparkplane_store::PageRequest, ApiResponseError> {
+    let max_results = query.integer("maxResults")?;
+    sparkplane_api::validate_max_results(max_results, "maxResults")?;
+    let next_token = query.first("nextToken").map(str::to_string);
+    sparkplane_api::validate_next_token(next_token.as_deref())?;
+    Ok(sparkplane_store::PageRequest { max_results: max_results.unwrap_or(50) as u32, next_token })
+}
+
+/// One page of a list operation: `{key: items}` and `nextToken` when
+/// another page follows.
+pub(crate) fn ok_page<T: Serialize>(key: &str, items: &[T], next_token: Option<String>) -> Response {
+    let mut body = serde_json::json!({ key: items });
+    if let Some(token) = next_token {
+        body["nextToken"] = serde_json::json!(token);
+    }
+    ok_json(&body)
+}
+
 pub(crate) fn ok_json<T: Serialize>(value: &T) -> Response {
     (StatusCode::OK, Json(value)).into_response()
 }

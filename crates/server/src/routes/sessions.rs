@@ -14,7 +14,7 @@ use sparkplane_control::query_timestamp;
 use sparkplane_iam::Caller;
 use sparkplane_store::SessionFilter;
 
-use super::{ok_json, parse_body};
+use super::{ok_json, ok_page, page_of, parse_body};
 use crate::query::RawQuery;
 use crate::{ApiResponseError, AppState};
 
@@ -64,7 +64,7 @@ pub async fn list(
 ) -> Result<Response> {
     validate_application_id(&application_id)?;
     let query = RawQuery::parse(raw.as_deref());
-    let page = super::job_runs::page_of(&query)?;
+    let page = page_of(&query)?;
     let filter = SessionFilter {
         states: parse_session_states(&query.all("states"))?,
         created_at_after: query.first("createdAtAfter").map(|v| query_timestamp(v, "createdAtAfter")).transpose()?,
@@ -72,11 +72,7 @@ pub async fn list(
     };
     let result = state.controller.list_sessions(&application_id, &filter, Some(page)).await?;
     let sessions: Vec<SessionSummary> = result.items.iter().map(SessionSummary::from).collect();
-    let mut body = json!({ "sessions": sessions });
-    if let Some(token) = result.next_token {
-        body["nextToken"] = json!(token);
-    }
-    Ok(ok_json(&body))
+    Ok(ok_page("sessions", &sessions, result.next_token))
 }
 
 pub async fn terminate(
