@@ -57,8 +57,11 @@ CLIENT = textwrap.dedent("""
         except Exception as e:
             print("DENIED", "403" in str(e) or "AccessDenied" in str(e) or "Forbidden" in str(e))
     elif what == "slow":
+        # Bound here: the function runs in a Python worker, whose sys.argv is not ours.
+        delay = float(sys.argv[3])
+
         def slow(x):
-            time.sleep(float(sys.argv[3]))
+            time.sleep(delay)
             return x
         print("SLOW", spark.range(2).repartition(2).select(udf(slow, "long")("id")).count())
     print("DONE")
@@ -173,8 +176,13 @@ def test_a_session_serves_pyspark_clients_through_its_endpoint_only(srv, app, tm
     slow = {}
     thread = threading.Thread(target=lambda: slow.setdefault("cp", run_client(srv, tmp_path, url, "slow", "6")))
     thread.start()
-    wait_until(lambda: session_of(srv, app, session_id)["state"] == "BUSY", 60, "BUSY during a query")
-    thread.join(120)
+    try:
+        wait_until(lambda: srv.client().get_session(applicationId=app, sessionId=session_id)["session"]["state"]
+                   == "BUSY", 60, "BUSY during a query")
+    finally:
+        thread.join(120)
+        if "cp" in slow:
+            print("slow client:", slow["cp"].returncode, slow["cp"].stdout[-2000:], slow["cp"].stderr[-4000:])
     assert slow["cp"].returncode == 0 and "SLOW 2" in slow["cp"].stdout, slow["cp"].stderr[-2000:]
     idle = wait_session(srv, app, session_id, {"IDLE"}, timeout=30)
     assert idle["idleSince"]
