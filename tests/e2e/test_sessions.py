@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 import csv
@@ -222,6 +223,52 @@ def test_an_idle_session_ends_after_its_timeout(srv, app):
     lasted = float(ended["endedAt"]) - float(started["startedAt"])
     assert MINUTE_SECONDS <= lasted < MINUTE_SECONDS + 15, lasted
     wait_until(lambda: not engine_processes(srv, app, session_id), 30, "no engine process left")
+
+
+@pytest.mark.spark
+def test_the_resource_dashboard_shows_the_live_ui_then_the_history(srv, app, tmp_path):
+    session_id = start_session(srv, app)
+    wait_session(srv, app, session_id, {"STARTED"})
+    url, _ = endpoint_url(srv, app, session_id)
+    done = run_client(srv, tmp_path, url, "work")
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    def dashboard() -> str:
+        found = srv.aws("emr-serverless", "get-resource-dashboard", "--application-id", app,
+                        "--resource-id", session_id, "--resource-type", "SESSION")
+        prefix = f"{srv.endpoint}/session-dashboard/{app}/{session_id}/"
+        assert found["url"].startswith(prefix + "?token="), found
+        return found["url"]
+
+    prefix = f"{srv.endpoint}/session-dashboard/{app}/{session_id}/"
+    browser = requests.Session()
+    live = browser.get(dashboard(), timeout=60)
+    # The token is traded for a cookie; Spark's UI then shows the client's jobs.
+    assert live.status_code == 200 and live.url == prefix + "jobs/", (live.url, live.text[:500])
+    assert "Spark Jobs" in live.text and "Completed Jobs" in live.text, live.text[:2000]
+    assert browser.get(prefix + "stages/", timeout=60).status_code == 200
+    # Without the cookie, or with another session's path, nothing opens.
+    assert requests.get(prefix + "jobs/", timeout=30, allow_redirects=False).status_code == 403
+    other = dashboard().replace(session_id, "00othersession0")
+    assert requests.get(other, timeout=30, allow_redirects=False).status_code == 403
+
+    srv.aws("emr-serverless", "terminate-session", "--application-id", app, "--session-id", session_id)
+    wait_session(srv, app, session_id, {"TERMINATED"}, timeout=60)
+    ended = requests.Session().get(dashboard(), timeout=180)
+    # The History Server's rebuilt UI of the engine's event log.
+    assert ended.status_code == 200 and "/history/" in ended.url, (ended.url, ended.text[:500])
+    assert "Spark Jobs" in ended.text, ended.text[:2000]
+    # The event log also went next to the driver logs in managed persistence.
+    managed = srv.data_dir / "logs" / "applications" / app / "sessions" / session_id / "sparklogs"
+    assert managed.is_dir() and any(managed.iterdir()), managed
+
+    def refused(*args: str) -> str:
+        return srv.aws("emr-serverless", "get-resource-dashboard", "--application-id", app, *args,
+                       expect_error=True).stderr
+    err = refused("--resource-id", "00nosuchsession", "--resource-type", "SESSION")
+    assert "ResourceNotFoundException" in err, err
+    err = refused("--resource-id", session_id, "--resource-type", "JOB_RUN")
+    assert "ValidationException" in err and "[SESSION]" in err, err
 
 
 def test_bad_input_gets_the_services_errors(srv, app):

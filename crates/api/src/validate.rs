@@ -327,6 +327,24 @@ pub fn validate_tag_keys(keys: &[String]) -> Result<(), ApiError> {
     v.finish()
 }
 
+/// The query of GetResourceDashboard: `resourceId` and `resourceType` are
+/// required, and SESSION is the only resource type the model knows. Returns
+/// the session's id.
+pub fn validate_resource_dashboard(resource_id: Option<&str>, resource_type: Option<&str>) -> Result<String, ApiError> {
+    let mut v = Violations::default();
+    match resource_id {
+        Some(id) => v.string("resourceId", id, &rules::RESOURCE_ID),
+        None => v.null("resourceId"),
+    }
+    match resource_type {
+        Some("SESSION") => {}
+        Some(other) => v.push_line(enum_violation(other, "resourceType", ["SESSION"].into_iter())),
+        None => v.null("resourceType"),
+    }
+    v.finish()?;
+    Ok(resource_id.unwrap_or_default().to_string())
+}
+
 /// `attempt` query member of GetJobRun / GetDashboardForJobRun.
 pub fn validate_attempt(attempt: i64) -> Result<(), ApiError> {
     let mut v = Violations::default();

@@ -10,6 +10,8 @@
 //! workers are part of GetApplication, and the catalog is Glue's.
 
 use percent_encoding::percent_decode_str;
+
+use crate::query::RawQuery;
 use sparkplane_policy::Context;
 
 /// What a request asks to do.
@@ -29,8 +31,9 @@ pub enum Tagged {
 
 /// Maps a request of the EMR Serverless API (and sparkplane's extras) to its
 /// action. `None` for paths no operation serves; those are answered by the
-/// router's fallback and never touch a resource.
-pub fn target(region: &str, account: &str, method: &str, path: &str) -> Option<Target> {
+/// router's fallback and never touch a resource. `query` names the resource
+/// of the one operation that takes it there (GetResourceDashboard).
+pub fn target(region: &str, account: &str, method: &str, path: &str, query: &RawQuery) -> Option<Target> {
     let segments: Vec<String> = path
         .trim_start_matches('/')
         .split('/')
@@ -83,6 +86,11 @@ pub fn target(region: &str, account: &str, method: &str, path: &str) -> Option<T
         }
         ("GET", ["applications", id, "sessions", session, "endpoint"]) => {
             on_session("emr-serverless:GetSessionEndpoint", id, session)
+        }
+        // Without a resourceId the request fails validation; until then it
+        // is checked against the application's sessions as a whole.
+        ("GET", ["applications", id, "dashboard"]) => {
+            on_session("emr-serverless:GetResourceDashboard", id, query.first("resourceId").unwrap_or("*"))
         }
         (method, ["tags", arn]) => {
             let action = match method {
@@ -196,8 +204,9 @@ pub fn request_tag_context(target: &Target, body: &[u8], query: &crate::query::R
 mod tests {
     use super::*;
 
-    fn t(method: &str, path: &str) -> Option<(&'static str, String)> {
-        target("us-east-1", "123456789012", method, path).map(|t| (t.action, t.resource))
+    fn t(method: &str, path_and_query: &str) -> Option<(&'static str, String)> {
+        let (path, query) = path_and_query.split_once('?').map_or((path_and_query, None), |(p, q)| (p, Some(q)));
+        target("us-east-1", "123456789012", method, path, &RawQuery::parse(query)).map(|t| (t.action, t.resource))
     }
 
     #[test]
@@ -213,6 +222,14 @@ mod tests {
             t("GET", "/applications/00app/sessions/00s/endpoint"),
             Some(("emr-serverless:GetSessionEndpoint", format!("{app}/sessions/00s")))
         );
+        assert_eq!(
+            t("GET", "/applications/00app/dashboard?resourceType=SESSION&resourceId=00s"),
+            Some(("emr-serverless:GetResourceDashboard", format!("{app}/sessions/00s")))
+        );
+        assert_eq!(
+            t("GET", "/applications/00app/dashboard"),
+            Some(("emr-serverless:GetResourceDashboard", format!("{app}/sessions/*")))
+        );
         assert_eq!(t("POST", "/applications/00app/jobruns"), Some(("emr-serverless:StartJobRun", app.into())));
         assert_eq!(t("DELETE", "/applications/00app"), Some(("emr-serverless:DeleteApplication", app.into())));
         assert_eq!(
@@ -222,7 +239,7 @@ mod tests {
         let encoded = "/tags/arn%3Aaws%3Aemr-serverless%3Aus-east-1%3A123456789012%3A%2Fapplications%2F00app";
         assert_eq!(t("POST", encoded), Some(("emr-serverless:TagResource", app.into())));
         assert_eq!(
-            target("us-east-1", "1", "GET", encoded).and_then(|t| t.tagged),
+            target("us-east-1", "1", "GET", encoded, &RawQuery::default()).and_then(|t| t.tagged),
             Some(Tagged::Application("00app".into()))
         );
         assert_eq!(
@@ -260,12 +277,12 @@ mod tests {
 
     #[test]
     fn request_tags_become_condition_keys() {
-        let target = target("r", "1", "POST", "/applications").unwrap();
+        let target = target("r", "1", "POST", "/applications", &RawQuery::default()).unwrap();
         let context =
             request_tag_context(&target, br#"{"name":"a","tags":{"team":"blue"}}"#, &crate::query::RawQuery::default());
         assert_eq!(context.get("aws:requesttag/team"), Some(&["blue".to_string()][..]));
         assert_eq!(context.get("aws:TagKeys"), Some(&["team".to_string()][..]));
-        let untag = super::target("r", "1", "DELETE", "/tags/arn%3Ax").unwrap();
+        let untag = super::target("r", "1", "DELETE", "/tags/arn%3Ax", &RawQuery::default()).unwrap();
         let query = crate::query::RawQuery::parse(Some("tagKeys=a&tagKeys=b"));
         let context = request_tag_context(&untag, b"", &query);
         assert_eq!(context.get("aws:TagKeys").map(|v| v.len()), Some(2));

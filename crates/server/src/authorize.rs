@@ -40,11 +40,12 @@ pub async fn authorize(
         return Ok(caller);
     }
     let config = state.controller.config();
-    let Some(target) = access::target(&config.region, &config.account_id, parts.method.as_str(), parts.uri.path())
+    let query = RawQuery::parse(parts.uri.query());
+    let Some(target) =
+        access::target(&config.region, &config.account_id, parts.method.as_str(), parts.uri.path(), &query)
     else {
         return Ok(caller);
     };
-    let query = RawQuery::parse(parts.uri.query());
     let mut context = access::request_tag_context(&target, body, &query);
     if let Some(peer) = parts.extensions.get::<sparkplane_http::Peer>() {
         context.insert("aws:SourceIp", peer.ip().to_string());

@@ -64,6 +64,7 @@ pub(crate) fn operation(method: &Method, path: &str) -> &'static str {
         ("GET", "/applications/{application_id}/sessions/{session_id}") => "GetSession",
         ("DELETE", "/applications/{application_id}/sessions/{session_id}") => "TerminateSession",
         ("GET", "/applications/{application_id}/sessions/{session_id}/endpoint") => "GetSessionEndpoint",
+        ("GET", "/applications/{application_id}/dashboard") => "GetResourceDashboard",
         ("GET", "/applications/{application_id}/jobruns") => "ListJobRuns",
         ("GET", RUN) => "GetJobRun",
         ("DELETE", RUN) => "CancelJobRun",

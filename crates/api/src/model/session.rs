@@ -148,3 +148,11 @@ pub struct GetSessionEndpointResponse {
     pub auth_token: String,
     pub auth_token_expires_at: Timestamp,
 }
+
+/// GetResourceDashboard's answer (the model's only resource type is SESSION).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetResourceDashboardResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}

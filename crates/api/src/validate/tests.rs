@@ -378,3 +378,15 @@ fn update_request_constraints() {
         serde_json::from_value(json!({"clientToken": "t", "autoStopConfiguration": {"enabled": false}})).unwrap();
     ok.validate().unwrap();
 }
+
+#[test]
+fn resource_dashboard_query() {
+    assert_eq!(validate_resource_dashboard(Some("00abc"), Some("SESSION")).unwrap(), "00abc");
+    let both = msg(validate_resource_dashboard(None, None).map(|_| ()));
+    assert!(both.starts_with("2 validation errors detected"), "{both}");
+    assert!(both.contains("'resourceId' failed to satisfy constraint: Member must not be null"), "{both}");
+    let kind = msg(validate_resource_dashboard(Some("00abc"), Some("JOB_RUN")).map(|_| ()));
+    assert!(kind.contains("Value 'JOB_RUN' at 'resourceType'") && kind.contains("[SESSION]"), "{kind}");
+    let id = msg(validate_resource_dashboard(Some("Bad-Id"), Some("SESSION")).map(|_| ()));
+    assert!(id.contains("Value 'Bad-Id' at 'resourceId'"), "{id}");
+}

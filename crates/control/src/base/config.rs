@@ -87,6 +87,13 @@ impl ControlConfig {
         self.data_dir.join("sessions").join(application_id).join(session_id)
     }
 
+    /// Where an ended session's dashboard files (its event logs) live once
+    /// its engine dir is gone: beside the runs' (`attempt_history_dir`), so
+    /// they go with the application's history.
+    pub fn session_history_dir(&self, application_id: &str, session_id: &str) -> PathBuf {
+        self.data_dir.join("history").join(application_id).join("sessions").join(session_id)
+    }
+
     pub fn attempt_dir(&self, application_id: &str, job_run_id: &str, attempt: u32) -> PathBuf {
         self.work_dir().join(application_id).join(job_run_id).join(attempt.to_string())
     }

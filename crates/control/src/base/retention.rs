@@ -163,7 +163,7 @@ pub(crate) fn expired(ended: SystemTime, now: SystemTime, keep: Duration) -> boo
 /// Moves what the dashboard of a finished attempt reads from `work_dir` to
 /// `history` (same filesystem: a rename), and a warm driver's warm-up log,
 /// which is shipped nowhere else.
-fn keep_dashboard_files(work_dir: &Path, history: &Path) {
+pub(crate) fn keep_dashboard_files(work_dir: &Path, history: &Path) {
     for name in [EVENT_LOG_FOLDER, HIVE_REPORT_FILE, WARM_UP_LOG_IN_WORK_DIR] {
         let from = work_dir.join(name);
         if std::fs::symlink_metadata(&from).is_err() {

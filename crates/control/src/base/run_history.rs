@@ -9,6 +9,11 @@
 //! keeps them forever). The run's record stays: GetJobRun and ListJobRuns
 //! still show it; its logs and Spark UI are gone, as in the service.
 //!
+//! A session's files are laid out the same way under `sessions/`
+//! (`<logs>/applications/<app>/sessions/<session>/`,
+//! `<history>/<app>/sessions/<session>/`) and go the same way, once the
+//! session has ended `run_history_retention` ago.
+//!
 //! The sweep is cheap: it lists two levels of directory names under each
 //! root, walks only the job dirs whose own mtime is old, and asks the store
 //! only about those. A run that has not ended is never swept, however old
@@ -20,13 +25,19 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::base::retention::expired;
 use crate::Controller;
 
-/// One job's files under one root: `<root>/<app>/<job>`.
+/// One job's (or session's) files under one root: `<root>/<app>/<job>`,
+/// `<root>/<app>/sessions/<session>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct JobFiles {
     pub application_id: String,
+    /// The job run's id, or the session's when `session` is set.
     pub job_run_id: String,
+    pub session: bool,
     pub dir: PathBuf,
 }
+
+/// The folder of an application's session files, beside its jobs'.
+const SESSIONS_FOLDER: &str = "sessions";
 
 impl Controller {
     /// Where ended runs' files live: the history dir and the managed logs.
@@ -58,13 +69,23 @@ impl Controller {
         .await
         .unwrap_or_else(|_| Vec::<JobFiles>::new());
         for job in candidates {
-            // Only runs that ended; a store error leaves the files for the next sweep.
-            match self.store.get_job_run(&job.application_id, &job.job_run_id).await {
-                Ok(Some(run)) if !run.state.is_terminal() => continue,
-                // A terminal run's last update is when it ended.
-                Ok(Some(run)) if !ended_before(run.updated_at, retention) => continue,
+            // Only runs (sessions) that ended; a store error leaves the files for the next sweep.
+            let ended = match job.session {
+                false => self.store.get_job_run(&job.application_id, &job.job_run_id).await.map(|run| {
+                    // A terminal run's last update is when it ended.
+                    run.map(|run| (run.state.is_terminal(), run.updated_at))
+                }),
+                true => self
+                    .store
+                    .get_session(&job.application_id, &job.job_run_id)
+                    .await
+                    .map(|session| session.map(|s| (s.state.is_terminal(), s.ended_at.unwrap_or(s.updated_at)))),
+            };
+            match ended {
+                Ok(Some((false, _))) => continue,
+                Ok(Some((true, at))) if !ended_before(at, retention) => continue,
                 Err(err) => {
-                    tracing::warn!(job_run_id = %job.job_run_id, error = %err, "read a run before removing its files");
+                    tracing::warn!(id = %job.job_run_id, error = %err, "read a run before removing its files");
                     continue;
                 }
                 Ok(_) => {}
@@ -79,9 +100,13 @@ impl Controller {
                     tracing::warn!(dir = %job.dir.display(), error = %err, "remove an ended run's files");
                 }
             }
-            // The application's dir goes with its last run.
-            if let Some(app) = job.dir.parent() {
-                let _ = std::fs::remove_dir(app);
+            // The application's dir goes with its last run (and a session's
+            // `sessions/` with its last session, then the application's).
+            if let Some(parent) = job.dir.parent() {
+                let _ = std::fs::remove_dir(parent);
+                if job.session {
+                    let _ = parent.parent().map(std::fs::remove_dir);
+                }
             }
         }
     }
@@ -109,9 +134,15 @@ pub(crate) fn job_dirs(root: &Path) -> Vec<JobFiles> {
     let mut jobs = Vec::new();
     for (application_id, app_dir) in children(root) {
         // `<logs>/applications/<app>/jobs/<job>`; `<history>/<app>/<job>`.
-        let jobs_dir = if app_dir.join("jobs").is_dir() { app_dir.join("jobs") } else { app_dir };
+        let jobs_dir = if app_dir.join("jobs").is_dir() { app_dir.join("jobs") } else { app_dir.clone() };
         for (job_run_id, dir) in children(&jobs_dir) {
-            jobs.push(JobFiles { application_id: application_id.clone(), job_run_id, dir });
+            // Ids are 16 characters, so a job is never named like the folder.
+            if job_run_id != SESSIONS_FOLDER {
+                jobs.push(JobFiles { application_id: application_id.clone(), job_run_id, session: false, dir });
+            }
+        }
+        for (session_id, dir) in children(&app_dir.join(SESSIONS_FOLDER)) {
+            jobs.push(JobFiles { application_id: application_id.clone(), job_run_id: session_id, session: true, dir });
         }
     }
     jobs
@@ -152,11 +183,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("history/app1/job1/1")).unwrap();
         std::fs::create_dir_all(dir.path().join("logs/applications/app1/jobs/job2/SPARK_DRIVER")).unwrap();
-        let history = job_dirs(&dir.path().join("history"));
-        assert_eq!(history.len(), 1);
-        assert_eq!((history[0].application_id.as_str(), history[0].job_run_id.as_str()), ("app1", "job1"));
-        let logs = job_dirs(&dir.path().join("logs/applications"));
-        assert_eq!(logs.len(), 1);
+        std::fs::create_dir_all(dir.path().join("history/app1/sessions/s1/sparklogs")).unwrap();
+        std::fs::create_dir_all(dir.path().join("logs/applications/app1/sessions/s2/SPARK_DRIVER")).unwrap();
+        std::fs::create_dir_all(dir.path().join("logs/applications/app2/sessions/s3/SPARK_DRIVER")).unwrap();
+        let mut history = job_dirs(&dir.path().join("history"));
+        history.sort_by_key(|j| j.session);
+        let ids: Vec<_> =
+            history.iter().map(|j| (j.application_id.as_str(), j.job_run_id.as_str(), j.session)).collect();
+        assert_eq!(ids, [("app1", "job1", false), ("app1", "s1", true)]);
+        let mut logs = job_dirs(&dir.path().join("logs/applications"));
+        logs.sort_by(|a, b| a.dir.cmp(&b.dir));
+        let ids: Vec<_> = logs.iter().map(|j| (j.job_run_id.as_str(), j.session)).collect();
+        assert_eq!(ids, [("job2", false), ("s2", true), ("s3", true)]);
         assert_eq!(logs[0].dir, dir.path().join("logs/applications/app1/jobs/job2"));
         assert!(job_dirs(&dir.path().join("missing")).is_empty());
     }

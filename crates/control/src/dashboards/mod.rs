@@ -26,7 +26,7 @@ use sparkplane_engine::SparkRuntime;
 use sparkplane_storage::{LogShipper, LogTarget};
 
 pub use history::{valid_app_id as valid_spark_app_id, EventLog};
-pub use token::{DashboardKey, TokenError, TokenScope, URL_LIFETIME};
+pub use token::{DashboardKey, ScopeKind, TokenError, TokenScope, URL_LIFETIME};
 
 use crate::base::records::{attempt_of, job_run_not_found};
 use crate::base::retention::{EVENT_LOG_FOLDER, HIVE_REPORT_FILE};
@@ -34,6 +34,8 @@ use crate::{ControlError, Controller};
 
 /// Path under which every dashboard is served (outside SigV4).
 pub const DASHBOARD_ROOT: &str = "/dashboard";
+/// Path under which every session's dashboard is served (GetResourceDashboard).
+pub const SESSION_DASHBOARD_ROOT: &str = "/session-dashboard";
 /// Where the port of the attempt's live Spark UI is remembered.
 const UI_PORT_FILE: &str = "ui-port";
 
@@ -61,6 +63,12 @@ impl DashboardError {
 /// dashboard, also its Spark UI's `spark.ui.proxyBase` and the cookie path.
 pub fn dashboard_prefix(application_id: &str, job_run_id: &str, attempt: u32) -> String {
     format!("{DASHBOARD_ROOT}/{application_id}/{job_run_id}/{attempt}")
+}
+
+/// `/session-dashboard/<app>/<session>`: a session's dashboard prefix, its
+/// Spark UI's `spark.ui.proxyBase` and its cookie path.
+pub fn session_dashboard_prefix(application_id: &str, session_id: &str) -> String {
+    format!("{SESSION_DASHBOARD_ROOT}/{application_id}/{session_id}")
 }
 
 /// The controller's dashboard state: the token key (loaded on first use)
@@ -157,9 +165,14 @@ impl Controller {
     ) -> Result<String, DashboardError> {
         let run = self.get_job_run(application_id, job_run_id, attempt).await?;
         let attempt = attempt_of(&run);
-        let scope = TokenScope { application_id, job_run_id, attempt };
-        let token = self.dashboard.key()?.issue(&scope, unix_now());
+        let scope = TokenScope::job_run(application_id, job_run_id, attempt);
+        let token = self.issue_dashboard_token(&scope)?;
         Ok(format!("{}/?token={token}", dashboard_prefix(application_id, job_run_id, attempt)))
+    }
+
+    /// A token for `scope`, valid for [`URL_LIFETIME`] from now.
+    pub(crate) fn issue_dashboard_token(&self, scope: &TokenScope<'_>) -> Result<String, DashboardError> {
+        Ok(self.dashboard.key()?.issue(scope, unix_now()))
     }
 
     /// Checks a URL token or cookie for `scope` now; returns its expiry
@@ -247,7 +260,7 @@ fn read_hive_report(path: &Path) -> Option<HiveReport> {
 
 /// The live UI's port: what Spark logged it bound (it moves to the next port
 /// when the chosen one was taken meanwhile), else the port sparkplane chose.
-fn live_ui_port(work_dir: &Path) -> Option<u16> {
+pub(crate) fn live_ui_port(work_dir: &Path) -> Option<u16> {
     bound_ui_port(work_dir).or_else(|| remembered_ui_port(work_dir))
 }
 
@@ -297,6 +310,10 @@ pub(crate) fn spark_launch_conf(plan: &SparkJobPlan, prefix: Option<&str>, dir: 
     } else {
         defaults.push(("spark.eventLog.enabled".to_string(), "true".to_string()));
         defaults.push(("spark.eventLog.dir".to_string(), format!("file://{}", events.display())));
+        // One file per application, as Spark 3 writes it: Spark 4 rolls
+        // event logs into a folder by default, which neither the History
+        // Server's flat directory of links nor the log shipping takes.
+        defaults.push(("spark.eventLog.rolling.enabled".to_string(), "false".to_string()));
     }
     if !ui_enabled {
         return defaults;

@@ -150,6 +150,7 @@ fn launches_get_a_proxied_ui_and_event_logs_unless_the_job_says_otherwise() {
     assert_eq!(std::fs::read_to_string(dir.path().join("ui-port")).unwrap(), port.to_string());
     assert_eq!(conf["spark.ui.proxyBase"], "/dashboard/a/j/1");
     assert_eq!(conf["spark.eventLog.enabled"], "true");
+    assert_eq!(conf["spark.eventLog.rolling.enabled"], "false", "one file, as the History view reads it");
     assert_eq!(conf["spark.eventLog.dir"], format!("file://{}/sparklogs", dir.path().display()));
     assert!(dir.path().join("sparklogs").is_dir());
 

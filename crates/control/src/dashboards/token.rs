@@ -25,12 +25,35 @@ pub const CLOCK_SKEW: Duration = Duration::from_secs(300);
 /// Domain separation: a MAC made here means nothing anywhere else.
 const CONTEXT: &str = "sparkplane-dashboard-v1";
 
-/// Which attempt a token opens.
+/// Domain separation of session dashboards (GetResourceDashboard): a job
+/// run's token never opens a session's UI, whatever their ids.
+const SESSION_CONTEXT: &str = "sparkplane-session-dashboard-v1";
+
+/// Which attempt (or session) a token opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenScope<'a> {
     pub application_id: &'a str,
+    /// The job run's id, or the session's for [`TokenScope::session`].
     pub job_run_id: &'a str,
     pub attempt: u32,
+    pub kind: ScopeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    JobRun,
+    Session,
+}
+
+impl<'a> TokenScope<'a> {
+    pub fn job_run(application_id: &'a str, job_run_id: &'a str, attempt: u32) -> TokenScope<'a> {
+        TokenScope { application_id, job_run_id, attempt, kind: ScopeKind::JobRun }
+    }
+
+    /// A session has one engine, so one dashboard: attempt 1.
+    pub fn session(application_id: &'a str, session_id: &'a str) -> TokenScope<'a> {
+        TokenScope { application_id, job_run_id: session_id, attempt: 1, kind: ScopeKind::Session }
+    }
 }
 
 /// Why a token was refused. The messages are shown to the browser, so they
@@ -39,7 +62,7 @@ pub struct TokenScope<'a> {
 pub enum TokenError {
     #[error("the dashboard token is malformed")]
     Malformed,
-    #[error("the dashboard token is not valid for this job run")]
+    #[error("the dashboard token is not valid for this dashboard")]
     BadSignature,
     #[error("the dashboard URL has expired")]
     Expired,
@@ -98,8 +121,12 @@ impl DashboardKey {
         };
         // Newline-separated: ids are [0-9a-z] and the numbers are decimal, so
         // no two scopes share a message.
+        let context = match scope.kind {
+            ScopeKind::JobRun => CONTEXT,
+            ScopeKind::Session => SESSION_CONTEXT,
+        };
         let message =
-            format!("{CONTEXT}\n{}\n{}\n{}\n{expires_at}", scope.application_id, scope.job_run_id, scope.attempt);
+            format!("{context}\n{}\n{}\n{}\n{expires_at}", scope.application_id, scope.job_run_id, scope.attempt);
         mac.update(message.as_bytes());
         mac
     }
@@ -156,8 +183,18 @@ mod tests {
 
     const NOW: u64 = 1_800_000_000;
 
+    #[test]
+    fn a_job_run_token_does_not_open_a_session_of_the_same_id() {
+        let key = DashboardKey::from_bytes([7; 32]);
+        let token = key.issue(&TokenScope::job_run("app", "00abc", 1), NOW);
+        assert_eq!(key.verify(&TokenScope::session("app", "00abc"), &token, NOW), Err(TokenError::BadSignature));
+        let session = key.issue(&TokenScope::session("app", "00abc"), NOW);
+        assert_eq!(key.verify(&TokenScope::session("app", "00abc"), &session, NOW), Ok(NOW + 3600));
+        assert_eq!(key.verify(&TokenScope::job_run("app", "00abc", 1), &session, NOW), Err(TokenError::BadSignature));
+    }
+
     fn scope(job_run_id: &str, attempt: u32) -> TokenScope<'_> {
-        TokenScope { application_id: "00fabc", job_run_id, attempt }
+        TokenScope::job_run("00fabc", job_run_id, attempt)
     }
 
     #[test]
@@ -199,7 +236,7 @@ mod tests {
         let token = key.issue(&scope("00job1", 1), NOW);
         assert_eq!(key.verify(&scope("00job2", 1), &token, NOW), Err(TokenError::BadSignature));
         assert_eq!(key.verify(&scope("00job1", 2), &token, NOW), Err(TokenError::BadSignature));
-        let other_app = TokenScope { application_id: "00fabd", job_run_id: "00job1", attempt: 1 };
+        let other_app = TokenScope::job_run("00fabd", "00job1", 1);
         assert_eq!(key.verify(&other_app, &token, NOW), Err(TokenError::BadSignature));
         let other_server = DashboardKey::from_bytes([8; 32]);
         assert_eq!(other_server.verify(&scope("00job1", 1), &token, NOW), Err(TokenError::BadSignature));

@@ -9,6 +9,7 @@
 //! session BUSY or IDLE. The endpoint only counts; the supervisor writes
 //! the state, so a burst of calls costs no store writes of its own.
 
+pub mod dashboard;
 pub mod idle;
 mod supervise;
 

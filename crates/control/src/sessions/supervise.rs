@@ -18,7 +18,9 @@ use tokio::sync::watch;
 use super::idle::{self, Observed, Step};
 use super::{LiveSession, SessionUpstream};
 use crate::base::records::truncate_details;
+use crate::base::retention::keep_dashboard_files;
 use crate::base::{clock, metering};
+use crate::dashboards::{session_dashboard_prefix, spark_launch_conf};
 use crate::Controller;
 
 /// How long the engine may take to listen (a cold JVM, on a busy host).
@@ -89,9 +91,14 @@ impl Controller {
                 tracing::warn!(session_id = %id, error = %err, "stop the session's engine");
             }
             held_millis = clock::now().as_millis() - started_ms;
-            if let Err(err) = LogShipper::ship(&self.storage, &logs, &self.session_log_targets(&session).await).await {
+            let targets = self.session_log_targets(&session).await;
+            if let Err(err) = LogShipper::ship(&self.storage, &logs, &targets).await {
                 tracing::warn!(session_id = %id, error = %err, "ship the session's logs");
             }
+            // Event logs go next to the driver logs, as a run's do, and stay
+            // for the history view once the engine dir is gone.
+            self.ship_event_logs(&work_dir, &targets, &id).await;
+            keep_dashboard_files(&work_dir, &self.config.session_history_dir(&app_id, &id));
         }
         let app = self.store.get_application(&app_id).await.ok().flatten();
         let resources = app.and_then(|app| super::session_resources(&app, &session)).map(|r| r.workers());
@@ -182,6 +189,9 @@ impl Controller {
             // the execution role's credentials (or the root keys without an issuer).
             let mut context = self.launch_context();
             context.secret_conf = self.root_s3a_conf();
+            // The Spark UI and event logs GetResourceDashboard shows.
+            let prefix = session_dashboard_prefix(app_id, id);
+            context.default_conf.extend(spark_launch_conf(&plan, Some(&prefix), work_dir));
             let mut grant = None;
             if self.spark_fetches_credentials() {
                 let issued = self

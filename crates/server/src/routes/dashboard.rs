@@ -10,12 +10,16 @@
 
 mod pages;
 mod proxy;
+pub mod session;
 
 use axum::extract::{Path, RawQuery as RawQueryString, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use sparkplane_api::{validate_application_id, validate_job_run_id, ApiError, GetDashboardForJobRunResponse};
-use sparkplane_control::dashboards::{dashboard_prefix, valid_spark_app_id, DashboardError, DashboardView, TokenScope};
+use sparkplane_control::dashboards::{
+    dashboard_prefix, valid_spark_app_id, DashboardError, DashboardView, EventLog, TokenScope,
+};
+use sparkplane_engine::SparkRuntime;
 
 use super::ok_json;
 use crate::query::RawQuery;
@@ -25,6 +29,8 @@ use crate::{ApiResponseError, AppState};
 const COOKIE: &str = "sparkplane_dashboard";
 /// Query parameter of the URL the API returns.
 const TOKEN_PARAM: &str = "token";
+/// The operation that gives a new URL for a run's dashboard.
+const RUN_OPERATION: &str = "GetDashboardForJobRun";
 
 /// `GET /applications/{applicationId}/jobruns/{jobRunId}/dashboard`.
 pub async fn get_url(
@@ -106,7 +112,7 @@ async fn browse_at(
         return pages::message(StatusCode::NOT_FOUND, "Not found", "There is no dashboard at this address.");
     };
     let prefix = dashboard_prefix(&application_id, &job_run_id, attempt);
-    let scope = TokenScope { application_id: &application_id, job_run_id: &job_run_id, attempt };
+    let scope = TokenScope::job_run(&application_id, &job_run_id, attempt);
     // The raw (still percent-encoded) rest of the path, exactly as received.
     let rest = uri.path().strip_prefix(&format!("{prefix}/")).unwrap_or_default().to_string();
     let query = RawQuery::parse(uri.query());
@@ -114,23 +120,11 @@ async fn browse_at(
     if let Some(token) = query.first(TOKEN_PARAM) {
         return match state.controller.verify_dashboard_token(&scope, token) {
             Ok(expires_at) => trade_token_for_cookie(&prefix, &rest, uri.query(), token, expires_at),
-            Err(err) => refuse(err),
+            Err(err) => refuse(err, RUN_OPERATION),
         };
     }
-    let cookies = cookie_values(&headers);
-    let mut verdict = Err(DashboardError::Token(sparkplane_control::dashboards::TokenError::Malformed));
-    for value in &cookies {
-        verdict = state.controller.verify_dashboard_token(&scope, value);
-        if verdict.is_ok() {
-            break;
-        }
-    }
-    if let Err(err) = verdict {
-        return if cookies.is_empty() {
-            pages::forbidden("this dashboard needs the URL from GetDashboardForJobRun")
-        } else {
-            refuse(err)
-        };
+    if let Some(refused) = check_cookies(&state, &scope, &headers, RUN_OPERATION) {
+        return refused;
     }
 
     let Some(segments) = proxy::safe_segments(&rest) else {
@@ -139,10 +133,6 @@ async fn browse_at(
     let view = match state.controller.dashboard_view(&application_id, &job_run_id, attempt).await {
         Ok(view) => view,
         Err(err) => return view_error(err),
-    };
-    let path_and_query = |path: &str| match uri.query() {
-        Some(query) => format!("{path}?{query}"),
-        None => path.to_string(),
     };
     match view {
         DashboardView::NotStarted { state: run_state, details } => pages::not_started(&job_run_id, run_state, &details),
@@ -153,7 +143,8 @@ async fn browse_at(
              or its driver was started before sparkplane chose a UI port for it.",
         ),
         DashboardView::Live { port: Some(port) } => {
-            proxy::forward(&method, port, &path_and_query(&format!("/{rest}")), &headers, &prefix).await
+            let request = Upstream { method: &method, uri: &uri, headers: &headers, prefix: &prefix, rest: &rest };
+            request.forward(port, &format!("/{rest}")).await
         }
         DashboardView::NoEventLog { state: run_state } => pages::message(
             StatusCode::NOT_FOUND,
@@ -165,20 +156,8 @@ async fn browse_at(
             ),
         ),
         DashboardView::History { runtime, log } => {
-            let app_id = log.spark_app_id.clone();
-            let upstream = match history_path(&segments, &rest, &app_id) {
-                Some(path) => path,
-                None => {
-                    return pages::message(StatusCode::NOT_FOUND, "Not found", "This page belongs to another job run.")
-                }
-            };
-            match state.controller.history_server_for(runtime, &log).await {
-                Ok(port) => proxy::forward(&method, port, &path_and_query(&upstream), &headers, &prefix).await,
-                Err(err) => {
-                    tracing::warn!(job_run_id, error = %err, "history view unavailable");
-                    pages::message(StatusCode::SERVICE_UNAVAILABLE, "History view unavailable", &err.to_string())
-                }
-            }
+            let request = Upstream { method: &method, uri: &uri, headers: &headers, prefix: &prefix, rest: &rest };
+            history(&state, runtime, &log, &segments, &request, &job_run_id).await
         }
         DashboardView::Hive { state: run_state, details, report } => {
             if !rest.is_empty() {
@@ -187,6 +166,71 @@ async fn browse_at(
             pages::hive_report(&job_run_id, attempt, run_state, &details, report.as_ref())
         }
     }
+}
+
+/// The browser's request, as the Spark UI or History Server gets it.
+struct Upstream<'a> {
+    method: &'a Method,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    /// The dashboard's prefix (the UI's proxy base).
+    prefix: &'a str,
+    /// The raw path under the prefix.
+    rest: &'a str,
+}
+
+impl Upstream<'_> {
+    /// `path` with the browser's query.
+    fn path_and_query(&self, path: &str) -> String {
+        match self.uri.query() {
+            Some(query) => format!("{path}?{query}"),
+            None => path.to_string(),
+        }
+    }
+
+    async fn forward(&self, port: u16, path: &str) -> Response {
+        proxy::forward(self.method, port, &self.path_and_query(path), self.headers, self.prefix).await
+    }
+}
+
+/// The History Server's page for `request`, when it belongs to `log`'s
+/// Spark application. `owner` (a run's or session's id) is for the log.
+async fn history(
+    state: &AppState,
+    runtime: SparkRuntime,
+    log: &EventLog,
+    segments: &[String],
+    request: &Upstream<'_>,
+    owner: &str,
+) -> Response {
+    let Some(upstream) = history_path(segments, request.rest, &log.spark_app_id) else {
+        return pages::message(StatusCode::NOT_FOUND, "Not found", "This page belongs to another Spark application.");
+    };
+    match state.controller.history_server_for(runtime, log).await {
+        Ok(port) => request.forward(port, &upstream).await,
+        Err(err) => {
+            tracing::warn!(owner, error = %err, "history view unavailable");
+            pages::message(StatusCode::SERVICE_UNAVAILABLE, "History view unavailable", &err.to_string())
+        }
+    }
+}
+
+/// Refuses the request unless one of its dashboard cookies opens `scope`.
+fn check_cookies(state: &AppState, scope: &TokenScope<'_>, headers: &HeaderMap, operation: &str) -> Option<Response> {
+    let cookies = cookie_values(headers);
+    let mut verdict = Err(DashboardError::Token(sparkplane_control::dashboards::TokenError::Malformed));
+    for value in &cookies {
+        verdict = state.controller.verify_dashboard_token(scope, value);
+        if verdict.is_ok() {
+            break;
+        }
+    }
+    let err = verdict.err()?;
+    Some(if cookies.is_empty() {
+        pages::forbidden(&format!("this dashboard needs the URL from {operation}"), operation)
+    } else {
+        refuse(err, operation)
+    })
 }
 
 /// The History Server path for `rest`, if it belongs to this run's Spark
@@ -254,9 +298,9 @@ fn cookie_values(headers: &HeaderMap) -> Vec<String> {
         .collect()
 }
 
-fn refuse(err: DashboardError) -> Response {
+fn refuse(err: DashboardError, operation: &str) -> Response {
     match err {
-        DashboardError::Token(reason) => pages::forbidden(&reason.to_string()),
+        DashboardError::Token(reason) => pages::forbidden(&reason.to_string(), operation),
         other => {
             tracing::error!(error = %other, "dashboard token check failed");
             pages::message(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", "The dashboard key is unavailable.")

@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/applications/{application_id}/jobruns/{job_run_id}", get(job_runs::get).delete(job_runs::cancel))
         .route("/applications/{application_id}/jobruns/{job_run_id}/attempts", get(job_runs::list_attempts))
         .route("/applications/{application_id}/jobruns/{job_run_id}/dashboard", get(dashboard::get_url))
+        .route("/applications/{application_id}/dashboard", get(dashboard::session::get_url))
         .route("/applications/{application_id}/sessions", post(sessions::start).get(sessions::list))
         .route("/applications/{application_id}/sessions/{session_id}", get(sessions::get).delete(sessions::terminate))
         .route("/applications/{application_id}/sessions/{session_id}/endpoint", get(sessions::endpoint))
@@ -93,6 +94,9 @@ pub fn router(state: AppState) -> Router {
         .route("/dashboard/{application_id}/{job_run_id}/{attempt}", get(dashboard::add_slash))
         .route("/dashboard/{application_id}/{job_run_id}/{attempt}/", get(dashboard::browse_root))
         .route("/dashboard/{application_id}/{job_run_id}/{attempt}/{*rest}", get(dashboard::browse))
+        .route("/session-dashboard/{application_id}/{session_id}", get(dashboard::add_slash))
+        .route("/session-dashboard/{application_id}/{session_id}/", get(dashboard::session::browse_root))
+        .route("/session-dashboard/{application_id}/{session_id}/{*rest}", get(dashboard::session::browse))
         .with_state(state);
     // Outermost, so that errors from the SigV4 layer carry a request id too.
     Router::new()

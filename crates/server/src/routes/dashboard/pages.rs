@@ -3,7 +3,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use sparkplane_api::JobRunState;
+use sparkplane_api::{JobRunState, SessionState};
 use sparkplane_control::dashboards::HiveReport;
 
 /// `text` with the five HTML-significant characters escaped.
@@ -45,9 +45,10 @@ pub fn message(status: StatusCode, title: &str, message: &str) -> Response {
 }
 
 /// The refusal of a request without a valid token or cookie: plain text,
-/// short, and the same whether or not the job exists.
-pub fn forbidden(reason: &str) -> Response {
-    let body = format!("403 Forbidden: {reason}. Call GetDashboardForJobRun for a new dashboard URL.\n");
+/// short, and the same whether or not the job (or session) exists.
+/// `operation` is the API call that gives a new URL.
+pub fn forbidden(reason: &str, operation: &str) -> Response {
+    let body = format!("403 Forbidden: {reason}. Call {operation} for a new dashboard URL.\n");
     let mut response = (StatusCode::FORBIDDEN, body).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
@@ -71,6 +72,20 @@ pub fn not_started(job_run_id: &str, state: JobRunState, details: &str) -> Respo
     }
     let refresh = !state.is_terminal();
     html(StatusCode::NOT_FOUND, "No application UI", &format!("<p>{}</p>", escape(&text)), refresh)
+}
+
+/// A session whose engine is not serving: not yet (refreshes), or no more
+/// while it stops.
+pub fn session_not_serving(session_id: &str, state: SessionState, details: &str) -> Response {
+    let mut text = format!(
+        "Session {session_id} is {}; its Spark UI is here while the session is STARTED, IDLE or BUSY, \
+         and its history view once it has ended.",
+        state.as_str()
+    );
+    if !details.is_empty() {
+        text.push_str(&format!(" Details: {details}"));
+    }
+    html(StatusCode::NOT_FOUND, "No application UI", &format!("<p>{}</p>", escape(&text)), true)
 }
 
 /// The statements a HIVE attempt ran, with timings and row counts.
