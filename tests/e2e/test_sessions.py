@@ -8,6 +8,7 @@ and the service's errors for bad input.
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import textwrap
@@ -269,6 +270,45 @@ def test_the_resource_dashboard_shows_the_live_ui_then_the_history(srv, app, tmp
     assert "ResourceNotFoundException" in err, err
     err = refused("--resource-id", session_id, "--resource-type", "JOB_RUN")
     assert "ValidationException" in err and "[SESSION]" in err, err
+
+
+@pytest.mark.spark
+def test_session_tags_work_with_tag_resource_and_policies(srv, app):
+    tagged = start_session(srv, app, "--tags", "team=a")
+    plain = start_session(srv, app)
+    arn = session_of(srv, app, tagged)["arn"]
+    srv.aws("emr-serverless", "tag-resource", "--resource-arn", arn, "--tags", "env=prod")
+    listed = srv.aws("emr-serverless", "list-tags-for-resource", "--resource-arn", arn)
+    assert listed["tags"] == {"team": "a", "env": "prod"}, listed
+    assert session_of(srv, app, tagged)["tags"] == {"team": "a", "env": "prod"}
+
+    # aws:ResourceTag on a session is the session's own tags.
+    iam = srv.iam()
+    name = unique("user")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "emr-serverless:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "emr-serverless:GetSession", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:ResourceTag/env": "prod"}}}]}))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    user = srv.client(access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+    with pytest.raises(ClientError) as caught:
+        user.get_session(applicationId=app, sessionId=tagged)
+    assert caught.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert user.get_session(applicationId=app, sessionId=plain)["session"]["sessionId"] == plain
+
+    srv.aws("emr-serverless", "untag-resource", "--resource-arn", arn, "--tag-keys", "env")
+    assert user.get_session(applicationId=app, sessionId=tagged)["session"]["tags"] == {"team": "a"}
+    for session_id in (tagged, plain):
+        srv.aws("emr-serverless", "terminate-session", "--application-id", app, "--session-id", session_id)
+        wait_session(srv, app, session_id, {"TERMINATED"}, timeout=120)
+    # As a run's, an ended session's tags may still change.
+    srv.aws("emr-serverless", "tag-resource", "--resource-arn", arn, "--tags", "archived=yes")
+    assert session_of(srv, app, tagged)["tags"] == {"team": "a", "archived": "yes"}
+    gone = arn.replace(tagged, "00nosuchsession")
+    err = srv.aws("emr-serverless", "list-tags-for-resource", "--resource-arn", gone, expect_error=True).stderr
+    assert "ResourceNotFoundException" in err, err
 
 
 def test_bad_input_gets_the_services_errors(srv, app):

@@ -27,6 +27,7 @@ pub struct Target {
 pub enum Tagged {
     Application(String),
     JobRun(String, String),
+    Session(String, String),
 }
 
 /// Maps a request of the EMR Serverless API (and sparkplane's extras) to its
@@ -51,7 +52,7 @@ pub fn target(region: &str, account: &str, method: &str, path: &str, query: &Raw
     let on_session = |action, id: &str, session: &str| Target {
         action,
         resource: format!("{}/sessions/{session}", app(id)),
-        tagged: None,
+        tagged: Some(Tagged::Session(id.into(), session.into())),
     };
     let glue = |action, resource: String| Target { action, resource, tagged: None };
     let target = match (method, parts.as_slice()) {
@@ -78,8 +79,6 @@ pub fn target(region: &str, account: &str, method: &str, path: &str, query: &Raw
         }
         ("POST", ["applications", id, "sessions"]) => on_app("emr-serverless:StartSession", id),
         ("GET", ["applications", id, "sessions"]) => on_app("emr-serverless:ListSessions", id),
-        // A session's own tags are not looked up: `aws:ResourceTag` on a
-        // session resource is absent (conditions on it fail closed).
         ("GET", ["applications", id, "sessions", session]) => on_session("emr-serverless:GetSession", id, session),
         ("DELETE", ["applications", id, "sessions", session]) => {
             on_session("emr-serverless:TerminateSession", id, session)
@@ -166,6 +165,7 @@ fn tagged_of_arn(arn: &str) -> Option<Tagged> {
     match parts.as_slice() {
         [app] => Some(Tagged::Application(app.to_string())),
         [app, "jobruns", run] => Some(Tagged::JobRun(app.to_string(), run.to_string())),
+        [app, "sessions", session] => Some(Tagged::Session(app.to_string(), session.to_string())),
         _ => None,
     }
 }
@@ -225,6 +225,14 @@ mod tests {
         assert_eq!(
             t("GET", "/applications/00app/dashboard?resourceType=SESSION&resourceId=00s"),
             Some(("emr-serverless:GetResourceDashboard", format!("{app}/sessions/00s")))
+        );
+        assert_eq!(
+            target("r", "1", "GET", "/applications/00app/sessions/00s", &RawQuery::default()).and_then(|t| t.tagged),
+            Some(Tagged::Session("00app".into(), "00s".into()))
+        );
+        assert_eq!(
+            tagged_of_arn("arn:aws:emr-serverless:r:1:/applications/00app/sessions/00s"),
+            Some(Tagged::Session("00app".into(), "00s".into()))
         );
         assert_eq!(
             t("GET", "/applications/00app/dashboard"),

@@ -67,6 +67,9 @@ async fn add_resource_tags(state: &AppState, tagged: Option<&Tagged>, context: &
     let tags = match tagged {
         Some(Tagged::Application(id)) => state.controller.get_application(id).await.ok().map(|app| app.tags),
         Some(Tagged::JobRun(app, run)) => state.controller.get_job_run(app, run, None).await.ok().map(|run| run.tags),
+        Some(Tagged::Session(app, session)) => {
+            state.controller.get_session(app, session).await.ok().map(|session| session.tags)
+        }
         None => None,
     };
     for (key, value) in tags.flatten().unwrap_or_default() {

@@ -1,5 +1,9 @@
-//! TagResource, UntagResource and ListTagsForResource on application and
-//! job-run ARNs.
+//! TagResource, UntagResource and ListTagsForResource on application,
+//! job-run and session ARNs.
+//!
+//! A session's record is read and written here under the controller's
+//! write lock, as its supervisor's updates are; unlike those, tags may
+//! change after the session ended, as a run's may.
 
 use std::collections::BTreeMap;
 
@@ -40,7 +44,14 @@ impl Controller {
                 let attempt = attempt_of(&run);
                 self.store.put_job_run(&run, attempt).await?;
             }
-            ResourceRef::Session { .. } => return Err(not_found()),
+            ResourceRef::Session { app_id, session_id } => {
+                let mut session = self.store.get_session(&app_id, &session_id).await?.ok_or_else(not_found)?;
+                let mut tags = session.tags.take().unwrap_or_default();
+                change(&mut tags);
+                check_count(&tags)?;
+                session.tags = Some(tags);
+                self.store.put_session(&session).await?;
+            }
         }
         Ok(())
     }
@@ -80,7 +91,9 @@ impl Controller {
             ResourceRef::JobRun { app_id, job_run_id } => {
                 self.store.get_job_run(&app_id, &job_run_id).await?.ok_or_else(not_found)?.tags
             }
-            ResourceRef::Session { .. } => return Err(not_found()),
+            ResourceRef::Session { app_id, session_id } => {
+                self.store.get_session(&app_id, &session_id).await?.ok_or_else(not_found)?.tags
+            }
         };
         Ok(tags.unwrap_or_default())
     }
