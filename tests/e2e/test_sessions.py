@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import textwrap
 import threading
@@ -31,6 +32,7 @@ LABEL = "emr-7.13.0"
 CONNECT_PYTHON = os.environ.get("SPARKPLANE_TEST_CONNECT_PYTHON", "")
 # One "minute" of idleTimeoutMinutes (and of auto-stop) lasts 3 s here.
 MINUTE_SECONDS = 3
+METRICS_TOKEN = "sessions-scrape-token"
 
 CLIENT = textwrap.dedent("""
     import sys, time
@@ -72,7 +74,8 @@ CLIENT = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def srv(make_server):
-    return make_server(extra_env={"SPARKPLANE_AUTO_STOP_MINUTE_SECONDS": str(MINUTE_SECONDS)}).start()
+    return make_server(extra_env={"SPARKPLANE_AUTO_STOP_MINUTE_SECONDS": str(MINUTE_SECONDS),
+                                  "SPARKPLANE_METRICS_TOKEN": METRICS_TOKEN}).start()
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +230,7 @@ def test_an_idle_session_ends_after_its_timeout(srv, app):
 
 
 @pytest.mark.spark
-def test_the_resource_dashboard_shows_the_live_ui_then_the_history(srv, app, tmp_path):
+def test_the_resource_dashboard_and_metrics_show_a_live_session_then_its_history(srv, app, tmp_path):
     session_id = start_session(srv, app)
     wait_session(srv, app, session_id, {"STARTED"})
     url, _ = endpoint_url(srv, app, session_id)
@@ -240,6 +243,14 @@ def test_the_resource_dashboard_shows_the_live_ui_then_the_history(srv, app, tmp
         prefix = f"{srv.endpoint}/session-dashboard/{app}/{session_id}/"
         assert found["url"].startswith(prefix + "?token="), found
         return found["url"]
+
+    # A live session is in /metrics: by state, and in its application's capacity.
+    metrics = requests.get(f"{srv.endpoint}/metrics", timeout=30, headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert metrics.status_code == 200, metrics.text[:500]
+    idle = re.search(rf'^sparkplane_sessions{{application_id="{app}",state="IDLE"}} (\d+)$', metrics.text, re.M)
+    assert idle and int(idle.group(1)) >= 1, metrics.text
+    vcpus = re.search(rf'^sparkplane_application_vcpu_in_use{{application_id="{app}"}} (\d+)$', metrics.text, re.M)
+    assert vcpus and int(vcpus.group(1)) > 0, metrics.text
 
     prefix = f"{srv.endpoint}/session-dashboard/{app}/{session_id}/"
     browser = requests.Session()

@@ -105,16 +105,25 @@ pub(crate) fn render(control: &ControlMetrics, api: &ApiMetrics) -> Exposition {
         let labels = [("application_id", run.application_id.as_str()), ("state", run.state.as_str())];
         out.sample("sparkplane_job_runs", &labels, run.count);
     }
+    out.family("sparkplane_sessions", "gauge", "Unfinished interactive sessions by application and state.");
+    for session in &control.sessions {
+        let labels = [("application_id", session.application_id.as_str()), ("state", session.state.as_str())];
+        out.sample("sparkplane_sessions", &labels, session.count);
+    }
     out.family("sparkplane_job_runs_queued", "gauge", "Job runs waiting for capacity.");
     out.sample("sparkplane_job_runs_queued", &[], control.queued);
     let gauges: [AppGauge; 4] = [
-        ("sparkplane_application_vcpu_in_use", "vCPUs held by an application's admitted runs.", |a| Some(a.in_use.cpu)),
+        ("sparkplane_application_vcpu_in_use", "vCPUs held by an application's admitted runs and sessions.", |a| {
+            Some(a.in_use.cpu)
+        }),
         ("sparkplane_application_vcpu_maximum", "An application's maximumCapacity in vCPUs.", |a| {
             a.maximum.map(|m| m.cpu)
         }),
-        ("sparkplane_application_memory_in_use_bytes", "Memory held by an application's admitted runs.", |a| {
-            Some(a.in_use.memory_gb.saturating_mul(GIB))
-        }),
+        (
+            "sparkplane_application_memory_in_use_bytes",
+            "Memory held by an application's admitted runs and sessions.",
+            |a| Some(a.in_use.memory_gb.saturating_mul(GIB)),
+        ),
         ("sparkplane_application_memory_maximum_bytes", "An application's maximumCapacity of memory.", |a| {
             a.maximum.map(|m| m.memory_gb.saturating_mul(GIB))
         }),
@@ -226,6 +235,7 @@ mod tests {
     fn the_exposition_has_counts_gauges_and_cumulative_buckets() {
         let control = ControlMetrics {
             runs: vec![RunCount { application_id: "00a\"".into(), state: "SUCCESS".into(), count: 3 }],
+            sessions: vec![RunCount { application_id: "00a".into(), state: "IDLE".into(), count: 2 }],
             queued: 1,
             applications: vec![ApplicationUsage {
                 application_id: "00a".into(),
@@ -255,6 +265,7 @@ mod tests {
         let text = render(&control, &api).finish();
         assert!(text.contains("sparkplane_job_runs{application_id=\"00a\\\"\",state=\"SUCCESS\"} 3\n"), "{text}");
         assert!(text.contains("sparkplane_job_runs_queued 1\n"));
+        assert!(text.contains("sparkplane_sessions{application_id=\"00a\",state=\"IDLE\"} 2\n"), "{text}");
         assert!(
             text.contains("sparkplane_hosts{state=\"LOST\"} 1\n")
                 && text.contains("sparkplane_hosts{state=\"DRAINING\"} 0\n")

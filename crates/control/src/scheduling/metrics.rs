@@ -7,7 +7,8 @@
 //! unfinished runs the scheduler reads anyway, the live applications) and
 //! the pool, so nothing is counted twice or drifts from what the API shows.
 //! What is in use is the planner's own accounting (`scheduler::held`), so
-//! the figures match its admission decisions.
+//! the figures match its admission decisions; live sessions hold capacity
+//! there as runs do, and are counted by application and state too.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +27,9 @@ const WAITING: [JobRunState; 3] = [JobRunState::Submitted, JobRunState::Pending,
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ControlMetrics {
     pub runs: Vec<RunCount>,
+    /// Unfinished sessions by application and state (ended ones are not
+    /// counted: sessions, unlike runs, are not kept by state forever here).
+    pub sessions: Vec<RunCount>,
     pub queued: u64,
     pub applications: Vec<ApplicationUsage>,
     pub host: HostUsage,
@@ -104,7 +108,16 @@ impl Controller {
         }
         let queued =
             runs.iter().filter(|c| WAITING.iter().any(|state| state.as_str() == c.state)).map(|c| c.count).sum();
-        let views = self.run_views(&holding, &apps);
+        let unfinished_sessions = self.store.list_unfinished_sessions().await?;
+        let mut sessions = BTreeMap::<(String, &'static str), u64>::new();
+        for session in &unfinished_sessions {
+            *sessions.entry((session.application_id.clone(), session.state.as_str())).or_default() += 1;
+        }
+        let sessions = sessions
+            .into_iter()
+            .map(|((application_id, state), count)| RunCount { application_id, state: state.to_string(), count })
+            .collect();
+        let views = self.with_session_views(self.run_views(&holding, &apps), &holding, &unfinished_sessions, &apps);
         let app_views = apps.iter().map(|(id, app)| (id.clone(), app_view(app))).collect();
         let held = held(&app_views, &views);
         let usage = apps
@@ -145,6 +158,14 @@ impl Controller {
                 name: h.name,
             })
             .collect();
-        Ok(ControlMetrics { runs, queued, applications: usage, host, latencies: self.run_latencies.snapshot(), hosts })
+        Ok(ControlMetrics {
+            runs,
+            sessions,
+            queued,
+            applications: usage,
+            host,
+            latencies: self.run_latencies.snapshot(),
+            hosts,
+        })
     }
 }

@@ -199,7 +199,7 @@ impl Controller {
     /// session waiting for its grant is a PENDING run (sessions do not count
     /// against `maxConcurrentRuns`, which is about job runs), one granted
     /// holds its driver and executors as a RUNNING run does until it ends.
-    fn with_session_views(
+    pub(super) fn with_session_views(
         &self,
         mut views: Vec<RunView>,
         runs: &[JobRun],
