@@ -8,15 +8,18 @@
 # 2. End to end: the real `sparkplane server` driven by boto3 and the AWS CLI,
 #    with real Spark jobs (pytest, tests/e2e); Debian's podman, mmdebstrap
 #    and docker-registry for the custom-image tests (scripts/containers.sh);
-#    network namespaces as hosts for the several-hosts tests (scripts/netns.sh).
+#    network namespaces as hosts for the several-hosts tests (scripts/netns.sh);
+#    Debian's Chromium for the web console's tests (scripts/chromium.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/containers.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/chromium.sh"
 cd "$REPO_ROOT"
 
-ensure_python_tools boto3 awscli pytest "moto[server]" prometheus-client duckdb==1.5.5 duckdb-extension-tpch==1.5.5
+ensure_python_tools boto3 awscli pytest "moto[server]" prometheus-client duckdb==1.5.5 duckdb-extension-tpch==1.5.5 \
+  websocket-client
 # The session tests' Spark Connect client lives apart: its pandas, pyarrow
 # and numpy must not become importable by jobs, whose Python is the venv's.
 export SPARKPLANE_TEST_CONNECT_PYTHON="$REPO_ROOT/.venv-connect/bin/python"
@@ -42,6 +45,9 @@ containers_for_tests
 
 log "network namespaces for the several-hosts tests"
 netns_for_tests
+
+log "Chromium for the web console's tests"
+chromium_for_tests
 
 log "end-to-end tests (pytest tests/e2e)"
 export SPARKPLANE_TEST_RUNTIME_DIR="$SPARKPLANE_RUNTIME_DIR"

@@ -32,6 +32,8 @@ enum Command {
     Hosts(commands::hosts::Args),
     /// The servers that share the store, and which one leads.
     Servers(commands::servers::Args),
+    /// Print a one-time URL that signs a browser in to the web console as you.
+    Console(commands::console::Args),
     /// Print the root credentials as `export` lines, ready for `eval`.
     Credentials(commands::credentials::Args),
     /// Print (and follow) a job run's driver output.
@@ -68,6 +70,7 @@ fn main() -> anyhow::Result<()> {
         Command::Agent(args) => commands::agent::run(*args),
         Command::Hosts(args) => commands::hosts::run(args),
         Command::Servers(args) => commands::servers::run(args),
+        Command::Console(args) => commands::console::run(args),
         Command::Credentials(args) => commands::credentials::run(args),
         Command::Logs(args) => commands::logs::run(args),
         Command::Catalog(args) => commands::catalog::run(args),

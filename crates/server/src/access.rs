@@ -128,6 +128,14 @@ pub fn target(region: &str, account: &str, method: &str, path: &str, query: &Raw
                 _ => return None,
             }
         }
+        // The console's sign-in URL signs a browser in as the caller's own
+        // key and grants nothing else: like sts:GetCallerIdentity, no
+        // permission is needed. The charts' samples need ListApplications
+        // (the handler shows only applications the caller may GetApplication).
+        ("POST", ["sparkplane", "v1", "console", "sign-in-url"]) => return None,
+        ("GET", ["sparkplane", "v1", "console", "samples"]) => {
+            Target { action: "emr-serverless:ListApplications", resource: "*".into(), tagged: None }
+        }
         // Which servers share the store and which leads: the operator's too.
         ("GET", ["sparkplane", "v1", "servers"]) => Target {
             action: "sparkplane:ListServers",

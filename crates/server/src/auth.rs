@@ -12,9 +12,15 @@ use axum::response::{IntoResponse, Response};
 use sparkplane_auth::{sha256_hex, RequestParts};
 
 use crate::body_limits::{self, BodyBudget};
+use crate::console::api::ConsoleCaller;
+use crate::console::SignedBy;
 use crate::{ApiResponseError, AppState};
+use sparkplane_api::ErrorCode;
 
 pub async fn require_sigv4(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if let Some(console) = request.extensions().get::<ConsoleCaller>().cloned() {
+        return from_console(state, console, request, next).await;
+    }
     let (parts, body) = request.into_parts();
     let request_parts = request_parts(&parts);
     // Refuse what fails without the body before reading any of it.
@@ -39,6 +45,7 @@ pub async fn require_sigv4(State(state): State<AppState>, request: Request, next
             };
             let mut parts = parts;
             parts.extensions.insert(caller);
+            parts.extensions.insert(SignedBy(principal.access_key_id));
             next.run(Request::from_parts(parts, Body::from(bytes))).await
         }
         Err(err) => {
@@ -46,6 +53,29 @@ pub async fn require_sigv4(State(state): State<AppState>, request: Request, next
             ApiResponseError::from(err).into_response()
         }
     }
+}
+
+/// A console request (see `console::api`): its cookie named the key, so
+/// only the signature is skipped. The key must still be active, and the
+/// request is authorized as it like any signed one.
+async fn from_console(state: AppState, console: ConsoleCaller, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    if state.keys.secret_for(&console.access_key_id).is_none() {
+        return ApiResponseError::new(ErrorCode::UnrecognizedClient, "The console's access key is no longer valid.")
+            .into_response();
+    }
+    let budget = parts.extensions.get::<BodyBudget>().cloned().unwrap_or_else(BodyBudget::fallback);
+    let (bytes, _buffered) = match body_limits::read(body, &budget).await {
+        Ok(buffered) => (buffered.bytes.clone(), buffered),
+        Err(response) => return response,
+    };
+    let caller = match crate::authorize::authorize(&state, &console.access_key_id, &parts, &bytes).await {
+        Ok(caller) => caller,
+        Err(denied) => return denied.into_response(),
+    };
+    parts.extensions.insert(caller);
+    parts.extensions.insert(SignedBy(console.access_key_id));
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
 /// The verifier's view of a request: method, raw path and query, and the

@@ -8,6 +8,7 @@ mod access;
 mod auth;
 mod authorize;
 mod body_limits;
+pub mod console;
 mod error;
 pub mod forward;
 mod local_access;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub forward_seal: Option<sparkplane_auth::forwarded::ForwardSeal>,
     /// The interactive sessions' endpoint; None: sessions are off.
     pub sessions: Option<Arc<sessions::SessionEndpoint>>,
+    /// The web console's keys, tickets and samples.
+    pub console: Arc<console::Console>,
 }
 
 /// The full router: health check, EMR Serverless API, sparkplane extras.

@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod catalog;
+pub mod console;
 mod credential_issuer;
 pub mod credentials;
 pub mod hive_worker;

@@ -206,6 +206,8 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         controller.clone(),
     )
     .await?;
+    let console =
+        Arc::new(sparkplane_server::console::Console::new(&root.secret_access_key, config.public_url.as_deref()));
     let state = AppState {
         controller: controller.clone(),
         // Only S3 may take bodies the signature does not cover.
@@ -228,7 +230,13 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         },
         forward_seal: Some(seal),
         sessions: session_endpoint.as_ref().map(|running| running.endpoint.clone()),
+        console: console.clone(),
     };
+    // The console's charts: samples of the control plane's figures.
+    let (stop_sampler, sampler_stopped) = tokio::sync::oneshot::channel::<()>();
+    let sampler = tokio::spawn(console.samples.clone().run(controller.clone(), async {
+        let _ = sampler_stopped.await;
+    }));
     eprintln!("sparkplane listening on http://{address} (data dir {})", data_dir.display());
     let (stop_s3, s3_stopped) = tokio::sync::oneshot::channel::<()>();
     let s3_task = s3.map(|embedded| {
@@ -247,6 +255,8 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     if let Some(task) = internal_task {
         let _ = task.await;
     }
+    let _ = stop_sampler.send(());
+    let _ = sampler.await;
     tracing::info!("shutting down: stopping running attempts and sessions");
     controller.shutdown().await;
     if let Some(running) = session_endpoint {

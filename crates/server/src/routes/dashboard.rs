@@ -58,7 +58,7 @@ pub async fn get_url(
 /// covered by the SigV4 signature), so the URL works from where the caller
 /// is, whatever address the server listens on. Behind a proxy that changes
 /// the address, the `public_url` setting replaces this.
-fn public_base(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(crate) fn public_base(headers: &HeaderMap) -> Result<String, ApiError> {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     let plausible = !host.is_empty()
         && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']' | b'_'));

@@ -23,7 +23,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sparkplane_api::ErrorCode;
 
-use crate::{auth, request_id, ApiResponseError, AppState};
+use crate::{auth, console, request_id, ApiResponseError, AppState};
+pub(crate) use dashboard::public_base;
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -47,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .route("/sparkplane/v1/applications/{application_id}/workers", get(workers::get))
         .route("/sparkplane/v1/hosts", get(hosts::list))
         .route("/sparkplane/v1/servers", get(hosts::servers))
+        .route("/sparkplane/v1/console/sign-in-url", post(console::sign_in_url))
+        .route("/sparkplane/v1/console/samples", get(console::samples))
         .route("/sparkplane/v1/hosts/{name}", get(hosts::get).post(hosts::add).delete(hosts::remove))
         .route("/sparkplane/v1/hosts/{name}/drain", post(hosts::drain))
         .route("/sparkplane/v1/hosts/{name}/resume", post(hosts::resume))
@@ -70,6 +73,21 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), auth::require_sigv4))
         // Outside SigV4, so refused requests are counted too.
         .route_layer(middleware::from_fn_with_state(state.clone(), crate::metrics::record))
+        .with_state(state.clone());
+    // The browser's way in: the same API routes, with the sign-in cookie
+    // (and CSRF token) in place of a signature (see console/api.rs).
+    let console_routes = Router::new()
+        .nest_service(
+            "/console/api",
+            api.clone().layer(middleware::from_fn_with_state(state.clone(), console::api::authenticate)),
+        )
+        .route("/console", get(|| async { console_redirect() }))
+        .route("/console/", get(console::index))
+        .route("/console/sign-in", get(console::sign_in_form).post(console::sign_in))
+        .route("/console/sign-in/ticket", get(console::redeem_ticket))
+        .route("/console/sign-out", post(console::sign_out))
+        .route("/console/assets/{name}", get(console::asset))
+        .layer(middleware::from_fn(console::pages_security_headers))
         .with_state(state.clone());
     // Scraped by Prometheus, which cannot sign: its own bearer token.
     let metrics = Router::new().route("/metrics", get(metrics::get)).with_state(state.clone());
@@ -105,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .merge(job_credentials)
         .merge(agents)
         .merge(dashboards)
+        .merge(console_routes)
         .merge(metrics)
         .merge(api)
         .layer(middleware::from_fn(request_id::add_request_id))
@@ -141,6 +160,12 @@ pub(crate) fn ok_page<T: Serialize>(key: &str, items: &[T], next_token: Option<S
         body["nextToken"] = serde_json::json!(token);
     }
     ok_json(&body)
+}
+
+fn console_redirect() -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    response.headers_mut().insert(axum::http::header::LOCATION, axum::http::HeaderValue::from_static("/console/"));
+    response
 }
 
 pub(crate) fn ok_json<T: Serialize>(value: &T) -> Response {
