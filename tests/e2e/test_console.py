@@ -160,7 +160,10 @@ def test_applications_forms_runs_and_logs_in_chromium(srv, browser):
         "document.querySelector('#start-job-run .form-status')?.innerText.startsWith('Started')"
         " && document.querySelector('#start-job-run .form-status').innerText", 30, "the run to start")
     run_id = started.split()[1].rstrip(".")
-    browser.wait_for(f"document.querySelector('tr[data-run=\"{run_id}\"]')", 30, "the run's row")
+    row = browser.wait_for(f"document.querySelector('tr[data-run=\"{run_id}\"]')?.innerText.includes('SUCCESS')"
+                           f" && document.querySelector('tr[data-run=\"{run_id}\"]').innerText", 120,
+                           "the run's row to show it ended, with its duration and billed usage")
+    assert "vCPU-h" in row and re.search(r"\b\d+ s\b", row), row
     browser.goto(f"{srv.endpoint}/console/#/apps/{app_id}/runs/{run_id}")
     browser.wait_for("document.getElementById('run-state')?.innerText === 'SUCCESS'", 120, "the run to succeed live")
     log = browser.wait_for("document.getElementById('driver-log')?.innerText.includes('42')"

@@ -320,6 +320,7 @@ function alertBox(err) {
 
 function applicationView(appId) {
   let header, runs, sessions, charts;
+  const ended = new Map();
   const filter = { states: new Set(), after: "", before: "" };
   return {
     render(main) {
@@ -367,16 +368,30 @@ function applicationView(appId) {
       header.set(h("h1", {}, `${a.name} `, h("span", { class: "muted" }, appId)),
         h("p", {}, stateCell(a.state), ` · ${a.type} · ${a.releaseLabel} `, appButtons(appId, a.state)),
         a.stateDetails ? h("p", { class: "muted" }, a.stateDetails) : null);
-      const rows = list.data.jobRuns.map((r) => h("tr", { "data-run": r.id },
-        h("td", {}, h("a", { href: `#/apps/${appId}/runs/${r.id}` }, r.id)), h("td", {}, r.name || ""),
-        h("td", {}, stateCell(r.state)), h("td", {}, fmtTime(r.createdAt)),
-        h("td", {}, r.stateDetails || ""),
-        h("td", {}, ["SUCCESS", "FAILED", "CANCELLED", "CANCELLING"].includes(r.state) ? "" :
-          h("button", { class: "secondary", "data-action": "cancel", onclick: async () => {
-            try { await api("DELETE", `/applications/${appId}/jobruns/${r.id}`); refresh(); } catch (err) { alertBox(err); }
-          } }, "Cancel"))));
-      runs.set(h("table", {}, h("tr", {}, ["ID", "Name", "State", "Created", "Details", ""].map((c) => h("th", {}, c))),
-        rows.length ? rows : h("tr", {}, h("td", { colspan: 6, class: "muted" }, "No job runs match."))));
+      // Duration and billed usage are GetJobRun's: fetched for live runs on
+      // each refresh, once for ended ones (which no longer change).
+      const full = await Promise.all(list.data.jobRuns.map(async (r) => {
+        if (ended.has(r.id)) return ended.get(r.id);
+        try {
+          const run = (await api("GET", `/applications/${appId}/jobruns/${r.id}`)).data.jobRun;
+          if (FINAL.includes(run.state)) ended.set(r.id, run);
+          return run;
+        } catch (e) { return r; }
+      }));
+      const rows = full.map((r) => {
+        const id = r.jobRunId || r.id;
+        return h("tr", { "data-run": id },
+          h("td", {}, h("a", { href: `#/apps/${appId}/runs/${id}` }, id)), h("td", {}, r.name || ""),
+          h("td", {}, stateCell(r.state)), h("td", {}, fmtTime(r.createdAt)), h("td", {}, duration(r)),
+          h("td", { class: "billed" }, r.billedResourceUtilization ? `${r.billedResourceUtilization.vCPUHour} vCPU-h` : "–"),
+          h("td", {}, r.stateDetails || ""),
+          h("td", {}, ["SUCCESS", "FAILED", "CANCELLED", "CANCELLING"].includes(r.state) ? "" :
+            h("button", { class: "secondary", "data-action": "cancel", onclick: async () => {
+              try { await api("DELETE", `/applications/${appId}/jobruns/${id}`); refresh(); } catch (err) { alertBox(err); }
+            } }, "Cancel")));
+      });
+      runs.set(h("table", {}, h("tr", {}, ["ID", "Name", "State", "Created", "Duration", "Billed", "Details", ""].map((c) => h("th", {}, c))),
+        rows.length ? rows : h("tr", {}, h("td", { colspan: 8, class: "muted" }, "No job runs match."))));
       if (a.type === "SPARK") {
         try {
           const listed = (await api("GET", `/applications/${appId}/sessions?maxResults=50`)).data.sessions;
