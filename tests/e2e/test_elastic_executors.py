@@ -164,6 +164,16 @@ def test_max_executors_below_the_initial_count_is_refused(client, tmp_path):
 @pytest.mark.spark
 def test_cancel_stops_the_master_workers_and_executors(client, server, tmp_path):
     app_id, job_id, work = start_busy_elastic_job(client, server, tmp_path)
+    # The console's run page charts the executors the server samples.
+    path = f"/sparkplane/v1/console/samples?applicationId={app_id}&jobRunId={job_id}"
+
+    def sampled():
+        answer = server.raw("GET", path)
+        assert answer.status == 200, answer.body
+        return any(point["granted"] >= 1 for point in answer.json()["executors"])
+    wait_until(sampled, 60, "the run's executors in the console's samples")
+    other = create_app(client, name=unique("other"))["applicationId"]
+    assert server.raw("GET", f"/sparkplane/v1/console/samples?applicationId={other}&jobRunId={job_id}").status == 404
     client.cancel_job_run(applicationId=app_id, jobRunId=job_id)
     wait_for_state(client, app_id, job_id, {"CANCELLED"})
     wait_until(lambda: not processes_referencing(work), 60, f"no process left under {work}")

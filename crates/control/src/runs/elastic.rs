@@ -144,6 +144,11 @@ impl ElasticRuns {
         self.with(|books| books.get(job_run_id).map(|b| (b.granted, b.wanted)))
     }
 
+    /// (run, granted, wanted) of every elastic run now.
+    pub(crate) fn all_books(&self) -> Vec<(String, u32, u32)> {
+        self.with(|books| books.iter().map(|(run, b)| (run.clone(), b.granted, b.wanted)).collect())
+    }
+
     /// Grants `executors` more, one on each of `agents` and the rest here.
     pub(crate) fn grant(&self, job_run_id: &str, executors: u32, agents: Vec<PendingPlace>) {
         let known = self

@@ -63,6 +63,28 @@ pub struct ApplicationUsage {
     pub warm_starting: u32,
 }
 
+/// One elastic run's executors: what it holds and what Spark asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ElasticExecutors {
+    pub job_run_id: String,
+    pub granted: u32,
+    pub wanted: u32,
+}
+
+impl Controller {
+    /// The executors of every running elastic run (for the console's charts).
+    pub fn elastic_executors(&self) -> Vec<ElasticExecutors> {
+        let mut all: Vec<ElasticExecutors> = self
+            .elastic
+            .all_books()
+            .into_iter()
+            .map(|(job_run_id, granted, wanted)| ElasticExecutors { job_run_id, granted, wanted })
+            .collect();
+        all.sort_by(|a, b| a.job_run_id.cmp(&b.job_run_id));
+        all
+    }
+}
+
 /// The host's logical capacity and physical limits, and what is held.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HostUsage {

@@ -224,24 +224,35 @@ pub async fn sign_in_url(
 pub struct SignedBy(pub String);
 
 /// `GET /sparkplane/v1/console/samples` (signed): the charts' history, with
-/// the applications the caller may GetApplication.
+/// the applications the caller may GetApplication; with `applicationId` and
+/// `jobRunId`, that run's executors over time instead (GetJobRun on it).
 pub async fn samples(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    RawQueryString(raw): RawQueryString,
 ) -> Result<Response, ApiResponseError> {
-    let console = &state.console;
     let config = state.controller.config();
     let context = sparkplane_policy::Context::new();
-    let visible = |app: &str| {
-        let arn = format!("arn:aws:emr-serverless:{}:{}:/applications/{app}", config.region, config.account_id);
-        caller.authorize("emr-serverless:GetApplication", &arn, &context).is_ok()
-    };
-    let samples = console.samples.view(visible);
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Answer {
-        every_seconds: u64,
-        samples: Vec<samples::Sample>,
+    let app_arn =
+        |app: &str| format!("arn:aws:emr-serverless:{}:{}:/applications/{app}", config.region, config.account_id);
+    let query = RawQuery::parse(raw.as_deref());
+    let every_seconds = samples::SAMPLE_EVERY.as_secs();
+    if let Some(job_run_id) = query.first("jobRunId") {
+        let application_id = query.first("applicationId").unwrap_or_default();
+        sparkplane_api::validate_application_id(application_id)?;
+        sparkplane_api::validate_job_run_id(job_run_id)?;
+        // The run must be the application's, and the caller allowed to read it.
+        state.controller.get_job_run(application_id, job_run_id, None).await?;
+        let arn = format!("{}/jobruns/{job_run_id}", app_arn(application_id));
+        caller.authorize("emr-serverless:GetJobRun", &arn, &context).map_err(|denied| {
+            ApiResponseError::new(ErrorCode::AccessDenied, denied.message("emr-serverless:GetJobRun", &arn))
+        })?;
+        let executors = state.console.samples.executors_of(job_run_id);
+        return Ok(crate::routes::ok_json(
+            &serde_json::json!({ "everySeconds": every_seconds, "executors": executors }),
+        ));
     }
-    Ok(crate::routes::ok_json(&Answer { every_seconds: samples::SAMPLE_EVERY.as_secs(), samples }))
+    let visible = |app: &str| caller.authorize("emr-serverless:GetApplication", &app_arn(app), &context).is_ok();
+    let samples = state.console.samples.view(visible);
+    Ok(crate::routes::ok_json(&serde_json::json!({ "everySeconds": every_seconds, "samples": samples })))
 }

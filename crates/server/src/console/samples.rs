@@ -4,14 +4,16 @@
 //! (`Controller::metrics`, the scheduler's accounting) every
 //! [`SAMPLE_EVERY`] into a ring of [`KEPT`] samples, so memory is bounded
 //! whatever the uptime. Runs per hour by final state come from the
-//! differences of the cumulative ended counts between samples.
+//! differences of the cumulative ended counts between samples. Elastic
+//! runs' executors (held, and wanted by Spark) are sampled per run, for a
+//! run's own chart.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
-use sparkplane_control::scheduling::metrics::ControlMetrics;
+use sparkplane_control::scheduling::metrics::{ControlMetrics, ElasticExecutors};
 use sparkplane_control::Controller;
 
 /// How often the sampler looks.
@@ -48,10 +50,21 @@ pub struct Sample {
     /// Unix seconds.
     pub at: i64,
     pub apps: BTreeMap<String, AppSample>,
+    /// Elastic runs' executors, by run id; served only per run.
+    #[serde(skip)]
+    pub executors: BTreeMap<String, ExecutorSample>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutorSample {
+    pub at: i64,
+    pub granted: u32,
+    pub wanted: u32,
 }
 
 /// One sample from the control plane's figures.
-pub fn sample_of(metrics: &ControlMetrics, at: i64) -> Sample {
+pub fn sample_of(metrics: &ControlMetrics, elastic: &[ElasticExecutors], at: i64) -> Sample {
     let mut apps: BTreeMap<String, AppSample> = BTreeMap::new();
     for usage in metrics.applications.iter().take(MAX_APPS) {
         apps.insert(
@@ -79,7 +92,12 @@ pub fn sample_of(metrics: &ControlMetrics, at: i64) -> Sample {
             *app.ended.entry(ended).or_default() += count.count;
         }
     }
-    Sample { at, apps }
+    let executors = elastic
+        .iter()
+        .take(MAX_APPS)
+        .map(|e| (e.job_run_id.clone(), ExecutorSample { at, granted: e.granted, wanted: e.wanted }))
+        .collect();
+    Sample { at, apps, executors }
 }
 
 /// The ring of samples.
@@ -104,6 +122,7 @@ impl Samples {
         ring.iter()
             .map(|sample| Sample {
                 at: sample.at,
+                executors: BTreeMap::new(),
                 apps: sample
                     .apps
                     .iter()
@@ -112,6 +131,12 @@ impl Samples {
                     .collect(),
             })
             .collect()
+    }
+
+    /// One run's executors over the kept samples (empty unless it is elastic).
+    pub fn executors_of(&self, job_run_id: &str) -> Vec<ExecutorSample> {
+        let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
+        ring.iter().filter_map(|sample| sample.executors.get(job_run_id).copied()).collect()
     }
 
     /// Samples every [`SAMPLE_EVERY`] until `shutdown` resolves.
@@ -125,7 +150,7 @@ impl Samples {
                 () = &mut shutdown => return,
             }
             match controller.metrics().await {
-                Ok(metrics) => self.push(sample_of(&metrics, unix_now())),
+                Ok(metrics) => self.push(sample_of(&metrics, &controller.elastic_executors(), unix_now())),
                 Err(err) => tracing::debug!(error = %err, "console sample skipped"),
             }
         }
@@ -168,7 +193,7 @@ mod tests {
 
     #[test]
     fn a_sample_holds_each_applications_capacity_queue_and_ended_runs() {
-        let sample = sample_of(&metrics(), 100);
+        let sample = sample_of(&metrics(), &[], 100);
         assert_eq!(sample.apps.len(), 1, "only live applications");
         let a = &sample.apps["a"];
         assert_eq!((a.cpu_in_use, a.cpu_maximum, a.memory_gb_in_use), (6, Some(8), 24));
@@ -181,11 +206,17 @@ mod tests {
     fn the_ring_is_bounded_and_filtered_per_caller() {
         let samples = Samples::default();
         for at in 0..(KEPT as i64 + 5) {
-            samples.push(sample_of(&metrics(), at));
+            let elastic = ElasticExecutors { job_run_id: "r1".into(), granted: 2, wanted: at as u32 % 4 };
+            samples.push(sample_of(&metrics(), &[elastic], at));
         }
         let all = samples.view(|_| true);
         assert_eq!(all.len(), KEPT);
         assert_eq!(all[0].at, 5, "the oldest went first");
         assert!(samples.view(|_| false).iter().all(|s| s.apps.is_empty()));
+        assert!(all.iter().all(|s| s.executors.is_empty()), "executors go out per run only");
+        let run = samples.executors_of("r1");
+        assert_eq!(run.len(), KEPT);
+        assert_eq!((run[0].at, run[0].granted, run[0].wanted), (5, 2, 1));
+        assert!(samples.executors_of("other").is_empty());
     }
 }

@@ -409,7 +409,7 @@ function applicationView(appId) {
 }
 
 function runView(appId, runId) {
-  let details, attempts, log, dashboard;
+  let details, attempts, log, dashboard, executors;
   const tail = { stream: "stdout", offset: 0, finished: false };
   return {
     render(main) {
@@ -426,7 +426,8 @@ function runView(appId, runId) {
       log = { el: logBox };
       const streams = h("select", { id: "stream", onchange: (e) => { tail.stream = e.target.value; tail.offset = 0; tail.finished = false; logBox.textContent = ""; refresh(); } },
         h("option", { value: "stdout" }, "stdout"), h("option", { value: "stderr" }, "stderr"));
-      main.append(h("p", {}, h("a", { href: `#/apps/${appId}` }, "← application")), details.el, dashboard,
+      executors = live(h("div", { id: "executors" }));
+      main.append(h("p", {}, h("a", { href: `#/apps/${appId}` }, "← application")), details.el, dashboard, executors.el,
         h("h2", {}, "Attempts"), attempts.el, h("h2", {}, "Driver log ", streams), logBox);
     },
     async update() {
@@ -449,6 +450,14 @@ function runView(appId, runId) {
         !FINAL.includes(run.state) && run.state !== "CANCELLING" ? h("button", { class: "secondary", "data-action": "cancel", onclick: async () => {
           try { await api("DELETE", `/applications/${appId}/jobruns/${runId}`); refresh(); } catch (err) { alertBox(err); }
         } }, "Cancel") : null);
+      try {
+        const points = (await api("GET", `/sparkplane/v1/console/samples?applicationId=${appId}&jobRunId=${runId}`)).data.executors;
+        // Only elastic runs have executors of their own to chart.
+        executors.set(points.length ? lineChart("Executors over time", [
+          { name: "held", colour: "#2f5bd3", points: points.map((p) => [p.at, p.granted]) },
+          { name: "wanted by Spark", colour: "#dc6803", points: points.map((p) => [p.at, p.wanted]) },
+        ], "executors") : "");
+      } catch (err) { executors.fail(err); }
       try {
         const list = (await api("GET", `/applications/${appId}/jobruns/${runId}/attempts`)).data.jobRunAttempts;
         attempts.set(h("table", {}, h("tr", {}, ["Attempt", "State", "Created", "Details"].map((c) => h("th", {}, c))),
