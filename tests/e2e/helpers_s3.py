@@ -297,3 +297,18 @@ def client_error(fn, *args, **kwargs) -> dict:
 
 def keys_of(resp: dict) -> list[str]:
     return [o["Key"] for o in resp.get("Contents", [])]
+
+
+def put_query(server, text: str, bucket: str) -> str:
+    """Uploads a HIVE query file to the server's embedded S3 (as the root); returns its s3:// URI."""
+    from helpers_base import unique
+
+    s3 = s3_client(server)
+    try:
+        s3.create_bucket(Bucket=bucket)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+            raise
+    key = f"{unique('q')}.sql"
+    s3.put_object(Bucket=bucket, Key=key, Body=text.encode())
+    return f"s3://{bucket}/{key}"

@@ -11,11 +11,10 @@ import re
 
 import pytest
 import requests
-from botocore.exceptions import ClientError
 
 from conftest import ROLE_ARN, unique
 from helpers_browser import Browser, require_chromium
-from helpers_s3 import s3_client
+from helpers_s3 import put_query
 
 require_chromium()
 
@@ -52,19 +51,6 @@ def new_user(srv, policy: dict) -> dict:
     iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
     key = iam.create_access_key(UserName=name)["AccessKey"]
     return {"name": name, "key": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
-
-
-def hive_query(srv, text: str) -> str:
-    s3 = s3_client(srv)
-    bucket = "console-e2e"
-    try:
-        s3.create_bucket(Bucket=bucket)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
-            raise
-    key = f"{unique('q')}.sql"
-    s3.put_object(Bucket=bucket, Key=key, Body=text.encode())
-    return f"s3://{bucket}/{key}"
 
 
 def test_sign_in_cookie_csrf_and_headers(srv):
@@ -154,7 +140,7 @@ def test_applications_forms_runs_and_logs_in_chromium(srv, browser):
     # A HIVE job run from the console, its state live and its driver log tailed.
     browser.goto(f"{srv.endpoint}/console/#/apps/{app_id}")
     browser.wait_for("document.getElementById('start-job-run')", 30, "the job run form")
-    query = hive_query(srv, "SELECT 40 + 2 AS answer;")
+    query = put_query(srv, "SELECT 40 + 2 AS answer;", "console-e2e")
     browser.fill("start-job-run", {"runName": "from-console", "executionRoleArn": ROLE_ARN, "entryPoint": query})
     started = browser.wait_for(
         "document.querySelector('#start-job-run .form-status')?.innerText.startsWith('Started')"

@@ -67,18 +67,9 @@ def pass_role_policy(role_arn: str) -> str:
 
 def hive_driver(server, text: str) -> dict:
     """A HIVE job's query file in the embedded S3 (uploaded as the root)."""
-    from helpers_s3 import s3_client
+    from helpers_s3 import put_query
 
-    s3 = s3_client(server)
-    bucket = "iam-e2e-scripts"
-    try:
-        s3.create_bucket(Bucket=bucket)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
-            raise
-    key = f"{unique('q')}.sql"
-    s3.put_object(Bucket=bucket, Key=key, Body=text.encode())
-    return {"hive": {"query": f"s3://{bucket}/{key}"}}
+    return {"hive": {"query": put_query(server, text, "iam-e2e-scripts")}}
 
 
 # --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ mod access;
 mod auth;
 mod authorize;
 mod body_limits;
+mod browser;
 pub mod console;
 mod error;
 pub mod forward;

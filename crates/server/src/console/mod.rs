@@ -69,23 +69,10 @@ impl Console {
 
     /// The access key of the request's valid cookie, and the cookie.
     pub fn signed_in(&self, headers: &HeaderMap) -> Option<(String, String)> {
-        cookie_values(headers, COOKIE)
+        crate::browser::cookie_values(headers, COOKIE)
             .into_iter()
             .find_map(|value| self.key.verify(&value, unix_now() as u64).ok().map(|key| (key, value)))
     }
-}
-
-/// Every value of cookie `name` in the request.
-pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(n, _)| *n == name)
-        .map(|(_, value)| value.trim_matches('"').to_string())
-        .collect()
 }
 
 /// `GET /console/`: the page, for a signed-in browser; else the sign-in form.

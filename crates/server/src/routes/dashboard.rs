@@ -287,15 +287,7 @@ fn redirect(location: &str) -> Response {
 
 /// Every value of our cookie in the request (several when stale ones linger).
 fn cookie_values(headers: &HeaderMap) -> Vec<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.trim_matches('"').to_string())
-        .collect()
+    crate::browser::cookie_values(headers, COOKIE)
 }
 
 fn refuse(err: DashboardError, operation: &str) -> Response {

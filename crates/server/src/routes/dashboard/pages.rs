@@ -6,21 +6,7 @@ use axum::response::{IntoResponse, Response};
 use sparkplane_api::{JobRunState, SessionState};
 use sparkplane_control::dashboards::HiveReport;
 
-/// `text` with the five HTML-significant characters escaped.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::browser::escape;
 
 fn html(status: StatusCode, title: &str, body: &str, refresh: bool) -> Response {
     let refresh = if refresh { "<meta http-equiv=\"refresh\" content=\"5\">" } else { "" };
