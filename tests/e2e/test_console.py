@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from conftest import ROLE_ARN, unique
+from helpers_base import free_port
 from helpers_browser import Browser, require_chromium
 from helpers_s3 import put_query
 
@@ -21,7 +22,11 @@ require_chromium()
 
 @pytest.fixture(scope="module")
 def srv(make_server):
-    return make_server().start()
+    # The console has its own port (its own origin), beside the API's.
+    port = free_port()
+    server = make_server(extra_env={"SPARKPLANE_CONSOLE_LISTEN": f"127.0.0.1:{port}"}).start()
+    server.console = f"http://127.0.0.1:{port}"
+    return server
 
 
 @pytest.fixture
@@ -34,7 +39,7 @@ def browser(tmp_path):
 def sign_in_url(srv, env: dict | None = None) -> str:
     cp = srv.cli("console", "--endpoint", srv.endpoint, "--data-dir", str(srv.data_dir), env=env)
     url = cp.stdout.strip()
-    assert url.startswith(f"{srv.endpoint}/console/sign-in/ticket?ticket="), cp.stdout + cp.stderr
+    assert url.startswith(f"{srv.console}/console/sign-in/ticket?ticket="), cp.stdout + cp.stderr
     return url
 
 
@@ -55,13 +60,13 @@ def new_user(srv, policy: dict) -> dict:
 
 def test_sign_in_cookie_csrf_and_headers(srv):
     # Unreachable without signing in; every console answer has the headers.
-    bare = requests.get(f"{srv.endpoint}/console/", allow_redirects=False, timeout=30)
+    bare = requests.get(f"{srv.console}/console/", allow_redirects=False, timeout=30)
     assert bare.status_code == 303 and bare.headers["location"] == "/console/sign-in"
-    form = requests.get(f"{srv.endpoint}/console/sign-in", timeout=30)
+    form = requests.get(f"{srv.console}/console/sign-in", timeout=30)
     csp = form.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp, csp
     assert form.headers["x-content-type-options"] == "nosniff" and form.headers["x-frame-options"] == "DENY"
-    api = requests.get(f"{srv.endpoint}/console/api/applications", timeout=30)
+    api = requests.get(f"{srv.console}/console/api/applications", timeout=30)
     assert api.status_code == 403 and api.headers["x-amzn-errortype"].startswith("UnrecognizedClient")
 
     # The one-time URL: a cookie, once.
@@ -76,40 +81,43 @@ def test_sign_in_cookie_csrf_and_headers(srv):
     again = requests.get(url, allow_redirects=False, timeout=30)
     assert again.status_code == 403 and "used already" in again.text
 
-    page = browser.get(f"{srv.endpoint}/console/", timeout=30)
+    page = browser.get(f"{srv.console}/console/", timeout=30)
     assert page.status_code == 200 and srv.secret_key not in page.text and srv.access_key in page.text
     csrf = csrf_of(page.text)
     body = {"clientToken": unique("t"), "name": unique("viaconsole"), "type": "HIVE", "releaseLabel": "emr-7.9.0"}
-    refused = browser.post(f"{srv.endpoint}/console/api/applications", json=body, timeout=30)
+    refused = browser.post(f"{srv.console}/console/api/applications", json=body, timeout=30)
     assert refused.status_code == 403 and "CSRF" in refused.json()["message"]
-    forged = browser.post(f"{srv.endpoint}/console/api/applications", json=body, timeout=30,
+    forged = browser.post(f"{srv.console}/console/api/applications", json=body, timeout=30,
                           headers={"x-sparkplane-csrf": "00" * 32})
     assert forged.status_code == 403
-    created = browser.post(f"{srv.endpoint}/console/api/applications", json=body, timeout=30,
+    created = browser.post(f"{srv.console}/console/api/applications", json=body, timeout=30,
                            headers={"x-sparkplane-csrf": csrf})
     assert created.status_code == 200, created.text
     assert srv.client().get_application(applicationId=created.json()["applicationId"])["application"]["name"] == body["name"]
-    # A SigV4 header from the browser does not stand in for the cookie.
-    stranger = requests.get(f"{srv.endpoint}/console/api/applications", timeout=30,
-                            headers={"authorization": "AWS4-HMAC-SHA256 Credential=x"})
-    assert stranger.status_code == 403
+    # The API's port serves no console (its dashboards show jobs' own pages).
+    on_api = requests.get(f"{srv.endpoint}/console/", allow_redirects=False, timeout=30)
+    assert on_api.status_code != 200 and "csrf" not in on_api.text
+    # A console session cannot mint sign-in URLs (they would outlive it).
+    minted = browser.post(f"{srv.console}/console/api/sparkplane/v1/console/sign-in-url", json={}, timeout=30,
+                          headers={"x-sparkplane-csrf": csrf})
+    assert minted.status_code == 403 and "signed requests only" in minted.json()["message"], minted.text
 
     # The form: a wrong secret is refused, the right one signs in.
-    wrong = requests.post(f"{srv.endpoint}/console/sign-in", timeout=30, allow_redirects=False,
+    wrong = requests.post(f"{srv.console}/console/sign-in", timeout=30, allow_redirects=False,
                           data={"accessKeyId": srv.access_key, "secretAccessKey": "x" * 40})
     assert wrong.status_code == 401 and "not valid" in wrong.text
-    right = requests.post(f"{srv.endpoint}/console/sign-in", timeout=30, allow_redirects=False,
+    right = requests.post(f"{srv.console}/console/sign-in", timeout=30, allow_redirects=False,
                           data={"accessKeyId": srv.access_key, "secretAccessKey": srv.secret_key})
     assert right.status_code == 303 and "sparkplane_console=v1." in right.headers["set-cookie"]
-    cross = requests.post(f"{srv.endpoint}/console/sign-in", timeout=30, allow_redirects=False,
+    cross = requests.post(f"{srv.console}/console/sign-in", timeout=30, allow_redirects=False,
                           headers={"origin": "http://evil.example"},
                           data={"accessKeyId": srv.access_key, "secretAccessKey": srv.secret_key})
     assert cross.status_code == 403
 
     # Sign-out needs the page's token, and ends the cookie.
-    assert browser.post(f"{srv.endpoint}/console/sign-out", data={"csrf": "00"}, timeout=30,
+    assert browser.post(f"{srv.console}/console/sign-out", data={"csrf": "00"}, timeout=30,
                         allow_redirects=False).status_code == 403
-    out = browser.post(f"{srv.endpoint}/console/sign-out", data={"csrf": csrf}, timeout=30, allow_redirects=False)
+    out = browser.post(f"{srv.console}/console/sign-out", data={"csrf": csrf}, timeout=30, allow_redirects=False)
     assert out.status_code == 303 and "Max-Age=0" in out.headers["set-cookie"]
 
 
@@ -138,7 +146,7 @@ def test_applications_forms_runs_and_logs_in_chromium(srv, browser):
                      "the new application's capacity chart")
 
     # A HIVE job run from the console, its state live and its driver log tailed.
-    browser.goto(f"{srv.endpoint}/console/#/apps/{app_id}")
+    browser.goto(f"{srv.console}/console/#/apps/{app_id}")
     browser.wait_for("document.getElementById('start-job-run')", 30, "the job run form")
     query = put_query(srv, "SELECT 40 + 2 AS answer;", "console-e2e")
     browser.fill("start-job-run", {"runName": "from-console", "executionRoleArn": ROLE_ARN, "entryPoint": query})
@@ -150,7 +158,7 @@ def test_applications_forms_runs_and_logs_in_chromium(srv, browser):
                            f" && document.querySelector('tr[data-run=\"{run_id}\"]').innerText", 120,
                            "the run's row to show it ended, with its duration and billed usage")
     assert "vCPU-h" in row and re.search(r"\b\d+ s\b", row), row
-    browser.goto(f"{srv.endpoint}/console/#/apps/{app_id}/runs/{run_id}")
+    browser.goto(f"{srv.console}/console/#/apps/{app_id}/runs/{run_id}")
     browser.wait_for("document.getElementById('run-state')?.innerText === 'SUCCESS'", 120, "the run to succeed live")
     log = browser.wait_for("document.getElementById('driver-log')?.innerText.includes('42')"
                            " && document.getElementById('driver-log').innerText", 60, "the driver log")
@@ -160,6 +168,7 @@ def test_applications_forms_runs_and_logs_in_chromium(srv, browser):
     # The dashboard link is GetDashboardForJobRun's URL.
     browser.eval("document.getElementById('open-dashboard').click()")
     href = browser.wait_for("document.getElementById('dashboard-link')?.href", 30, "the dashboard link")
+    # On the API's port, not the console's.
     assert href.startswith(f"{srv.endpoint}/dashboard/{app_id}/{run_id}/1/?token="), href
 
 
@@ -167,7 +176,7 @@ def test_a_user_sees_and_does_only_what_its_policies_allow(srv, browser):
     user = new_user(srv, {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": ["emr-serverless:ListApplications", "emr-serverless:GetApplication"],
          "Resource": "*"}]})
-    browser.goto(f"{srv.endpoint}/console/sign-in")
+    browser.goto(f"{srv.console}/console/sign-in")
     browser.eval(f"""(() => {{
         document.getElementById('accessKeyId').value = {json.dumps(user['key'])};
         document.getElementById('secretAccessKey').value = {json.dumps(user['secret'])};
@@ -178,7 +187,7 @@ def test_a_user_sees_and_does_only_what_its_policies_allow(srv, browser):
     error = browser.wait_for("document.querySelector('#create-application .error')?.innerText", 30, "the denial")
     assert "AccessDeniedException" in error and "emr-serverless:CreateApplication" in error, error
     # Hosts are the operator's: the page shows the API's refusal.
-    browser.goto(f"{srv.endpoint}/console/#/hosts")
+    browser.goto(f"{srv.console}/console/#/hosts")
     denied = browser.wait_for("document.querySelector('#hosts .error')?.innerText", 30, "the hosts refusal")
     assert "AccessDenied" in denied
     # A deleted key ends its console session at the next call.
@@ -191,5 +200,9 @@ def test_a_user_sees_and_does_only_what_its_policies_allow(srv, browser):
     url = sign_in_url(srv, env={"AWS_ACCESS_KEY_ID": other["key"], "AWS_SECRET_ACCESS_KEY": other["secret"]})
     session = requests.Session()
     assert session.get(url, timeout=30).status_code == 200
-    listed = session.get(f"{srv.endpoint}/console/api/applications", timeout=30)
+    listed = session.get(f"{srv.console}/console/api/applications", timeout=30)
     assert listed.status_code == 403 and "ListApplications" in listed.json()["message"]
+    # The cookie's identity is the one authorized, whatever else the browser sends.
+    spoofed = session.get(f"{srv.console}/console/api/applications", timeout=30,
+                          headers={"authorization": f"AWS4-HMAC-SHA256 Credential={srv.access_key}/x"})
+    assert spoofed.status_code == 403 and other["name"] in spoofed.json()["message"], spoofed.text

@@ -175,7 +175,7 @@ def test_a_session_serves_pyspark_clients_through_its_endpoint_only(srv, app, tm
         out = done.stdout
         assert "COUNT 1000" in out and "SQL 42" in out and "UDF [0, 2, 4, 6]" in out, out
         assert "GROUP [('a', 4), ('b', 2)]" in out, out
-    assert session_of(srv, app, session_id)["state"] == "IDLE"
+    wait_session(srv, app, session_id, {"IDLE"}, timeout=30)
 
     # BUSY while a query runs, IDLE after it.
     slow = {}
@@ -245,12 +245,16 @@ def test_the_resource_dashboard_and_metrics_show_a_live_session_then_its_history
         return found["url"]
 
     # A live session is in /metrics: by state, and in its application's capacity.
-    metrics = requests.get(f"{srv.endpoint}/metrics", timeout=30, headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
-    assert metrics.status_code == 200, metrics.text[:500]
-    idle = re.search(rf'^sparkplane_sessions{{application_id="{app}",state="IDLE"}} (\d+)$', metrics.text, re.M)
-    assert idle and int(idle.group(1)) >= 1, metrics.text
-    vcpus = re.search(rf'^sparkplane_application_vcpu_in_use{{application_id="{app}"}} (\d+)$', metrics.text, re.M)
-    assert vcpus and int(vcpus.group(1)) > 0, metrics.text
+    def scraped(pattern: str) -> int:
+        metrics = requests.get(f"{srv.endpoint}/metrics", timeout=30,
+                               headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert metrics.status_code == 200, metrics.text[:500]
+        found = re.search(pattern, metrics.text, re.M)
+        return int(found.group(1)) if found else 0
+    # The supervisor records IDLE shortly after the client's last call ends.
+    wait_until(lambda: scraped(rf'^sparkplane_sessions{{application_id="{app}",state="IDLE"}} (\d+)$') >= 1, 30,
+               "the IDLE session in /metrics")
+    assert scraped(rf'^sparkplane_application_vcpu_in_use{{application_id="{app}"}} (\d+)$') > 0
 
     prefix = f"{srv.endpoint}/session-dashboard/{app}/{session_id}/"
     browser = requests.Session()

@@ -108,6 +108,9 @@ pub struct ServerFlags {
     /// PEM private key of --session-tls-cert [env: SPARKPLANE_SESSION_TLS_KEY]
     #[arg(long)]
     pub session_tls_key: Option<PathBuf>,
+    /// Address of the web console, ADDR:PORT or `off` [env: SPARKPLANE_CONSOLE_LISTEN] [default: the API's address, a free port]
+    #[arg(long)]
+    pub console_listen: Option<String>,
 }
 
 /// The keys a config file may set.
@@ -152,6 +155,7 @@ struct FileConfig {
     image_registry_tls: Option<bool>,
     host_name: Option<String>,
     session_listen: Option<String>,
+    console_listen: Option<String>,
     session_tls_cert: Option<PathBuf>,
     session_tls_key: Option<PathBuf>,
     host_heartbeat_interval_seconds: Option<u64>,
@@ -227,6 +231,8 @@ pub struct ServerConfig {
     pub hosts: crate::config_hosts::HostSettings,
     /// The interactive sessions' endpoint.
     pub sessions: crate::config_sessions::SessionSettings,
+    /// Where the web console listens.
+    pub console: crate::config_console::ConsoleListen,
 }
 
 impl ServerConfig {
@@ -435,6 +441,7 @@ impl ServerConfig {
                 (file.session_listen, file.session_tls_cert, file.session_tls_key),
                 &env_str,
             )?,
+            console: crate::config_console::resolve(flags.console_listen.clone(), file.console_listen, &env_str)?,
             hosts: crate::config_hosts::resolve(
                 (flags.host_name.clone(), flags.host_heartbeat_interval_seconds, flags.host_lost_after_seconds),
                 (file.host_name, file.host_heartbeat_interval_seconds, file.host_lost_after_seconds),

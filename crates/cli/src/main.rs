@@ -6,6 +6,7 @@
 mod client;
 mod commands;
 mod config;
+mod config_console;
 mod config_disk;
 mod config_hosts;
 mod config_images;

@@ -60,6 +60,37 @@ pub async fn authorize(
     Ok(caller)
 }
 
+/// Whether `caller` may do `action` on the resource `tagged` names, with the
+/// context a request for it would have (`aws:SourceIp`, the resource's
+/// tags): for handlers that show several resources and must leave out the
+/// ones a direct request would be refused.
+pub(crate) async fn allowed(
+    state: &AppState,
+    caller: &Caller,
+    peer: Option<&sparkplane_http::Peer>,
+    action: &str,
+    tagged: Tagged,
+) -> Result<(), ApiResponseError> {
+    let config = state.controller.config();
+    let app_arn =
+        |id: &str| format!("arn:aws:emr-serverless:{}:{}:/applications/{id}", config.region, config.account_id);
+    let resource = match &tagged {
+        Tagged::Application(id) => app_arn(id),
+        Tagged::JobRun(app, run) => format!("{}/jobruns/{run}", app_arn(app)),
+        Tagged::Session(app, session) => format!("{}/sessions/{session}", app_arn(app)),
+    };
+    let mut context = Context::new();
+    if let Some(peer) = peer {
+        context.insert("aws:SourceIp", peer.ip().to_string());
+    }
+    if caller.uses_condition_key_prefix("aws:ResourceTag/") {
+        add_resource_tags(state, Some(&tagged), &mut context).await;
+    }
+    caller
+        .authorize(action, &resource, &context)
+        .map_err(|denied| ApiResponseError::new(ErrorCode::AccessDenied, denied.message(action, &resource)))
+}
+
 /// `aws:ResourceTag/<key>` of an existing application or run. A resource
 /// that does not exist has no tags; the handler then answers 404 if the
 /// caller was allowed to ask.

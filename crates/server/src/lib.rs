@@ -50,13 +50,28 @@ pub struct AppState {
     pub forward_seal: Option<sparkplane_auth::forwarded::ForwardSeal>,
     /// The interactive sessions' endpoint; None: sessions are off.
     pub sessions: Option<Arc<sessions::SessionEndpoint>>,
-    /// The web console's keys, tickets and samples.
+    /// The web console's keys, tickets, samples and ports.
     pub console: Arc<console::Console>,
 }
 
 /// The full router: health check, EMR Serverless API, sparkplane extras.
 pub fn router(state: AppState) -> Router {
     routes::router(state)
+}
+
+/// Serves the web console ([`routes::console_router`]) on its own listener.
+pub async fn serve_console(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    limits: ApiLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use tower::ServiceExt;
+    let app = routes::console_router(state).layer(axum::Extension(BodyBudget::new(limits.body_budget_bytes)));
+    let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+        app.clone().oneshot(request.map(axum::body::Body::new))
+    });
+    sparkplane_http::serve(listener, service, limits.connections, "console", shutdown).await
 }
 
 /// Named defaults of the API's connection limits.

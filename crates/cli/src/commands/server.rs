@@ -206,8 +206,25 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         controller.clone(),
     )
     .await?;
+    let console_listener = match &config.console {
+        crate::config_console::ConsoleListen::Off => None,
+        crate::config_console::ConsoleListen::BesideApi => Some(std::net::SocketAddr::new(address.ip(), 0)),
+        crate::config_console::ConsoleListen::Address(value) => Some(value.parse().context("console_listen")?),
+    };
+    let console_listener = match console_listener {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("listen on {at} for the web console (--console-listen ADDR:PORT, or off)"))?,
+        ),
+        None => None,
+    };
+    let console_port = match &console_listener {
+        Some(listener) => Some(listener.local_addr().context("read the console's address")?.port()),
+        None => None,
+    };
     let console =
-        Arc::new(sparkplane_server::console::Console::new(&root.secret_access_key, config.public_url.as_deref()));
+        Arc::new(sparkplane_server::console::Console::new(&root.secret_access_key, console_port, address.port()));
     let state = AppState {
         controller: controller.clone(),
         // Only S3 may take bodies the signature does not cover.
@@ -244,6 +261,15 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
             let _ = s3_stopped.await;
         }))
     });
+    let (stop_console, console_stopped) = tokio::sync::oneshot::channel::<()>();
+    let console_task = console_listener.map(|listener| {
+        if let Ok(at) = listener.local_addr() {
+            eprintln!("web console on http://{at}/console/ (sign in with `sparkplane console`)");
+        }
+        tokio::spawn(sparkplane_server::serve_console(listener, state.clone(), config.api_limits, async {
+            let _ = console_stopped.await;
+        }))
+    });
     let (stop_internal, internal_stopped) = tokio::sync::oneshot::channel::<()>();
     let internal_task = internal.map(|internal| {
         tokio::spawn(sparkplane_server::serve(internal, state.clone(), config.api_limits, async {
@@ -253,6 +279,10 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     sparkplane_server::serve(listener, state, config.api_limits, shutdown_signal()).await.context("serve API")?;
     let _ = stop_internal.send(());
     if let Some(task) = internal_task {
+        let _ = task.await;
+    }
+    let _ = stop_console.send(());
+    if let Some(task) = console_task {
         let _ = task.await;
     }
     let _ = stop_sampler.send(());

@@ -318,8 +318,11 @@ pub(crate) fn spark_launch_conf(plan: &SparkJobPlan, prefix: Option<&str>, dir: 
     if !ui_enabled {
         return defaults;
     }
+    // A port the job names itself is not remembered: only the port Spark
+    // logs it bound counts then, so the dashboard never forwards to a
+    // loopback port that merely appears in a job's settings.
     let port = match conf.get("spark.ui.port") {
-        Some(port) => port.trim().parse::<u16>().ok(),
+        Some(_) => None,
         None => free_loopback_port().ok(),
     };
     if let Some(port) = port.filter(|p| *p != 0) {

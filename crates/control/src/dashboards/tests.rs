@@ -154,10 +154,12 @@ fn launches_get_a_proxied_ui_and_event_logs_unless_the_job_says_otherwise() {
     assert_eq!(conf["spark.eventLog.dir"], format!("file://{}/sparklogs", dir.path().display()));
     assert!(dir.path().join("sparklogs").is_dir());
 
-    // The job's own port is the one remembered.
+    // The job's own port is not remembered (only what Spark logs it bound).
     let own = tempfile::tempdir().unwrap();
-    spark_launch_conf(&plan("--conf spark.ui.port=4444"), Some("/p"), own.path());
-    assert_eq!(std::fs::read_to_string(own.path().join("ui-port")).unwrap(), "4444");
+    let conf: std::collections::BTreeMap<_, _> =
+        spark_launch_conf(&plan("--conf spark.ui.port=4444"), Some("/p"), own.path()).into_iter().collect();
+    assert!(!own.path().join("ui-port").exists());
+    assert!(!conf.contains_key("spark.ui.port"), "the job's own setting stands");
 
     // No UI: no port, no proxy base, but still event logs.
     let off = tempfile::tempdir().unwrap();

@@ -307,6 +307,9 @@ impl Controller {
                 tracing::warn!(session_id = %id, pgid, "killing an orphaned session engine");
                 sparkplane_engine::process::kill_group(pgid, sparkplane_engine::process::SIGKILL);
             }
+            // Its event log (as far as the engine wrote it) stays for the
+            // history view, as a supervised session's does.
+            crate::base::retention::keep_dashboard_files(&work_dir, &self.config.session_history_dir(app_id, id));
             let _ = std::fs::remove_dir_all(&work_dir);
             let (state, details) = match session.state {
                 SessionState::Terminating => (SessionState::Terminated, "Session terminated"),

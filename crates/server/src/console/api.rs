@@ -42,6 +42,13 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     headers.remove(header::AUTHORIZATION);
     headers.remove("x-amz-security-token");
     headers.remove("x-amz-date");
+    // URLs the API builds from the request's host (GetDashboardForJobRun)
+    // must point at the API's port, not the console's.
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let api_host = super::with_port(&format!("http://{host}"), console.api_port);
+    if let Ok(value) = header::HeaderValue::from_str(api_host.trim_start_matches("http://")) {
+        headers.insert(header::HOST, value);
+    }
     request.extensions_mut().insert(ConsoleCaller { access_key_id });
     next.run(request).await
 }

@@ -1,5 +1,10 @@
-//! The web console at `/console`: sign-in, the page and its assets, and the
-//! API as the browser reaches it.
+//! The web console at `/console` on its own listener: sign-in, the page
+//! and its assets, and the API as the browser reaches it.
+//!
+//! Its own listener, because an origin is the browser's unit of trust: the
+//! API's origin serves the dashboards, which pass on pages of the jobs' own
+//! Spark drivers, and a script there could otherwise read the console's
+//! CSRF token and act as whoever views the dashboard.
 //!
 //! The console adds no operations of its own. Its script calls the same
 //! API routes as the aws CLI, under `/console/api/`, where the sign-in
@@ -30,6 +35,8 @@ use serde::Serialize;
 use sparkplane_api::{ApiError, ErrorCode};
 use sparkplane_iam::Caller;
 
+use crate::access::Tagged;
+use crate::authorize::allowed;
 use crate::query::RawQuery;
 use crate::{ApiResponseError, AppState};
 use auth::{ConsoleKey, Tickets};
@@ -47,23 +54,27 @@ pub struct Console {
     pub key: ConsoleKey,
     pub tickets: Tickets,
     pub samples: Arc<Samples>,
-    /// Cookies get `Secure` (the API is reached over TLS, `public_url` https).
-    pub secure_cookies: bool,
+    /// The console's own port; None: the console is off.
+    pub port: Option<u16>,
+    /// The API's port, for the URLs the API builds from the request's
+    /// host (dashboards) when the console's script calls it.
+    pub api_port: u16,
 }
 
 impl Console {
-    pub fn new(root_secret: &str, public_url: Option<&str>) -> Console {
+    pub fn new(root_secret: &str, port: Option<u16>, api_port: u16) -> Console {
         Console {
             key: ConsoleKey::derive(root_secret.as_bytes()),
             tickets: Tickets::default(),
             samples: Arc::new(Samples::default()),
-            secure_cookies: public_url.is_some_and(|url| url.starts_with("https://")),
+            port,
+            api_port,
         }
     }
 
+    /// The console is plain HTTP, as the API is, so the cookie is not `Secure`.
     fn cookie_header(&self, value: &str, max_age: u64) -> Option<HeaderValue> {
-        let secure = if self.secure_cookies { "; Secure" } else { "" };
-        let text = format!("{COOKIE}={value}; Path={ROOT}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}");
+        let text = format!("{COOKIE}={value}; Path={ROOT}; Max-Age={max_age}; HttpOnly; SameSite=Strict");
         HeaderValue::from_str(&text).ok()
     }
 
@@ -177,13 +188,23 @@ struct SignInUrl {
 }
 
 /// `POST /sparkplane/v1/console/sign-in-url` (signed): a one-time URL that
-/// signs a browser in as the caller's access key.
+/// signs a browser in as the caller's access key, at the console's address
+/// on the host the caller reached the API at.
 pub async fn sign_in_url(
     State(state): State<AppState>,
     Extension(signed): Extension<SignedBy>,
+    from_console: Option<Extension<api::ConsoleCaller>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiResponseError> {
     let console = &state.console;
+    // A console session minting sign-ins would outlive its own sign-out and
+    // expiry: only a signature (the key itself) gets a sign-in URL.
+    if from_console.is_some() {
+        return Err(ApiResponseError::new(ErrorCode::AccessDenied, "Sign-in URLs are issued to signed requests only"));
+    }
+    let Some(port) = console.port else {
+        return Err(ApiError::validation("The web console is off on this server (console_listen = off)").into());
+    };
     if signed.0.starts_with("ASIA") {
         return Err(ApiError::validation(
             "Temporary credentials cannot sign in to the console; use an IAM user's access key",
@@ -194,15 +215,23 @@ pub async fn sign_in_url(
         .tickets
         .issue(&signed.0, unix_now() as u64)
         .map_err(|err| ApiResponseError::new(ErrorCode::InternalServer, format!("no randomness: {err}")))?;
-    let base = match &state.public_url {
-        Some(base) => base.clone(),
-        None => crate::routes::public_base(&headers)?,
-    };
+    let base = crate::routes::public_base(&headers)?;
     let body = SignInUrl {
-        url: format!("{base}{ROOT}/sign-in/ticket?ticket={ticket}"),
+        url: format!("{}{ROOT}/sign-in/ticket?ticket={ticket}", with_port(&base, port)),
         expires_in_seconds: auth::TICKET_LIFETIME.as_secs(),
     };
     Ok(crate::routes::ok_json(&body))
+}
+
+/// `http://host[:port]` with `port` instead.
+pub(crate) fn with_port(base: &str, port: u16) -> String {
+    let host = base.strip_prefix("http://").unwrap_or(base);
+    // `[v6]:port`, `name:port`, or no port at all.
+    let bare = match host.rfind(':') {
+        Some(i) if !host[i..].contains(']') => &host[..i],
+        _ => host,
+    };
+    format!("http://{bare}:{port}")
 }
 
 /// The access key that authenticated a request (SigV4 or the console's
@@ -213,33 +242,48 @@ pub struct SignedBy(pub String);
 /// `GET /sparkplane/v1/console/samples` (signed): the charts' history, with
 /// the applications the caller may GetApplication; with `applicationId` and
 /// `jobRunId`, that run's executors over time instead (GetJobRun on it).
+/// Each is judged as a direct request would be (source IP, resource tags).
 pub async fn samples(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    peer: Option<Extension<sparkplane_http::Peer>>,
     RawQueryString(raw): RawQueryString,
 ) -> Result<Response, ApiResponseError> {
-    let config = state.controller.config();
-    let context = sparkplane_policy::Context::new();
-    let app_arn =
-        |app: &str| format!("arn:aws:emr-serverless:{}:{}:/applications/{app}", config.region, config.account_id);
+    let peer = peer.as_ref().map(|Extension(peer)| peer);
     let query = RawQuery::parse(raw.as_deref());
     let every_seconds = samples::SAMPLE_EVERY.as_secs();
     if let Some(job_run_id) = query.first("jobRunId") {
         let application_id = query.first("applicationId").unwrap_or_default();
         sparkplane_api::validate_application_id(application_id)?;
         sparkplane_api::validate_job_run_id(job_run_id)?;
-        // The run must be the application's, and the caller allowed to read it.
+        // Allowed first, so that a refusal says nothing of whether it exists.
+        let run = Tagged::JobRun(application_id.to_string(), job_run_id.to_string());
+        allowed(&state, &caller, peer, "emr-serverless:GetJobRun", run).await?;
+        // The run must be the application's.
         state.controller.get_job_run(application_id, job_run_id, None).await?;
-        let arn = format!("{}/jobruns/{job_run_id}", app_arn(application_id));
-        caller.authorize("emr-serverless:GetJobRun", &arn, &context).map_err(|denied| {
-            ApiResponseError::new(ErrorCode::AccessDenied, denied.message("emr-serverless:GetJobRun", &arn))
-        })?;
         let executors = state.console.samples.executors_of(job_run_id);
         return Ok(crate::routes::ok_json(
             &serde_json::json!({ "everySeconds": every_seconds, "executors": executors }),
         ));
     }
-    let visible = |app: &str| caller.authorize("emr-serverless:GetApplication", &app_arn(app), &context).is_ok();
-    let samples = state.console.samples.view(visible);
+    let mut visible = std::collections::BTreeSet::new();
+    for app in state.console.samples.application_ids() {
+        let tagged = Tagged::Application(app.clone());
+        if allowed(&state, &caller, peer, "emr-serverless:GetApplication", tagged).await.is_ok() {
+            visible.insert(app);
+        }
+    }
+    let samples = state.console.samples.view(|app| visible.contains(app));
     Ok(crate::routes::ok_json(&serde_json::json!({ "everySeconds": every_seconds, "samples": samples })))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn urls_move_to_another_port_on_the_same_host() {
+        assert_eq!(super::with_port("http://127.0.0.1:8088", 9000), "http://127.0.0.1:9000");
+        assert_eq!(super::with_port("http://[::1]:8088", 9000), "http://[::1]:9000");
+        assert_eq!(super::with_port("http://[::1]", 9000), "http://[::1]:9000");
+        assert_eq!(super::with_port("http://example.com", 9000), "http://example.com:9000");
+    }
 }

@@ -133,6 +133,12 @@ impl Samples {
             .collect()
     }
 
+    /// Every application in the kept samples.
+    pub fn application_ids(&self) -> std::collections::BTreeSet<String> {
+        let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
+        ring.iter().flat_map(|sample| sample.apps.keys().cloned()).collect()
+    }
+
     /// One run's executors over the kept samples (empty unless it is elastic).
     pub fn executors_of(&self, job_run_id: &str) -> Vec<ExecutorSample> {
         let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());

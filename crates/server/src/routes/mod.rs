@@ -26,8 +26,9 @@ use sparkplane_api::ErrorCode;
 use crate::{auth, console, request_id, ApiResponseError, AppState};
 pub(crate) use dashboard::public_base;
 
-pub fn router(state: AppState) -> Router {
-    let api = Router::new()
+/// The API's routes behind SigV4 (and `/metrics` counting).
+fn api_router(state: &AppState) -> Router {
+    Router::new()
         .route("/applications", post(applications::create).get(applications::list))
         .route(
             "/applications/{application_id}",
@@ -73,14 +74,18 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), auth::require_sigv4))
         // Outside SigV4, so refused requests are counted too.
         .route_layer(middleware::from_fn_with_state(state.clone(), crate::metrics::record))
-        .with_state(state.clone());
-    // The browser's way in: the same API routes, with the sign-in cookie
-    // (and CSRF token) in place of a signature (see console/api.rs).
-    let console_routes = Router::new()
-        .nest_service(
-            "/console/api",
-            api.clone().layer(middleware::from_fn_with_state(state.clone(), console::api::authenticate)),
-        )
+        .with_state(state.clone())
+}
+
+/// The web console, served on its own listener (its own origin: the
+/// dashboards on the API's origin show pages of the jobs' own Spark
+/// drivers). Its script reaches the same API routes under `/console/api/`,
+/// with the sign-in cookie (and CSRF token) in place of a signature.
+pub fn console_router(state: AppState) -> Router {
+    let api = api_router(&state).layer(middleware::from_fn_with_state(state.clone(), console::api::authenticate));
+    Router::new()
+        .nest_service("/console/api", api)
+        .route("/", get(|| async { console_redirect() }))
         .route("/console", get(|| async { console_redirect() }))
         .route("/console/", get(console::index))
         .route("/console/sign-in", get(console::sign_in_form).post(console::sign_in))
@@ -88,7 +93,12 @@ pub fn router(state: AppState) -> Router {
         .route("/console/sign-out", post(console::sign_out))
         .route("/console/assets/{name}", get(console::asset))
         .layer(middleware::from_fn(console::pages_security_headers))
-        .with_state(state.clone());
+        .layer(middleware::from_fn(request_id::add_request_id))
+        .with_state(state)
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = api_router(&state);
     // Scraped by Prometheus, which cannot sign: its own bearer token.
     let metrics = Router::new().route("/metrics", get(metrics::get)).with_state(state.clone());
     // IAM and STS (query protocol) at the root: verified per service in the
@@ -123,7 +133,6 @@ pub fn router(state: AppState) -> Router {
         .merge(job_credentials)
         .merge(agents)
         .merge(dashboards)
-        .merge(console_routes)
         .merge(metrics)
         .merge(api)
         .layer(middleware::from_fn(request_id::add_request_id))

@@ -1,0 +1,50 @@
+//! Where the web console listens. Flag, then `SPARKPLANE_*` environment,
+//! then the file, then the named default: the API's address with a port
+//! the system picks. Never the API's own port: the dashboards on that
+//! origin show pages of the jobs' own Spark drivers, whose scripts must not
+//! share an origin with a signed-in console.
+
+use anyhow::bail;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsoleListen {
+    /// The API's address with a port the system picks (`sparkplane console`
+    /// prints the URL, and the server logs it).
+    BesideApi,
+    Address(String),
+    /// No console.
+    Off,
+}
+
+pub fn resolve(
+    flag: Option<String>,
+    file: Option<String>,
+    env_str: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<ConsoleListen> {
+    Ok(match flag.or_else(|| env_str("SPARKPLANE_CONSOLE_LISTEN")).or(file) {
+        None => ConsoleListen::BesideApi,
+        Some(value) if value == "off" => ConsoleListen::Off,
+        Some(value) => {
+            if value.parse::<std::net::SocketAddr>().is_err() {
+                bail!("console_listen must be ADDR:PORT or off, got '{value}'");
+            }
+            ConsoleListen::Address(value)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_and_bad_values() {
+        let none = |_: &str| None;
+        assert_eq!(resolve(None, None, &none).unwrap(), ConsoleListen::BesideApi);
+        let env = |key: &str| (key == "SPARKPLANE_CONSOLE_LISTEN").then(|| "127.0.0.1:8089".to_string());
+        assert_eq!(resolve(None, Some("off".into()), &env).unwrap(), ConsoleListen::Address("127.0.0.1:8089".into()));
+        assert_eq!(resolve(None, Some("off".into()), &none).unwrap(), ConsoleListen::Off);
+        assert_eq!(resolve(Some("off".into()), None, &env).unwrap(), ConsoleListen::Off);
+        assert!(resolve(Some("nowhere".into()), None, &none).is_err());
+    }
+}
