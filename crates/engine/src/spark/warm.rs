@@ -64,8 +64,13 @@ const STOP_GRACE: Duration = Duration::from_secs(10);
 const HADOOP_PREFIX: &str = "spark.hadoop.";
 /// Properties the host gives each driver of its own (its UI port and event
 /// log folder for the dashboard), which a cold launch gets per attempt.
-const PER_DRIVER_PROPERTIES: [&str; 4] =
-    ["spark.ui.port", "spark.ui.proxyBase", "spark.eventLog.enabled", "spark.eventLog.dir"];
+const PER_DRIVER_PROPERTIES: [&str; 5] = [
+    "spark.ui.port",
+    "spark.ui.proxyBase",
+    "spark.eventLog.enabled",
+    "spark.eventLog.dir",
+    "spark.eventLog.rolling.enabled",
+];
 
 /// The one request line a warm driver reads.
 #[derive(Serialize)]
