@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the web console's tests (tests/e2e/test_console.py) need from Debian:
-# Chromium, driven headless over the DevTools protocol. Installed when
+# Chromium, driven headless by Playwright (which cannot download its own
+# browsers here, so it launches this one). Installed when
 # missing and we are root; otherwise the tests skip (or fail under CI=true).
 # Each test starts and stops its own browser.
 #

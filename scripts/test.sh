@@ -19,7 +19,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/chromium.sh"
 cd "$REPO_ROOT"
 
 ensure_python_tools boto3 awscli pytest "moto[server]" prometheus-client duckdb==1.5.5 duckdb-extension-tpch==1.5.5 \
-  websocket-client
+  playwright
 # The session tests' Spark Connect client lives apart: its pandas, pyarrow
 # and numpy must not become importable by jobs, whose Python is the venv's.
 export SPARKPLANE_TEST_CONNECT_PYTHON="$REPO_ROOT/.venv-connect/bin/python"

@@ -1,25 +1,25 @@
-"""A real Chromium, headless, driven over the DevTools protocol (CDP).
+"""A real Chromium, headless, driven by Playwright.
 
-Only what the console tests need: open a URL, evaluate JavaScript in the
-page, wait (bounded) for a condition, read cookies. Chromium comes from
-Debian (scripts/chromium.sh); SPARKPLANE_TEST_CHROMIUM names it.
+Chromium is Debian's (scripts/chromium.sh; SPARKPLANE_TEST_CHROMIUM names
+it): Playwright's own browser downloads are out of reach here, so it is
+launched at that path. The helpers keep the console tests short: open a URL,
+evaluate JavaScript in the page, wait (bounded) for a condition, fill and
+submit a form, read cookies, save a screenshot.
 """
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import shutil
-import signal
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-import websocket
 
 CHROMIUM = os.environ.get("SPARKPLANE_TEST_CHROMIUM") or shutil.which("chromium") or ""
+# Where the console tests leave their screenshots (one per page).
+ARTIFACTS = Path(os.environ.get("SPARKPLANE_TEST_ARTIFACTS")
+                 or Path(__file__).resolve().parents[2] / "target" / "e2e-artifacts")
 
 
 def require_chromium() -> None:
@@ -31,58 +31,35 @@ def require_chromium() -> None:
 
 
 class Browser:
-    def __init__(self, profile: Path, timeout: float = 30):
-        profile.mkdir(parents=True, exist_ok=True)
-        self.proc = subprocess.Popen(
-            [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--no-default-browser-check", "--disable-extensions", "--remote-debugging-port=0",
-             "--remote-allow-origins=*", f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        active = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + timeout
-        while not (active.exists() and active.read_text().strip()):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.close()
-                raise RuntimeError("Chromium did not start its DevTools endpoint")
-            time.sleep(0.1)
-        port = active.read_text().split()[0]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=10) as answer:
-            pages = [t for t in json.load(answer) if t.get("type") == "page"]
-        self.ws = websocket.create_connection(pages[0]["webSocketDebuggerUrl"], timeout=60, suppress_origin=True)
-        self.ids = itertools.count(1)
-        self.call("Page.enable")
-        self.call("Runtime.enable")
+    def __init__(self):
+        from playwright.sync_api import sync_playwright
 
-    def call(self, method: str, **params) -> dict:
-        ident = next(self.ids)
-        self.ws.send(json.dumps({"id": ident, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.ws.recv())
-            if message.get("id") == ident:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
+        self._playwright = sync_playwright().start()
+        try:
+            self._browser = self._playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+            self._context = self._browser.new_context(viewport={"width": 1280, "height": 1000})
+            self.page = self._context.new_page()
+        except Exception:
+            self._playwright.stop()
+            raise
 
     def eval(self, expression: str):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"{expression!r} threw: {result['exceptionDetails']}")
-        return result["result"].get("value")
+        return self.page.evaluate(expression)
 
     def goto(self, url: str, timeout: float = 30) -> None:
-        self.call("Page.navigate", url=url)
-        self.wait_for("document.readyState === 'complete' && location.href !== 'about:blank'", timeout,
-                      f"{url} to load")
+        self.page.goto(url, wait_until="load", timeout=timeout * 1000)
 
     def wait_for(self, expression: str, timeout: float, what: str):
         deadline = time.monotonic() + timeout
         last = None
-        # An element found is "true" (CDP returns elements by value as {}).
+        # An element found is "true" (elements do not serialize).
         probe = f"(() => {{ const v = ({expression}); return v instanceof Node ? true : v; }})()"
         while time.monotonic() < deadline:
             try:
                 last = self.eval(probe)
-            except RuntimeError as err:
+            except Exception as err:  # noqa: BLE001 - a page mid-navigation
                 last = err
             if last and not isinstance(last, Exception):
                 return last
@@ -94,30 +71,26 @@ class Browser:
 
     def fill(self, form: str, values: dict) -> None:
         """Sets the named fields of form `form` (an id) and submits it."""
-        script = f"""(() => {{
-            const form = document.getElementById({json.dumps(form)});
-            const values = {json.dumps(values)};
-            for (const [name, value] of Object.entries(values)) form.elements[name].value = value;
-            form.requestSubmit();
-            return true;
-        }})()"""
-        assert self.eval(script)
+        for name, value in values.items():
+            field = self.page.locator(f"#{form} [name={json.dumps(name)}]")
+            if field.evaluate("e => e.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
+        self.page.locator(f"#{form} button[type=submit]").click()
 
     def cookies(self) -> list[dict]:
-        return self.call("Network.getAllCookies").get("cookies", [])
+        return self._context.cookies()
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
 
     def close(self) -> None:
-        ws = getattr(self, "ws", None)
-        if ws is not None:
-            ws.close()
-        # Chromium's own helper processes are in its process group.
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                return
-            try:
-                self.proc.wait(10)
-                return
-            except subprocess.TimeoutExpired:
-                continue
+        try:
+            self._context.close()
+            self._browser.close()
+        finally:
+            self._playwright.stop()

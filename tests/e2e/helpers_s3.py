@@ -301,6 +301,11 @@ def keys_of(resp: dict) -> list[str]:
 
 def put_query(server, text: str, bucket: str) -> str:
     """Uploads a HIVE query file to the server's embedded S3 (as the root); returns its s3:// URI."""
+    return put_object_uri(server, text, bucket, ".sql")
+
+
+def put_object_uri(server, text: str, bucket: str, suffix: str) -> str:
+    """Uploads `text` to the server's embedded S3 (as the root) under a fresh key; returns its s3:// URI."""
     from helpers_base import unique
 
     s3 = s3_client(server)
@@ -309,6 +314,6 @@ def put_query(server, text: str, bucket: str) -> str:
     except ClientError as exc:
         if exc.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
             raise
-    key = f"{unique('q')}.sql"
+    key = f"{unique('q')}{suffix}"
     s3.put_object(Bucket=bucket, Key=key, Body=text.encode())
     return f"s3://{bucket}/{key}"

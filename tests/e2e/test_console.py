@@ -1,8 +1,10 @@
-"""The web console, in a real Chromium: sign-in through `sparkplane console`
-and through an access key, the cookie and CSRF rules, security headers,
-the applications page with live state and charts, forms that show the API's
-own errors, a HIVE job run started from the console with its live driver
-log, and a user who sees and does only what its policies allow.
+"""The web console, in Debian's Chromium driven by Playwright: sign-in
+through `sparkplane console` and through an access key, the cookie and CSRF
+rules, security headers, the applications page with live state and charts,
+forms that show the API's own errors, a HIVE job run started from the
+console with its live driver log and usage chart, a run cancelled from the
+console, and a user who sees and does only what its policies allow. Each
+page is saved as a screenshot under target/e2e-artifacts/.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import requests
 from conftest import ROLE_ARN, unique
 from helpers_base import free_port
 from helpers_browser import Browser, require_chromium
-from helpers_s3 import put_query
+from helpers_s3 import put_object_uri, put_query
 
 require_chromium()
 
@@ -30,8 +32,8 @@ def srv(make_server):
 
 
 @pytest.fixture
-def browser(tmp_path):
-    opened = Browser(tmp_path / "chromium-profile")
+def browser():
+    opened = Browser()
     yield opened
     opened.close()
 
@@ -128,6 +130,8 @@ def test_applications_forms_runs_and_logs_in_chromium(srv, browser):
     browser.wait_for(f"document.querySelector('tr[data-app=\"{existing}\"]')", 30, "the application's row")
     cookies = [c for c in browser.cookies() if c["name"] == "sparkplane_console"]
     assert cookies and cookies[0]["httpOnly"] and cookies[0]["sameSite"] == "Strict"
+    # Marks this page load: updates must arrive without a reload.
+    browser.eval("window.__loaded_once = true")
 
     # The form shows the API's own validation message.
     browser.fill("create-application", {"name": "bad name!", "type": "HIVE", "releaseLabel": "emr-7.9.0"})
@@ -144,6 +148,8 @@ def test_applications_forms_runs_and_logs_in_chromium(srv, browser):
     # The charts draw the server's samples (every 10 s), the new application's too.
     browser.wait_for(f"document.querySelector('[data-chart=\"vCPU · {name} ({app_id})\"] svg polyline')", 60,
                      "the new application's capacity chart")
+    assert browser.eval("window.__loaded_once === true"), "the page was reloaded"
+    browser.screenshot("console-applications")
 
     # A HIVE job run from the console, its state live and its driver log tailed.
     browser.goto(f"{srv.console}/console/#/apps/{app_id}")
@@ -154,10 +160,13 @@ def test_applications_forms_runs_and_logs_in_chromium(srv, browser):
         "document.querySelector('#start-job-run .form-status')?.innerText.startsWith('Started')"
         " && document.querySelector('#start-job-run .form-status').innerText", 30, "the run to start")
     run_id = started.split()[1].rstrip(".")
+    browser.eval("window.__loaded_once = true")
     row = browser.wait_for(f"document.querySelector('tr[data-run=\"{run_id}\"]')?.innerText.includes('SUCCESS')"
                            f" && document.querySelector('tr[data-run=\"{run_id}\"]').innerText", 120,
                            "the run's row to show it ended, with its duration and billed usage")
     assert "vCPU-h" in row and re.search(r"\b\d+ s\b", row), row
+    assert browser.eval("window.__loaded_once === true"), "the runs updated without a reload"
+    browser.screenshot("console-application")
     browser.goto(f"{srv.console}/console/#/apps/{app_id}/runs/{run_id}")
     browser.wait_for("document.getElementById('run-state')?.innerText === 'SUCCESS'", 120, "the run to succeed live")
     log = browser.wait_for("document.getElementById('driver-log')?.innerText.includes('42')"
@@ -165,6 +174,9 @@ def test_applications_forms_runs_and_logs_in_chromium(srv, browser):
     assert "42" in log
     billed = browser.text("#billed")
     assert "vCPU-h" in billed, billed
+    browser.wait_for("document.querySelector('[data-chart=\"Usage\"] svg rect')", 30, "the run's usage chart")
+    assert "null" not in browser.text("#run") and "undefined" not in browser.text("#run"), browser.text("#run")
+    browser.screenshot("console-run")
     # The dashboard link is GetDashboardForJobRun's URL.
     browser.eval("document.getElementById('open-dashboard').click()")
     href = browser.wait_for("document.getElementById('dashboard-link')?.href", 30, "the dashboard link")
@@ -177,10 +189,10 @@ def test_a_user_sees_and_does_only_what_its_policies_allow(srv, browser):
         {"Effect": "Allow", "Action": ["emr-serverless:ListApplications", "emr-serverless:GetApplication"],
          "Resource": "*"}]})
     browser.goto(f"{srv.console}/console/sign-in")
-    browser.eval(f"""(() => {{
-        document.getElementById('accessKeyId').value = {json.dumps(user['key'])};
-        document.getElementById('secretAccessKey').value = {json.dumps(user['secret'])};
-        document.getElementById('sign-in').click(); return true; }})()""")
+    browser.screenshot("console-sign-in")
+    browser.page.fill("#accessKeyId", user["key"])
+    browser.page.fill("#secretAccessKey", user["secret"])
+    browser.page.click("#sign-in")
     browser.wait_for("document.querySelector('#applications table')", 30, "the applications page")
     assert browser.text("#who") == user["key"]
     browser.fill("create-application", {"name": unique("denied"), "type": "HIVE", "releaseLabel": "emr-7.9.0"})
@@ -190,6 +202,7 @@ def test_a_user_sees_and_does_only_what_its_policies_allow(srv, browser):
     browser.goto(f"{srv.console}/console/#/hosts")
     denied = browser.wait_for("document.querySelector('#hosts .error')?.innerText", 30, "the hosts refusal")
     assert "AccessDenied" in denied
+    browser.screenshot("console-hosts-denied")
     # A deleted key ends its console session at the next call.
     srv.iam().delete_access_key(UserName=user["name"], AccessKeyId=user["key"])
     gone = browser.eval("fetch('/console/api/applications').then(r => r.status)")
@@ -206,3 +219,34 @@ def test_a_user_sees_and_does_only_what_its_policies_allow(srv, browser):
     spoofed = session.get(f"{srv.console}/console/api/applications", timeout=30,
                           headers={"authorization": f"AWS4-HMAC-SHA256 Credential={srv.access_key}/x"})
     assert spoofed.status_code == 403 and other["name"] in spoofed.json()["message"], spoofed.text
+
+
+HOLD = """
+import time
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.getOrCreate()
+print("holding", flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.spark
+def test_a_run_cancelled_from_the_console_ends_cancelled(srv, browser):
+    app_id = srv.client().create_application(name=unique("cancel"), type="SPARK", releaseLabel="emr-7.9.0",
+                                             clientToken=unique("c"))["applicationId"]
+    script = put_object_uri(srv, HOLD, "console-e2e", ".py")
+    browser.goto(sign_in_url(srv))
+    browser.goto(f"{srv.console}/console/#/apps/{app_id}")
+    browser.wait_for("document.getElementById('start-job-run')", 30, "the job run form")
+    browser.fill("start-job-run", {"runName": "to-cancel", "executionRoleArn": ROLE_ARN, "entryPoint": script})
+    started = browser.wait_for(
+        "document.querySelector('#start-job-run .form-status')?.innerText.startsWith('Started')"
+        " && document.querySelector('#start-job-run .form-status').innerText", 30, "the run to start")
+    run_id = started.split()[1].rstrip(".")
+    button = f"tr[data-run=\"{run_id}\"] button[data-action=cancel]"
+    browser.wait_for(f"document.querySelector('{button}')", 30, "the run's Cancel button")
+    browser.page.click(button)
+    browser.wait_for(f"document.querySelector('tr[data-run=\"{run_id}\"]')?.innerText.includes('CANCELLED')", 120,
+                     "the run to show CANCELLED")
+    assert srv.client().get_job_run(applicationId=app_id, jobRunId=run_id)["jobRun"]["state"] == "CANCELLED"
+    browser.screenshot("console-cancelled")

@@ -142,6 +142,26 @@ function legendItem(colour, name) {
   return h("span", {}, svg("svg", { width: 10, height: 10 }, svg("rect", { width: 10, height: 10, fill: colour })), ` ${name}`);
 }
 
+// A run's total and billed usage, side by side per resource.
+function usageChart(run) {
+  const width = 360, height = 140, pad = 24;
+  const total = run.totalResourceUtilization || {}, billed = run.billedResourceUtilization || {};
+  const kinds = [["vCPU-h", "vCPUHour"], ["memory GB-h", "memoryGBHour"], ["storage GB-h", "storageGBHour"]];
+  const top = Math.max(1e-9, ...kinds.flatMap(([, k]) => [Number(total[k] || 0), Number(billed[k] || 0)]));
+  const w = (width - 2 * pad) / kinds.length;
+  const bars = kinds.flatMap(([label, k], i) => {
+    const bar = (value, offset, colour) => {
+      const hgt = (Number(value || 0) / top) * (height - 2 * pad);
+      return svg("rect", { x: pad + i * w + offset, y: height - pad - hgt, width: w / 2 - 6, height: Math.max(1, hgt), fill: colour });
+    };
+    return [bar(total[k], 2, "#2f5bd3"), bar(billed[k], w / 2, "#dc6803"),
+      svg("text", { x: pad + i * w + 2, y: height - 6, "font-size": 10, fill: "#667085" }, document.createTextNode(label))];
+  });
+  return h("div", { class: "chart", "data-chart": "Usage" }, h("strong", {}, "Usage"),
+    svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "Usage" }, bars),
+    h("div", { class: "legend" }, legendItem("#2f5bd3", "total"), legendItem("#dc6803", "billed")));
+}
+
 function barChart(title, buckets) {
   const width = 360, height = 140, pad = 24;
   const top = Math.max(1, ...buckets.map((b) => FINAL.reduce((n, s) => n + (b.counts[s] || 0), 0)));
@@ -242,7 +262,8 @@ function live(container) {
   // The live region of a view: replaced wholesale on each update.
   return {
     el: container,
-    set(...children) { container.replaceChildren(...children); },
+    // replaceChildren would print a null as the text "null".
+    set(...children) { container.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false)); },
     fail(err) { container.replaceChildren(errorBox(err)); },
   };
 }
@@ -447,6 +468,7 @@ function runView(appId, runId) {
           h("dt", {}, "Billed usage"), h("dd", { id: "billed" }, usage(run.billedResourceUtilization)),
           h("dt", {}, "Job driver"), h("dd", {}, h("pre", {}, JSON.stringify(run.jobDriver, null, 2))),
           h("dt", {}, "Configuration"), h("dd", {}, h("pre", {}, JSON.stringify(run.configurationOverrides || {}, null, 2)))),
+        run.totalResourceUtilization || run.billedResourceUtilization ? h("div", { class: "charts" }, usageChart(run)) : null,
         !FINAL.includes(run.state) && run.state !== "CANCELLING" ? h("button", { class: "secondary", "data-action": "cancel", onclick: async () => {
           try { await api("DELETE", `/applications/${appId}/jobruns/${runId}`); refresh(); } catch (err) { alertBox(err); }
         } }, "Cancel") : null);
