@@ -4,33 +4,18 @@
 //! origin show pages of the jobs' own Spark drivers, whose scripts must not
 //! share an origin with a signed-in console.
 
-use anyhow::bail;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConsoleListen {
-    /// The API's address with a port the system picks (`sparkplane console`
-    /// prints the URL, and the server logs it).
-    BesideApi,
-    Address(String),
-    /// No console.
-    Off,
-}
+/// Same shape as the session endpoint's setting (unset, `off`, ADDR:PORT).
+pub type ConsoleListen = crate::config_sessions::SessionListen;
 
 pub fn resolve(
     flag: Option<String>,
     file: Option<String>,
     env_str: &dyn Fn(&str) -> Option<String>,
 ) -> anyhow::Result<ConsoleListen> {
-    Ok(match flag.or_else(|| env_str("SPARKPLANE_CONSOLE_LISTEN")).or(file) {
-        None => ConsoleListen::BesideApi,
-        Some(value) if value == "off" => ConsoleListen::Off,
-        Some(value) => {
-            if value.parse::<std::net::SocketAddr>().is_err() {
-                bail!("console_listen must be ADDR:PORT or off, got '{value}'");
-            }
-            ConsoleListen::Address(value)
-        }
-    })
+    crate::config_sessions::parse_listen(
+        flag.or_else(|| env_str("SPARKPLANE_CONSOLE_LISTEN")).or(file),
+        "console_listen",
+    )
 }
 
 #[cfg(test)]

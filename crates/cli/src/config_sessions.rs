@@ -25,20 +25,26 @@ pub struct SessionSettings {
     pub tls: Option<(PathBuf, PathBuf)>,
 }
 
-pub type Layer = (Option<String>, Option<PathBuf>, Option<PathBuf>);
-
-/// `flags` and `file` are (listen address or `off`, certificate, key).
-pub fn resolve(flags: Layer, file: Layer, env_str: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<SessionSettings> {
-    let listen = match flags.0.or_else(|| env_str("SPARKPLANE_SESSION_LISTEN")).or(file.0) {
+/// A listen setting beside the API's: unset (the API's address, a free
+/// port), `off`, or ADDR:PORT. `setting` names it in the error.
+pub fn parse_listen(value: Option<String>, setting: &str) -> anyhow::Result<SessionListen> {
+    Ok(match value {
         None => SessionListen::BesideApi,
         Some(value) if value == "off" => SessionListen::Off,
         Some(value) => {
             if value.parse::<std::net::SocketAddr>().is_err() {
-                bail!("session_listen must be ADDR:PORT or off, got '{value}'");
+                bail!("{setting} must be ADDR:PORT or off, got '{value}'");
             }
             SessionListen::Address(value)
         }
-    };
+    })
+}
+
+pub type Layer = (Option<String>, Option<PathBuf>, Option<PathBuf>);
+
+/// `flags` and `file` are (listen address or `off`, certificate, key).
+pub fn resolve(flags: Layer, file: Layer, env_str: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<SessionSettings> {
+    let listen = parse_listen(flags.0.or_else(|| env_str("SPARKPLANE_SESSION_LISTEN")).or(file.0), "session_listen")?;
     let path = |flag: Option<PathBuf>, key: &str, from_file: Option<PathBuf>| {
         flag.or_else(|| env_str(key).map(PathBuf::from)).or(from_file)
     };

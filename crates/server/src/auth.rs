@@ -39,14 +39,7 @@ pub async fn require_sigv4(State(state): State<AppState>, request: Request, next
     match verified {
         Ok(principal) => {
             tracing::debug!(access_key_id = %principal.access_key_id, method = %parts.method, path = %parts.uri.path(), "request authenticated");
-            let caller = match crate::authorize::authorize(&state, &principal.access_key_id, &parts, &bytes).await {
-                Ok(caller) => caller,
-                Err(denied) => return denied.into_response(),
-            };
-            let mut parts = parts;
-            parts.extensions.insert(caller);
-            parts.extensions.insert(SignedBy(principal.access_key_id));
-            next.run(Request::from_parts(parts, Body::from(bytes))).await
+            authorized_next(&state, principal.access_key_id, parts, bytes, next).await
         }
         Err(err) => {
             tracing::info!(code = err.code(), method = %parts.method, path = %parts.uri.path(), "request rejected by sigv4");
@@ -59,7 +52,7 @@ pub async fn require_sigv4(State(state): State<AppState>, request: Request, next
 /// only the signature is skipped. The key must still be active, and the
 /// request is authorized as it like any signed one.
 async fn from_console(state: AppState, console: ConsoleCaller, request: Request, next: Next) -> Response {
-    let (mut parts, body) = request.into_parts();
+    let (parts, body) = request.into_parts();
     if state.keys.secret_for(&console.access_key_id).is_none() {
         return ApiResponseError::new(ErrorCode::UnrecognizedClient, "The console's access key is no longer valid.")
             .into_response();
@@ -69,12 +62,24 @@ async fn from_console(state: AppState, console: ConsoleCaller, request: Request,
         Ok(buffered) => (buffered.bytes.clone(), buffered),
         Err(response) => return response,
     };
-    let caller = match crate::authorize::authorize(&state, &console.access_key_id, &parts, &bytes).await {
+    authorized_next(&state, console.access_key_id, parts, bytes, next).await
+}
+
+/// Authorizes the request as `access_key_id` and hands it on with its
+/// caller and key, whichever way the key was proven.
+async fn authorized_next(
+    state: &AppState,
+    access_key_id: String,
+    mut parts: axum::http::request::Parts,
+    bytes: axum::body::Bytes,
+    next: Next,
+) -> Response {
+    let caller = match crate::authorize::authorize(state, &access_key_id, &parts, &bytes).await {
         Ok(caller) => caller,
         Err(denied) => return denied.into_response(),
     };
     parts.extensions.insert(caller);
-    parts.extensions.insert(SignedBy(console.access_key_id));
+    parts.extensions.insert(SignedBy(access_key_id));
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 

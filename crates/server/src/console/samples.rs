@@ -118,7 +118,6 @@ impl Samples {
     /// Every kept sample, oldest first, with only the applications `visible` allows.
     pub fn view(&self, visible: impl Fn(&str) -> bool) -> Vec<Sample> {
         let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
-        let mut allowed: BTreeMap<String, bool> = BTreeMap::new();
         ring.iter()
             .map(|sample| Sample {
                 at: sample.at,
@@ -126,7 +125,7 @@ impl Samples {
                 apps: sample
                     .apps
                     .iter()
-                    .filter(|(id, _)| *allowed.entry((*id).clone()).or_insert_with(|| visible(id)))
+                    .filter(|(id, _)| visible(id))
                     .map(|(id, app)| (id.clone(), app.clone()))
                     .collect(),
             })
