@@ -207,6 +207,12 @@ class Server:
     def teardown(self) -> None:
         """Stop the server, then check that nothing referencing the data dir survives."""
         problems = []
+        # Tests that kill a server do so with a signal (a negative code); a
+        # server that exited by itself died under a test, which should say
+        # why rather than leave only "connection refused" behind.
+        if self.proc is not None and (self.proc.poll() or 0) > 0:
+            problems.append(f"the server exited by itself with code {self.proc.returncode} before teardown:\n"
+                            f"{self.log_tail()}")
         try:
             self.stop()
         except AssertionError as exc:
