@@ -96,9 +96,12 @@ def test_sign_in_cookie_csrf_and_headers(srv):
                            headers={"x-sparkplane-csrf": csrf})
     assert created.status_code == 200, created.text
     assert srv.client().get_application(applicationId=created.json()["applicationId"])["application"]["name"] == body["name"]
-    # The API's port serves no console (its dashboards show jobs' own pages).
-    on_api = requests.get(f"{srv.endpoint}/console/", allow_redirects=False, timeout=30)
-    assert on_api.status_code != 200 and "csrf" not in on_api.text
+    # The API's port serves no console (its dashboards show jobs' own
+    # pages): `/console` there sends the browser to the console's port.
+    for path in ("/console", "/console/"):
+        on_api = requests.get(f"{srv.endpoint}{path}", allow_redirects=False, timeout=30)
+        assert on_api.status_code == 303 and "csrf" not in on_api.text, on_api.text
+        assert on_api.headers["location"] == f"{srv.console}/console/", on_api.headers
     # A console session cannot mint sign-in URLs (they would outlive it).
     minted = browser.post(f"{srv.console}/console/api/sparkplane/v1/console/sign-in-url", json={}, timeout=30,
                           headers={"x-sparkplane-csrf": csrf})

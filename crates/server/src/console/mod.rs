@@ -223,6 +223,19 @@ pub async fn sign_in_url(
     Ok(crate::routes::ok_json(&body))
 }
 
+/// `GET /console` on the API's port: where the console is, on the host the
+/// browser reached the API at.
+pub async fn elsewhere(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiResponseError> {
+    let Some(port) = state.console.port else {
+        return Ok(pages::message(
+            StatusCode::NOT_FOUND,
+            "The web console is off on this server (console_listen = off).",
+        ));
+    };
+    let base = crate::routes::public_base(&headers)?;
+    Ok(pages::redirect(&format!("{}{ROOT}/", with_port(&base, port))))
+}
+
 /// `http://host[:port]` with `port` instead.
 pub(crate) fn with_port(base: &str, port: u16) -> String {
     let host = base.strip_prefix("http://").unwrap_or(base);

@@ -125,10 +125,17 @@ pub fn router(state: AppState) -> Router {
         .route("/session-dashboard/{application_id}/{session_id}", get(dashboard::add_slash))
         .route("/session-dashboard/{application_id}/{session_id}/", get(dashboard::session::browse_root))
         .route("/session-dashboard/{application_id}/{session_id}/{*rest}", get(dashboard::session::browse))
+        .with_state(state.clone());
+    // A browser sent to `/console` on the API's port goes to the console's
+    // own port: the console never shares an origin with the dashboards.
+    let console_elsewhere = Router::new()
+        .route("/console", get(console::elsewhere))
+        .route("/console/", get(console::elsewhere))
         .with_state(state);
     // Outermost, so that errors from the SigV4 layer carry a request id too.
     Router::new()
         .route("/health", get(health))
+        .merge(console_elsewhere)
         .merge(query_protocols)
         .merge(job_credentials)
         .merge(agents)
