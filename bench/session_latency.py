@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """What an interactive session costs against a batch job of the same work
 (issue #18): StartSession -> the first query's result, cold (a new Spark
-Connect server), against StartJobRun -> SUCCESS of a script that runs the
+Connect server) and on a pre-initialized driver (an emr-spark-8.0.0
+application with `initialCapacity` of one driver, whose warm JVM becomes
+the session's engine), against StartJobRun -> SUCCESS of a script that runs the
 same query on the same Spark (4.0, label emr-spark-8.0.0); and the p50 of
 `spark.range(1000).count()` on a warm session, through the TLS endpoint,
 against the same loop inside a job's driver (no Spark Connect, no proxy).
@@ -24,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import BENCH_ROLE_ARN, REPO, run_timed_full, start_server
+from common import BENCH_ROLE_ARN, REPO, run_timed_full, start_server, wait_idle_warm_worker
 
 CONNECT_PYTHON = os.environ.get("SPARKPLANE_BENCH_CONNECT_PYTHON", str(REPO / ".venv-connect" / "bin" / "python"))
 
@@ -35,8 +37,9 @@ print("READY", flush=True)
 url, queries = sys.stdin.readline().strip(), int(sys.argv[1])
 start = time.monotonic()
 spark = SparkSession.builder.remote(url).getOrCreate()
+connected = time.monotonic() - start
 assert spark.range(1000).count() == 1000
-print("FIRST", time.monotonic() - start, flush=True)
+print("FIRST", time.monotonic() - start, connected, flush=True)
 times = []
 for _ in range(queries):
     t = time.monotonic()
@@ -75,12 +78,15 @@ def session_round(client, app_id: str, queries: int, base: Path) -> tuple[float,
         if state in ("FAILED", "TERMINATED"):
             raise SystemExit(f"session ended {state}")
         time.sleep(0.05)
+    started = time.monotonic() - start
     found = client.get_session_endpoint(applicationId=app_id, sessionId=session_id)
     proc.stdin.write(f"{found['endpoint']}/;token={found['authToken']}\n")
     proc.stdin.flush()
     first_line = proc.stdout.readline().split()
     first = time.monotonic() - start
     assert first_line[0] == "FIRST", first_line
+    print(f"  STARTED after {started:.2f} s, client connected in {float(first_line[2]):.2f} s, "
+          f"first result after {float(first_line[1]):.2f} s", file=sys.stderr)
     p50_line = proc.stdout.readline().split()
     assert p50_line[0] == "P50", p50_line
     proc.wait(60)
@@ -120,18 +126,29 @@ def main():
                                                  interactiveConfiguration={"sessionEnabled": True})["applicationId"]
             batch = client.create_application(name="batch", type="SPARK",
                                               releaseLabel="emr-spark-8.0.0")["applicationId"]
+            capacity = {"Driver": {"workerCount": 1, "workerConfiguration": {"cpu": "4vCPU", "memory": "16GB"}}}
+            warm_app = client.create_application(name="warm", type="SPARK", releaseLabel="emr-spark-8.0.0",
+                                                 interactiveConfiguration={"sessionEnabled": True},
+                                                 initialCapacity=capacity)["applicationId"]
+            client.start_application(applicationId=warm_app)
             # One of each first, unmeasured: installs the Spark 4 runtime.
             session_round(client, sessions, 1, base)
             batch_round(client, batch, script, 1, base / "data")
-            firsts, warm, batch_ends, batch_p50 = [], [], [], []
+            firsts, warm, batch_ends, batch_p50, pre_firsts, pre_warm = [], [], [], [], [], []
             for i in range(args.rounds):
+                # Its warm driver (the one the last round took is replaced).
+                wait_idle_warm_worker(proc, warm_app)
+                pre_first, pre_p50 = session_round(client, warm_app, args.queries, base)
+                pre_firsts.append(pre_first)
+                pre_warm.append(pre_p50)
                 first, p50 = session_round(client, sessions, args.queries, base)
                 elapsed, job_p50 = batch_round(client, batch, script, args.queries, base / "data")
                 firsts.append(first)
                 warm.append(p50)
                 batch_ends.append(elapsed)
                 batch_p50.append(job_p50)
-                print(f"round {i + 1}: session first result {first:.2f} s (p50 {p50 * 1000:.0f} ms), "
+                print(f"round {i + 1}: pre-initialized session first result {pre_first:.2f} s "
+                      f"(p50 {pre_p50 * 1000:.0f} ms), cold session {first:.2f} s (p50 {p50 * 1000:.0f} ms), "
                       f"batch {elapsed:.2f} s (driver p50 {job_p50 * 1000:.0f} ms)", file=sys.stderr)
         finally:
             proc.terminate()
@@ -142,6 +159,11 @@ def main():
     print("|---|---|---|---|")
     print(f"| StartSession -> first result vs StartJobRun -> SUCCESS (cold) | {first:.2f} s | {batch_end:.2f} s "
           f"| {first / batch_end:.2f} |")
+    pre_first, pre_p50 = statistics.median(pre_firsts), statistics.median(pre_warm)
+    print(f"| StartSession -> first result on a pre-initialized driver vs StartJobRun -> SUCCESS | "
+          f"{pre_first:.2f} s | {batch_end:.2f} s | {pre_first / batch_end:.2f} |")
+    print(f"| p50 `spark.range(1000).count()` on the pre-initialized session | {pre_p50 * 1000:.0f} ms "
+          f"| {job_p50 * 1000:.0f} ms | {pre_p50 / job_p50:.2f} |")
     print(f"| p50 `spark.range(1000).count()` (warm) | {p50 * 1000:.0f} ms | {job_p50 * 1000:.0f} ms "
           f"| {p50 / job_p50:.2f} |")
 

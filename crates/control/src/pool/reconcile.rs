@@ -122,6 +122,12 @@ impl Controller {
         // Its UI port and event-log folder, for the dashboard of the run it takes.
         context.default_conf.extend(crate::dashboards::spark_launch_conf(&template, None, dir));
         context.sandbox = self.for_warm_worker(context.sandbox, &app.application_id);
+        if app.interactive_configuration.as_ref().and_then(|c| c.session_enabled).unwrap_or(false) {
+            // It may become one of the application's sessions (sessions::warm).
+            let sessions = self.config.data_dir.join("sessions").join(&app.application_id);
+            let _ = std::fs::create_dir_all(&sessions);
+            context.sandbox = context.sandbox.with_read_write([sessions]);
+        }
         // Its own token, in its JVM's environment from the start; it fetches
         // nothing until the grant is bound to the run the driver takes.
         let grant =
@@ -163,7 +169,7 @@ impl Controller {
 /// The plan a warm Spark driver of `app` is started with: the application's
 /// configuration and nothing job-specific. Jobs whose own plan matches it
 /// (same effective configuration, no extra artifacts) run on it.
-fn warm_spark_template(app: &Application) -> Result<SparkJobPlan, EngineError> {
+pub(crate) fn warm_spark_template(app: &Application) -> Result<SparkJobPlan, EngineError> {
     let driver = sparkplane_api::SparkSubmit {
         entry_point: "warm.py".into(),
         entry_point_arguments: None,

@@ -73,6 +73,7 @@ fn demand_of(r: &ResourceRequest) -> Demand {
         elastic,
         executor_heap_mb: r.executor_memory_mb + daemon,
         own_driver: false,
+        session: false,
     }
 }
 
@@ -219,7 +220,13 @@ impl Controller {
                 application_id: session.application_id.clone(),
                 job_run_id: session.session_id.clone(),
                 state: if granted { JobRunState::Running } else { JobRunState::Pending },
-                demand: Demand { own_driver: true, ..demand_of(&resources) },
+                // A warm driver may become the session's engine when it
+                // was started as the session's would be (see sessions::warm).
+                demand: Demand {
+                    own_driver: !crate::sessions::fits_warm_driver(app, session),
+                    session: true,
+                    ..demand_of(&resources)
+                },
                 grow_to: None,
                 on_agents: BTreeMap::new(),
                 may_use_agents: false,

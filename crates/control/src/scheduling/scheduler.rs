@@ -43,9 +43,11 @@ pub struct Demand {
     /// Heap of one executor process and its worker, in MB (elastic runs).
     pub executor_heap_mb: u64,
     /// It starts a driver process of its own whatever warm drivers are free:
-    /// an interactive session's Spark Connect server is not a job a warm
-    /// driver can take.
+    /// an interactive session whose configuration no warm driver has.
     pub own_driver: bool,
+    /// An interactive session: it holds capacity but no run slot
+    /// (`maxConcurrentRuns` is about job runs).
+    pub session: bool,
 }
 
 impl Demand {
@@ -300,7 +302,7 @@ pub fn plan_with_agents(
     let mut active: BTreeMap<&str, u32> = BTreeMap::new();
     // `maxConcurrentRuns` is about job runs: sessions (own drivers) hold
     // capacity but no run slot.
-    for run in runs.iter().filter(|r| is_active(r.state) && !r.demand.own_driver) {
+    for run in runs.iter().filter(|r| is_active(r.state) && !r.demand.session) {
         *active.entry(&run.application_id).or_default() += 1;
     }
     let mut usage = Usage::observe(apps, runs);

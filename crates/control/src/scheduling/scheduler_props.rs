@@ -211,6 +211,7 @@ proptest! {
                     elastic: *elastic,
                     executor_heap_mb: 512,
                     own_driver: false,
+                    session: false,
                 },
                 grow_to: (*running && *elastic).then_some(executors + more),
                 on_agents: Default::default(),

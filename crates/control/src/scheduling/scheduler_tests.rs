@@ -228,15 +228,16 @@ fn growth_spreads_over_agents_hosts_that_fit() {
 }
 
 #[test]
-fn a_session_never_takes_a_warm_driver_and_waits_for_capacity_like_a_run() {
-    // The warm driver fills maximumCapacity: a run takes it, a session (its
-    // own Spark Connect server) would need a new driver and must wait.
+fn a_session_unlike_the_warm_driver_waits_for_capacity_like_a_run() {
+    // The warm driver fills maximumCapacity: a run takes it, a session whose
+    // configuration it does not have would need a new driver and must wait.
     let warm_driver = Capacity { cpu: 2, memory_gb: 8, disk_gb: 20 };
     let mut view = app(A::Started);
     view.warm = Warm { drivers: 1, driver: warm_driver, executors: 0, executor: Capacity::default() };
     view.maximum_capacity = Some(warm_driver);
     let mut session = run("s1", J::Pending, 2);
     session.demand.own_driver = true;
+    session.demand.session = true;
     assert!(plan(&apps(view.clone()), &[session.clone()], &NO_HOST).is_empty());
     assert_eq!(
         plan(&apps(view.clone()), &[run("r1", J::Pending, 2)], &NO_HOST),
@@ -255,5 +256,23 @@ fn a_session_never_takes_a_warm_driver_and_waits_for_capacity_like_a_run() {
     assert_eq!(
         plan(&apps(one_run), &[session, run("r3", J::Submitted, 1)], &NO_HOST),
         [Action::Admit { job_run_id: "r3".into() }]
+    );
+}
+
+#[test]
+fn a_session_like_the_warm_driver_takes_it_as_a_run_would_and_no_run_slot() {
+    let warm_driver = Capacity { cpu: 2, memory_gb: 8, disk_gb: 20 };
+    let mut view = app(A::Started);
+    view.warm = Warm { drivers: 1, driver: warm_driver, executors: 0, executor: Capacity::default() };
+    view.maximum_capacity = Some(warm_driver);
+    view.max_concurrent_runs = Some(1);
+    let mut session = run("s1", J::Pending, 2);
+    session.demand.session = true;
+    assert_eq!(plan(&apps(view.clone()), &[session.clone()], &NO_HOST), [Action::Schedule { job_run_id: "s1".into() }]);
+    // Holding the warm driver, it leaves a run the run slot but no capacity.
+    session.state = J::Running;
+    assert_eq!(
+        plan(&apps(view), &[session, run("r1", J::Submitted, 2)], &NO_HOST),
+        [Action::Admit { job_run_id: "r1".into() }]
     );
 }

@@ -12,6 +12,7 @@
 pub mod dashboard;
 pub mod idle;
 mod supervise;
+mod warm;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
@@ -366,14 +367,30 @@ impl Controller {
 /// What a session's engine holds: its driver and its `local[N]` executors,
 /// sized from the application's and the session's runtime configuration.
 pub(crate) fn session_resources(app: &Application, session: &Session) -> Option<ResourceRequest> {
+    session_plan_of(app, session).ok().map(|plan| plan.resources)
+}
+
+/// The plan of the session's engine: the application's and the session's
+/// `runtimeConfiguration`.
+fn session_plan_of(
+    app: &Application,
+    session: &Session,
+) -> Result<sparkplane_engine::spark::SparkJobPlan, sparkplane_engine::EngineError> {
     let own = session.configuration_overrides.as_ref().and_then(|o| o.runtime_configuration.clone());
     sparkplane_engine::spark::connect::session_plan(
         &session.release_label,
         app.runtime_configuration.as_deref().unwrap_or_default(),
         own.as_deref().unwrap_or_default(),
     )
-    .ok()
-    .map(|plan| plan.resources)
+}
+
+/// Whether a warm Spark driver of `app` could become the session's engine
+/// (what the scheduler counts, as it counts a run's use of one).
+pub(crate) fn fits_warm_driver(app: &Application, session: &Session) -> bool {
+    match (crate::pool::warm_spark_template(app), session_plan_of(app, session)) {
+        (Ok(template), Ok(plan)) => sparkplane_engine::spark::warm::session_fits(&template, &plan),
+        _ => false,
+    }
 }
 
 fn response(session: &Session) -> StartSessionResponse {

@@ -20,7 +20,8 @@ use super::{LiveSession, SessionUpstream};
 use crate::base::records::truncate_details;
 use crate::base::retention::keep_dashboard_files;
 use crate::base::{clock, metering};
-use crate::dashboards::{session_dashboard_prefix, spark_launch_conf};
+use crate::dashboards::{session_dashboard_prefix, settle_event_logs, spark_launch_conf};
+use crate::pool::retire_spark_dir;
 use crate::Controller;
 
 /// How long the engine may take to listen (a cold JVM, on a busy host).
@@ -30,9 +31,17 @@ const STOP_GRACE: Duration = Duration::from_secs(10);
 /// How often the supervisor looks at the clock when nothing happens.
 const TICK: Duration = Duration::from_millis(500);
 
-/// A started engine: its process group, log folders, start (epoch ms) and
-/// the credentials grant it fetches with (revoked when dropped).
-type Engine = (sparkplane_engine::ProcessGroup, Vec<WorkerLogDir>, i64, Option<crate::AttemptGrant>);
+/// A started engine.
+struct Engine {
+    process: sparkplane_engine::ProcessGroup,
+    logs: Vec<WorkerLogDir>,
+    /// Epoch ms.
+    started_ms: i64,
+    /// The credentials grant it fetches with (revoked when dropped).
+    grant: Option<crate::AttemptGrant>,
+    /// The pre-initialized driver's own directory, when one became the engine.
+    warm_dir: Option<std::path::PathBuf>,
+}
 
 /// How the session ended.
 struct End {
@@ -79,7 +88,7 @@ impl Controller {
         }
         let mut held_millis = 0;
         // The grant (if any) is revoked when dropped, after the engine stopped.
-        if let Some((mut process, logs, started_ms, _grant)) = engine {
+        if let Some(Engine { mut process, logs, started_ms, grant: _grant, warm_dir }) = engine {
             let _ = self
                 .update_session(&app_id, &id, |s| {
                     s.state = SessionState::Terminating;
@@ -95,10 +104,18 @@ impl Controller {
             if let Err(err) = LogShipper::ship(&self.storage, &logs, &targets).await {
                 tracing::warn!(session_id = %id, error = %err, "ship the session's logs");
             }
+            if warm_dir.is_some() {
+                // A warm driver's event logs, linked until now, become the session's.
+                settle_event_logs(&work_dir);
+                self.pool.spark_job_done(&app_id);
+            }
             // Event logs go next to the driver logs, as a run's do, and stay
             // for the history view once the engine dir is gone.
             self.ship_event_logs(&work_dir, &targets, &id).await;
             keep_dashboard_files(&work_dir, &self.config.session_history_dir(&app_id, &id));
+            if let Some(warm_dir) = warm_dir {
+                retire_spark_dir(&warm_dir, &work_dir);
+            }
         }
         let app = self.store.get_application(&app_id).await.ok().flatten();
         let resources = app.and_then(|app| super::session_resources(&app, &session)).map(|r| r.workers());
@@ -181,10 +198,18 @@ impl Controller {
             Ok(plan) => plan,
             Err(err) => return End::new(SessionState::Failed, format!("Session failed to start: {err}")),
         };
-        let started = (|| {
+        let chosen = (|| {
             std::fs::create_dir_all(work_dir).map_err(|err| format!("create {}: {err}", work_dir.display()))?;
             let port = connect::free_loopback_port().map_err(|err| err.to_string())?;
             let secret = hex::encode(random_bytes().map_err(|err| err.to_string())?);
+            Ok::<_, String>((port, secret))
+        })();
+        let (port, secret) = match chosen {
+            Ok(chosen) => chosen,
+            Err(details) => return End::new(SessionState::Failed, format!("Session failed to start: {details}")),
+        };
+        let warm = self.start_session_warm(session, &plan, work_dir, port, &secret).await;
+        let started = warm.map(|w| Ok((w.launched, w.grant, Some(w.warm_dir)))).unwrap_or_else(|| {
             // `s3://` as a job's driver has it: S3A to the same endpoint, with
             // the execution role's credentials (or the root keys without an issuer).
             let mut context = self.launch_context();
@@ -204,14 +229,20 @@ impl Controller {
             }
             let launched = connect::launch_connect_server(&plan, &runtime, work_dir, context, port, &secret)
                 .map_err(|err| err.to_string())?;
-            Ok::<_, String>((launched, port, secret, grant))
-        })();
-        let (launched, port, secret, grant) = match started {
+            Ok::<_, String>((launched, grant, None))
+        });
+        let (launched, grant, warm_dir) = match started {
             Ok(started) => started,
             Err(details) => return End::new(SessionState::Failed, format!("Session failed to start: {details}")),
         };
         let _ = std::fs::write(work_dir.join("pgid"), launched.process.pgid().to_string());
-        let (process, logs, _, _) = engine.insert((launched.process, launched.logs, clock::now().as_millis(), grant));
+        let Engine { process, logs, .. } = engine.insert(Engine {
+            process: launched.process,
+            logs: launched.logs,
+            started_ms: clock::now().as_millis(),
+            grant,
+            warm_dir,
+        });
         let failure = |logs: &[WorkerLogDir], what: &str| {
             let why = logs
                 .first()
@@ -341,7 +372,7 @@ impl Controller {
 /// The session as the credential issuer sees a run: its execution role
 /// (no session policy: StartSession has none) and its ids, which name the
 /// credentials' session.
-fn credentials_view(session: &Session) -> Result<sparkplane_api::JobRun, String> {
+pub(super) fn credentials_view(session: &Session) -> Result<sparkplane_api::JobRun, String> {
     serde_json::from_value(serde_json::json!({
         "applicationId": session.application_id,
         "jobRunId": session.session_id,

@@ -37,7 +37,7 @@ use tokio::process::{ChildStdin, ChildStdout, Command};
 
 use super::launch::{set_credentials_env, set_job_env, submit_options, tail_lines};
 use super::staging::Staging;
-use super::warm_match::{needs_cold_launch, plan_matches, sql_conf_changes};
+use super::warm_match::{needs_cold_launch, plan_matches, session_matches, sql_conf_changes};
 use super::{LaunchContext, LaunchedAttempt, SparkJobPlan, DRIVER_LOG_FOLDER};
 use crate::process::ProcessGroup;
 use crate::runtime::InstalledRuntime;
@@ -72,17 +72,29 @@ const PER_DRIVER_PROPERTIES: [&str; 5] = [
     "spark.eventLog.rolling.enabled",
 ];
 
-/// The one request line a warm driver reads.
+/// The one request line a warm driver reads: a job's entry point, or
+/// `connect` to become a session's engine.
 #[derive(Serialize)]
 struct JobRequest<'a> {
-    entry: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entry: Option<&'a str>,
     args: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connect: Option<ConnectRequest<'a>>,
     cwd: &'a str,
     stdout: &'a str,
     stderr: &'a str,
     hadoop_conf: BTreeMap<&'a str, &'a str>,
     /// Session SQL properties to set (or unset: null) before the job runs.
     sql_conf: BTreeMap<&'a str, Option<&'a str>>,
+}
+
+/// Where a driver that becomes a session's engine serves Spark Connect.
+#[derive(Serialize)]
+struct ConnectRequest<'a> {
+    port: u16,
+    /// Spark's `spark.connect.authenticate.token`.
+    token: &'a str,
 }
 
 /// Why a job was not handed over.
@@ -250,26 +262,69 @@ impl WarmDriver {
         let staged: String = staging.lines.iter().map(|line| format!("{line}\n")).collect();
         std::fs::write(&stderr, staged).map_err(|err| EngineError::io(format!("create {}", stderr.display()), err))?;
         self.ready().await?;
-
         let request = JobRequest {
-            entry: utf8(&entry)?,
+            entry: Some(utf8(&entry)?),
             args: &plan.arguments,
+            connect: None,
             cwd: utf8(&work_dir)?,
             stdout: utf8(&stdout)?,
             stderr: utf8(&stderr)?,
-            // Static keys among them (no issuer): they reach the driver
-            // through its stdin pipe, never a command line or file.
-            hadoop_conf: context
-                .default_conf
-                .iter()
-                .chain(context.secret_conf.iter())
-                .filter(|(key, _)| !plan.conf.conf.contains_key(key))
-                .filter_map(|(key, value)| Some((key.strip_prefix(HADOOP_PREFIX)?, value.as_str())))
-                .collect(),
+            hadoop_conf: hadoop_conf(plan, context),
             sql_conf: sql_conf_changes(&self.template, plan),
         };
-        let mut line = serde_json::to_vec(&request).map_err(|err| EngineError::io("encode job request", err.into()))?;
-        line.push(b'\n');
+        let line = encode(&request)?;
+        self.send(line, log_dir).await
+    }
+
+    /// Whether a session of `plan` may run on this driver as it would on a
+    /// cold Spark Connect server: as for a job, with no entry point.
+    pub fn accepts_session(&self, plan: &SparkJobPlan) -> bool {
+        session_fits(&self.template, plan)
+    }
+
+    /// Makes this driver an interactive session's engine: its output goes
+    /// to `work_dir/logs/SPARK_DRIVER/{stdout,stderr}`, its warehouse to
+    /// `work_dir`, and Spark Connect starts in its JVM on loopback `port`,
+    /// requiring `secret` (sent over stdin). Returns once the driver has
+    /// switched its output; the caller waits for the port as for a cold
+    /// engine. Errors as [`WarmDriver::hand_over`].
+    pub async fn become_session(
+        mut self,
+        plan: &SparkJobPlan,
+        work_dir: &Path,
+        context: &LaunchContext<'_>,
+        port: u16,
+        secret: &str,
+    ) -> Result<LaunchedAttempt, HandOverError> {
+        if !self.accepts_session(plan) || !self.accepts_context(context) {
+            return Err(invalid("the session does not match this warm driver".into()).into());
+        }
+        let work_dir = std::path::absolute(work_dir).map_err(|err| EngineError::io("resolve work dir", err))?;
+        let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
+        tokio::fs::create_dir_all(&log_dir)
+            .await
+            .map_err(|err| EngineError::io(format!("create {}", log_dir.display()), err))?;
+        let (stdout, stderr) = (log_dir.join("stdout"), log_dir.join("stderr"));
+        for file in [&stdout, &stderr] {
+            std::fs::File::create(file).map_err(|err| EngineError::io(format!("create {}", file.display()), err))?;
+        }
+        self.ready().await?;
+        let request = JobRequest {
+            entry: None,
+            args: &[],
+            connect: Some(ConnectRequest { port, token: secret }),
+            cwd: utf8(&work_dir)?,
+            stdout: utf8(&stdout)?,
+            stderr: utf8(&stderr)?,
+            hadoop_conf: hadoop_conf(plan, context),
+            sql_conf: sql_conf_changes(&self.template, plan),
+        };
+        let line = encode(&request)?;
+        self.send(line, log_dir).await
+    }
+
+    /// Sends the one request and waits until the driver took it.
+    async fn send(mut self, line: Vec<u8>, log_dir: PathBuf) -> Result<LaunchedAttempt, HandOverError> {
         let stdin = self.stdin.as_mut().ok_or_else(|| invalid("warm driver has no stdin pipe".into()))?;
         let sent = async {
             stdin.write_all(&line).await?;
@@ -373,6 +428,32 @@ fn driver_python(plan: &SparkJobPlan, runtime: &InstalledRuntime, context: &Laun
         .unwrap_or_else(|| runtime.python.clone())
 }
 
+/// Whether a session of `plan` may run on a warm driver started for
+/// `template` (see [`WarmDriver::become_session`]).
+pub fn session_fits(template: &SparkJobPlan, plan: &SparkJobPlan) -> bool {
+    session_matches(template, plan)
+}
+
+/// The request as the one line the driver reads.
+fn encode(request: &JobRequest<'_>) -> Result<Vec<u8>, EngineError> {
+    let mut line = serde_json::to_vec(request).map_err(|err| EngineError::io("encode job request", err.into()))?;
+    line.push(b'\n');
+    Ok(line)
+}
+
+/// The host's Hadoop settings the plan does not set itself. Static keys
+/// among them (no issuer) reach the driver through its stdin pipe, never a
+/// command line or file.
+fn hadoop_conf<'a>(plan: &SparkJobPlan, context: &'a LaunchContext<'_>) -> BTreeMap<&'a str, &'a str> {
+    context
+        .default_conf
+        .iter()
+        .chain(context.secret_conf.iter())
+        .filter(|(key, _)| !plan.conf.conf.contains_key(key))
+        .filter_map(|(key, value)| Some((key.strip_prefix(HADOOP_PREFIX)?, value.as_str())))
+        .collect()
+}
+
 fn utf8(path: &Path) -> Result<&str, EngineError> {
     path.to_str().ok_or_else(|| invalid(format!("path {} is not UTF-8", path.display())))
 }
@@ -382,100 +463,5 @@ fn invalid(message: String) -> EngineError {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::time::Instant;
-
-    use sparkplane_storage::ObjectStorage;
-
-    use super::*;
-    use crate::runtime::{RuntimeManager, SparkRuntime};
-    use crate::spark::failure_summary;
-    use crate::spark::warm_match::tests::{plan, SMALL};
-
-    /// One Spark test at a time: the machine is small and shared.
-    static SPARK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-    async fn installed_runtime() -> Option<InstalledRuntime> {
-        let dir = match std::env::var_os("SPARKPLANE_RUNTIME_DIR") {
-            Some(dir) => PathBuf::from(dir),
-            None => PathBuf::from(std::env::var_os("HOME")?).join(".cache/sparkplane/runtimes"),
-        };
-        let runtime = SparkRuntime::for_release("emr-7.2.0").unwrap();
-        if !dir.join(format!("spark-{}/pyspark/bin/spark-submit", runtime.spark_version)).exists() {
-            eprintln!("skipped: Spark {} is not installed under {}", runtime.spark_version, dir.display());
-            return None;
-        }
-        Some(RuntimeManager::new(dir, "python3".into()).ensure(runtime).await.unwrap())
-    }
-
-    /// Starts a warm driver for `script`, hands it over with `args` and waits for the exit.
-    async fn run_warm(script: &str, args: &[&str]) -> Option<(crate::ExitReport, tempfile::TempDir)> {
-        let runtime = installed_runtime().await?;
-        let _one_at_a_time = SPARK.lock().await;
-        let tmp = tempfile::tempdir().unwrap();
-        let entry = tmp.path().join("job.py");
-        std::fs::write(&entry, script).unwrap();
-        let entry = entry.to_str().unwrap();
-        let storage = ObjectStorage::new(None);
-        let context = LaunchContext::bare(&storage);
-        let started = Instant::now();
-        let mut warm =
-            WarmDriver::start(&plan(entry, &[], SMALL), &runtime, &tmp.path().join("warm"), &context).await.unwrap();
-        warm.ready().await.unwrap();
-        let ready_after = started.elapsed();
-        let job = plan(entry, args, SMALL);
-        assert!(warm.accepts(&job) && warm.accepts_context(&context));
-        let handed = Instant::now();
-        let mut attempt = warm.hand_over(&job, &tmp.path().join("work"), &context).await.unwrap();
-        let exit = tokio::time::timeout(Duration::from_secs(180), attempt.process.wait()).await.unwrap().unwrap();
-        println!("start->ready {ready_after:?}, hand_over->exit {:?}", handed.elapsed());
-        Some((exit, tmp))
-    }
-
-    fn driver_log(tmp: &tempfile::TempDir, name: &str) -> String {
-        std::fs::read_to_string(tmp.path().join("work/logs/SPARK_DRIVER").join(name)).unwrap()
-    }
-
-    #[tokio::test]
-    async fn runs_a_job_on_the_live_session_with_its_own_logs() {
-        let script = "import sys\n\
-            from pyspark.sql import SparkSession\n\
-            spark = SparkSession.builder.getOrCreate()\n\
-            print(spark.range(10).count())\n\
-            print(spark.sparkContext.master)\n\
-            print(sys.argv[1:])\n\
-            spark.range(3).write.csv('relative_out')\n\
-            spark.range(3).write.saveAsTable('managed')\n\
-            print('warehouse', spark.conf.get('spark.sql.warehouse.dir'))\n";
-        let Some((exit, tmp)) = run_warm(script, &["alpha", "beta gamma"]).await else { return };
-        let (stdout, stderr) = (driver_log(&tmp, "stdout"), driver_log(&tmp, "stderr"));
-        assert!(exit.success(), "{exit:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
-        let lines: Vec<&str> = stdout.lines().collect();
-        assert!(lines.contains(&"10") && lines.contains(&"local[2]"), "{stdout}");
-        assert!(lines.contains(&"['alpha', 'beta gamma']"), "{stdout}");
-        let work = tmp.path().join("work");
-        assert!(stdout.contains(&format!("warehouse file:{}/spark-warehouse", work.display())), "{stdout}");
-        assert!(work.join("relative_out/_SUCCESS").exists(), "relative output not in the work dir");
-        assert!(work.join("spark-warehouse/managed").is_dir() && !tmp.path().join("warm/spark-warehouse").exists());
-        // The JVM's log4j output of the job, and none of the warm-up.
-        let job_log = |line: &&str| line.contains("INFO DAGScheduler: Job") && line.contains("finished: count");
-        assert!(stderr.lines().any(|line| job_log(&line)), "{stderr}");
-        assert!(stderr.contains("Successfully stopped SparkContext"), "{stderr}");
-        let warm_up = std::fs::read_to_string(tmp.path().join("warm").join(WARM_UP_LOG)).unwrap();
-        assert!(warm_up.contains("sparkplane warm driver: SparkSession up"), "{warm_up}");
-        assert!(!stdout.contains("SparkSession up") && !stderr.contains("Setting default log level"));
-    }
-
-    #[tokio::test]
-    async fn an_uncaught_exception_fails_the_job_like_a_cold_driver() {
-        let script = "from pyspark.sql import SparkSession\n\
-            spark = SparkSession.builder.getOrCreate()\n\
-            raise ValueError('boom')\n";
-        let Some((exit, tmp)) = run_warm(script, &[]).await else { return };
-        assert_eq!(exit.code, Some(1), "{exit:?}");
-        let log_dir = tmp.path().join("work/logs/SPARK_DRIVER");
-        assert_eq!(failure_summary(&log_dir).as_deref(), Some("ValueError: boom"));
-        let stdout = driver_log(&tmp, "stdout");
-        assert!(stdout.contains("Traceback (most recent call last)") && !stdout.contains(SCRIPT_NAME), "{stdout}");
-    }
-}
+#[path = "warm_tests.rs"]
+mod tests;

@@ -8,7 +8,9 @@ interpreter, so the job's `SparkSession.builder.getOrCreate()` returns the
 session that is already up, with the job's own session SQL properties set (a
 job with a static one is declined, starts cold, and this driver waits for
 the next request). The process exits with the job's exit code: one warm
-driver runs one job.
+driver runs one job. A request with `connect` instead of an entry point
+makes it an interactive session's engine (Spark Connect in this JVM) until
+the server stops it.
 
 Output. The JVM writes into two pipes that threads here relay: its stdout to our
 fd 1, its stderr to an fd of its own. Pointing those fds at the job's files at
@@ -176,6 +178,7 @@ def _start_session(options):
     _state["warehouse"] = context.getConf().get("spark.sql.warehouse.dir", "spark-warehouse")
     session.range(16).count()
     session.sql("SELECT k, sum(v) FROM (SELECT id % 4 AS k, id AS v FROM range(16)) GROUP BY k").collect()
+    _warm_connect(session)
     # Let Spark's cleaner drop the warm-up's broadcasts now, so that its log
     # lines land in the warm-up log rather than the job's.
     context._jvm.System.gc()
@@ -186,6 +189,35 @@ def _start_session(options):
     print("sparkplane warm driver: SparkSession up, master %s, %s%s"
           % (context.master, UI_PORT_MARKER, ui if ui else "none"), flush=True)
     return session
+
+
+# Classes a Spark Connect server's first call loads (planner, execution,
+# Arrow results), for drivers that may become a session's engine.
+_CONNECT_CLASSES = (
+    "org.apache.spark.sql.connect.service.SparkConnectService",
+    "org.apache.spark.sql.connect.service.SparkConnectExecutePlanHandler",
+    "org.apache.spark.sql.connect.service.SessionHolder",
+    "org.apache.spark.sql.connect.execution.SparkConnectPlanExecution",
+    "org.apache.spark.sql.connect.planner.SparkConnectPlanner",
+    "org.apache.spark.sql.connect.common.DataTypeProtoConverter",
+)
+
+
+def _warm_connect(session):
+    """On a runtime with Spark Connect (Spark 4), loads what its first call
+    needs: its classes, and Arrow result batches, which a session's every
+    result travels in. Best effort: a driver without them still serves."""
+    jvm = session.sparkContext._jvm
+    loader = jvm.java.lang.Thread.currentThread().getContextClassLoader()
+    try:
+        for name in _CONNECT_CLASSES:
+            jvm.java.lang.Class.forName(name, True, loader)
+    except Exception:
+        return  # no Spark Connect here (Spark 3): nothing to warm
+    try:
+        session.range(16).toArrow()
+    except Exception as err:
+        print("sparkplane warm driver: Arrow warm-up skipped: %s" % err, flush=True)
 
 
 def _take_request(request):
@@ -280,6 +312,22 @@ def _apply_sql_conf(session, sql_conf):
     return []
 
 
+def _serve_connect(session, connect):
+    """Becomes an interactive session's engine: Spark's Connect service in
+    this JVM, on the loopback port the server picked, requiring the secret
+    that only the server knows (it came over stdin, never a command line or
+    file), until the server stops the process group."""
+    context = session.sparkContext
+    conf = context._jsc.sc().conf()  # SparkEnv's own, which the service reads
+    conf.set("spark.connect.grpc.binding.address", "127.0.0.1")
+    conf.set("spark.connect.grpc.binding.port", str(connect["port"]))
+    conf.set("spark.connect.authenticate.token", connect["token"])
+    context._jvm.org.apache.spark.sql.connect.service.SparkConnectService.start(context._jsc.sc())
+    print("sparkplane: this pre-initialized driver serves the session on port %d" % connect["port"], flush=True)
+    threading.Event().wait()
+    return 0
+
+
 def main(options):
     session = _start_session(options)
     _say(READY)
@@ -296,6 +344,8 @@ def main(options):
         _say("%s %s cannot be changed in a running session" % (DECLINED, ", ".join(static)))
     _take_request(request)
     _prepare_job(session, request)
+    if "connect" in request:
+        return _serve_connect(session, request["connect"])
     return _run_job(request["entry"], request["args"])
 
 

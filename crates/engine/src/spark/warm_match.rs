@@ -69,6 +69,13 @@ pub(super) fn plan_matches(template: &SparkJobPlan, plan: &SparkJobPlan) -> bool
         && plan.resources == template.resources
 }
 
+/// Whether a session of `plan` may take a driver started for `template`:
+/// as a job would, except that a session has no entry point of its own.
+pub(super) fn session_matches(template: &SparkJobPlan, plan: &SparkJobPlan) -> bool {
+    let as_job = SparkJobPlan { entry_point: template.entry_point.clone(), ..plan.clone() };
+    plan_matches(template, &as_job)
+}
+
 /// The SQL properties the job has other than the template: a value to set,
 /// or `None` to unset one the template had and the job has not.
 pub(super) fn sql_conf_changes<'a>(
@@ -120,6 +127,29 @@ pub(super) mod tests {
         assert!(
             needs_cold_launch(&plan("s3://bucket/a.py", &[], &format!("{SMALL} --py-files s3://b/d.zip"))).is_some()
         );
+    }
+
+    #[test]
+    fn a_session_matches_a_warm_driver_of_its_runtime_and_configuration_only() {
+        use sparkplane_api::Configuration;
+        let conf = |key: &str, value: &str| Configuration {
+            classification: "spark-defaults".into(),
+            properties: Some([(key.to_string(), value.to_string())].into()),
+            configurations: None,
+        };
+        let warm =
+            SparkSubmit { entry_point: "warm.py".into(), entry_point_arguments: None, spark_submit_parameters: None };
+        let app = [conf("spark.driver.cores", "2")];
+        let template = SparkJobPlan::new("emr-spark-8.0.0", &warm, &app, &[]).unwrap();
+        let session =
+            |label: &str, own: &[Configuration]| super::super::connect::session_plan(label, &app, own).unwrap();
+        assert!(session_matches(&template, &session("emr-spark-8.0.0", &[])));
+        // A session SQL property is set at hand-over; other settings need their own JVM.
+        assert!(session_matches(&template, &session("emr-spark-8.0.0", &[conf("spark.sql.shuffle.partitions", "4")])));
+        assert!(!session_matches(&template, &session("emr-spark-8.0.0", &[conf("spark.driver.memory", "2g")])));
+        // An emr-7 application's warm drivers run Spark 3.5; its sessions, Spark 4.
+        let spark3 = SparkJobPlan::new("emr-7.13.0", &warm, &app, &[]).unwrap();
+        assert!(!session_matches(&spark3, &session("emr-7.13.0", &[])));
     }
 
     #[test]
