@@ -141,3 +141,44 @@ def run_timed_full(client, app_id: str, poll_seconds: float, **job) -> tuple[flo
 def run_to_end(client, app_id: str, poll_seconds: float, **job) -> float:
     """submit -> SUCCESS of one run (see run_timed)."""
     return run_timed(client, app_id, poll_seconds, **job)[1]
+
+
+def client_of(proc):
+    """A new EMR Serverless client of the server, as the root (one per thread)."""
+    return boto3.client("emr-serverless", endpoint_url=proc.endpoint, region_name="us-east-1",
+                        aws_access_key_id=proc.keys["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=proc.keys["AWS_SECRET_ACCESS_KEY"],
+                        config=Config(retries={"max_attempts": 3}))
+
+
+def submit_runs(proc, app_id: str, entry_point: str, count: int) -> list[str]:
+    """Starts `count` runs of `entry_point` from 8 threads; their ids."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def submit(chunk: range) -> list[str]:
+        c = client_of(proc)
+        return [c.start_job_run(applicationId=app_id, executionRoleArn=BENCH_ROLE_ARN,
+                                jobDriver={"sparkSubmit": {"entryPoint": entry_point}})["jobRunId"]
+                for _ in chunk]
+
+    with ThreadPoolExecutor(8) as pool:
+        chunks = [range(i, min(i + 250, count)) for i in range(0, count, 250)]
+        return [job for jobs in pool.map(submit, chunks) for job in jobs]
+
+
+def cancel_runs(proc, app_id: str, ids: list[str], timeout: int = 300) -> None:
+    """Cancels `ids` from 8 threads and waits until none is unfinished but
+    a RUNNING one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def cancel(chunk: list[str]) -> None:
+        c = client_of(proc)
+        for job in chunk:
+            c.cancel_job_run(applicationId=app_id, jobRunId=job)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(cancel, [ids[i:i + 250] for i in range(0, len(ids), 250)]))
+    waiting = ["CANCELLING", "QUEUED", "SUBMITTED", "PENDING", "SCHEDULED"]
+    client = client_of(proc)
+    wait_until(lambda: not client.list_job_runs(applicationId=app_id, states=waiting)["jobRuns"], timeout,
+               "the cancelled runs to end")

@@ -29,10 +29,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
-
-from common import BENCH_ROLE_ARN, free_port, start_server, wait_until
+from common import BENCH_ROLE_ARN, cancel_runs, free_port, start_server, submit_runs, wait_until
 
 PARALLEL = 6
 
@@ -165,40 +162,11 @@ def main():
         browser = Browser("127.0.0.1", console_port, proc.keys["AWS_ACCESS_KEY_ID"], proc.keys["AWS_SECRET_ACCESS_KEY"])
         phases["no other runs"] = time_pages(browser, app, sleeper, args.loads)
 
-        def client_of():
-            return boto3.client("emr-serverless", endpoint_url=proc.endpoint, region_name="us-east-1",
-                                aws_access_key_id=proc.keys["AWS_ACCESS_KEY_ID"],
-                                aws_secret_access_key=proc.keys["AWS_SECRET_ACCESS_KEY"],
-                                config=Config(retries={"max_attempts": 3}))
-
-        def submit(chunk: range) -> list[str]:
-            c = client_of()
-            return [c.start_job_run(applicationId=app, executionRoleArn=BENCH_ROLE_ARN,
-                                    jobDriver={"sparkSubmit": {"entryPoint": str(script)}})["jobRunId"]
-                    for _ in chunk]
-
-        others = args.runs - 1
         started = time.monotonic()
-        with ThreadPoolExecutor(8) as pool:
-            chunks = [range(i, min(i + 250, others)) for i in range(0, others, 250)]
-            ids = [job for jobs in pool.map(submit, chunks) for job in jobs]
+        ids = submit_runs(proc, app, str(script), args.runs - 1)
         print(f"submitted {len(ids)} runs in {time.monotonic() - started:.0f} s", flush=True)
         phases[f"{args.runs} runs, all but one queued"] = time_pages(browser, app, sleeper, args.loads)
-
-        def cancel(chunk: list[str]) -> None:
-            c = client_of()
-            for job in chunk:
-                c.cancel_job_run(applicationId=app, jobRunId=job)
-
-        with ThreadPoolExecutor(8) as pool:
-            list(pool.map(cancel, [ids[i:i + 250] for i in range(0, len(ids), 250)]))
-
-        def queue_empty():
-            listed = client.list_job_runs(applicationId=app, states=["CANCELLING", "QUEUED", "SUBMITTED",
-                                                                      "PENDING", "SCHEDULED"])
-            return not listed["jobRuns"]
-
-        wait_until(queue_empty, 300, "the cancelled runs to end")
+        cancel_runs(proc, app, ids)
         phases[f"{args.runs} runs, all but one ended"] = time_pages(browser, app, sleeper, args.loads)
     finally:
         proc.terminate()

@@ -16,13 +16,9 @@ import statistics
 import tempfile
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
-
-from common import BENCH_ROLE_ARN, start_server
+from common import cancel_runs, start_server, submit_runs
 
 TOKEN = "bench-metrics-token-0123456789"
 
@@ -53,39 +49,11 @@ def main():
         client.start_application(applicationId=app)
         phases = {"no runs": scrape_ms(proc.endpoint, args.scrapes)}
 
-        def client_of():
-            return boto3.client("emr-serverless", endpoint_url=proc.endpoint, region_name="us-east-1",
-                                aws_access_key_id=proc.keys["AWS_ACCESS_KEY_ID"],
-                                aws_secret_access_key=proc.keys["AWS_SECRET_ACCESS_KEY"],
-                                config=Config(retries={"max_attempts": 3}))
-
-        def submit(chunk: range) -> list[str]:
-            c = client_of()
-            return [c.start_job_run(applicationId=app, executionRoleArn=BENCH_ROLE_ARN,
-                                    jobDriver={"sparkSubmit": {"entryPoint": str(script)}})["jobRunId"]
-                    for _ in chunk]
-
         started = time.monotonic()
-        with ThreadPoolExecutor(8) as pool:
-            chunks = [range(i, min(i + 250, args.runs)) for i in range(0, args.runs, 250)]
-            ids = [job for jobs in pool.map(submit, chunks) for job in jobs]
+        ids = submit_runs(proc, app, str(script), args.runs)
         print(f"submitted {len(ids)} runs in {time.monotonic() - started:.0f} s", flush=True)
         phases[f"{len(ids)} runs, all but one queued"] = scrape_ms(proc.endpoint, args.scrapes)
-
-        def cancel(chunk: list[str]) -> None:
-            c = client_of()
-            for job in chunk:
-                c.cancel_job_run(applicationId=app, jobRunId=job)
-
-        with ThreadPoolExecutor(8) as pool:
-            list(pool.map(cancel, [ids[i:i + 250] for i in range(0, len(ids), 250)]))
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            listed = client.list_job_runs(applicationId=app, states=["CANCELLING", "RUNNING", "QUEUED",
-                                                                      "SUBMITTED", "PENDING", "SCHEDULED"])
-            if not listed["jobRuns"]:
-                break
-            time.sleep(1)
+        cancel_runs(proc, app, ids)
         phases[f"{len(ids)} runs, all ended"] = scrape_ms(proc.endpoint, args.scrapes)
     finally:
         proc.terminate()

@@ -150,6 +150,10 @@ def main():
                 print(f"round {i + 1}: pre-initialized session first result {pre_first:.2f} s "
                       f"(p50 {pre_p50 * 1000:.0f} ms), cold session {first:.2f} s (p50 {p50 * 1000:.0f} ms), "
                       f"batch {elapsed:.2f} s (driver p50 {job_p50 * 1000:.0f} ms)", file=sys.stderr)
+            # Every "pre-initialized" round must have been one.
+            warm_used = (base / "server.log").read_text(errors="replace").count("session on a pre-initialized driver")
+            if warm_used != args.rounds:
+                raise SystemExit(f"{warm_used} of {args.rounds} pre-initialized rounds used the warm driver")
         finally:
             proc.terminate()
             proc.wait(60)

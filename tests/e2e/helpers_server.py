@@ -210,7 +210,7 @@ class Server:
         # Tests that kill a server do so with a signal (a negative code); a
         # server that exited by itself died under a test, which should say
         # why rather than leave only "connection refused" behind.
-        if self.proc is not None and (self.proc.poll() or 0) > 0:
+        if self.proc is not None and self.proc.poll() is not None and self.proc.returncode >= 0:
             problems.append(f"the server exited by itself with code {self.proc.returncode} before teardown:\n"
                             f"{self.log_tail()}")
         try:

@@ -60,6 +60,8 @@ CLIENT = textwrap.dedent("""
             print("SECRET READ")
         except Exception as e:
             print("DENIED", "403" in str(e) or "AccessDenied" in str(e) or "Forbidden" in str(e))
+    elif what == "conf":
+        print("CONF", spark.conf.get(sys.argv[3]))
     elif what == "slow":
         # Bound here: the function runs in a Python worker, whose sys.argv is not ours.
         delay = float(sys.argv[3])
@@ -83,6 +85,16 @@ def app(srv):
     created = srv.aws("emr-serverless", "create-application", "--type", "SPARK", "--release-label", LABEL,
                       "--name", unique("sessions"), "--interactive-configuration", "sessionEnabled=true")
     return created["applicationId"]
+
+
+def data_role(srv, name: str, data: str, out: str) -> str:
+    """The getting-started runtime role's shape: read `data`, write `out`."""
+    return srv.create_job_role(unique(name), [
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+         "Resource": [f"arn:aws:s3:::{data}", f"arn:aws:s3:::{data}/*"]},
+        {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:DeleteObject"],
+         "Resource": [f"arn:aws:s3:::{out}", f"arn:aws:s3:::{out}/*"]},
+    ])
 
 
 def session_of(srv, app_id: str, session_id: str) -> dict:
@@ -435,13 +447,7 @@ def test_a_session_reads_and_writes_s3_within_its_roles_policy(srv, app, tmp_pat
         s3.create_bucket(Bucket=bucket)
     s3.upload_file(str(MCDONALDS_CSV), data, "in/mcdonalds.csv")
     s3.upload_file(str(MCDONALDS_CSV), secret, "in/mcdonalds.csv")
-    # The getting-started runtime role's shape: read the data, write the output.
-    role = srv.create_job_role(unique("SessionRole"), [
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
-         "Resource": [f"arn:aws:s3:::{data}", f"arn:aws:s3:::{data}/*"]},
-        {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:DeleteObject"],
-         "Resource": [f"arn:aws:s3:::{out}", f"arn:aws:s3:::{out}/*"]},
-    ])
+    role = data_role(srv, "SessionRole", data, out)
     started = srv.aws("emr-serverless", "start-session", "--application-id", app, "--execution-role-arn", role)
     session_id = started["sessionId"]
     wait_session(srv, app, session_id, {"STARTED"})

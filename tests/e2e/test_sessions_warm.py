@@ -3,21 +3,25 @@ application with `initialCapacity` keeps a warm Spark 4 driver, and
 StartSession makes that driver's JVM the session's Spark Connect engine
 rather than starting a new one. The session works as a cold one does
 (PySpark client, role credentials bound to it, logs), a new warm driver
-replaces the one taken, and TerminateSession leaves no process behind.
+replaces the one taken, and TerminateSession leaves no process behind. A
+session with settings of its own starts cold and has them. A server killed
+under a session kills its engine when it comes back.
 """
 from __future__ import annotations
 
 import csv
+import json
 import os
+import signal
 from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import MCDONALDS_CSV, read_gz, unique, wait_until
+from conftest import MCDONALDS_CSV, ROLE_ARN, read_gz, unique, wait_until
 from helpers_base import wait_for_app_state
 from helpers_s3 import s3_client
-from test_sessions import endpoint_url, engine_processes, run_client, wait_session
+from test_sessions import data_role, endpoint_url, engine_processes, run_client, wait_session
 from test_warm_workers import warm_spark_pids
 
 LABEL = "emr-spark-8.0.0"
@@ -61,12 +65,7 @@ def test_a_pre_initialized_driver_becomes_the_session(srv, tmp_path):
         s3.create_bucket(Bucket=bucket)
     for bucket in (data, secret):
         s3.upload_file(str(MCDONALDS_CSV), bucket, "in/mcdonalds.csv")
-    role = srv.create_job_role(unique("WarmSessionRole"), [
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
-         "Resource": [f"arn:aws:s3:::{data}", f"arn:aws:s3:::{data}/*"]},
-        {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject", "s3:ListBucket", "s3:DeleteObject"],
-         "Resource": [f"arn:aws:s3:::{out}", f"arn:aws:s3:::{out}/*"]},
-    ])
+    role = data_role(srv, "WarmSessionRole", data, out)
     session_id = srv.aws("emr-serverless", "start-session", "--application-id", app,
                          "--execution-role-arn", role)["sessionId"]
     # No JVM to start: STARTED within seconds (a cold engine takes ~10 s here).
@@ -103,5 +102,44 @@ def test_a_pre_initialized_driver_becomes_the_session(srv, tmp_path):
     # The JVM's own log of the session's work (the refused read), not the warm-up's.
     stderr = read_gz(logs / "stderr.gz")
     assert "S3AFileSystem" in stderr and "sparkplane warm driver" not in stderr, stderr[-2000:]
+
+    # A session with a setting of its own starts cold, and has it: Spark
+    # Connect's sessions would not see it on the warm driver.
+    wait_until(lambda: len(warm_spark_pids(app)) == 1, 300, "the replacement warm driver")
+    (ready_pid,) = warm_spark_pids(app)
+    # Small, so that it fits on this host beside the warm driver's capacity.
+    small = {"spark.driver.cores": "1", "spark.driver.memory": "2g", "spark.executor.instances": "1",
+             "spark.executor.cores": "1", "spark.executor.memory": "2g"}
+    overrides = json.dumps({"runtimeConfiguration": [
+        {"classification": "spark-defaults", "properties": {"spark.sql.shuffle.partitions": "7", **small}}]})
+    own = srv.aws("emr-serverless", "start-session", "--application-id", app, "--execution-role-arn", role,
+                  "--configuration-overrides", overrides)["sessionId"]
+    wait_session(srv, app, own, {"STARTED"}, timeout=240)
+    assert ready_pid not in engine_processes(srv, app, own) and warm_spark_pids(app) == {ready_pid}
+    url, _ = endpoint_url(srv, app, own)
+    done = run_client(srv, tmp_path, url, "conf", "spark.sql.shuffle.partitions")
+    assert done.returncode == 0 and "CONF 7" in done.stdout, (done.stdout, done.stderr[-2000:])
+    srv.aws("emr-serverless", "terminate-session", "--application-id", app, "--session-id", own)
+    wait_session(srv, app, own, {"TERMINATED"}, timeout=60)
     client.stop_application(applicationId=app)
     wait_for_app_state(client, app, {"STOPPED"}, timeout=120)
+
+
+@pytest.mark.spark
+def test_a_restarted_server_kills_the_engine_of_a_session_it_lost(srv):
+    client = srv.client()
+    app = client.create_application(name=unique("lost-sessions"), type="SPARK", releaseLabel=LABEL,
+                                    interactiveConfiguration={"sessionEnabled": True})["applicationId"]
+    session_id = srv.aws("emr-serverless", "start-session", "--application-id", app,
+                         "--execution-role-arn", ROLE_ARN)["sessionId"]
+    wait_session(srv, app, session_id, {"STARTED"}, timeout=240)
+    engines = engine_processes(srv, app, session_id)
+    assert engines
+    # No secret of the engine's is left on disk once it listens.
+    assert not list((srv.data_dir / "secrets").rglob("*.conf")), list((srv.data_dir / "secrets").rglob("*"))
+    srv.proc.send_signal(signal.SIGKILL)
+    srv.proc.wait(30)
+    srv.start()
+    lost = wait_session(srv, app, session_id, {"FAILED"}, timeout=60)
+    assert "the server restarted" in lost["stateDetails"], lost
+    wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in engines), 30, "the lost engine killed")

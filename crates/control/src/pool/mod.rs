@@ -23,6 +23,7 @@
 //! give back warm workers) and `scheduling` (which runs its pass) use it.
 
 mod reconcile;
+mod take;
 pub(crate) use reconcile::warm_spark_template;
 pub mod view;
 

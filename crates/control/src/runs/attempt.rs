@@ -319,24 +319,8 @@ impl Controller {
         // `s3://` path, so no cached S3A filesystem or credentials provider
         // holds anything from before.
         context.secret_conf = secret_conf.to_vec();
-        let WarmSpark { driver, grant } = self.pool.take_spark(application_id)?;
-        let fits = driver.accepts(plan) && driver.accepts_context(&context);
-        if !fits || grant.is_some() != self.spark_fetches_credentials() {
-            // It was started for the application's plain configuration; this
-            // run differs, so it starts cold and the driver waits for another.
-            tracing::info!(application_id, "run differs from the warm driver's configuration: cold start");
-            self.pool.put_back_spark(application_id, WarmSpark { driver, grant });
-            return None;
-        }
-        if let Some(unbound) = &grant {
-            // Its token fetches this attempt's credentials from now on.
-            if let Err(err) = self.bind_grant(unbound, run, attempt) {
-                // The cold start reports it; a failed bind leaves the grant unbound.
-                tracing::info!(application_id, error = %err, "no credentials for the warm driver's run: cold start");
-                self.pool.put_back_spark(application_id, WarmSpark { driver, grant });
-                return None;
-            }
-        }
+        let fits = |driver: &spark::WarmDriver| driver.accepts(plan) && driver.accepts_context(&context);
+        let WarmSpark { driver, grant } = self.take_fitting_spark(application_id, fits, run, attempt, "run")?;
         let warm_dir = driver.dir().to_path_buf();
         match driver.hand_over(plan, work_dir, &context).await {
             Ok(launched) => {
@@ -346,10 +330,7 @@ impl Controller {
             }
             Err(spark::HandOverError::Declined { driver, reason }) => {
                 tracing::info!(application_id, reason, "warm spark driver declined the run: cold start");
-                if let Some(grant) = &grant {
-                    grant.unbind();
-                }
-                self.pool.put_back_spark(application_id, WarmSpark { driver: *driver, grant });
+                self.put_back_declined_spark(application_id, WarmSpark { driver: *driver, grant });
                 None
             }
             Err(err) => {

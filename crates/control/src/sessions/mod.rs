@@ -304,7 +304,14 @@ impl Controller {
             let (app_id, id) = (&session.application_id, &session.session_id);
             let work_dir = self.config.session_dir(app_id, id);
             let pgid = std::fs::read_to_string(work_dir.join("pgid")).ok().and_then(|s| s.trim().parse().ok());
-            if let Some(pgid) = pgid.filter(|pgid| sparkplane_engine::process::group_alive(*pgid)) {
+            // Only a group whose leader works in the session's dir, as its
+            // engine does: warm drivers of the application may write that
+            // dir, so the number alone could name any process.
+            let works_here =
+                |pgid: i32| std::fs::read_link(format!("/proc/{pgid}/cwd")).is_ok_and(|cwd| cwd.starts_with(&work_dir));
+            let _ = std::fs::remove_dir_all(self.config.session_secrets_dir(id));
+            if let Some(pgid) = pgid.filter(|pgid| sparkplane_engine::process::group_alive(*pgid) && works_here(*pgid))
+            {
                 tracing::warn!(session_id = %id, pgid, "killing an orphaned session engine");
                 sparkplane_engine::process::kill_group(pgid, sparkplane_engine::process::SIGKILL);
             }

@@ -83,6 +83,8 @@ impl Controller {
         let work_dir = self.config.session_dir(&app_id, &id);
         let mut engine = None;
         let end = self.drive_session(&session, &live, &mut terminate, &work_dir, &mut engine).await;
+        // On every path, also when the engine never listened.
+        let _ = std::fs::remove_dir_all(self.config.session_secrets_dir(&id));
         if let Ok(mut upstream) = live.upstream.lock() {
             *upstream = None;
         }
@@ -227,7 +229,8 @@ impl Controller {
                     grant = Some(issued);
                 }
             }
-            let launched = connect::launch_connect_server(&plan, &runtime, work_dir, context, port, &secret)
+            let secrets = self.config.session_secrets_dir(id);
+            let launched = connect::launch_connect_server(&plan, &runtime, work_dir, &secrets, context, port, &secret)
                 .map_err(|err| err.to_string())?;
             Ok::<_, String>((launched, grant, None))
         });
@@ -258,7 +261,7 @@ impl Controller {
             _ = wait_for_terminate(terminate) => return by_user(),
         }
         // Spark has read its properties file: the secret need not stay on disk.
-        let _ = std::fs::remove_file(work_dir.join(sparkplane_engine::spark::SECRET_PROPERTIES_FILE));
+        let _ = std::fs::remove_dir_all(self.config.session_secrets_dir(id));
         if let Ok(mut upstream) = live.upstream.lock() {
             *upstream = Some(SessionUpstream { port, secret });
         }

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use sparkplane_api::Session;
-use sparkplane_engine::spark::{HandOverError, LaunchedAttempt, SparkJobPlan};
+use sparkplane_engine::spark::{HandOverError, LaunchedAttempt, SparkJobPlan, WarmDriver};
 
 use crate::access::grants::AttemptGrant;
 use crate::dashboards::adopt_warm_dashboard;
@@ -44,22 +44,10 @@ impl Controller {
         // Static keys (no issuer) go over the driver's stdin; its warm-up
         // touched no `s3://` path, so nothing cached holds older ones.
         context.secret_conf = self.root_s3a_conf();
-        let WarmSpark { driver, grant } = self.pool.take_spark(application_id)?;
-        let fits = driver.accepts_session(plan) && driver.accepts_context(&context);
-        if !fits || grant.is_some() != self.spark_fetches_credentials() {
-            tracing::info!(application_id, "session differs from the warm driver's configuration: cold start");
-            self.pool.put_back_spark(application_id, WarmSpark { driver, grant });
-            return None;
-        }
-        if let Some(unbound) = &grant {
-            let bound = super::supervise::credentials_view(session)
-                .and_then(|view| self.bind_grant(unbound, &view, 1).map_err(|err| err.to_string()));
-            if let Err(err) = bound {
-                tracing::info!(application_id, error = %err, "no credentials for the warm driver's session: cold start");
-                self.pool.put_back_spark(application_id, WarmSpark { driver, grant });
-                return None;
-            }
-        }
+        // The cold start reports a session without a credentials view.
+        let view = super::supervise::credentials_view(session).ok()?;
+        let fits = |driver: &WarmDriver| driver.accepts_session(plan) && driver.accepts_context(&context);
+        let WarmSpark { driver, grant } = self.take_fitting_spark(application_id, fits, &view, 1, "session")?;
         let warm_dir = driver.dir().to_path_buf();
         match driver.become_session(plan, work_dir, &context, port, secret).await {
             Ok(launched) => {
@@ -70,10 +58,7 @@ impl Controller {
             }
             Err(HandOverError::Declined { driver, reason }) => {
                 tracing::info!(application_id, reason, "warm spark driver declined the session: cold start");
-                if let Some(grant) = &grant {
-                    grant.unbind();
-                }
-                self.pool.put_back_spark(application_id, WarmSpark { driver: *driver, grant });
+                self.put_back_declined_spark(application_id, WarmSpark { driver: *driver, grant });
                 None
             }
             Err(err) => {

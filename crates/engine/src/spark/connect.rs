@@ -90,21 +90,34 @@ pub fn free_loopback_port() -> Result<u16, EngineError> {
 }
 
 /// Starts the Spark Connect server of `plan` on `port`, requiring `secret`.
+/// The secret goes into a properties file in `secrets_dir`, which the engine
+/// may read and nothing else sparkplane starts can: not the work dir, which
+/// the application's warm drivers may reach (a session's may become one).
 pub fn launch_connect_server(
     plan: &SparkJobPlan,
     runtime: &InstalledRuntime,
     work_dir: &Path,
+    secrets_dir: &Path,
     mut context: super::LaunchContext<'_>,
     port: u16,
     secret: &str,
 ) -> Result<LaunchedAttempt, EngineError> {
     let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
     std::fs::create_dir_all(&log_dir).map_err(|err| EngineError::io(format!("create {}", log_dir.display()), err))?;
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(secrets_dir)
+            .map_err(|err| EngineError::io(format!("create {}", secrets_dir.display()), err))?;
+    }
+    context.sandbox = context.sandbox.with_read_only([secrets_dir.to_path_buf()]);
     context.secret_conf.push((AUTH_TOKEN_PROPERTY.to_string(), secret.to_string()));
     let mut command = Command::new(runtime.spark_submit());
     clean_env(&mut command);
     command.current_dir(work_dir);
-    if let Some(file) = write_secret_properties(plan, &context, runtime, work_dir)? {
+    if let Some(file) = write_secret_properties(plan, &context, runtime, secrets_dir)? {
         command.arg("--properties-file").arg(file);
     }
     command.args(submit_options(plan, &context, runtime));

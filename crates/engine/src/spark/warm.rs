@@ -248,11 +248,7 @@ impl WarmDriver {
         if !self.accepts(plan) || !self.accepts_context(context) {
             return Err(invalid("the job does not match this warm driver".into()).into());
         }
-        let work_dir = std::path::absolute(work_dir).map_err(|err| EngineError::io("resolve work dir", err))?;
-        let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
-        tokio::fs::create_dir_all(&log_dir)
-            .await
-            .map_err(|err| EngineError::io(format!("create {}", log_dir.display()), err))?;
+        let (work_dir, log_dir) = driver_log_dir(work_dir).await?;
         // Through the cache like a cold launch's (a copy, leased to the work
         // dir until the attempt is retired), and said at the top of stderr.
         let mut staging = Staging::new(context, &work_dir);
@@ -299,11 +295,7 @@ impl WarmDriver {
         if !self.accepts_session(plan) || !self.accepts_context(context) {
             return Err(invalid("the session does not match this warm driver".into()).into());
         }
-        let work_dir = std::path::absolute(work_dir).map_err(|err| EngineError::io("resolve work dir", err))?;
-        let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
-        tokio::fs::create_dir_all(&log_dir)
-            .await
-            .map_err(|err| EngineError::io(format!("create {}", log_dir.display()), err))?;
+        let (work_dir, log_dir) = driver_log_dir(work_dir).await?;
         let (stdout, stderr) = (log_dir.join("stdout"), log_dir.join("stderr"));
         for file in [&stdout, &stderr] {
             std::fs::File::create(file).map_err(|err| EngineError::io(format!("create {}", file.display()), err))?;
@@ -432,6 +424,16 @@ fn driver_python(plan: &SparkJobPlan, runtime: &InstalledRuntime, context: &Laun
 /// `template` (see [`WarmDriver::become_session`]).
 pub fn session_fits(template: &SparkJobPlan, plan: &SparkJobPlan) -> bool {
     session_matches(template, plan)
+}
+
+/// `work_dir` made absolute, and its `logs/SPARK_DRIVER` folder, created.
+async fn driver_log_dir(work_dir: &Path) -> Result<(PathBuf, PathBuf), EngineError> {
+    let work_dir = std::path::absolute(work_dir).map_err(|err| EngineError::io("resolve work dir", err))?;
+    let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
+    tokio::fs::create_dir_all(&log_dir)
+        .await
+        .map_err(|err| EngineError::io(format!("create {}", log_dir.display()), err))?;
+    Ok((work_dir, log_dir))
 }
 
 /// The request as the one line the driver reads.

@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import traceback
 import urllib.parse
 
@@ -36,6 +37,7 @@ READY = "SPARKPLANE-WARM-READY"
 STARTED = "SPARKPLANE-WARM-STARTED"
 DECLINED = "SPARKPLANE-WARM-DECLINED"
 UI_PORT_MARKER = "Spark UI on port "
+ISOLATION_KEYS = ("spark.sql.artifact.isolation.enabled", "spark.sql.artifact.isolation.alwaysApplyClassloader")
 # Bounds on waiting for the JVM to exit and for the relays to drain.
 JVM_EXIT_TIMEOUT = 60
 RELAY_JOIN_TIMEOUT = 10
@@ -245,8 +247,12 @@ def _prepare_job(session, request):
     context = session.sparkContext
     jvm = context._jvm
     hadoop = context._jsc.hadoopConfiguration()
+    # DataFrame reads take their Hadoop settings from the shared state's copy,
+    # made during the warm-up: both get the job's.
+    shared_hadoop = session._jsparkSession.sharedState().hadoopConf()
     for key, value in request.get("hadoop_conf", {}).items():
         hadoop.set(key, value)
+        shared_hadoop.set(key, value)
     # The JVM's own working directory stays the warm driver's; relative Spark
     # paths resolve against the local filesystem's working directory instead.
     local = jvm.org.apache.hadoop.fs.FileSystem.getLocal(hadoop)
@@ -322,10 +328,32 @@ def _serve_connect(session, connect):
     conf.set("spark.connect.grpc.binding.address", "127.0.0.1")
     conf.set("spark.connect.grpc.binding.port", str(connect["port"]))
     conf.set("spark.connect.authenticate.token", connect["token"])
+    # What Spark's own Connect server sets for every client's session: each
+    # client's artifacts (jars, Python files) in a class loader of its own.
+    # Clients get new sessions, whose settings come from the shared state.
+    shared = session._jsparkSession.sharedState().conf()
+    for key in ISOLATION_KEYS:
+        shared.set(key, "true")
     context._jvm.org.apache.spark.sql.connect.service.SparkConnectService.start(context._jsc.sc())
     print("sparkplane: this pre-initialized driver serves the session on port %d" % connect["port"], flush=True)
-    threading.Event().wait()
-    return 0
+    # Until the server stops the group (SIGTERM), or the JVM dies under it:
+    # then this exits, and the server fails the session as it would a cold
+    # engine that died.
+    jvm = _gateway_process()
+    while jvm is not None and _alive(jvm.pid):
+        time.sleep(1)
+    print("sparkplane: the session's JVM exited", file=sys.stderr, flush=True)
+    return 1
+
+
+def _alive(pid):
+    """Whether child `pid` runs (not a zombie). Read from /proc rather than
+    Popen.poll, whose lock the SIGTERM handler's wait may need."""
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def main(options):

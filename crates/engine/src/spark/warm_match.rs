@@ -70,10 +70,13 @@ pub(super) fn plan_matches(template: &SparkJobPlan, plan: &SparkJobPlan) -> bool
 }
 
 /// Whether a session of `plan` may take a driver started for `template`:
-/// as a job would, except that a session has no entry point of its own.
+/// as a job would, except that a session has no entry point of its own and
+/// no SQL properties of its own either. Spark Connect gives each client a
+/// new SparkSession whose settings come from the shared state the warm-up
+/// built, so a property set on the warm driver's session would not reach it.
 pub(super) fn session_matches(template: &SparkJobPlan, plan: &SparkJobPlan) -> bool {
     let as_job = SparkJobPlan { entry_point: template.entry_point.clone(), ..plan.clone() };
-    plan_matches(template, &as_job)
+    plan_matches(template, &as_job) && sql_conf_changes(template, plan).is_empty()
 }
 
 /// The SQL properties the job has other than the template: a value to set,
@@ -144,8 +147,8 @@ pub(super) mod tests {
         let session =
             |label: &str, own: &[Configuration]| super::super::connect::session_plan(label, &app, own).unwrap();
         assert!(session_matches(&template, &session("emr-spark-8.0.0", &[])));
-        // A session SQL property is set at hand-over; other settings need their own JVM.
-        assert!(session_matches(&template, &session("emr-spark-8.0.0", &[conf("spark.sql.shuffle.partitions", "4")])));
+        // Any setting of its own, SQL ones too, needs a cold engine.
+        assert!(!session_matches(&template, &session("emr-spark-8.0.0", &[conf("spark.sql.shuffle.partitions", "4")])));
         assert!(!session_matches(&template, &session("emr-spark-8.0.0", &[conf("spark.driver.memory", "2g")])));
         // An emr-7 application's warm drivers run Spark 3.5; its sessions, Spark 4.
         let spark3 = SparkJobPlan::new("emr-7.13.0", &warm, &app, &[]).unwrap();
