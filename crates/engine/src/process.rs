@@ -172,6 +172,14 @@ pub fn group_alive(pgid: i32) -> bool {
     group_members(pgid) > 0
 }
 
+/// Whether the leader of group `pgid` works in `dir` or below it. A pgid
+/// read back from a file in a job's own dir (which the job may write) must
+/// name a process of that job before the server kills it: the number alone
+/// could name any process on the host.
+pub fn group_works_in(pgid: i32, dir: &std::path::Path) -> bool {
+    pgid > 1 && std::fs::read_link(format!("/proc/{pgid}/cwd")).is_ok_and(|cwd| cwd.starts_with(dir))
+}
+
 /// How many live (non-zombie) processes group `pgid` has, its leader
 /// included.
 pub fn group_members(pgid: i32) -> usize {

@@ -80,9 +80,6 @@ impl ControlConfig {
         self.data_dir.join("logs")
     }
 
-    /// A session's engine dir: apart from `work/`, whose per-application
-    /// folders warm workers of that application may read, since it holds the
-    /// engine's secret.
     /// Where a cold session engine's secret waits until the engine has read
     /// it: outside `sessions/`, whose application folders warm drivers of
     /// that application may write.
@@ -90,6 +87,8 @@ impl ControlConfig {
         self.data_dir.join("secrets").join("sessions").join(session_id)
     }
 
+    /// A session's engine dir: apart from `work/`, whose per-application
+    /// folders warm workers of that application may read.
     pub fn session_dir(&self, application_id: &str, session_id: &str) -> PathBuf {
         self.data_dir.join("sessions").join(application_id).join(session_id)
     }

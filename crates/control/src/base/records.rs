@@ -12,6 +12,12 @@ use super::clock;
 use super::state::job_transition_allowed;
 use crate::{ControlError, Controller};
 
+/// Whether the application has `interactiveConfiguration.sessionEnabled`
+/// (StartSession's check, and what gives its warm drivers the sessions dir).
+pub(crate) fn sessions_enabled(app: &Application) -> bool {
+    app.interactive_configuration.as_ref().and_then(|c| c.session_enabled).unwrap_or(false)
+}
+
 impl Controller {
     /// Whether an application has a session that is not over: auto-stop and
     /// StopApplication count sessions as activity (here, below both

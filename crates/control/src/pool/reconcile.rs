@@ -122,7 +122,7 @@ impl Controller {
         // Its UI port and event-log folder, for the dashboard of the run it takes.
         context.default_conf.extend(crate::dashboards::spark_launch_conf(&template, None, dir));
         context.sandbox = self.for_warm_worker(context.sandbox, &app.application_id);
-        if app.interactive_configuration.as_ref().and_then(|c| c.session_enabled).unwrap_or(false) {
+        if crate::base::records::sessions_enabled(app) {
             // It may become one of the application's sessions (sessions::warm).
             let sessions = self.config.data_dir.join("sessions").join(&app.application_id);
             let _ = std::fs::create_dir_all(&sessions);

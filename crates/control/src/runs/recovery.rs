@@ -7,7 +7,7 @@
 //! queue. Applications caught mid-transition finish the transition.
 
 use sparkplane_api::{ApplicationState, JobRunState};
-use sparkplane_engine::process::{group_alive, kill_group};
+use sparkplane_engine::process::{group_alive, group_works_in, kill_group};
 
 use crate::base::clock;
 use crate::base::records::attempt_of;
@@ -28,8 +28,10 @@ impl Controller {
             let driver = std::fs::read_to_string(work_dir.join("pgid")).ok().and_then(|s| s.trim().parse().ok());
             // An elastic run's standalone master and workers are groups of their own.
             let executors = sparkplane_engine::spark::standalone::recorded_process_groups(&work_dir);
+            // Only groups that work in the attempt's dir, as its driver and
+            // daemons do: the job could have written any number there.
             for pgid in driver.into_iter().chain(executors) {
-                if group_alive(pgid) {
+                if group_alive(pgid) && group_works_in(pgid, &work_dir) {
                     tracing::warn!(job_run_id = %run.job_run_id, pgid, "killing orphaned attempt");
                     kill_group(pgid, sparkplane_engine::process::SIGKILL);
                 }
