@@ -7,6 +7,8 @@ the session's engine), against StartJobRun -> SUCCESS of a script that runs the
 same query on the same Spark (4.0, label emr-spark-8.0.0); and the p50 of
 `spark.range(1000).count()` on a warm session, through the TLS endpoint,
 against the same loop inside a job's driver (no Spark Connect, no proxy).
+The same two figures for a session on Sail (an application whose
+`spark-defaults` set `spark.sparkplane.session.engine=sail`).
 
 The session's client is a PySpark Connect client (pyspark-client 4.0) in
 its own process, started and imported before the clock starts, so the
@@ -131,16 +133,26 @@ def main():
                                                  interactiveConfiguration={"sessionEnabled": True},
                                                  initialCapacity=capacity)["applicationId"]
             client.start_application(applicationId=warm_app)
-            # One of each first, unmeasured: installs the Spark 4 runtime.
+            sail_conf = [{"classification": "spark-defaults",
+                          "properties": {"spark.sparkplane.session.engine": "sail"}}]
+            sail_app = client.create_application(name="sail", type="SPARK", releaseLabel="emr-7.13.0",
+                                                 interactiveConfiguration={"sessionEnabled": True},
+                                                 runtimeConfiguration=sail_conf)["applicationId"]
+            # One of each first, unmeasured: installs the Spark 4 runtime and Sail.
             session_round(client, sessions, 1, base)
+            session_round(client, sail_app, 1, base)
             batch_round(client, batch, script, 1, base / "data")
             firsts, warm, batch_ends, batch_p50, pre_firsts, pre_warm = [], [], [], [], [], []
+            sail_firsts, sail_warm = [], []
             for i in range(args.rounds):
                 # Its warm driver (the one the last round took is replaced).
                 wait_idle_warm_worker(proc, warm_app)
                 pre_first, pre_p50 = session_round(client, warm_app, args.queries, base)
                 pre_firsts.append(pre_first)
                 pre_warm.append(pre_p50)
+                sail_first, sail_p50 = session_round(client, sail_app, args.queries, base)
+                sail_firsts.append(sail_first)
+                sail_warm.append(sail_p50)
                 first, p50 = session_round(client, sessions, args.queries, base)
                 elapsed, job_p50 = batch_round(client, batch, script, args.queries, base / "data")
                 firsts.append(first)
@@ -148,7 +160,8 @@ def main():
                 batch_ends.append(elapsed)
                 batch_p50.append(job_p50)
                 print(f"round {i + 1}: pre-initialized session first result {pre_first:.2f} s "
-                      f"(p50 {pre_p50 * 1000:.0f} ms), cold session {first:.2f} s (p50 {p50 * 1000:.0f} ms), "
+                      f"(p50 {pre_p50 * 1000:.0f} ms), Sail {sail_first:.2f} s (p50 {sail_p50 * 1000:.1f} ms), "
+                      f"cold session {first:.2f} s (p50 {p50 * 1000:.0f} ms), "
                       f"batch {elapsed:.2f} s (driver p50 {job_p50 * 1000:.0f} ms)", file=sys.stderr)
             # Every "pre-initialized" round must have been one.
             warm_used = (base / "server.log").read_text(errors="replace").count("session on a pre-initialized driver")
@@ -170,6 +183,11 @@ def main():
           f"| {job_p50 * 1000:.0f} ms | {pre_p50 / job_p50:.2f} |")
     print(f"| p50 `spark.range(1000).count()` (warm) | {p50 * 1000:.0f} ms | {job_p50 * 1000:.0f} ms "
           f"| {p50 / job_p50:.2f} |")
+    sail_first, sail_p50 = statistics.median(sail_firsts), statistics.median(sail_warm)
+    print(f"| StartSession -> first result on Sail vs StartJobRun -> SUCCESS | {sail_first:.2f} s "
+          f"| {batch_end:.2f} s | {sail_first / batch_end:.2f} |")
+    print(f"| p50 `spark.range(1000).count()` on the Sail session | {sail_p50 * 1000:.1f} ms "
+          f"| {job_p50 * 1000:.0f} ms | {sail_p50 / job_p50:.2f} |")
 
 
 if __name__ == "__main__":

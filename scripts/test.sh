@@ -39,6 +39,8 @@ log "installing the pinned Spark runtime (once per runtime dir)"
 "$SPARKPLANE_BIN" runtime install --runtime-dir "$SPARKPLANE_RUNTIME_DIR"
 # Spark 4.0, which sessions and emr-spark-8.0.x runs use.
 "$SPARKPLANE_BIN" runtime install --release-label emr-spark-8.0.0 --runtime-dir "$SPARKPLANE_RUNTIME_DIR"
+# Sail, the Rust Spark Connect server sessions may ask for.
+"$SPARKPLANE_BIN" runtime install --engine sail --runtime-dir "$SPARKPLANE_RUNTIME_DIR"
 
 log "container tools for the custom-image tests"
 containers_for_tests

@@ -15,7 +15,7 @@ pub mod token;
 use std::path::PathBuf;
 
 pub use ca::{from_files, own_ca, TlsMaterial};
-pub use proxy::{serve, Sessions, Upstream};
+pub use proxy::{serve, Connector, Sessions, Upstream};
 pub use token::{mint, verify, Claim, TokenError, TokenKey};
 
 /// Why TLS material could not be prepared or the endpoint could not run.

@@ -47,16 +47,26 @@ const GRPC_UNAVAILABLE: u16 = 14;
 /// clients do not retry, unlike UNAVAILABLE, which PySpark retries for minutes.
 const GRPC_FAILED_PRECONDITION: u16 = 9;
 
+/// Opens the TCP connection to an engine that is not in the server's own
+/// network namespace (one that checks no secret is isolated in its own).
+pub type Connector =
+    Arc<dyn Fn(SocketAddr) -> Pin<Box<dyn Future<Output = std::io::Result<TcpStream>> + Send>> + Send + Sync>;
+
 /// Where a live session's Spark Connect engine listens, and its secret.
 #[derive(Clone)]
 pub struct Upstream {
     pub addr: SocketAddr,
     pub engine_secret: String,
+    /// How to reach `addr`; `None`: directly, from the server's namespace.
+    pub connector: Option<Connector>,
 }
 
 impl std::fmt::Debug for Upstream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Upstream").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("Upstream")
+            .field("addr", &self.addr)
+            .field("isolated", &self.connector.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -260,7 +270,10 @@ async fn upstream_sender(
         }
     }
     let connect = async {
-        let tcp = TcpStream::connect(upstream.addr).await?;
+        let tcp = match &upstream.connector {
+            Some(connector) => connector(upstream.addr).await?,
+            None => TcpStream::connect(upstream.addr).await?,
+        };
         // gRPC calls are small request/response messages: don't let Nagle
         // hold them back.
         tcp.set_nodelay(true)?;

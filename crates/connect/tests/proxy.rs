@@ -164,7 +164,10 @@ async fn relays_authenticated_calls_and_refuses_the_rest() {
     let engine = fake_engine(hits.clone()).await;
     let (ended_tx, mut ended_rx) = watch::channel(0);
     let sessions = Arc::new(FakeSessions {
-        live: HashMap::from([("sess1".to_string(), Upstream { addr: engine, engine_secret: ENGINE_SECRET.into() })]),
+        live: HashMap::from([(
+            "sess1".to_string(),
+            Upstream { addr: engine, engine_secret: ENGINE_SECRET.into(), connector: None },
+        )]),
         started: AtomicUsize::new(0),
         ended_tx,
     });
@@ -241,7 +244,10 @@ async fn unreachable_engine_is_unavailable_and_call_ends() {
     let dead = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
     let (ended_tx, mut ended_rx) = watch::channel(0);
     let sessions = Arc::new(FakeSessions {
-        live: HashMap::from([("sess1".to_string(), Upstream { addr: dead, engine_secret: ENGINE_SECRET.into() })]),
+        live: HashMap::from([(
+            "sess1".to_string(),
+            Upstream { addr: dead, engine_secret: ENGINE_SECRET.into(), connector: None },
+        )]),
         started: AtomicUsize::new(0),
         ended_tx,
     });

@@ -111,12 +111,12 @@ impl InstalledRuntime {
 }
 
 pub struct RuntimeManager {
-    runtime_dir: PathBuf,
-    python: String,
+    pub(crate) runtime_dir: PathBuf,
+    pub(crate) python: String,
     /// Whether drivers use a class-data-sharing archive (recorded once per
     /// runtime, right after it is installed).
     cds: bool,
-    install_lock: Mutex<()>,
+    pub(crate) install_lock: Mutex<()>,
 }
 
 impl RuntimeManager {

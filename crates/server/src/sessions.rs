@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sparkplane_connect::{Claim, Sessions, TokenKey, Upstream};
+use sparkplane_connect::{Claim, Connector, Sessions, TokenKey, Upstream};
 use sparkplane_control::Controller;
 
 /// How long a token from GetSessionEndpoint lets a client connect: an
@@ -26,7 +26,18 @@ pub struct ControllerSessions(pub Arc<Controller>);
 impl Sessions for ControllerSessions {
     fn upstream(&self, claim: &Claim) -> Option<Upstream> {
         let upstream = self.0.session_upstream(&claim.session_id)?;
-        Some(Upstream { addr: SocketAddr::from((Ipv4Addr::LOCALHOST, upstream.port)), engine_secret: upstream.secret })
+        // An engine in a namespace of its own is reached through it.
+        let connector = upstream.netns.map(|netns| -> Connector {
+            Arc::new(move |addr| {
+                let netns = netns.clone();
+                Box::pin(async move { netns.connect(addr).await })
+            })
+        });
+        Some(Upstream {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, upstream.port)),
+            engine_secret: upstream.secret,
+            connector,
+        })
     }
 
     fn call_started(&self, claim: &Claim) {

@@ -1,20 +1,26 @@
-//! `sparkplane runtime install`: install a pinned Spark runtime ahead of the
-//! first job (otherwise the first job installs it); `sparkplane runtime
-//! list`: which release labels run which Spark, and what is installed.
+//! `sparkplane runtime install`: install a pinned Spark runtime (or, with
+//! `--engine sail`, Sail for sessions) ahead of the first job or session
+//! (otherwise that one installs it); `sparkplane runtime list`: which
+//! release labels run which Spark, and what is installed.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use sparkplane_engine::releases::{RELEASES, SPARK_3_5};
+use sparkplane_engine::sail::{self, install::SAIL_VERSION};
 use sparkplane_engine::{RuntimeManager, SparkRuntime};
 
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// Install the Spark runtime of a release label.
+    /// Install the Spark runtime of a release label, or Sail.
     Install {
         /// Release label whose runtime to install
-        #[arg(long, default_value = "emr-7.9.0")]
+        #[arg(long, default_value = "emr-7.9.0", conflicts_with = "engine")]
         release_label: String,
+        /// Install this engine instead of a Spark runtime: `sail`, the Rust
+        /// Spark Connect server sessions may run on
+        #[arg(long, value_parser = ["sail"])]
+        engine: Option<String>,
         /// Runtime directory [env: SPARKPLANE_RUNTIME_DIR] [default: DATA_DIR/runtimes]
         #[arg(long)]
         runtime_dir: Option<PathBuf>,
@@ -64,17 +70,27 @@ fn list(runtime_dir: PathBuf) {
         SPARK_3_5.spark_version,
         runtime_dir.display()
     );
+    let sail = if manager.is_sail_installed() { "yes" } else { "no (installs with the first Sail session)" };
+    println!("sessions with {}=sail run pysail {SAIL_VERSION}: installed {sail}", sail::ENGINE_PROPERTY);
 }
 
 pub fn run(command: Command) -> anyhow::Result<()> {
-    let (release_label, runtime_dir) = match command {
+    let (release_label, engine, runtime_dir) = match command {
         Command::List { runtime_dir: dir, data_dir } => {
             list(runtime_dir(dir, data_dir));
             return Ok(());
         }
-        Command::Install { release_label, runtime_dir: dir, data_dir } => (release_label, runtime_dir(dir, data_dir)),
+        Command::Install { release_label, engine, runtime_dir: dir, data_dir } => {
+            (release_label, engine, runtime_dir(dir, data_dir))
+        }
     };
     let python = python();
+    let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().context("start async runtime")?;
+    if engine.is_some() {
+        let installed = tokio.block_on(RuntimeManager::new(runtime_dir, python).ensure_sail())?;
+        println!("Sail {SAIL_VERSION} ready: {}", installed.python_path.display());
+        return Ok(());
+    }
     let spark = SparkRuntime::for_release(&release_label)?;
     // Same switch as the server's `spark_cds`: the archive is recorded here,
     // ahead of the first job, unless drivers will not use it.
@@ -83,7 +99,6 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         _ => true,
     };
     let manager = RuntimeManager::new(runtime_dir, python).with_cds(cds);
-    let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().context("start async runtime")?;
     let installed = tokio.block_on(manager.ensure(spark))?;
     println!("Spark {} ready: {}", spark.spark_version, installed.spark_submit().display());
     Ok(())

@@ -8,15 +8,17 @@
 //! the URL carries a token of the session's own kind
 //! ([`TokenScope::session`]), so a run's URL never opens a session's UI.
 //! The HTTP side is the server crate's, shared with the runs' dashboards.
+//! A session on Sail has neither UI nor event log: its dashboard is refused.
 
 use sparkplane_api::SessionState;
 use sparkplane_engine::runtime::SESSION_RUNTIME;
+use sparkplane_engine::sail::SessionEngine;
 use sparkplane_engine::SparkRuntime;
 
 use crate::base::retention::EVENT_LOG_FOLDER;
 use crate::dashboards::history::find_event_log;
 use crate::dashboards::{live_ui_port, session_dashboard_prefix, DashboardError, EventLog, TokenScope};
-use crate::Controller;
+use crate::{ControlError, Controller};
 
 /// What a session's dashboard shows.
 #[derive(Debug)]
@@ -41,7 +43,14 @@ impl Controller {
         application_id: &str,
         session_id: &str,
     ) -> Result<String, DashboardError> {
-        self.get_session(application_id, session_id).await?;
+        let session = self.get_session(application_id, session_id).await?;
+        if self.session_engine(&session).await == Some(SessionEngine::Sail) {
+            return Err(ControlError::validation(format!(
+                "Session {session_id} runs on Sail, which has no Spark UI and writes no event log: there is no \
+                 dashboard to show"
+            ))
+            .into());
+        }
         let token = self.issue_dashboard_token(&TokenScope::session(application_id, session_id))?;
         Ok(format!("{}/?token={token}", session_dashboard_prefix(application_id, session_id)))
     }

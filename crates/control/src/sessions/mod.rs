@@ -11,6 +11,7 @@
 
 pub mod dashboard;
 pub mod idle;
+mod sail;
 mod supervise;
 mod warm;
 
@@ -22,6 +23,7 @@ use sparkplane_api::{
     Application, ApplicationState, Session, SessionState, StartSessionRequest, StartSessionResponse,
     TerminateSessionResponse,
 };
+use sparkplane_engine::sail::SessionEngine;
 use sparkplane_engine::ResourceRequest;
 use sparkplane_store::{Created, Page, PageRequest, SessionFilter};
 use tokio::sync::{watch, Notify};
@@ -36,6 +38,9 @@ use crate::{ControlError, Controller};
 pub struct SessionUpstream {
     pub port: u16,
     pub secret: String,
+    /// The engine's own network namespace, when it has one (Sail): the
+    /// port is reachable only inside it.
+    pub netns: Option<sparkplane_engine::sail::netns::NetNs>,
 }
 
 /// One session whose supervisor is running.
@@ -110,8 +115,7 @@ impl Controller {
                 app.r#type
             )));
         }
-        let enabled = app.interactive_configuration.as_ref().and_then(|c| c.session_enabled).unwrap_or(false);
-        if !enabled {
+        if !crate::base::records::sessions_enabled(&app) {
             return Err(ControlError::validation(format!(
                 "Sessions are not enabled for application {application_id}: \
                  update it with interactiveConfiguration.sessionEnabled set to true"
@@ -152,6 +156,14 @@ impl Controller {
             &runtime_configuration,
         )
         .map_err(|err| ControlError::validation(err.to_string()))?;
+        let app_conf = app.runtime_configuration.as_deref().unwrap_or_default();
+        let sail = SessionEngine::of(app_conf, &runtime_configuration).ok() == Some(SessionEngine::Sail);
+        if sail && !sparkplane_engine::sail::netns::can_isolate() {
+            return Err(ControlError::validation(format!(
+                "Session refused: {}",
+                sparkplane_engine::sail::netns::NO_NAMESPACE
+            )));
+        }
         // It would wait for ever: refused now, as a job run that cannot fit is.
         let needs = plan.resources.launch_workers().iter().fold(Capacity::default(), |sum, w| sum.plus(capacity_of(w)));
         let limits = [
@@ -307,11 +319,12 @@ impl Controller {
             // Only a group whose leader works in the session's dir, as its
             // engine does: warm drivers of the application may write that
             // dir, so the number alone could name any process.
-            let works_here =
-                |pgid: i32| std::fs::read_link(format!("/proc/{pgid}/cwd")).is_ok_and(|cwd| cwd.starts_with(&work_dir));
             let _ = std::fs::remove_dir_all(self.config.session_secrets_dir(id));
-            if let Some(pgid) = pgid.filter(|pgid| sparkplane_engine::process::group_alive(*pgid) && works_here(*pgid))
-            {
+            let ours = |pgid: &i32| {
+                sparkplane_engine::process::group_alive(*pgid)
+                    && sparkplane_engine::process::group_works_in(*pgid, &work_dir)
+            };
+            if let Some(pgid) = pgid.filter(ours) {
                 tracing::warn!(session_id = %id, pgid, "killing an orphaned session engine");
                 sparkplane_engine::process::kill_group(pgid, sparkplane_engine::process::SIGKILL);
             }
@@ -371,6 +384,20 @@ impl Controller {
     }
 }
 
+impl Controller {
+    /// The engine the session runs on (`None`: its application is gone or
+    /// its configuration no longer parses).
+    pub(crate) async fn session_engine(&self, session: &Session) -> Option<SessionEngine> {
+        let app = self.store.get_application(&session.application_id).await.ok().flatten()?;
+        engine_of(&app, session).ok()
+    }
+}
+
+pub(super) fn engine_of(app: &Application, session: &Session) -> Result<SessionEngine, sparkplane_engine::EngineError> {
+    let own = session.configuration_overrides.as_ref().and_then(|o| o.runtime_configuration.clone());
+    SessionEngine::of(app.runtime_configuration.as_deref().unwrap_or_default(), own.as_deref().unwrap_or_default())
+}
+
 /// What a session's engine holds: its driver and its `local[N]` executors,
 /// sized from the application's and the session's runtime configuration.
 pub(crate) fn session_resources(app: &Application, session: &Session) -> Option<ResourceRequest> {
@@ -379,7 +406,7 @@ pub(crate) fn session_resources(app: &Application, session: &Session) -> Option<
 
 /// The plan of the session's engine: the application's and the session's
 /// `runtimeConfiguration`.
-fn session_plan_of(
+pub(super) fn session_plan_of(
     app: &Application,
     session: &Session,
 ) -> Result<sparkplane_engine::spark::SparkJobPlan, sparkplane_engine::EngineError> {
@@ -394,6 +421,9 @@ fn session_plan_of(
 /// Whether a warm Spark driver of `app` could become the session's engine
 /// (what the scheduler counts, as it counts a run's use of one).
 pub(crate) fn fits_warm_driver(app: &Application, session: &Session) -> bool {
+    if !matches!(engine_of(app, session), Ok(SessionEngine::Spark)) {
+        return false;
+    }
     match (crate::pool::warm_spark_template(app), session_plan_of(app, session)) {
         (Ok(template), Ok(plan)) => sparkplane_engine::spark::warm::session_fits(&template, &plan),
         _ => false,

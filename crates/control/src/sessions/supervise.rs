@@ -1,5 +1,6 @@
 //! One task per session: from SUBMITTED through STARTING (the application
-//! started, the Spark 4 runtime installed, the engine listening) to STARTED,
+//! started, the Spark 4 runtime or Sail installed, the engine listening:
+//! a pre-initialized driver, a cold Spark Connect server, or Sail) to STARTED,
 //! then BUSY/IDLE as calls come, and finally TERMINATED (by the user, the
 //! idle timeout or server shutdown) or FAILED (the engine died). Whatever
 //! the end, the engine's process group is stopped, its logs shipped and the
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sparkplane_api::{ApplicationState, Session, SessionState};
+use sparkplane_engine::sail::SessionEngine;
 use sparkplane_engine::spark::{connect, hadoop_s3};
 use sparkplane_engine::SESSION_RUNTIME;
 use sparkplane_storage::{Location, LogShipper, LogTarget, WorkerLogDir};
@@ -41,6 +43,18 @@ struct Engine {
     grant: Option<crate::AttemptGrant>,
     /// The pre-initialized driver's own directory, when one became the engine.
     warm_dir: Option<std::path::PathBuf>,
+    /// A Sail engine's relays into its namespace (aborted when dropped).
+    relays: Relays,
+}
+
+/// Tasks that must not outlive the session.
+#[derive(Default)]
+struct Relays(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Relays {
+    fn drop(&mut self) {
+        self.0.iter().for_each(tokio::task::JoinHandle::abort);
+    }
 }
 
 /// How the session ended.
@@ -90,7 +104,7 @@ impl Controller {
         }
         let mut held_millis = 0;
         // The grant (if any) is revoked when dropped, after the engine stopped.
-        if let Some(Engine { mut process, logs, started_ms, grant: _grant, warm_dir }) = engine {
+        if let Some(Engine { mut process, logs, started_ms, grant: _grant, warm_dir, relays: _relays }) = engine {
             let _ = self
                 .update_session(&app_id, &id, |s| {
                     s.state = SessionState::Terminating;
@@ -181,24 +195,26 @@ impl Controller {
         if let Err(err) = starting.await {
             return End::new(SessionState::Failed, format!("Session failed to start: {err}"));
         }
-        let runtime = tokio::select! {
-            installed = self.runtimes.ensure(SESSION_RUNTIME) => match installed {
-                Ok(runtime) => runtime,
-                Err(err) => return End::new(SessionState::Failed, format!("Session failed to start: {err}")),
-            },
-            _ = wait_for_terminate(terminate) => return by_user(),
-        };
         let app = match self.load_application(app_id).await {
             Ok(app) => app,
             Err(err) => return End::new(SessionState::Failed, format!("Session failed to start: {err}")),
         };
-        let plan = match connect::session_plan(
-            &session.release_label,
-            app.runtime_configuration.as_deref().unwrap_or_default(),
-            &session_configuration(session),
-        ) {
-            Ok(plan) => plan,
+        let planned =
+            super::engine_of(&app, session).and_then(|kind| Ok((kind, super::session_plan_of(&app, session)?)));
+        let (kind, plan) = match planned {
+            Ok(planned) => planned,
             Err(err) => return End::new(SessionState::Failed, format!("Session failed to start: {err}")),
+        };
+        // Sail installs its own runtime when it starts.
+        let runtime = match kind {
+            SessionEngine::Sail => None,
+            SessionEngine::Spark => Some(tokio::select! {
+                installed = self.runtimes.ensure(SESSION_RUNTIME) => match installed {
+                    Ok(runtime) => runtime,
+                    Err(err) => return End::new(SessionState::Failed, format!("Session failed to start: {err}")),
+                },
+                _ = wait_for_terminate(terminate) => return by_user(),
+            }),
         };
         let chosen = (|| {
             std::fs::create_dir_all(work_dir).map_err(|err| format!("create {}: {err}", work_dir.display()))?;
@@ -210,30 +226,47 @@ impl Controller {
             Ok(chosen) => chosen,
             Err(details) => return End::new(SessionState::Failed, format!("Session failed to start: {details}")),
         };
-        let warm = self.start_session_warm(session, &plan, work_dir, port, &secret).await;
-        let started = warm.map(|w| Ok((w.launched, w.grant, Some(w.warm_dir)))).unwrap_or_else(|| {
-            // `s3://` as a job's driver has it: S3A to the same endpoint, with
-            // the execution role's credentials (or the root keys without an issuer).
-            let mut context = self.launch_context();
-            context.secret_conf = self.root_s3a_conf();
-            // The Spark UI and event logs GetResourceDashboard shows.
-            let prefix = session_dashboard_prefix(app_id, id);
-            context.default_conf.extend(spark_launch_conf(&plan, Some(&prefix), work_dir));
-            let mut grant = None;
-            if self.spark_fetches_credentials() {
-                let issued = self
-                    .attempt_grant(&credentials_view(session)?, 1)
-                    .map_err(|err| format!("no credentials for the execution role: {err}"))?;
-                if let Some(issued) = issued {
-                    context.credentials_env = hadoop_s3::container_credentials_env(issued.full_uri(), issued.token());
-                    grant = Some(issued);
+        let mut netns = None;
+        let mut relays = Relays::default();
+        let warm = match &runtime {
+            Some(_) => self.start_session_warm(session, &plan, work_dir, port, &secret).await,
+            None => None,
+        };
+        let started = match runtime {
+            None => tokio::select! {
+                sail = self.start_session_sail(session, work_dir, port) => sail.map(|sail| {
+                    netns = Some(sail.netns);
+                    relays = Relays(sail.relays);
+                    (sail.launched, sail.grant, None)
+                }),
+                _ = wait_for_terminate(terminate) => return by_user(),
+            },
+            Some(runtime) => warm.map(|w| Ok((w.launched, w.grant, Some(w.warm_dir)))).unwrap_or_else(|| {
+                // `s3://` as a job's driver has it: S3A to the same endpoint, with
+                // the execution role's credentials (or the root keys without an issuer).
+                let mut context = self.launch_context();
+                context.secret_conf = self.root_s3a_conf();
+                // The Spark UI and event logs GetResourceDashboard shows.
+                let prefix = session_dashboard_prefix(app_id, id);
+                context.default_conf.extend(spark_launch_conf(&plan, Some(&prefix), work_dir));
+                let mut grant = None;
+                if self.spark_fetches_credentials() {
+                    let issued = self
+                        .attempt_grant(&credentials_view(session)?, 1)
+                        .map_err(|err| format!("no credentials for the execution role: {err}"))?;
+                    if let Some(issued) = issued {
+                        context.credentials_env =
+                            hadoop_s3::container_credentials_env(issued.full_uri(), issued.token());
+                        grant = Some(issued);
+                    }
                 }
-            }
-            let secrets = self.config.session_secrets_dir(id);
-            let launched = connect::launch_connect_server(&plan, &runtime, work_dir, &secrets, context, port, &secret)
-                .map_err(|err| err.to_string())?;
-            Ok::<_, String>((launched, grant, None))
-        });
+                let secrets = self.config.session_secrets_dir(id);
+                let launched =
+                    connect::launch_connect_server(&plan, &runtime, work_dir, &secrets, context, port, &secret)
+                        .map_err(|err| err.to_string())?;
+                Ok::<_, String>((launched, grant, None))
+            }),
+        };
         let (launched, grant, warm_dir) = match started {
             Ok(started) => started,
             Err(details) => return End::new(SessionState::Failed, format!("Session failed to start: {details}")),
@@ -245,6 +278,7 @@ impl Controller {
             started_ms: clock::now().as_millis(),
             grant,
             warm_dir,
+            relays,
         });
         let failure = |logs: &[WorkerLogDir], what: &str| {
             let why = logs
@@ -255,7 +289,7 @@ impl Controller {
             End::new(SessionState::Failed, format!("{what}{why}"))
         };
         tokio::select! {
-            serving = connect::wait_until_serving(process, port, START_LIMIT) => if let Err(err) = serving {
+            serving = connect::wait_until_serving(process, port, START_LIMIT, netns.is_some()) => if let Err(err) = serving {
                 return failure(logs, &err.to_string());
             },
             _ = wait_for_terminate(terminate) => return by_user(),
@@ -263,7 +297,7 @@ impl Controller {
         // Spark has read its properties file: the secret need not stay on disk.
         let _ = std::fs::remove_dir_all(self.config.session_secrets_dir(id));
         if let Ok(mut upstream) = live.upstream.lock() {
-            *upstream = Some(SessionUpstream { port, secret });
+            *upstream = Some(SessionUpstream { port, secret, netns });
         }
         let started_at = clock::now();
         if let Err(err) = self
@@ -390,10 +424,6 @@ pub(super) fn credentials_view(session: &Session) -> Result<sparkplane_api::JobR
         "jobDriver": {},
     }))
     .map_err(|err| format!("the session's credentials view: {err}"))
-}
-
-fn session_configuration(session: &Session) -> Vec<sparkplane_api::Configuration> {
-    session.configuration_overrides.as_ref().and_then(|o| o.runtime_configuration.clone()).unwrap_or_default()
 }
 
 fn random_bytes() -> Result<[u8; 32], getrandom::Error> {

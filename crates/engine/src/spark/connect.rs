@@ -23,6 +23,7 @@ use super::launch::{set_credentials_env, set_job_env, submit_options, write_secr
 use super::{SparkJobPlan, DRIVER_LOG_FOLDER};
 use crate::process::ProcessGroup;
 use crate::runtime::{InstalledRuntime, SESSION_RUNTIME};
+use crate::sail::{check_session_configuration, without_engine_property, SessionEngine};
 use crate::sandbox::clean_env;
 use crate::EngineError;
 
@@ -49,9 +50,21 @@ pub fn session_plan(
         entry_point_arguments: None,
         spark_submit_parameters: None,
     };
+    let engine = SessionEngine::of(application_configuration, session_configuration)?;
+    if engine == SessionEngine::Sail {
+        check_session_configuration(session_configuration)?;
+        // One process, sized as a default driver, holds the whole session.
+        let mut plan = SparkJobPlan::new(release_label, &driver, &[], &[])?;
+        plan.runtime = SESSION_RUNTIME;
+        plan.resources.executor_count = 0;
+        plan.resources.elastic = None;
+        return Ok(plan);
+    }
     // The label is checked like a job's (so a bad one fails the same way);
     // the engine is Spark 4 whatever it names.
-    SparkJobPlan::new(release_label, &driver, application_configuration, session_configuration)
+    let (application, session) =
+        (without_engine_property(application_configuration), without_engine_property(session_configuration));
+    SparkJobPlan::new(release_label, &driver, &application, &session)
         .map(|mut plan| {
             plan.runtime = SESSION_RUNTIME;
             plan
@@ -151,10 +164,22 @@ pub fn launch_connect_server(
 /// (its process group holds it): the port was free when it was picked, and
 /// anything else that took it since must never get the engine's secret or
 /// a user's queries.
-pub async fn wait_until_serving(process: &mut ProcessGroup, port: u16, limit: Duration) -> Result<(), EngineError> {
+///
+/// `own_namespace`: the engine runs in a network namespace of its own
+/// (Sail), whose sockets are listed under its own `/proc/<pid>/net`.
+pub async fn wait_until_serving(
+    process: &mut ProcessGroup,
+    port: u16,
+    limit: Duration,
+    own_namespace: bool,
+) -> Result<(), EngineError> {
     let deadline = tokio::time::Instant::now() + limit;
+    let net = match own_namespace {
+        true => format!("/proc/{}/net", process.pgid()),
+        false => "/proc/net".to_string(),
+    };
     loop {
-        match listener_of(port) {
+        match listener_of(&net, port) {
             Some(inode) if crate::process::group_pids(process.pgid()).iter().any(|pid| holds(*pid, inode)) => {
                 return Ok(())
             }
@@ -182,10 +207,10 @@ pub async fn wait_until_serving(process: &mut ProcessGroup, port: u16, limit: Du
 /// `/proc/net/tcp` (`0100007F:PORT` in hex) or, as a JVM binds it on a
 /// dual-stack host, in `/proc/net/tcp6` as the v4-mapped `::ffff:127.0.0.1`;
 /// state `0A` is LISTEN.
-fn listener_of(port: u16) -> Option<u64> {
+fn listener_of(net: &str, port: u16) -> Option<u64> {
     let tables = [
-        ("/proc/net/tcp", format!("0100007F:{port:04X}")),
-        ("/proc/net/tcp6", format!("0000000000000000FFFF00000100007F:{port:04X}")),
+        (format!("{net}/tcp"), format!("0100007F:{port:04X}")),
+        (format!("{net}/tcp6"), format!("0000000000000000FFFF00000100007F:{port:04X}")),
     ];
     tables.iter().find_map(|(path, local)| {
         let table = std::fs::read_to_string(path).ok()?;
@@ -216,7 +241,7 @@ mod tests {
         let mut sleeper = tokio::process::Command::new("sleep");
         sleeper.arg("30");
         let mut engine = ProcessGroup::spawn(sleeper).unwrap();
-        let err = wait_until_serving(&mut engine, port, Duration::from_secs(5)).await.unwrap_err();
+        let err = wait_until_serving(&mut engine, port, Duration::from_secs(5), false).await.unwrap_err();
         assert!(err.to_string().contains("another process took port"), "{err}");
         drop(other);
         let _ = engine.terminate(Duration::ZERO).await;
@@ -227,7 +252,7 @@ mod tests {
         let mut python = tokio::process::Command::new("python3");
         python.arg("-c").arg(script);
         let mut engine = ProcessGroup::spawn(python).unwrap();
-        wait_until_serving(&mut engine, port, Duration::from_secs(20)).await.unwrap();
+        wait_until_serving(&mut engine, port, Duration::from_secs(20), false).await.unwrap();
         let _ = engine.terminate(Duration::ZERO).await;
     }
 }
