@@ -114,5 +114,14 @@ def test_sail_sessions_refuse_settings_they_would_ignore(srv, app):
     assert "ValidationException" in err and "'sail'" in err, err
     err = refused(engine_conf(**{ENGINE: "sail", "spark.driver.cores": "2"}))
     assert "ValidationException" in err and "spark.driver.cores" in err and "Sail" in err, err
+    # The property picks a session's engine; a job run always runs on Spark.
+    err = srv.aws("emr-serverless", "start-job-run", "--application-id", app, "--execution-role-arn",
+                  data_role(srv, "SailJob", "nodata", "noout"), "--job-driver",
+                  json.dumps({"sparkSubmit": {"entryPoint": "local:///job.py"}}),
+                  "--configuration-overrides",
+                  json.dumps({"applicationConfiguration": [{"classification": "spark-defaults",
+                                                            "properties": {ENGINE: "sail"}}]}),
+                  expect_error=True).stderr
+    assert "ValidationException" in err and "always runs on Spark" in err, err
     listed = srv.aws("emr-serverless", "list-sessions", "--application-id", app)["sessions"]
     assert not [s for s in listed if s["state"] in ("SUBMITTED", "FAILED")], "a refused session is never stored"

@@ -303,6 +303,9 @@ pub(crate) async fn run_logged(
     let log_err = log.try_clone().map_err(|err| err.to_string())?;
     let status = Command::new(python)
         .args(args)
+        // A cancelled install (its session terminated) must not leave pip
+        // writing into a staging dir the next install reuses.
+        .kill_on_drop(true)
         .stdin(Stdio::null())
         .stdout(log)
         .stderr(log_err)

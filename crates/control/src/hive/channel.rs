@@ -58,6 +58,8 @@ impl WarmHiveWorker {
         let mut command = Command::new(exe);
         clean_env(&mut command);
         command.arg("hive-worker").arg("--serve").arg("--label").arg(label);
+        // Recovery after a restart knows the worker by where it works.
+        command.current_dir(own_dir);
         command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(log);
         sandbox.confine(&mut command, own_dir)?;
         let mut process = ProcessGroup::spawn(command).map_err(|err| io("start a warm hive worker", err))?;

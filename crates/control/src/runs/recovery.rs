@@ -29,9 +29,12 @@ impl Controller {
             // An elastic run's standalone master and workers are groups of their own.
             let executors = sparkplane_engine::spark::standalone::recorded_process_groups(&work_dir);
             // Only groups that work in the attempt's dir, as its driver and
-            // daemons do: the job could have written any number there.
+            // daemons do, or in the warm workers' dirs (a warm HIVE worker
+            // that took the run): the job could have written any number there.
+            let pool = self.config.data_dir.join("pool");
+            let ours = |pgid: i32| group_works_in(pgid, &work_dir) || group_works_in(pgid, &pool);
             for pgid in driver.into_iter().chain(executors) {
-                if group_alive(pgid) && group_works_in(pgid, &work_dir) {
+                if group_alive(pgid) && ours(pgid) {
                     tracing::warn!(job_run_id = %run.job_run_id, pgid, "killing orphaned attempt");
                     kill_group(pgid, sparkplane_engine::process::SIGKILL);
                 }

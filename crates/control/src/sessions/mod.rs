@@ -164,6 +164,15 @@ impl Controller {
                 sparkplane_engine::sail::netns::NO_NAMESPACE
             )));
         }
+        // Unconfined jobs could join Sail's namespace (Landlock's ptrace
+        // scoping is what keeps them out), and Sail checks no secret.
+        if sail && self.launch_context().sandbox.confinement() != sparkplane_engine::sandbox::Confinement::Landlock {
+            return Err(ControlError::validation(
+                "Session refused: Sail checks no secret on its port, and without Landlock other jobs on this host \
+                 could reach it; use the Spark engine"
+                    .to_string(),
+            ));
+        }
         // It would wait for ever: refused now, as a job run that cannot fit is.
         let needs = plan.resources.launch_workers().iter().fold(Capacity::default(), |sum, w| sum.plus(capacity_of(w)));
         let limits = [
@@ -388,6 +397,10 @@ impl Controller {
     /// The engine the session runs on (`None`: its application is gone or
     /// its configuration no longer parses).
     pub(crate) async fn session_engine(&self, session: &Session) -> Option<SessionEngine> {
+        // A live one by what it runs (its application may have changed since).
+        if let Some(upstream) = self.session_upstream(&session.session_id) {
+            return Some(if upstream.netns.is_some() { SessionEngine::Sail } else { SessionEngine::Spark });
+        }
         let app = self.store.get_application(&session.application_id).await.ok().flatten()?;
         engine_of(&app, session).ok()
     }

@@ -25,8 +25,18 @@ pub(super) struct SailEngine {
     pub launched: LaunchedAttempt,
     pub grant: Option<AttemptGrant>,
     pub netns: NetNs,
-    /// Ended (aborted) with the session.
-    pub relays: Vec<JoinHandle<()>>,
+    pub relays: Relays,
+}
+
+/// Relay tasks, aborted when dropped: with the session, or with a start
+/// that was cancelled half-way (a dropped JoinHandle would not stop them).
+#[derive(Default)]
+pub(super) struct Relays(Vec<JoinHandle<()>>);
+
+impl Drop for Relays {
+    fn drop(&mut self) {
+        self.0.iter().for_each(JoinHandle::abort);
+    }
 }
 
 /// What the engine's environment says, and which server ports it needs.
@@ -49,13 +59,12 @@ impl Controller {
         let Reach { env, targets, grant } = self.sail_reach(session)?;
         let sandbox = self.launch_context().sandbox;
         let started = launch_sail(&sail, work_dir, &sandbox, &env, port).map_err(|err| err.to_string())?;
-        let mut relays = Vec::new();
+        let mut relays = Relays::default();
         for target in targets {
             let inside = SocketAddr::from((Ipv4Addr::LOCALHOST, target.port()));
             match started.netns.listen(inside).await {
-                Ok(listener) => relays.push(tokio::spawn(relay(listener, target))),
+                Ok(listener) => relays.0.push(tokio::spawn(relay(listener, target))),
                 Err(err) => {
-                    relays.iter().for_each(JoinHandle::abort);
                     let pgid = started.launched.process.pgid();
                     sparkplane_engine::process::kill_group(pgid, sparkplane_engine::process::SIGKILL);
                     return Err(format!("relay {target} into the Sail server's namespace: {err}"));
@@ -67,7 +76,8 @@ impl Controller {
 
     /// S3 as a Spark driver of the session would have it: the embedded
     /// endpoint, with the execution role's credentials from the credentials
-    /// endpoint (or the root keys when no issuer is set, as for jobs).
+    /// endpoint (or the root keys when no issuer is set and buckets are not
+    /// mounted, as jobs get them then).
     fn sail_reach(&self, session: &Session) -> Result<Reach, String> {
         let mut reach = Reach { env: Vec::new(), targets: Vec::new(), grant: None };
         let S3ForJobs::Embedded { .. } = self.config.s3_for_jobs else { return Ok(reach) };
@@ -94,10 +104,13 @@ impl Controller {
                 reach.env.push(("AWS_CONTAINER_AUTHORIZATION_TOKEN".to_string(), issued.token().to_string()));
                 reach.grant = Some(issued);
             }
-        } else {
+        } else if !self.root_s3a_conf().is_empty() {
+            // No issuer: one tenant, whose jobs get the same keys in S3A.
             reach.env.push(("AWS_ACCESS_KEY_ID".to_string(), s3.access_key_id.clone()));
             reach.env.push(("AWS_SECRET_ACCESS_KEY".to_string(), s3.secret_access_key.clone()));
         }
+        // Otherwise (buckets mounted into jobs) no credentials: `s3://`
+        // from Sail is refused by the endpoint rather than run as root.
         Ok(reach)
     }
 }

@@ -18,6 +18,7 @@ use sparkplane_storage::{Location, LogShipper, LogTarget, WorkerLogDir};
 use tokio::sync::watch;
 
 use super::idle::{self, Observed, Step};
+use super::sail::Relays;
 use super::{LiveSession, SessionUpstream};
 use crate::base::records::truncate_details;
 use crate::base::retention::keep_dashboard_files;
@@ -45,16 +46,6 @@ struct Engine {
     warm_dir: Option<std::path::PathBuf>,
     /// A Sail engine's relays into its namespace (aborted when dropped).
     relays: Relays,
-}
-
-/// Tasks that must not outlive the session.
-#[derive(Default)]
-struct Relays(Vec<tokio::task::JoinHandle<()>>);
-
-impl Drop for Relays {
-    fn drop(&mut self) {
-        self.0.iter().for_each(tokio::task::JoinHandle::abort);
-    }
 }
 
 /// How the session ended.
@@ -236,7 +227,7 @@ impl Controller {
             None => tokio::select! {
                 sail = self.start_session_sail(session, work_dir, port) => sail.map(|sail| {
                     netns = Some(sail.netns);
-                    relays = Relays(sail.relays);
+                    relays = sail.relays;
                     (sail.launched, sail.grant, None)
                 }),
                 _ = wait_for_terminate(terminate) => return by_user(),

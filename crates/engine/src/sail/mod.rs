@@ -138,4 +138,21 @@ mod tests {
         let stripped = without_engine_property(&[defaults(&[(ENGINE_PROPERTY, "sail"), ("spark.x", "1")])]);
         assert_eq!(stripped[0].properties.as_ref().unwrap().keys().collect::<Vec<_>>(), ["spark.x"]);
     }
+
+    #[test]
+    fn spark_never_sees_the_property_and_a_job_run_refuses_it() {
+        let driver = sparkplane_api::SparkSubmit {
+            entry_point: "job.py".to_string(),
+            entry_point_arguments: None,
+            spark_submit_parameters: None,
+        };
+        let app = [defaults(&[(ENGINE_PROPERTY, "sail"), ("spark.x", "1")])];
+        let plan = crate::spark::SparkJobPlan::new("emr-7.9.0", &driver, &app, &[]).unwrap();
+        assert!(plan.conf.conf.contains_key("spark.x") && !plan.conf.conf.contains_key(ENGINE_PROPERTY));
+        for value in ["sail", "spark"] {
+            let job = [defaults(&[(ENGINE_PROPERTY, value)])];
+            let err = crate::spark::SparkJobPlan::new("emr-7.9.0", &driver, &[], &job).unwrap_err();
+            assert!(err.to_string().contains("a job run always runs on Spark"), "{err}");
+        }
+    }
 }

@@ -64,6 +64,18 @@ impl SparkJobPlan {
         job_configuration: &[Configuration],
     ) -> Result<SparkJobPlan, EngineError> {
         let runtime = SparkRuntime::for_release(release_label)?;
+        // The sessions' engine choice: an application may carry it for its
+        // sessions, and Spark never sees it; a job run always runs on Spark.
+        let application_configuration = &crate::sail::without_engine_property(application_configuration);
+        if crate::sail::SessionEngine::of(&[], job_configuration)? != crate::sail::SessionEngine::Spark
+            || crate::sail::without_engine_property(job_configuration) != job_configuration
+        {
+            return Err(EngineError::Property {
+                key: crate::sail::ENGINE_PROPERTY.to_string(),
+                value: "...".to_string(),
+                reason: "it picks an interactive session's engine; a job run always runs on Spark".to_string(),
+            });
+        }
         let params = match driver.spark_submit_parameters.as_deref() {
             Some(text) => parse_spark_submit_parameters(text)?,
             None => SparkSubmitParams::default(),
