@@ -217,6 +217,9 @@ impl RuntimeManager {
             .args(["-m", "pip", "install", "--no-input", "--disable-pip-version-check", "--target"])
             .arg(&staging)
             .arg(runtime.requirement())
+            // As in `run_logged`: a cancelled install must not leave pip
+            // writing into the staging dir the next one reuses.
+            .kill_on_drop(true)
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err)

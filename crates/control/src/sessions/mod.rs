@@ -158,20 +158,8 @@ impl Controller {
         .map_err(|err| ControlError::validation(err.to_string()))?;
         let app_conf = app.runtime_configuration.as_deref().unwrap_or_default();
         let sail = SessionEngine::of(app_conf, &runtime_configuration).ok() == Some(SessionEngine::Sail);
-        if sail && !sparkplane_engine::sail::netns::can_isolate() {
-            return Err(ControlError::validation(format!(
-                "Session refused: {}",
-                sparkplane_engine::sail::netns::NO_NAMESPACE
-            )));
-        }
-        // Unconfined jobs could join Sail's namespace (Landlock's ptrace
-        // scoping is what keeps them out), and Sail checks no secret.
-        if sail && self.launch_context().sandbox.confinement() != sparkplane_engine::sandbox::Confinement::Landlock {
-            return Err(ControlError::validation(
-                "Session refused: Sail checks no secret on its port, and without Landlock other jobs on this host \
-                 could reach it; use the Spark engine"
-                    .to_string(),
-            ));
+        if let Some(why) = self.sail_refusal().filter(|_| sail) {
+            return Err(ControlError::validation(format!("Session refused: {why}")));
         }
         // It would wait for ever: refused now, as a job run that cannot fit is.
         let needs = plan.resources.launch_workers().iter().fold(Capacity::default(), |sum, w| sum.plus(capacity_of(w)));

@@ -47,6 +47,23 @@ struct Reach {
 }
 
 impl Controller {
+    /// Why this server cannot run a Sail session, if it cannot: it must be
+    /// able to make Sail a network namespace, and other jobs must be kept
+    /// out of it by Landlock (unconfined, they could join it).
+    pub(super) fn sail_refusal(&self) -> Option<String> {
+        if !sparkplane_engine::sail::netns::can_isolate() {
+            return Some(sparkplane_engine::sail::netns::NO_NAMESPACE.to_string());
+        }
+        if self.launch_context().sandbox.confinement() != sparkplane_engine::sandbox::Confinement::Landlock {
+            return Some(
+                "Sail checks no secret on its port, and without Landlock other jobs on this host could reach it; \
+                 use the Spark engine"
+                    .to_string(),
+            );
+        }
+        None
+    }
+
     /// Installs Sail if needed and starts it for `session` on `port` of its
     /// own namespace.
     pub(super) async fn start_session_sail(
@@ -55,6 +72,10 @@ impl Controller {
         work_dir: &Path,
         port: u16,
     ) -> Result<SailEngine, String> {
+        // Checked at StartSession too; the application may have changed since.
+        if let Some(why) = self.sail_refusal() {
+            return Err(why);
+        }
         let sail = self.runtimes.ensure_sail().await.map_err(|err| err.to_string())?;
         let Reach { env, targets, grant } = self.sail_reach(session)?;
         let sandbox = self.launch_context().sandbox;

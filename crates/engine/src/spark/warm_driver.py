@@ -269,8 +269,8 @@ def _warm_connect_call(session):
     for key, value in zip(keys, ("127.0.0.1", str(port), token)):
         conf.set(key, value)
     service = jvm.org.apache.spark.sql.connect.service.SparkConnectService
-    service.start(context._jsc.sc())
     try:
+        service.start(context._jsc.sc())
         # Spark moves to the next port if ours was taken since: then the
         # listener on ours is someone else's, who must never get the token.
         module = jvm.java.lang.Class.forName("org.apache.spark.sql.connect.service.SparkConnectService$")
@@ -283,9 +283,14 @@ def _warm_connect_call(session):
         finally:
             client.stop()
     finally:
-        service.stop(jvm.scala.Option.empty(), jvm.scala.Option.empty())
-        for key in keys:
-            conf.remove(key)
+        try:
+            service.stop(jvm.scala.Option.empty(), jvm.scala.Option.empty())
+        except Exception as err:  # it never started
+            print("sparkplane warm driver: stop the warm-up's Spark Connect: %s" % err, flush=True)
+        finally:
+            # The token must not stay in the conf a job or session reads.
+            for key in keys:
+                conf.remove(key)
 
 
 def _take_request(request):
