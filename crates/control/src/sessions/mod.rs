@@ -379,9 +379,7 @@ impl Controller {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
     }
-}
 
-impl Controller {
     /// The engine the session runs on (`None`: its application is gone or
     /// its configuration no longer parses).
     pub(crate) async fn session_engine(&self, session: &Session) -> Option<SessionEngine> {

@@ -67,9 +67,7 @@ impl SparkJobPlan {
         // The sessions' engine choice: an application may carry it for its
         // sessions, and Spark never sees it; a job run always runs on Spark.
         let application_configuration = &crate::sail::without_engine_property(application_configuration);
-        if crate::sail::SessionEngine::of(&[], job_configuration)? != crate::sail::SessionEngine::Spark
-            || crate::sail::without_engine_property(job_configuration) != job_configuration
-        {
+        if crate::sail::without_engine_property(job_configuration) != job_configuration {
             return Err(EngineError::Property {
                 key: crate::sail::ENGINE_PROPERTY.to_string(),
                 value: "...".to_string(),
