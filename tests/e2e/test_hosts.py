@@ -8,8 +8,10 @@ runs in a namespace of its own with its own IP.
 The server and its S3 endpoint listen on the bridge, so an elastic run's
 executors may go to the agents' hosts: the job below records, from inside
 each task, the address its executor's host reaches the server from.
-A Hail GWAS spreads its executors over the hosts the same way. Drivers
-still run on the server's own host.
+A Hail GWAS spreads its executors over the hosts the same way. A run that
+finds no room on the server's host (here: the host is DRAINING) runs its
+driver on an agent's host, staged from s3:// as its role, and is retried on
+the other agent when its host dies.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import requests
 
 from hail_job import KRYO, PARAMS, upload_hail_job
 from helpers_s3 import s3_client
@@ -34,6 +37,7 @@ from conftest import (
     wait_driver_log,
     create_app,
     http,
+    managed_driver_log,
     spark_job_driver,
     start_job,
     unique,
@@ -463,6 +467,120 @@ def test_hosts_that_die_or_restart_mid_job_lose_their_executors_and_the_run_succ
     assert f"sum {sum(range(96))}" in wait_driver_log(log_dir, app, job)
     dead.start()
     wait_host(server, "worker-1", "READY", timeout=30)
+
+
+# The McDonald's job, and where it ran: the address its driver's host
+# reaches the server from. It pauses with its session up, so the test can
+# kill its host or look at its live UI.
+ICE_CREAM = r"""
+import socket, sys, time
+from pyspark.sql import SparkSession
+
+server_ip, source, target, pause = sys.argv[1:5]
+spark = SparkSession.builder.getOrCreate()
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect((server_ip, 9))
+print("driver ip", s.getsockname()[0], flush=True)
+s.close()
+time.sleep(float(pause))
+ice = spark.read.option("header", True).csv(source)
+ice.write.mode("overwrite").parquet(target)
+print("rows", spark.read.parquet(target).count(), flush=True)
+"""
+
+
+def drivers_on(server, name: str) -> list[dict]:
+    report = hosts(server)[name].get("report") or {}
+    return [p for p in report.get("processes", []) if p.get("role") == "driver"]
+
+
+def test_a_run_with_no_room_here_runs_its_driver_on_an_agent_and_a_lost_host_retries_it(
+        cluster, release_label, tmp_path):
+    server, agents = cluster
+    for name in agents:
+        wait_host(server, name, "READY")
+    client = server.client()
+    cli = ["--endpoint", server.endpoint, "--data-dir", str(server.data_dir)]
+    bucket = unique("remote-driver")
+    s3cli(server, "s3", "mb", f"s3://{bucket}")
+    s3cli(server, "s3", "cp", str(MCDONALDS_CSV), f"s3://{bucket}/in/ice.csv")
+    script = tmp_path / "ice.py"
+    script.write_text(ICE_CREAM)
+    s3cli(server, "s3", "cp", str(script), f"s3://{bucket}/code/ice.py")
+    app = create_app(client, name=unique("remote-driver"), release=release_label)["applicationId"]
+    log_dir = tmp_path / "logs"
+    server.cli("hosts", "drain", "control", *cli)
+    try:
+        args = [SERVER_IP, f"s3://{bucket}/in/ice.csv", f"s3://{bucket}/out/", "10"]
+        job = start_job(client, app, spark_job_driver(f"s3://{bucket}/code/ice.py", args), log_dir,
+                        retryPolicy={"maxAttempts": 2})
+        placed = {}
+
+        def on_an_agent():
+            placed.update({n: drivers_on(server, n) for n in agents if drivers_on(server, n)})
+            return placed
+
+        wait_until(on_an_agent, JOB_TIMEOUT, "the driver on an agent's host")
+        first = next(iter(placed))
+        assert placed[first][0]["jobRunId"] == job, placed
+        wait_for_state(client, app, job, {"RUNNING"})
+
+        # Its logs reach the server while it runs.
+        wait_until(lambda: "driver ip" in managed_driver_log(server, app, job), JOB_TIMEOUT, "the driver's log")
+
+        # Its host dies: the driver dies with its agent, the host goes LOST,
+        # and the run's second attempt runs on the other agent.
+        dead = agents[first]
+        dead.kill9()
+        wait_host(server, first, "LOST", timeout=30)
+        run = wait_for_state(client, app, job, {"SUCCESS"}, timeout=JOB_TIMEOUT)
+        assert run["attempt"] == 2, run
+        stdout = read_gz(wait_until(
+            lambda: next(iter((log_dir / "applications" / app / "jobs" / job / "attempts" / "2" / "SPARK_DRIVER")
+                              .glob("stdout.gz")), None), 30, "attempt 2's driver log"))
+        expected_rows = sum(1 for _ in open(MCDONALDS_CSV, encoding="utf-8")) - 1
+        assert f"rows {expected_rows}" in stdout, stdout
+        other = next(n for n in agents if n != first)
+        assert f"driver ip {NAMESPACES[agents[other].ns]}" in stdout, stdout
+        # Attempt 1 failed for its host, and its driver log (sent while it
+        # ran) is in the layout too.
+        attempts = client.list_job_run_attempts(applicationId=app, jobRunId=job)["jobRunAttempts"]
+        first_attempt = next(a for a in attempts if a["attempt"] == 1)
+        assert first_attempt["state"] == "FAILED", attempts
+        assert first_attempt["stateDetails"].startswith("host lost"), attempts
+        assert f"driver ip {NAMESPACES[dead.ns]}" in wait_driver_log(log_dir, app, job)
+        keys = s3_client(server).list_objects_v2(Bucket=bucket, Prefix="out/")["Contents"]
+        assert any(k["Key"].endswith(".parquet") for k in keys), keys
+        assert run["totalResourceUtilization"]["vCPUHour"] > 0
+        # The agent sent its event log: the dashboard serves the history view.
+        history = requests.get(client.get_dashboard_for_job_run(applicationId=app, jobRunId=job)["url"], timeout=60)
+        assert history.status_code == 200 and "/history/" in history.url, (history.url, history.text[:300])
+        assert "Completed Jobs" in history.text
+        wait_until(lambda: not drivers_on(server, other), 30, "the driver gone from the agent's host")
+        dead.start()
+        wait_host(server, first, "READY", timeout=30)
+
+        # A cancel reaches a driver on an agent's host: it stops there.
+        args = [SERVER_IP, f"s3://{bucket}/in/ice.csv", f"s3://{bucket}/out2/", "300"]
+        slow = start_job(client, app, spark_job_driver(f"s3://{bucket}/code/ice.py", args))
+        wait_until(lambda: any(p["jobRunId"] == slow for n in agents for p in drivers_on(server, n)),
+                   JOB_TIMEOUT, "the slow run's driver on an agent's host")
+        wait_for_state(client, app, slow, {"RUNNING"})
+        # Its live Spark UI is proxied from the agent's host.
+        live = client.get_dashboard_for_job_run(applicationId=app, jobRunId=slow)["url"]
+
+        def spark_ui():
+            page = requests.get(live, timeout=30)
+            return page if page.status_code == 200 and "Spark Jobs" in page.text else None
+
+        page = wait_until(spark_ui, 60, "the live Spark UI of the driver on the agent's host")
+        assert page.url.endswith("/jobs/") and "/history/" not in page.url, page.url
+        client.cancel_job_run(applicationId=app, jobRunId=slow)
+        cancelled = wait_for_state(client, app, slow, {"CANCELLED"}, timeout=60)
+        assert cancelled["stateDetails"] == "Job run was cancelled", cancelled
+        wait_until(lambda: not any(drivers_on(server, n) for n in agents), 30, "no driver left on the agents")
+    finally:
+        server.cli("hosts", "resume", "control", *cli)
 
 
 def test_a_hail_gwas_spreads_its_executors_over_the_hosts(cluster, release_label, tmp_path, hail_venv):

@@ -1,4 +1,5 @@
-//! Executor logs of this host's workers, sent to the server.
+//! Executor logs of this host's workers, and its drivers' logs, sent to
+//! the server.
 //!
 //! A standalone worker lays its executors' logs out as
 //! `<worker dir>/<app-id>/<executor-id>/{stdout,stderr}`. Each round sends
@@ -66,6 +67,29 @@ impl LogSender {
                 }
             }
         }
+    }
+
+    /// Sends what grew of `files` (`(relative, path)`) of the driver `id`;
+    /// true when the server has every byte of each.
+    pub async fn ship_files(&mut self, id: &str, files: &[(String, PathBuf)]) -> bool {
+        let mut budget = ROUND_BYTES;
+        let mut complete = true;
+        for (relative, path) in files {
+            if !path.is_file() {
+                continue;
+            }
+            if let Err(refusal) = self.ship_file(id, relative, path, &mut budget).await {
+                let reason = match refusal {
+                    Refusal::Refused(status) => format!("HTTP {status}"),
+                    Refusal::Failed(err) => err,
+                };
+                tracing::warn!(driver = id, file = %relative, %reason, "send a driver log");
+                return false;
+            }
+            let length = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            complete &= self.sent.get(path).copied().unwrap_or(0) >= length;
+        }
+        complete
     }
 
     /// Forgets what was sent of a worker whose dir is gone.

@@ -1,4 +1,5 @@
-//! The standalone workers the server assigned to this host.
+//! The standalone workers the server assigned to this host (and, through
+//! [`crate::drivers`], its job drivers).
 //!
 //! Each answer from the server is the whole set this host must run
 //! ([`sparkplane_hosts::WorkerAssignment`]); [`AgentWork::assigned`] starts
@@ -14,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use sparkplane_engine::process::{group_members, kill_group, ProcessGroup};
+use sparkplane_engine::process::{die_with_parent, group_members, kill_group, ProcessGroup};
 use sparkplane_engine::runtime::{InstalledRuntime, RuntimeManager, SparkRuntime};
 use sparkplane_engine::sandbox::Sandbox;
 use sparkplane_engine::spark::hadoop_s3::{sdk_region_override, AUTHORIZATION_TOKEN_ENV, FULL_URI_ENV};
@@ -22,8 +23,9 @@ use sparkplane_engine::spark::standalone::{
     record_process_group, remote_worker_command, worker_hosted, WorkerSize, PGIDS_FILE,
 };
 use sparkplane_hosts::agent::HostWork;
-use sparkplane_hosts::{ProcessReport, Report, WorkerAssignment, WorkerStatus};
+use sparkplane_hosts::{DriverAssignment, ProcessReport, Report, WorkerAssignment, WorkerStatus};
 
+use crate::drivers::Drivers;
 use crate::logs::LogSender;
 use crate::AgentError;
 
@@ -56,6 +58,7 @@ pub struct AgentWork {
     /// Runtimes being installed in the background, by `<dir>:<version>`.
     installing: HashSet<String>,
     installed: std::sync::Arc<std::sync::Mutex<HashMap<String, Result<InstalledRuntime, String>>>>,
+    drivers: Drivers,
 }
 
 impl AgentWork {
@@ -77,7 +80,9 @@ impl AgentWork {
         }
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).map_err(|err| AgentError::io(format!("create {}", root.display()), err))?;
+        let drivers = Drivers::new(root.clone());
         Ok(AgentWork {
+            drivers,
             host,
             base,
             running: BTreeMap::new(),
@@ -140,7 +145,8 @@ impl AgentWork {
         }
         let sandbox = self.host.sandbox.with_read_only([PathBuf::from(&assignment.runtime_dir)]);
         sandbox.confine(&mut command, &dir).map_err(|err| AgentError::Assignment(err.to_string()))?;
-        die_with_agent(&mut command);
+        // Spark's executors exit with their worker.
+        die_with_parent(&mut command);
         let process = ProcessGroup::spawn(command).map_err(|err| AgentError::io("start a Spark worker", err))?;
         record_process_group(&self.root(), process.pgid());
         tracing::info!(worker = %assignment.id, job_run_id = %assignment.job_run_id, "worker started");
@@ -194,10 +200,11 @@ impl HostWork for AgentWork {
                 });
             }
         }
+        self.drivers.report(&mut report.drivers, &mut report.processes);
         report
     }
 
-    async fn assigned(&mut self, workers: Vec<WorkerAssignment>) {
+    async fn assigned(&mut self, workers: Vec<WorkerAssignment>, drivers: Vec<DriverAssignment>) {
         let wanted: HashSet<&str> = workers.iter().map(|w| w.id.as_str()).collect();
         let gone: Vec<String> = self.running.keys().filter(|id| !wanted.contains(id.as_str())).cloned().collect();
         self.stop(&gone).await;
@@ -225,6 +232,7 @@ impl HostWork for AgentWork {
         for (id, dir) in live {
             self.logs.ship(&id, &dir).await;
         }
+        self.drivers.assigned(&self.host, drivers, &mut self.logs).await;
     }
 }
 
@@ -236,32 +244,5 @@ impl Drop for AgentWork {
                 kill_group(process.pgid(), libc::SIGKILL);
             }
         }
-    }
-}
-
-/// A worker gets SIGKILL when the agent dies, even by `kill -9`: a worker
-/// left behind would hold its share of the host, which the server gives
-/// to others once the host is LOST, and its executors would keep working
-/// for a run whose books no longer count them. Spark's executors exit when
-/// their worker does. The kernel sends the signal when the *thread* that
-/// spawned the worker ends: workers are spawned from the agent's async
-/// tasks (the main thread or a runtime worker thread, which live as long as
-/// the agent), never from `spawn_blocking`, whose threads come and go. The
-/// next agent still kills recorded groups left by an older agent.
-fn die_with_agent(command: &mut tokio::process::Command) {
-    let agent = std::process::id() as libc::pid_t;
-    // SAFETY: between fork and exec only async-signal-safe calls run
-    // (prctl, getppid), and nothing is allocated.
-    unsafe {
-        command.pre_exec(move || {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            // The agent died between fork and prctl: the signal would never come.
-            if libc::getppid() != agent {
-                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
-            }
-            Ok(())
-        });
     }
 }

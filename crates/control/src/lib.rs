@@ -59,6 +59,8 @@ pub struct Controller {
     elastic: runs::elastic::ElasticRuns,
     /// Standalone workers placed on agents' hosts (see `runs::remote_workers`).
     remote_workers: Arc<runs::remote_workers::RemoteWorkers>,
+    /// Job drivers placed on agents' hosts (see `base::remote_drivers`).
+    remote_drivers: Arc<base::remote_drivers::RemoteDrivers>,
     wake: Notify,
     shutdown: tokio::sync::watch::Sender<bool>,
     /// Who may fetch which attempt's credentials (see [`access::credentials`]).
@@ -123,6 +125,7 @@ impl Controller {
             dashboard,
             elastic: runs::elastic::ElasticRuns::default(),
             remote_workers: Default::default(),
+            remote_drivers: Default::default(),
             wake: Notify::new(),
             shutdown,
             grants: Arc::new(access::grants::Grants::default()),

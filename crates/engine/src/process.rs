@@ -209,6 +209,32 @@ pub fn group_pids(pgid: i32) -> Vec<u32> {
         .collect()
 }
 
+/// The process `command` starts gets SIGKILL when the process that spawns
+/// it dies, even by `kill -9`: an agent's engine processes must not outlive
+/// it, since the server gives their share of the host to others (and
+/// retries their runs elsewhere) once the host is LOST. The kernel sends
+/// the signal when the *thread* that spawned the process ends: spawn from
+/// async tasks (the main thread or a runtime worker thread, which live as
+/// long as the process), never from `spawn_blocking`, whose threads come
+/// and go.
+pub fn die_with_parent(command: &mut Command) {
+    let parent = std::process::id() as libc::pid_t;
+    // SAFETY: between fork and exec only async-signal-safe calls run
+    // (prctl, getppid), and nothing is allocated.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent died between fork and prctl: the signal would never come.
+            if libc::getppid() != parent {
+                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+            }
+            Ok(())
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::model::Report;
-use crate::work::WorkerAssignment;
+use crate::work::{DriverAssignment, WorkerAssignment};
 use crate::HostsError;
 
 /// Paths of the agent protocol on the server's API port.
@@ -31,6 +31,9 @@ pub struct Answer {
     /// Every standalone worker the server wants on this host now.
     #[serde(default)]
     pub workers: Vec<WorkerAssignment>,
+    /// Every job driver the server wants on this host now.
+    #[serde(default)]
+    pub drivers: Vec<DriverAssignment>,
 }
 
 /// What an agent does between its calls: says how the host is, and runs
@@ -38,9 +41,9 @@ pub struct Answer {
 pub trait HostWork {
     /// The report of the next call.
     fn report(&mut self) -> Report;
-    /// Runs exactly `workers` from now on (starting and stopping as needed),
-    /// after each answer.
-    fn assigned(&mut self, workers: Vec<WorkerAssignment>) -> impl Future<Output = ()>;
+    /// Runs exactly `workers` and `drivers` from now on (starting and
+    /// stopping as needed), after each answer.
+    fn assigned(&mut self, workers: Vec<WorkerAssignment>, drivers: Vec<DriverAssignment>) -> impl Future<Output = ()>;
 }
 
 pub struct Agent {
@@ -109,7 +112,7 @@ impl Agent {
                     }
                     backoff = Duration::from_millis(250);
                     registered = Some(Duration::from_secs(answer.heartbeat_interval_seconds.max(1)));
-                    work.assigned(answer.workers).await;
+                    work.assigned(answer.workers, answer.drivers).await;
                 }
                 Ok(Outcome::Reregister) => {
                     tracing::info!("the server asks this agent to register again");

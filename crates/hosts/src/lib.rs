@@ -11,7 +11,8 @@
 //! - [`registry`]: [`Hosts`], those decisions applied to the store;
 //! - [`credential`]: host credentials, kept as a SHA-256 only;
 //! - [`agent`]: the loop a `sparkplane agent` runs;
-//! - [`work`]: the workers the server wants on a host, and their status;
+//! - [`work`]: the workers and job drivers the server wants on a host, and
+//!   their status;
 //! - [`placement`]: the pure choice of a host for each new executor.
 //!
 //! It sits beside `iam` below `control`: it depends on the store only, and
@@ -31,4 +32,6 @@ pub use error::HostsError;
 pub use model::{Host, HostCapacity, HostState, PhysicalLimits, ProcessReport, Report};
 pub use registry::Hosts;
 pub use report::validate_name;
-pub use work::{RegionOverride, WorkerAssignment, WorkerStatus};
+pub use work::{
+    DriverAssignment, DriverExit, DriverStatus, RegionOverride, WorkerAssignment, WorkerStatus, DRIVER_EVENT_LOG_FOLDER,
+};

@@ -82,6 +82,9 @@ pub struct Report {
     /// The standalone workers the server assigned and how each is doing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub workers: Vec<crate::work::WorkerStatus>,
+    /// The job drivers the server assigned and how each is doing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drivers: Vec<crate::work::DriverStatus>,
     #[serde(default)]
     pub version: String,
 }
@@ -140,6 +143,7 @@ pub(crate) fn sample_report(instance: &str) -> Report {
         labels: Default::default(),
         processes: vec![],
         workers: vec![],
+        drivers: vec![],
         version: "0.1.0".into(),
     }
 }

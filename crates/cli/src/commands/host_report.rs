@@ -27,6 +27,7 @@ pub fn report(limits: &HostLimits, address: IpAddr, data_dir: &Path, labels: BTr
         labels,
         processes: Vec::new(),
         workers: Vec::new(),
+        drivers: Vec::new(),
         version: env!("CARGO_PKG_VERSION").to_string(),
     }
 }

@@ -71,6 +71,7 @@ impl Controller {
             cache: self.cache.as_deref(),
             images: None,
             bind_address: None,
+            die_with_parent: false,
         }
     }
 }

@@ -109,6 +109,12 @@ pub enum DashboardView {
     Live {
         port: Option<u16>,
     },
+    /// The Spark driver runs on an agent's host at `address`: its UI on the
+    /// port its log says it bound (None until that line arrived).
+    RemoteLive {
+        address: String,
+        port: Option<u16>,
+    },
     /// The attempt is over and left an event log.
     History {
         runtime: SparkRuntime,
@@ -194,7 +200,20 @@ impl Controller {
         let work_dir = self.config.attempt_dir(application_id, job_run_id, attempt);
         // Once the attempt is retired, its files are in its history dir.
         let kept = self.config.attempt_history_dir(application_id, job_run_id, attempt);
-        Ok(view_of(&run, &work_dir, &kept))
+        match view_of(&run, &work_dir, &kept) {
+            // Its driver's log came from the agent: the port it names is
+            // on that host, never this one's loopback (where another run's
+            // UI may listen).
+            DashboardView::Live { .. } if self.remote_drivers.host_of(job_run_id).is_some() => {
+                let host = self.remote_drivers.host_of(job_run_id).unwrap_or_default();
+                let address = self.hosts.get(&host).await.ok().and_then(|h| h.report.map(|r| r.address));
+                match address {
+                    Some(address) => Ok(DashboardView::RemoteLive { address, port: bound_ui_port(&work_dir) }),
+                    None => Ok(DashboardView::Live { port: None }),
+                }
+            }
+            view => Ok(view),
+        }
     }
 
     /// The port of the History Server, once it has loaded `log`.

@@ -12,7 +12,7 @@
 //! agent's host stops new executors there.
 
 use serde::Serialize;
-use sparkplane_hosts::{Host, HostState, Report, WorkerAssignment};
+use sparkplane_hosts::{DriverAssignment, Host, HostState, Report, WorkerAssignment};
 
 use crate::base::capacity::Capacity;
 use crate::base::clock;
@@ -47,6 +47,7 @@ pub struct AgentAnswer {
     pub state: &'static str,
     pub heartbeat_interval_seconds: u64,
     pub workers: Vec<WorkerAssignment>,
+    pub drivers: Vec<DriverAssignment>,
 }
 
 /// Largest piece of a worker's log an agent sends at once.
@@ -122,14 +123,17 @@ impl Controller {
         // one ran) or one that was LOST (its next answer stops what it
         // runs): either way those workers are gone for their attempts.
         self.remote_workers.host_restarted(&host.name);
+        self.remote_drivers.host_restarted(&host.name);
         self.wake_scheduler();
         Ok(self.answer(&host))
     }
 
     pub async fn agent_heartbeat(&self, token: &str, report: Report) -> Result<AgentAnswer, ControlError> {
         let workers = report.workers.clone();
+        let drivers = report.drivers.clone();
         let host = self.hosts.heartbeat(token, report, now()).await?;
         self.remote_workers.report(&host.name, &workers);
+        self.remote_drivers.report(&host.name, &drivers);
         Ok(self.answer(&host))
     }
 
@@ -139,6 +143,7 @@ impl Controller {
             state: host.state.as_str(),
             heartbeat_interval_seconds: self.hosts.liveness().heartbeat_interval.as_secs().max(1),
             workers: if runs_here { self.remote_workers.for_host(&host.name) } else { Vec::new() },
+            drivers: if runs_here { self.remote_drivers.for_host(&host.name) } else { Vec::new() },
         }
     }
 
@@ -155,6 +160,9 @@ impl Controller {
         offset: u64,
         bytes: &[u8],
     ) -> Result<(), ControlError> {
+        if let Some(work_dir) = self.remote_drivers.work_dir(host, worker) {
+            return driver_log(&work_dir, relative, offset, bytes);
+        }
         let parts: Vec<&str> = relative.split('/').collect();
         let plain = |p: &&str| {
             !p.is_empty()
@@ -194,11 +202,44 @@ impl Controller {
             let runs: std::collections::BTreeSet<&str> =
                 processes.iter().filter_map(|p| p.job_run_id.as_deref()).collect();
             let placed = self.remote_workers.use_by_host().get(&host.name).copied().unwrap_or_default();
-            let in_use = InUse { vcpu: placed.vcpu, memory_gb: placed.memory_gb };
+            let (booked, _) = self.remote_drivers.use_by_host().get(&host.name).copied().unwrap_or_default();
+            let in_use = InUse { vcpu: placed.vcpu + booked.cpu, memory_gb: placed.memory_gb + booked.memory_gb };
             (in_use, count(processes.len()), count(runs.len()))
         };
         Ok(HostStatus { host: host.view(), in_use, process_count, running_runs })
     }
+}
+
+/// A piece of a remote driver's log: `logs/SPARK_DRIVER/stdout|stderr`, or
+/// a file of its event log once it ended (the agent's `eventlogs/<name>`,
+/// filed in the attempt's event-log folder for the history view). Nothing
+/// else of the attempt's dir may be written.
+fn driver_log(work_dir: &std::path::Path, relative: &str, offset: u64, bytes: &[u8]) -> Result<(), ControlError> {
+    use sparkplane_engine::spark::DRIVER_LOG_FOLDER;
+    let parts: Vec<&str> = relative.split('/').collect();
+    let plain = |p: &str| {
+        !p.is_empty() && p != "." && p != ".." && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    };
+    let path = match parts.as_slice() {
+        ["logs", folder, stream] if *folder == DRIVER_LOG_FOLDER && matches!(*stream, "stdout" | "stderr") => {
+            work_dir.join(relative)
+        }
+        [folder, name] if *folder == sparkplane_hosts::DRIVER_EVENT_LOG_FOLDER && plain(name) => {
+            work_dir.join(crate::base::retention::EVENT_LOG_FOLDER).join(name)
+        }
+        _ => {
+            return Err(ControlError::validation(format!(
+                "a driver log is logs/{DRIVER_LOG_FOLDER}/stdout|stderr or eventlogs/<file>, got '{relative}'"
+            )))
+        }
+    };
+    if bytes.len() > MAX_LOG_PIECE_BYTES || offset.saturating_add(bytes.len() as u64) > MAX_LOG_FILE_BYTES {
+        return Err(ControlError::validation("a driver log piece is too large"));
+    }
+    write_at(&path, offset, bytes).map_err(|err| {
+        tracing::warn!(path = %path.display(), error = %err, "write an agent's driver log");
+        ControlError::validation(format!("cannot take this piece of {relative}: {err}"))
+    })
 }
 
 /// Writes `bytes` at `offset` of `path` (made with its folders), dropping

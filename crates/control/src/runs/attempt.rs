@@ -41,7 +41,8 @@ pub(crate) const DEFAULT_GRACE: Duration = Duration::ZERO;
 pub(crate) const DEFAULT_TIMEOUT_MINUTES: i64 = 720;
 
 /// How the attempt ended, before it is written down.
-struct Outcome {
+#[derive(Clone)]
+pub(super) struct Outcome {
     state: JobRunState,
     details: String,
     held_millis: i64,
@@ -53,8 +54,13 @@ struct Outcome {
 impl Outcome {
     /// An end with no executor lifetimes yet (elastic runs add theirs once
     /// their executors are stopped).
-    fn new(state: JobRunState, details: impl Into<String>, held_millis: i64) -> Outcome {
+    pub(super) fn new(state: JobRunState, details: impl Into<String>, held_millis: i64) -> Outcome {
         Outcome { state, details: details.into(), held_millis, executor_millis: None }
+    }
+
+    /// The same end, with the driver having been held `held_millis`.
+    pub(super) fn held_for(self, held_millis: i64) -> Outcome {
+        Outcome { held_millis, ..self }
     }
 }
 
@@ -72,6 +78,7 @@ impl Controller {
         // Before the end is recorded: a retry scheduled right after must
         // find its own books, not this attempt's.
         self.elastic.end(&run.job_run_id);
+        self.remote_drivers.end(&run.job_run_id);
         let ended_at = clock::now();
         let resources = plan_for(&app, &run).ok().map(|plan| plan.resources().clone());
         let usage = resources
@@ -136,6 +143,10 @@ impl Controller {
         // attempt ends.
         let mut grant: Option<AttemptGrant> = None;
         let launch = match &plan {
+            JobPlan::Spark(_) if self.remote_drivers.host_of(&run.job_run_id).is_some() => {
+                let host = self.remote_drivers.host_of(&run.job_run_id).unwrap_or_default();
+                return self.drive_remote_attempt(app, run, attempt, &host, stop).await;
+            }
             JobPlan::Spark(spark_plan) => {
                 let runtime = tokio::select! {
                     installed = self.runtimes.ensure(spark_plan.runtime) => match installed {
@@ -365,7 +376,7 @@ impl Controller {
 
     /// Managed persistence under the data dir, plus the run's (or else the
     /// application's) `logUri` when set.
-    fn log_targets(&self, app: &Application, run: &JobRun, attempt: u32) -> Vec<LogTarget> {
+    pub(super) fn log_targets(&self, app: &Application, run: &JobRun, attempt: u32) -> Vec<LogTarget> {
         let managed = Location::Local(self.config.managed_logs_dir());
         let mut targets = vec![LogTarget::for_job(managed, &run.application_id, &run.job_run_id, attempt)];
         let from_run = run.configuration_overrides.as_ref().and_then(|o| o.monitoring_configuration.as_ref());
@@ -384,12 +395,12 @@ impl Controller {
 
 /// Streaming runs may still disable the timeout with 0; batch runs may not
 /// (StartJobRun refuses it).
-fn execution_timeout(run: &JobRun) -> Option<Duration> {
+pub(super) fn execution_timeout(run: &JobRun) -> Option<Duration> {
     let minutes = run.execution_timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES);
     (minutes > 0).then(|| Duration::from_secs(minutes as u64 * 60))
 }
 
-async fn wait_for_stop(stop: &mut watch::Receiver<Option<StopRequest>>) -> StopRequest {
+pub(super) async fn wait_for_stop(stop: &mut watch::Receiver<Option<StopRequest>>) -> StopRequest {
     loop {
         if let Some(request) = *stop.borrow_and_update() {
             return request;
@@ -408,7 +419,7 @@ fn describe_launch_error(err: &EngineError) -> String {
     }
 }
 
-fn exit_outcome(exit: std::io::Result<ExitReport>, logs: &[WorkerLogDir], held_millis: i64) -> Outcome {
+pub(super) fn exit_outcome(exit: std::io::Result<ExitReport>, logs: &[WorkerLogDir], held_millis: i64) -> Outcome {
     match exit {
         Ok(report) if report.success() => Outcome::new(JobRunState::Success, "", held_millis),
         Ok(report) => {

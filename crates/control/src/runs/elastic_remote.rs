@@ -80,14 +80,21 @@ impl Controller {
         self.config.advertise_address.clone().filter(|_| !direct && !in_image)
     }
 
-    /// Agents' hosts that may take executors now: READY ones, when this
-    /// server advertises an address they reach it at, with what their
-    /// reports offer minus the executors placed there.
+    /// Agents' hosts that may take executors or drivers now: READY ones,
+    /// when this server advertises an address they reach it at, with what
+    /// their reports offer minus the executors and runs placed there.
     pub(crate) async fn agent_slots(&self) -> Vec<Slot> {
         if self.config.advertise_address.is_none() {
             return Vec::new();
         }
         let mut used = self.remote_workers.use_by_host();
+        // Runs whose drivers were placed there hold their share too.
+        for (host, (held, runs)) in self.remote_drivers.use_by_host() {
+            let entry = used.entry(host).or_default();
+            entry.vcpu += held.cpu;
+            entry.memory_gb += held.memory_gb;
+            entry.workers += runs;
+        }
         // Granted there and not placed yet: already theirs.
         for place in self.elastic.pending(None) {
             let entry = used.entry(place.host).or_default();

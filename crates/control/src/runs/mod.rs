@@ -13,6 +13,7 @@ pub(crate) mod images;
 pub(crate) mod job_runs;
 pub mod plan;
 pub(crate) mod recovery;
+pub(crate) mod remote_driver;
 pub(crate) mod remote_workers;
 pub mod retry;
 pub(crate) mod tags;

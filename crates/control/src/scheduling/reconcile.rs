@@ -191,6 +191,8 @@ impl Controller {
                     grow_to,
                     on_agents: self.on_agents(&run.job_run_id),
                     may_use_agents: self.elastic.may_use_agents(&run.job_run_id),
+                    driver_on: self.remote_drivers.host_of(&run.job_run_id),
+                    may_move_driver: run.state == JobRunState::Pending && self.may_move_driver(app, run),
                 })
             })
             .collect()
@@ -230,6 +232,8 @@ impl Controller {
                 grow_to: None,
                 on_agents: BTreeMap::new(),
                 may_use_agents: false,
+                driver_on: None,
+                may_move_driver: false,
             });
         }
         if any {
@@ -290,33 +294,11 @@ impl Controller {
                 if self.grant_session(&job_run_id) {
                     return Ok(());
                 }
-                let Some(run) = find(&job_run_id) else { return Ok(()) };
-                let Some(app) = apps.get(&run.application_id) else { return Ok(()) };
-                let attempt = attempt_of(run);
-                let mut scheduled = false;
-                self.update_run(&run.application_id, &job_run_id, attempt, |current| {
-                    if current.state != JobRunState::Pending {
-                        return false;
-                    }
-                    current.state = JobRunState::Scheduled;
-                    current.state_details = String::new();
-                    scheduled = true;
-                    true
-                })
-                .await?;
-                if scheduled {
-                    if let Some(resources) = resources_for(app, run).filter(|r| r.elastic.is_some()) {
-                        // It starts with its floor; the rest of its initial
-                        // executors come as growth, as far as they fit.
-                        let (floor, initial) = (resources.launch_executors(), resources.executor_count);
-                        self.elastic.begin(&job_run_id, floor, initial.max(floor));
-                    }
-                    let (cancel, stop) = tokio::sync::watch::channel(None);
-                    self.running.lock().await.insert(job_run_id.clone(), RunningAttempt { cancel });
-                    let current = self.get_job_run(&run.application_id, &job_run_id, None).await?;
-                    tokio::spawn(self.clone().supervise_attempt(app.clone(), current, attempt, stop));
-                }
-                Ok(())
+                self.schedule(find(&job_run_id), apps, None).await
+            }
+            Action::ScheduleOn { job_run_id, host } => {
+                tracing::info!(job_run_id, %host, "driver placed on an agent's host");
+                self.schedule(find(&job_run_id), apps, Some(host)).await
             }
             Action::Grow { job_run_id, executors, agents } => {
                 tracing::info!(job_run_id, executors, ?agents, "elastic run grows");
@@ -331,5 +313,47 @@ impl Controller {
                 Ok(())
             }
         }
+    }
+
+    /// PENDING → SCHEDULED, and the attempt's supervisor started; its
+    /// driver runs on the agent's `host` when given.
+    async fn schedule(
+        self: &Arc<Self>,
+        run: Option<&JobRun>,
+        apps: &BTreeMap<String, Application>,
+        host: Option<String>,
+    ) -> Result<(), ControlError> {
+        let Some(run) = run else { return Ok(()) };
+        let Some(app) = apps.get(&run.application_id) else { return Ok(()) };
+        let job_run_id = &run.job_run_id;
+        let attempt = attempt_of(run);
+        let mut scheduled = false;
+        self.update_run(&run.application_id, job_run_id, attempt, |current| {
+            if current.state != JobRunState::Pending {
+                return false;
+            }
+            current.state = JobRunState::Scheduled;
+            current.state_details = String::new();
+            scheduled = true;
+            true
+        })
+        .await?;
+        if !scheduled {
+            return Ok(());
+        }
+        if let Some(host) = &host {
+            self.remote_drivers.choose(job_run_id, host, self.run_demand(app, run).total());
+        }
+        if let Some(resources) = resources_for(app, run).filter(|r| r.elastic.is_some()) {
+            // It starts with its floor; the rest of its initial
+            // executors come as growth, as far as they fit.
+            let (floor, initial) = (resources.launch_executors(), resources.executor_count);
+            self.elastic.begin(job_run_id, floor, initial.max(floor));
+        }
+        let (cancel, stop) = tokio::sync::watch::channel(None);
+        self.running.lock().await.insert(job_run_id.clone(), RunningAttempt { cancel });
+        let current = self.get_job_run(&run.application_id, job_run_id, None).await?;
+        tokio::spawn(self.clone().supervise_attempt(app.clone(), current, attempt, stop));
+        Ok(())
     }
 }

@@ -164,6 +164,15 @@ pub struct RunView {
     /// Whether its executors may go to agents' hosts (a run on the direct
     /// bucket mount or in a custom image may not).
     pub may_use_agents: bool,
+    /// The agent's host its driver runs on (with its executors, threads
+    /// of it), placed by [`Action::ScheduleOn`]: it holds that host's
+    /// capacity, not this host's.
+    pub driver_on: Option<String>,
+    /// Whether its driver may run on an agent's host, when this one has no
+    /// room: a Spark run with executors as threads of its driver, staged
+    /// wholly from `s3://`, on the host's runtime, whose S3 access goes
+    /// through the endpoint as its role.
+    pub may_move_driver: bool,
 }
 
 /// An agent's host as the planner sees it: READY (not draining, not LOST),
@@ -191,6 +200,11 @@ pub enum Action {
     /// PENDING → SCHEDULED, then launch.
     Schedule {
         job_run_id: String,
+    },
+    /// PENDING → SCHEDULED, then launch the driver on the agent's `host`.
+    ScheduleOn {
+        job_run_id: String,
+        host: String,
     },
     /// A running elastic run may start `executors` more executors: one on
     /// each host of `agents` (in order), the rest on this host.
@@ -237,6 +251,12 @@ impl<'a> Usage<'a> {
             usage.processes += app.warm.drivers;
         }
         for run in runs.iter().filter(|r| holds_resources(r.state)) {
+            if run.driver_on.is_some() {
+                // On an agent's host: the application's, not this host's.
+                let held = usage.app.entry(&run.application_id).or_default();
+                *held = held.plus(run.demand.total());
+                continue;
+            }
             let warm = apps.get(&run.application_id).map(|a| a.warm).unwrap_or_default();
             let left = usage.warm_left.entry(&run.application_id).or_insert(WarmLeft { drivers: 0, executors: 0 });
             // Executors on agents count against the application, not this
@@ -289,7 +309,8 @@ pub fn plan(apps: &BTreeMap<String, AppView>, runs: &[RunView], host: &HostView)
 }
 
 /// [`plan`] with agents' hosts, where growing elastic runs may place
-/// executors (drivers stay on this host).
+/// executors, and where a run that does not fit this host may run its
+/// driver (with its executors as threads of it).
 pub fn plan_with_agents(
     apps: &BTreeMap<String, AppView>,
     runs: &[RunView],
@@ -339,7 +360,7 @@ pub fn plan_with_agents(
                 }
             }
             JobRunState::Pending => {
-                if app.state != ApplicationState::Started || capacity_blocked.contains(app_id) || host.draining {
+                if app.state != ApplicationState::Started || capacity_blocked.contains(app_id) {
                     continue;
                 }
                 let mut left = usage.warm_left.get(app_id).copied().unwrap_or(WarmLeft { drivers: 0, executors: 0 });
@@ -350,7 +371,7 @@ pub fn plan_with_agents(
                 let (side, side_heap) = run.demand.side_processes();
                 let (processes, heap_mb) =
                     if new_process { (1 + side, run.demand.heap_mb + side_heap) } else { (side, side_heap) };
-                let fits_host = !(needs_host && host_blocked)
+                let fits_host = !(host.draining || needs_host && host_blocked)
                     && host.capacity.is_none_or(|limit| usage.host.plus(extra).fits_within(limit))
                     && (processes == 0 || fits_physically(&usage, processes, heap_mb, host));
                 if fits_app && fits_host {
@@ -360,9 +381,12 @@ pub fn plan_with_agents(
                     usage.processes += processes;
                     usage.heap_mb += heap_mb;
                     actions.push(Action::Schedule { job_run_id: run.job_run_id.clone() });
+                } else if let Some(host) = place_driver(&mut usage, app_id, app, run, host_blocked, &mut agents) {
+                    actions.push(Action::ScheduleOn { job_run_id: run.job_run_id.clone(), host });
                 } else {
                     capacity_blocked.insert(app_id);
-                    host_blocked |= fits_app;
+                    // A draining host blocks nobody: nothing waits for it.
+                    host_blocked |= fits_app && !host.draining;
                 }
             }
             JobRunState::Scheduled | JobRunState::Running => {
@@ -385,87 +409,9 @@ pub fn plan_with_agents(
     actions
 }
 
-/// Grants up to `wanted` more executors to a running elastic run, one at a
-/// time while each fits the application's `maximumCapacity` and some host,
-/// and books them in `usage` (this host) or `agents`. Where each goes is
-/// `sparkplane_hosts::placement`'s choice: the host holding the fewest of
-/// the run's executors. Warm executors are on this host. Returns how many
-/// were granted, and the agents' hosts of those placed there.
-fn grow<'a>(
-    usage: &mut Usage<'a>,
-    app_id: &'a str,
-    app: &AppView,
-    run: &RunView,
-    wanted: u32,
-    host: &HostView,
-    agents: &mut [AgentView],
-) -> (u32, Vec<String>) {
-    use sparkplane_hosts::placement::{place, Need, Slot};
-    let demand = &run.demand;
-    let mut on_agents = Vec::new();
-    let mut placed_here = 0;
-    let mut granted = 0;
-    while granted < wanted {
-        let mut left = usage.warm_left.get(app_id).copied().unwrap_or(WarmLeft { drivers: 0, executors: 0 });
-        let from_warm = left.executors > 0 && app.warm.executor.serves(demand.executor) && !host.draining;
-        let extra = if from_warm { Capacity::default() } else { demand.executor };
-        let held = usage.app.get(app_id).copied().unwrap_or_default().plus(extra);
-        if !app.maximum_capacity.is_none_or(|limit| held.fits_within(limit)) {
-            break;
-        }
-        let fits_here = !host.draining
-            && host.capacity.is_none_or(|limit| usage.host.plus(extra).fits_within(limit))
-            && fits_physically(usage, 1, demand.executor_heap_mb, host);
-        let here_count = demand.executors.saturating_sub(run.on_agents.values().sum::<u32>()) + placed_here;
-        let free_here =
-            host.capacity.map_or(Capacity::without_disk_limit(u64::MAX, u64::MAX), |limit| limit.minus(usage.host));
-        let mut slots = vec![Slot::own(fits_here, free_here.cpu, free_here.memory_gb, here_count)];
-        if !from_warm && run.may_use_agents {
-            slots.extend(agents.iter().map(|agent| Slot {
-                name: agent.name.clone(),
-                own: false,
-                placeable: true,
-                free_vcpu: agent.free.cpu,
-                free_memory_gb: agent.free.memory_gb,
-                free_processes: agent.free_processes,
-                run_executors: run.on_agents.get(&agent.name).copied().unwrap_or(0)
-                    + count(on_agents.iter().filter(|name| **name == agent.name)),
-            }));
-        }
-        let need = Need { vcpu: demand.executor.cpu, memory_gb: demand.executor.memory_gb };
-        let Some(&index) = place(&mut slots, 1, need).first() else { break };
-        if index == 0 {
-            if from_warm {
-                left.executors -= 1;
-            }
-            usage.warm_left.insert(app_id, left);
-            usage.host = usage.host.plus(extra);
-            usage.processes += 1;
-            usage.heap_mb += demand.executor_heap_mb;
-            placed_here += 1;
-        } else {
-            let agent = &mut agents[index - 1];
-            agent.free = agent.free.minus(extra);
-            agent.free_processes -= 1;
-            on_agents.push(agent.name.clone());
-        }
-        usage.app.insert(app_id, held);
-        granted += 1;
-    }
-    (granted, on_agents)
-}
-
-fn count<T>(items: impl Iterator<Item = T>) -> u32 {
-    u32::try_from(items.count()).unwrap_or(u32::MAX)
-}
-
-/// Whether `processes` more engine processes claiming `heap_mb` together
-/// keep the host within its physical limits.
-fn fits_physically(usage: &Usage<'_>, processes: u32, heap_mb: u64, host: &HostView) -> bool {
-    let processes_ok = host.max_processes.is_none_or(|max| usage.processes + processes <= max);
-    let heap_ok = usage.heap_mb == 0 || host.heap_budget_mb.is_none_or(|budget| usage.heap_mb + heap_mb <= budget);
-    processes_ok && heap_ok
-}
+#[path = "scheduler_place.rs"]
+mod place;
+use place::{fits_physically, grow, place_driver};
 
 #[cfg(test)]
 #[path = "scheduler_tests.rs"]

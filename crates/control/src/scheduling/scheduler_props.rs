@@ -45,6 +45,8 @@ fn build(specs: &[(JobRunState, bool, u32, bool)]) -> Vec<RunView> {
             grow_to: None,
             on_agents: Default::default(),
             may_use_agents: true,
+            driver_on: None,
+            may_move_driver: false,
         })
         .collect()
 }
@@ -216,6 +218,8 @@ proptest! {
                 grow_to: (*running && *elastic).then_some(executors + more),
                 on_agents: Default::default(),
                 may_use_agents: true,
+                driver_on: None,
+                may_move_driver: false,
             })
             .collect();
         let app_limit = Capacity::without_disk_limit(max_cpu, max_cpu * 4);

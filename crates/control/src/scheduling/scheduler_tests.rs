@@ -19,6 +19,8 @@ fn run(id: &str, state: JobRunState, cpu: u64) -> RunView {
         grow_to: None,
         on_agents: Default::default(),
         may_use_agents: true,
+        driver_on: None,
+        may_move_driver: false,
     }
 }
 
@@ -275,4 +277,39 @@ fn a_session_like_the_warm_driver_takes_it_as_a_run_would_and_no_run_slot() {
         plan(&apps(view), &[session, run("r1", J::Submitted, 2)], &NO_HOST),
         [Action::Admit { job_run_id: "r1".into() }]
     );
+}
+
+#[test]
+fn a_run_that_does_not_fit_here_runs_its_driver_on_the_agent_with_most_room() {
+    let host = HostView { capacity: Some(Capacity::without_disk_limit(4, 16)), ..NO_HOST };
+    let mut mover = run("r1", J::Pending, 8);
+    mover.may_move_driver = true;
+    let agents = [agent("h1", 8, 1), agent("h2", 16, 2), agent("h3", 32, 0)];
+    let actions = plan_with_agents(&apps(app(A::Started)), &[mover.clone()], &host, &agents);
+    // h3 has the most vCPUs but no process slot left.
+    assert_eq!(actions, [Action::ScheduleOn { job_run_id: "r1".into(), host: "h2".into() }]);
+    // One that fits here stays here; one that may not move waits.
+    let small = Demand { driver: Capacity { cpu: 2, memory_gb: 8, disk_gb: 20 }, ..mover.demand };
+    let here = RunView { demand: small, ..mover.clone() };
+    assert_eq!(
+        plan_with_agents(&apps(app(A::Started)), &[here], &host, &agents),
+        [Action::Schedule { job_run_id: "r1".into() }]
+    );
+    let stuck = RunView { may_move_driver: false, ..mover.clone() };
+    assert!(plan_with_agents(&apps(app(A::Started)), &[stuck], &host, &agents).is_empty());
+    // A draining host sends every run that may move to the agents, and
+    // two runs are not placed on the room of one.
+    let draining = HostView { draining: true, ..NO_HOST };
+    let second = RunView { job_run_id: "r2".into(), ..mover.clone() };
+    let actions = plan_with_agents(&apps(app(A::Started)), &[mover.clone(), second], &draining, &agents[..1]);
+    assert_eq!(actions, [Action::ScheduleOn { job_run_id: "r1".into(), host: "h1".into() }]);
+    // maximumCapacity still counts a run whose driver is elsewhere.
+    let mut capped = app(A::Started);
+    capped.maximum_capacity = Some(Capacity::without_disk_limit(12, 100));
+    let running = RunView { state: J::Running, driver_on: Some("h1".into()), job_run_id: "r0".into(), ..mover.clone() };
+    assert!(plan_with_agents(&apps(capped), &[running.clone(), mover.clone()], &draining, &agents).is_empty());
+    // ...and holds its agent's room, not this host's.
+    let held = held(&apps(app(A::Started)), &[running]);
+    assert_eq!((held.host, held.processes), (Capacity::default(), 0));
+    assert_eq!(held.apps["a"].cpu, 8);
 }

@@ -24,6 +24,14 @@ impl SparkJobPlan {
         }
         uris
     }
+
+    /// Whether every artifact comes from `s3://`: only such a run's driver
+    /// may run on another host, which stages them from the object store as
+    /// the run's role (a local path names the server's disk).
+    pub fn stages_only_from_s3(&self) -> bool {
+        let remote = |uri: &str| ["s3://", "s3a://", "s3n://"].iter().any(|scheme| uri.starts_with(scheme));
+        self.artifact_uris().iter().all(|(_, uri)| remote(uri))
+    }
 }
 
 #[cfg(test)]
@@ -44,5 +52,23 @@ mod tests {
         let plan = SparkJobPlan::new("emr-7.9.0", &driver, &[], &[]).unwrap();
         let uris: Vec<String> = plan.artifact_uris().into_iter().map(|(_, uri)| uri).collect();
         assert_eq!(uris, ["file:///e/main.py", "/j/a.jar", "/j/d.jar", "file:///p/b.zip", "/f/c.txt", "/a/env.tgz"]);
+    }
+
+    #[test]
+    fn only_a_run_staged_wholly_from_s3_may_move() {
+        let plan = |entry: &str, params: &str| {
+            let driver = sparkplane_api::SparkSubmit {
+                entry_point: entry.into(),
+                entry_point_arguments: None,
+                spark_submit_parameters: Some(params.into()),
+            };
+            SparkJobPlan::new("emr-7.9.0", &driver, &[], &[]).unwrap()
+        };
+        assert!(
+            plan("s3://b/main.py", "--py-files s3a://b/lib.zip --archives s3://b/env.tgz#env").stages_only_from_s3()
+        );
+        assert!(!plan("/srv/main.py", "").stages_only_from_s3());
+        assert!(!plan("s3://b/main.py", "--conf spark.jars=/j/d.jar").stages_only_from_s3());
+        assert!(!plan("s3://b/main.py", "--archives file:///a/env.tgz#env").stages_only_from_s3());
     }
 }

@@ -65,6 +65,9 @@ pub struct LaunchContext<'a> {
     /// instead of loopback, and executors get the credentials endpoint from
     /// their worker (each host its own loopback) rather than from the conf.
     pub bind_address: Option<String>,
+    /// The driver gets SIGKILL when the process that launched it dies (an
+    /// agent's drivers: see [`crate::process::die_with_parent`]).
+    pub die_with_parent: bool,
 }
 
 impl<'a> LaunchContext<'a> {
@@ -83,6 +86,7 @@ impl<'a> LaunchContext<'a> {
             cache: None,
             images: None,
             bind_address: None,
+            die_with_parent: false,
         }
     }
 
@@ -304,6 +308,9 @@ pub async fn launch(
     command.arg(&entry_point).args(&plan.arguments);
     set_job_env(&mut command, plan, runtime, context);
     set_credentials_env(&mut command, context);
+    if context.die_with_parent {
+        crate::process::die_with_parent(&mut command);
+    }
 
     let stdout =
         std::fs::File::create(log_dir.join("stdout")).map_err(|err| EngineError::io("create driver stdout", err))?;

@@ -142,6 +142,16 @@ async fn browse_at(
             "This run's Spark UI is unknown: the job turned it off (spark.ui.enabled=false), \
              or its driver was started before sparkplane chose a UI port for it.",
         ),
+        DashboardView::RemoteLive { port: None, .. } => pages::message(
+            StatusCode::NOT_FOUND,
+            "No live UI yet",
+            "This run's driver runs on another host and has not yet said where its Spark UI listens: \
+             try again in a few seconds.",
+        ),
+        DashboardView::RemoteLive { address, port: Some(port) } => {
+            let request = Upstream { method: &method, uri: &uri, headers: &headers, prefix: &prefix, rest: &rest };
+            request.forward_to(&address, port, &format!("/{rest}")).await
+        }
         DashboardView::Live { port: Some(port) } => {
             let request = Upstream { method: &method, uri: &uri, headers: &headers, prefix: &prefix, rest: &rest };
             request.forward(port, &format!("/{rest}")).await
@@ -189,7 +199,14 @@ impl Upstream<'_> {
     }
 
     async fn forward(&self, port: u16, path: &str) -> Response {
-        proxy::forward(self.method, port, &self.path_and_query(path), self.headers, self.prefix).await
+        self.forward_to("127.0.0.1", port, path).await
+    }
+
+    /// To a Spark UI on another host (a driver on an agent's host).
+    async fn forward_to(&self, host: &str, port: u16, path: &str) -> Response {
+        let host = if host.contains(':') { format!("[{host}]") } else { host.to_string() };
+        let host = host.as_str();
+        proxy::forward(self.method, host, port, &self.path_and_query(path), self.headers, self.prefix).await
     }
 }
 

@@ -105,7 +105,14 @@ pub fn rewrite_location(location: &str, upstream_port: u16, prefix: &str) -> Str
 /// The prefix also goes as `X-Forwarded-Context`, from which a Spark UI
 /// without `spark.ui.proxyBase` (the shared History Server, a driver started
 /// before its run was known) builds its links; proxyBase wins where set.
-pub async fn forward(method: &Method, port: u16, path_and_query: &str, headers: &HeaderMap, prefix: &str) -> Response {
+pub async fn forward(
+    method: &Method,
+    host: &str,
+    port: u16,
+    path_and_query: &str,
+    headers: &HeaderMap,
+    prefix: &str,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return pages::message(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -116,7 +123,7 @@ pub async fn forward(method: &Method, port: u16, path_and_query: &str, headers: 
     let Some(client) = client() else {
         return pages::message(StatusCode::INTERNAL_SERVER_ERROR, "Proxy unavailable", "No HTTP client available.");
     };
-    let url = format!("http://127.0.0.1:{port}{path_and_query}");
+    let url = format!("http://{host}:{port}{path_and_query}");
     let reqwest_method = if method == Method::HEAD { reqwest::Method::HEAD } else { reqwest::Method::GET };
     let mut request = client.request(reqwest_method, &url);
     for name in &FORWARDED_REQUEST_HEADERS {

@@ -1,0 +1,235 @@
+//! An attempt whose driver runs on an agent's host.
+//!
+//! The scheduler places a run there when this host has no room for it (or
+//! is DRAINING) and the run may move: a Spark run whose executors are
+//! threads of its driver (`local[N]`), staged wholly from `s3://`, on the
+//! host's runtime (no custom image), reaching S3 through the endpoint as
+//! its execution role. The attempt assigns the driver to the host's agent
+//! ([`crate::base::remote_drivers`]), which stages and launches it with the
+//! engine's own launch code, and follows what the agent reports: RUNNING
+//! once spark-submit runs, the end once it exited and its logs arrived. A
+//! cancel or the execution timeout asks the agent to stop it with the
+//! grace; a host that goes LOST, is removed, or whose agent restarted
+//! fails the attempt with "host lost", and `retryPolicy` retries it on
+//! another host. The logs land in the attempt's dir as a local driver's
+//! would, so they are shipped into the same layout, and the event log
+//! gives the history view.
+
+use std::time::{Duration, Instant};
+
+use sparkplane_api::{Application, JobRun, JobRunState};
+use sparkplane_engine::spark::DRIVER_LOG_FOLDER;
+use sparkplane_engine::ExitReport;
+use sparkplane_hosts::{DriverAssignment, HostState, HostsError, RegionOverride};
+use sparkplane_storage::{LogShipper, WorkerLogDir};
+use tokio::sync::watch;
+
+use super::attempt::{execution_timeout, exit_outcome, wait_for_stop, Outcome, StopRequest, DEFAULT_TIMEOUT_MINUTES};
+use super::plan::{plan_for, JobPlan};
+use crate::applications::images::image_for;
+use crate::base::clock;
+use crate::base::retention::EVENT_LOG_FOLDER;
+use crate::dashboards::{dashboard_prefix, settle_event_logs};
+use crate::{Controller, S3ForJobs};
+
+/// How often the attempt looks at what the agent reported.
+const POLL: Duration = Duration::from_millis(250);
+
+impl Controller {
+    /// Whether `run`'s driver may run on an agent's host (see the module
+    /// doc); the scheduler asks for PENDING runs only.
+    pub(crate) fn may_move_driver(&self, app: &Application, run: &JobRun) -> bool {
+        if self.config.advertise_address.is_none() || !self.spark_fetches_credentials() {
+            return false;
+        }
+        if image_for(app, "Driver").is_some() || image_for(app, "Executor").is_some() {
+            return false;
+        }
+        match plan_for(app, run) {
+            Ok(JobPlan::Spark(plan)) => plan.resources.elastic.is_none() && plan.stages_only_from_s3(),
+            _ => false,
+        }
+    }
+
+    /// Runs attempt `attempt` of `run` with its driver on `host`.
+    pub(super) async fn drive_remote_attempt(
+        &self,
+        app: &Application,
+        run: &JobRun,
+        attempt: u32,
+        host: &str,
+        stop: &mut watch::Receiver<Option<StopRequest>>,
+    ) -> Outcome {
+        let failed = |details: String| Outcome::new(JobRunState::Failed, details, 0);
+        let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
+        let log_dir = work_dir.join("logs").join(DRIVER_LOG_FOLDER);
+        for dir in [&log_dir, &work_dir.join(EVENT_LOG_FOLDER)] {
+            if let Err(err) = std::fs::create_dir_all(dir) {
+                return failed(format!("Job failed to start: create {}: {err}", dir.display()));
+            }
+        }
+        // Revoked when dropped, on every way out: the driver's keys end with it.
+        let grant = match self.attempt_grant(run, attempt) {
+            Ok(Some(grant)) => grant,
+            Ok(None) => {
+                return failed("Job failed to start: no credentials issuer for a driver on another host".into())
+            }
+            Err(err) => return failed(format!("Job failed to start: no credentials for the execution role: {err}")),
+        };
+        let Some(assignment) = self.driver_assignment(app, run, attempt, grant.token()) else {
+            return failed("Job failed to start: this server's S3 endpoint is not set up for other hosts".into());
+        };
+        let id = assignment.id.clone();
+        tracing::info!(job_run_id = %run.job_run_id, %host, "driver assigned to an agent's host");
+        self.remote_drivers.assign(host, assignment, work_dir.clone());
+        let logs = vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }];
+        let targets = self.log_targets(app, run, attempt);
+        let timeout = execution_timeout(run);
+        let deadline = tokio::time::Instant::now() + timeout.unwrap_or(Duration::from_secs(u32::MAX as u64));
+        let mut ship_tick = tokio::time::interval(self.config.log_ship_interval);
+        ship_tick.tick().await;
+        let mut poll = tokio::time::interval(POLL);
+        let mut started_at = None;
+        let mut stopping: Option<(Outcome, Instant)> = None;
+        let outcome = loop {
+            tokio::select! {
+                request = wait_for_stop(stop), if stopping.is_none() => {
+                    let grace = match request { StopRequest::Cancel { grace } => grace, StopRequest::ServerShutdown => Duration::from_secs(5) };
+                    let details = match request {
+                        StopRequest::Cancel { .. } => "Job run was cancelled",
+                        StopRequest::ServerShutdown => "attempt lost: the sparkplane server stopped",
+                    };
+                    let state = if matches!(request, StopRequest::Cancel { .. }) { JobRunState::Cancelled } else { JobRunState::Failed };
+                    self.remote_drivers.stop(&id, grace.as_millis() as u64);
+                    stopping = Some((Outcome::new(state, details, 0), Instant::now() + self.stop_wait(grace)));
+                }
+                _ = tokio::time::sleep_until(deadline), if timeout.is_some() && stopping.is_none() => {
+                    let _ = self.mark_cancelling(&run.application_id, &run.job_run_id, attempt).await;
+                    let minutes = run.execution_timeout_minutes.unwrap_or(DEFAULT_TIMEOUT_MINUTES);
+                    let details = format!("Job run exceeded executionTimeoutMinutes ({minutes} minutes) and was cancelled");
+                    self.remote_drivers.stop(&id, 0);
+                    stopping = Some((Outcome::new(JobRunState::Cancelled, details, 0), Instant::now() + self.stop_wait(Duration::ZERO)));
+                }
+                _ = ship_tick.tick() => {
+                    if let Err(err) = LogShipper::ship(&self.storage, &logs, &targets).await {
+                        tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship running logs");
+                    }
+                }
+                _ = poll.tick() => {
+                    let status = self.remote_drivers.status(&id);
+                    if started_at.is_none() && status.as_ref().is_some_and(|s| s.running || s.exit.is_some()) {
+                        started_at = Some(clock::now());
+                        self.mark_remote_running(run, attempt).await;
+                    }
+                    let held = started_at.map_or(0, |t: sparkplane_api::Timestamp| clock::now().as_millis() - t.as_millis());
+                    let exit = status.as_ref().and_then(|s| s.exit.clone());
+                    let failed = status.and_then(|s| s.failed);
+                    let gone = self.host_gone(host).await;
+                    // Once stopping, however the driver ends is the stop's end.
+                    if let Some((outcome, until)) = &stopping {
+                        let late = Instant::now() >= *until;
+                        if late {
+                            tracing::warn!(job_run_id = %run.job_run_id, %host, "the agent did not report the stopped driver in time");
+                        }
+                        if exit.is_some() || failed.is_some() || gone.is_some() || late {
+                            break outcome.clone().held_for(held);
+                        }
+                    }
+                    if let Some(exit) = exit {
+                        break exit_outcome(Ok(ExitReport { code: exit.code, signal: exit.signal }), &logs, held);
+                    }
+                    if let Some(reason) = failed.or(gone) {
+                        break Outcome::new(JobRunState::Failed, reason, held);
+                    }
+                }
+            }
+        };
+        self.remote_drivers.end(&run.job_run_id);
+        if let Err(err) = LogShipper::ship(&self.storage, &logs, &targets).await {
+            tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship final logs");
+        }
+        settle_event_logs(&work_dir);
+        self.ship_event_logs(&work_dir, &targets, &run.job_run_id).await;
+        drop(grant);
+        outcome
+    }
+
+    /// How long a stopped driver may take to be reported: its grace, and
+    /// a few heartbeats for the agent to see the request and answer.
+    fn stop_wait(&self, grace: Duration) -> Duration {
+        grace + self.hosts.liveness().heartbeat_interval * 3 + Duration::from_secs(10)
+    }
+
+    /// Why the driver's host can no longer run it: LOST or removed. A
+    /// store fault says nothing about the host.
+    async fn host_gone(&self, host: &str) -> Option<String> {
+        match self.hosts.get(host).await {
+            Ok(found) if matches!(found.state, HostState::Ready | HostState::Draining) => None,
+            Ok(found) => Some(format!("host lost: the driver's host {host} is {}", found.state.as_str())),
+            Err(HostsError::NotFound(_)) => Some(format!("host lost: the driver's host {host} was removed")),
+            Err(_) => None,
+        }
+    }
+
+    async fn mark_remote_running(&self, run: &JobRun, attempt: u32) {
+        let now = clock::now();
+        let marked = self
+            .update_run(&run.application_id, &run.job_run_id, attempt, |current| {
+                if current.state != JobRunState::Scheduled {
+                    return false;
+                }
+                current.state = JobRunState::Running;
+                current.state_details = String::new();
+                current.started_at = Some(now);
+                true
+            })
+            .await;
+        if let Err(err) = marked {
+            tracing::error!(job_run_id = %run.job_run_id, error = %err, "record running state");
+        }
+    }
+
+    /// What the agent is told to run: the run's own inputs (it builds the
+    /// plan as this server does), the S3 settings of this server's launch
+    /// context, and the attempt's credentials token. `None` without an S3
+    /// endpoint other hosts reach.
+    fn driver_assignment(
+        &self,
+        app: &Application,
+        run: &JobRun,
+        attempt: u32,
+        token: &str,
+    ) -> Option<DriverAssignment> {
+        let S3ForJobs::Embedded { .. } = &self.config.s3_for_jobs else { return None };
+        let settings = self.storage.s3_settings()?;
+        let spark_submit = run.job_driver.spark_submit.clone()?;
+        let context = self.launch_context();
+        let overrides = run.configuration_overrides.as_ref();
+        let mut default_conf = context.default_conf.clone();
+        // Links of its live UI, proxied from the agent's host (the job's
+        // own `spark.ui.proxyBase` wins, as for a local driver).
+        default_conf
+            .push(("spark.ui.proxyBase".to_string(), dashboard_prefix(&run.application_id, &run.job_run_id, attempt)));
+        Some(DriverAssignment {
+            id: format!("{}-{attempt}-driver", run.job_run_id),
+            application_id: run.application_id.clone(),
+            job_run_id: run.job_run_id.clone(),
+            release_label: run.release_label.clone(),
+            job_driver: spark_submit,
+            application_configuration: app.runtime_configuration.clone().unwrap_or_default(),
+            job_configuration: overrides.and_then(|o| o.application_configuration.clone()).unwrap_or_default(),
+            default_conf,
+            env: context.env.iter().cloned().collect(),
+            runtime_dir: self.config.runtime_dir.display().to_string(),
+            credentials_token: token.to_string(),
+            s3_endpoint: settings.endpoint.clone(),
+            s3_region: settings.region.clone(),
+            region_override: Some(RegionOverride {
+                folder: self.config.runtime_dir.join("s3a-regions").display().to_string(),
+                endpoint: settings.endpoint.clone(),
+                region: settings.region.clone(),
+            }),
+            stop_grace_millis: None,
+        })
+    }
+}
