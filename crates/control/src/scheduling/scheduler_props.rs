@@ -298,3 +298,96 @@ fn a_run_covered_by_warm_workers_starts_even_when_the_host_is_full() {
     // on-demand driver beyond every limit and waits.
     assert_eq!(plan(&apps, &runs, &host), [Action::Schedule { job_run_id: "r0".into() }]);
 }
+
+/// (may move, standard driver, executors)
+fn moving_run() -> impl Strategy<Value = (bool, bool, u32)> {
+    (any::<bool>(), any::<bool>(), 0u32..3)
+}
+
+proptest! {
+    #[test]
+    fn drivers_placed_on_agents_fit_them_in_order_and_within_maximum_capacity(
+        specs in prop::collection::vec(moving_run(), 0..7),
+        agents in prop::collection::vec((0u64..48, 0u32..3), 0..4),
+        max_cpu in 4u64..80,
+        host_cpu in 0u64..24,
+        draining in any::<bool>(),
+    ) {
+        let runs: Vec<RunView> = specs
+            .iter()
+            .enumerate()
+            .map(|(i, (may_move, standard, executors))| RunView {
+                application_id: "a".into(),
+                job_run_id: format!("r{i}"),
+                state: JobRunState::Pending,
+                demand: Demand {
+                    driver: if *standard { SIZE } else { OTHER },
+                    executor: OTHER,
+                    executors: *executors,
+                    heap_mb: 1024,
+                    ..Demand::default()
+                },
+                grow_to: None,
+                on_agents: Default::default(),
+                may_use_agents: true,
+                driver_on: None,
+                may_move_driver: *may_move,
+            })
+            .collect();
+        let agents: Vec<AgentView> = agents
+            .iter()
+            .enumerate()
+            .map(|(i, (cpu, processes))| AgentView {
+                name: format!("h{i}"),
+                free: Capacity::without_disk_limit(*cpu, cpu * 4),
+                free_processes: *processes,
+            })
+            .collect();
+        let app_limit = Capacity::without_disk_limit(max_cpu, max_cpu * 4);
+        let app = AppView {
+            state: ApplicationState::Started,
+            auto_start: true,
+            maximum_capacity: Some(app_limit),
+            max_concurrent_runs: None,
+            warm: Warm::default(),
+        };
+        let host_limit = Capacity::without_disk_limit(host_cpu, host_cpu * 4);
+        let host = HostView { capacity: Some(host_limit), draining, ..HostView::default() };
+        let actions = plan_with_agents(&BTreeMap::from([("a".to_string(), app)]), &runs, &host, &agents);
+
+        let mut on_agent: BTreeMap<&str, (Capacity, u32)> = BTreeMap::new();
+        let (mut here, mut everywhere) = (Capacity::default(), Capacity::default());
+        let mut placed = Vec::new();
+        for action in &actions {
+            let (id, agent) = match action {
+                Action::Schedule { job_run_id } => (job_run_id, None),
+                Action::ScheduleOn { job_run_id, host } => (job_run_id, Some(host.as_str())),
+                other => return Err(TestCaseError::fail(format!("unexpected {other:?}"))),
+            };
+            let run = runs.iter().find(|r| &r.job_run_id == id).expect("a planned run");
+            everywhere = everywhere.plus(run.demand.total());
+            match agent {
+                Some(name) => {
+                    prop_assert!(run.may_move_driver, "{id} may not move: {actions:?}");
+                    let entry = on_agent.entry(name).or_default();
+                    *entry = (entry.0.plus(run.demand.total()), entry.1 + 1);
+                }
+                None => {
+                    prop_assert!(!draining, "{actions:?}");
+                    here = here.plus(run.demand.total());
+                }
+            }
+            placed.push(id.clone());
+        }
+        prop_assert!(here.fits_within(host_limit), "{here:?} {actions:?}");
+        prop_assert!(everywhere.fits_within(app_limit), "{everywhere:?} {actions:?}");
+        for (name, (held, count)) in &on_agent {
+            let agent = agents.iter().find(|a| a.name == *name).expect("a known agent");
+            prop_assert!(held.cpu <= agent.free.cpu && held.memory_gb <= agent.free.memory_gb, "{name}: {held:?}");
+            prop_assert!(*count <= agent.free_processes, "{name}: {count}");
+        }
+        // First in, first out: what was placed is the oldest runs, in order.
+        let oldest: Vec<String> = runs.iter().take(placed.len()).map(|r| r.job_run_id.clone()).collect();
+        prop_assert_eq!(placed, oldest);
+    }
+}
