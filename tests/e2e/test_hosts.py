@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from botocore.exceptions import ClientError
 
 from hail_job import KRYO, PARAMS, upload_hail_job
 from helpers_s3 import s3_client
@@ -579,6 +580,32 @@ def test_a_run_with_no_room_here_runs_its_driver_on_an_agent_and_a_lost_host_ret
         cancelled = wait_for_state(client, app, slow, {"CANCELLED"}, timeout=60)
         assert cancelled["stateDetails"] == "Job run was cancelled", cancelled
         wait_until(lambda: not any(drivers_on(server, n) for n in agents), 30, "no driver left on the agents")
+
+        # A run larger than this host (16 vCPU) is accepted when an agent's
+        # host offers enough, and runs there; one larger than every host is
+        # refused at submit.
+        big = agents[other]
+        usual = list(big.extra)
+        big.stop()
+        big.extra = usual + ["--host-vcpu", "40", "--host-memory-gb", "160"]
+        big.start()
+        wait_until(lambda: (hosts(server)[other].get("report") or {}).get("capacity", {}).get("vcpu") == 40
+                   and hosts(server)[other]["state"] == "READY", 30, "the larger agent's host READY")
+        args = [SERVER_IP, f"s3://{bucket}/in/ice.csv", f"s3://{bucket}/out3/", "0"]
+        large = start_job(client, app, spark_job_driver(f"s3://{bucket}/code/ice.py", args,
+                                                        params="--conf spark.executor.instances=4"), log_dir)
+        wait_for_state(client, app, large, {"SUCCESS"}, timeout=JOB_TIMEOUT)
+        assert f"driver ip {NAMESPACES[big.ns]}" in wait_driver_log(log_dir, app, large)
+        with pytest.raises(ClientError) as refused:
+            start_job(client, app, spark_job_driver(f"s3://{bucket}/code/ice.py", args,
+                                                    params="--conf spark.executor.instances=12"))
+        error = refused.value.response["Error"]
+        assert error["Code"] == "ValidationException" and "any host offers (40 vCPU" in error["Message"], error
+        big.stop()
+        big.extra = usual
+        big.start()
+        wait_until(lambda: (hosts(server)[other].get("report") or {}).get("capacity", {}).get("vcpu") != 40
+                   and hosts(server)[other]["state"] == "READY", 30, "the agent's host back to its size")
     finally:
         server.cli("hosts", "resume", "control", *cli)
 

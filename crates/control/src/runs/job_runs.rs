@@ -155,7 +155,21 @@ impl Controller {
         if let Some(max) = maximum_capacity_of(&app)? {
             never_fits(max, "the application's maximumCapacity", ", or raise maximumCapacity")?;
         }
-        never_fits(self.config.host.capacity(), "this host offers", "")?;
+        // A run whose driver may move to an agent's host need only fit one
+        // of them; others must fit this host.
+        let here = self.config.host.capacity();
+        if !needed.fits_within(here) && self.may_move_driver(&app, &run) {
+            let largest = self.largest_agent_capacity().await;
+            if !largest.is_some_and(|largest| needed.fits_within(largest)) {
+                let biggest = match largest {
+                    Some(agent) if (agent.cpu, agent.memory_gb) > (here.cpu, here.memory_gb) => agent,
+                    _ => here,
+                };
+                never_fits(biggest, "any host offers", "")?;
+            }
+        } else {
+            never_fits(here, "this host offers", "")?;
+        }
         let resources = plan.resources();
         if resources.elastic.is_some() {
             // Its driver, its standalone master and its first executors.

@@ -27,6 +27,7 @@ use tokio::sync::watch;
 use super::attempt::{execution_timeout, exit_outcome, wait_for_stop, Outcome, StopRequest, DEFAULT_TIMEOUT_MINUTES};
 use super::plan::{plan_for, JobPlan};
 use crate::applications::images::image_for;
+use crate::base::capacity::Capacity;
 use crate::base::clock;
 use crate::base::retention::EVENT_LOG_FOLDER;
 use crate::dashboards::{dashboard_prefix, settle_event_logs};
@@ -49,6 +50,16 @@ impl Controller {
             Ok(JobPlan::Spark(plan)) => plan.resources.elastic.is_none() && plan.stages_only_from_s3(),
             _ => false,
         }
+    }
+
+    /// The largest logical capacity an agent's host (not LOST) reports:
+    /// what a run that may move must fit to be accepted at all.
+    pub(crate) async fn largest_agent_capacity(&self) -> Option<Capacity> {
+        let hosts = self.hosts.list().await;
+        let live = hosts.iter().filter(|h| !h.embedded && h.state != HostState::Lost);
+        live.filter_map(|h| h.report.as_ref())
+            .map(|r| Capacity::without_disk_limit(r.capacity.vcpu, r.capacity.memory_gb))
+            .max_by_key(|c| (c.cpu, c.memory_gb))
     }
 
     /// Runs attempt `attempt` of `run` with its driver on `host`.
