@@ -91,7 +91,13 @@ impl Drivers {
     }
 
     /// Runs exactly `wanted` from now on, and moves each driver along.
-    pub(crate) async fn assigned(&mut self, host: &WorkerHost, wanted: Vec<DriverAssignment>, logs: &mut LogSender) {
+    pub(crate) async fn assigned(
+        &mut self,
+        host: &WorkerHost,
+        wanted: Vec<DriverAssignment>,
+        logs: &mut LogSender,
+        runtimes: &mut RuntimeManagers,
+    ) {
         let ids: HashSet<&str> = wanted.iter().map(|d| d.id.as_str()).collect();
         let gone: Vec<String> = self.running.keys().filter(|id| !ids.contains(id.as_str())).cloned().collect();
         for id in gone {
@@ -102,9 +108,16 @@ impl Drivers {
         for assignment in wanted {
             match self.running.get_mut(&assignment.id) {
                 Some(driver) => driver.assignment.stop_grace_millis = assignment.stop_grace_millis,
+                // Cancelled before it got here: nothing to start.
+                None if assignment.stop_grace_millis.is_some() => {
+                    let dir = self.root.join(&assignment.id);
+                    let state = State::Exited { exit: killed(), reported: false };
+                    self.running.insert(assignment.id.clone(), Driver { assignment, dir, state, pgid: None });
+                }
                 None => {
                     let dir = self.root.join(&assignment.id);
-                    let launching = launch(host.clone_parts(), assignment.clone(), dir.clone());
+                    let manager = runtimes.for_dir(&assignment.runtime_dir, &host.python);
+                    let launching = launch(host.clone_parts(), manager, assignment.clone(), dir.clone());
                     tracing::info!(driver = %assignment.id, job_run_id = %assignment.job_run_id, "driver assigned");
                     let state = State::Starting(tokio::spawn(launching));
                     self.running.insert(assignment.id.clone(), Driver { assignment, dir, state, pgid: None });
@@ -125,6 +138,17 @@ async fn step(driver: &mut Driver, root: &Path) {
     let stop = driver.assignment.stop_grace_millis.map(Duration::from_millis);
     let state = std::mem::replace(&mut driver.state, State::Failed(String::new()));
     driver.state = match state {
+        // Cancelled while it installs or stages: it never runs the job.
+        State::Starting(handle) if stop.is_some() => {
+            handle.abort();
+            match handle.await {
+                Ok(Ok(mut process)) => {
+                    let grace = stop.unwrap_or_default();
+                    State::Stopping(tokio::spawn(async move { process.terminate(grace).await }))
+                }
+                _ => State::Exited { exit: killed(), reported: false },
+            }
+        }
         State::Starting(handle) if handle.is_finished() => match handle.await {
             Ok(Ok(process)) => {
                 record_process_group(root, process.pgid());
@@ -152,10 +176,15 @@ async fn step(driver: &mut Driver, root: &Path) {
             Ok(Ok(report)) => {
                 State::Exited { exit: DriverExit { code: report.code, signal: report.signal }, reported: false }
             }
-            _ => State::Exited { exit: DriverExit { code: None, signal: Some(libc::SIGKILL) }, reported: false },
+            _ => State::Exited { exit: killed(), reported: false },
         },
         other => other,
     };
+}
+
+/// How a driver that was stopped before it could report otherwise ended.
+fn killed() -> DriverExit {
+    DriverExit { code: None, signal: Some(libc::SIGKILL) }
 }
 
 /// Sends what grew of the driver's logs; once it exited, its event log
@@ -209,7 +238,6 @@ async fn forget(mut driver: Driver, logs: &mut LogSender) {
 /// What a launch needs of the host, owned so it can run in a task.
 pub(crate) struct HostParts {
     pub address: String,
-    pub python: String,
     pub sandbox: sparkplane_engine::sandbox::Sandbox,
     pub credentials_url: String,
 }
@@ -218,7 +246,6 @@ impl WorkerHost {
     fn clone_parts(&self) -> HostParts {
         HostParts {
             address: self.address.clone(),
-            python: self.python.clone(),
             sandbox: self.sandbox.clone(),
             credentials_url: self.credentials_url.clone(),
         }
@@ -227,7 +254,12 @@ impl WorkerHost {
 
 /// Installs the runtime if needed, stages the run's artifacts as its role
 /// and starts spark-submit. The error is what the run's details say.
-async fn launch(host: HostParts, assignment: DriverAssignment, dir: PathBuf) -> Result<ProcessGroup, String> {
+async fn launch(
+    host: HostParts,
+    manager: Arc<RuntimeManager>,
+    assignment: DriverAssignment,
+    dir: PathBuf,
+) -> Result<ProcessGroup, String> {
     let failed = |what: &str, err: &dyn std::fmt::Display| format!("Job failed to start: {what}: {err}");
     std::fs::create_dir_all(dir.join(EVENT_LOG_FOLDER)).map_err(|err| failed("create the driver's dir", &err))?;
     let plan = SparkJobPlan::new(
@@ -238,7 +270,6 @@ async fn launch(host: HostParts, assignment: DriverAssignment, dir: PathBuf) -> 
     )
     .map_err(|err| err.to_string())?;
     let spark = SparkRuntime::for_release(&assignment.release_label).map_err(|err| err.to_string())?;
-    let manager = RuntimeManager::new(PathBuf::from(&assignment.runtime_dir), host.python.clone());
     let runtime = manager.ensure(spark).await.map_err(|err| failed("install Spark", &err))?;
     if let Some(region) = &assignment.region_override {
         sdk_region_override(Path::new(&region.folder), &region.endpoint, &region.region)
@@ -250,6 +281,10 @@ async fn launch(host: HostParts, assignment: DriverAssignment, dir: PathBuf) -> 
         ("spark.eventLog.enabled".to_string(), "true".to_string()),
         ("spark.eventLog.dir".to_string(), format!("file://{}", dir.join(EVENT_LOG_FOLDER).display())),
         ("spark.eventLog.rolling.enabled".to_string(), "false".to_string()),
+        // Its UI listens on this host's network address, where the
+        // dashboard's token does not guard it: it shows, never acts (the
+        // dashboard proxy is read-only too).
+        ("spark.ui.killEnabled".to_string(), "false".to_string()),
     ]);
     let mut env: Vec<(String, String)> = assignment.env.clone().into_iter().collect();
     // The Spark UI listens where the server's dashboard proxy reaches it:
@@ -320,5 +355,23 @@ impl Drop for Drivers {
                 sparkplane_engine::process::kill_group(pgid, libc::SIGKILL);
             }
         }
+    }
+}
+
+/// One runtime manager per runtime dir for everything the agent installs
+/// (workers' and drivers' runtimes alike), so that two installs of one
+/// runtime wait for each other instead of sharing a staging dir.
+#[derive(Default)]
+pub(crate) struct RuntimeManagers {
+    managers: std::collections::HashMap<String, Arc<RuntimeManager>>,
+}
+
+impl RuntimeManagers {
+    pub(crate) fn for_dir(&mut self, runtime_dir: &str, python: &str) -> Arc<RuntimeManager> {
+        let manager = self
+            .managers
+            .entry(runtime_dir.to_string())
+            .or_insert_with(|| Arc::new(RuntimeManager::new(PathBuf::from(runtime_dir), python.to_string())));
+        Arc::clone(manager)
     }
 }

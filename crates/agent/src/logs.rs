@@ -78,15 +78,20 @@ impl LogSender {
             if !path.is_file() {
                 continue;
             }
-            if let Err(refusal) = self.ship_file(id, relative, path, &mut budget).await {
-                let reason = match refusal {
-                    Refusal::Refused(status) => format!("HTTP {status}"),
-                    Refusal::Failed(err) => err,
-                };
-                tracing::warn!(driver = id, file = %relative, %reason, "send a driver log");
-                return false;
-            }
             let length = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            match self.ship_file(id, relative, path, &mut budget).await {
+                Ok(()) => {}
+                // Refused (too large, say): sending it again will not help,
+                // and the driver's end must still be reported.
+                Err(Refusal::Refused(status)) => {
+                    tracing::warn!(driver = id, file = %relative, status, "the server refused a driver log");
+                    self.sent.insert(path.clone(), length);
+                }
+                Err(Refusal::Failed(err)) => {
+                    tracing::warn!(driver = id, file = %relative, error = %err, "send a driver log");
+                    return false;
+                }
+            }
             complete &= self.sent.get(path).copied().unwrap_or(0) >= length;
         }
         complete

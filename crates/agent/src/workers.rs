@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use sparkplane_engine::process::{die_with_parent, group_members, kill_group, ProcessGroup};
-use sparkplane_engine::runtime::{InstalledRuntime, RuntimeManager, SparkRuntime};
+use sparkplane_engine::runtime::{InstalledRuntime, SparkRuntime};
 use sparkplane_engine::sandbox::Sandbox;
 use sparkplane_engine::spark::hadoop_s3::{sdk_region_override, AUTHORIZATION_TOKEN_ENV, FULL_URI_ENV};
 use sparkplane_engine::spark::standalone::{
@@ -25,7 +25,7 @@ use sparkplane_engine::spark::standalone::{
 use sparkplane_hosts::agent::HostWork;
 use sparkplane_hosts::{DriverAssignment, ProcessReport, Report, WorkerAssignment, WorkerStatus};
 
-use crate::drivers::Drivers;
+use crate::drivers::{Drivers, RuntimeManagers};
 use crate::logs::LogSender;
 use crate::AgentError;
 
@@ -59,6 +59,7 @@ pub struct AgentWork {
     installing: HashSet<String>,
     installed: std::sync::Arc<std::sync::Mutex<HashMap<String, Result<InstalledRuntime, String>>>>,
     drivers: Drivers,
+    runtimes: RuntimeManagers,
 }
 
 impl AgentWork {
@@ -83,6 +84,7 @@ impl AgentWork {
         let drivers = Drivers::new(root.clone());
         Ok(AgentWork {
             drivers,
+            runtimes: RuntimeManagers::default(),
             host,
             base,
             running: BTreeMap::new(),
@@ -113,7 +115,7 @@ impl AgentWork {
             }
         }
         if self.installing.insert(key.clone()) {
-            let manager = RuntimeManager::new(PathBuf::from(&assignment.runtime_dir), self.host.python.clone());
+            let manager = self.runtimes.for_dir(&assignment.runtime_dir, &self.host.python);
             let installed = self.installed.clone();
             tokio::spawn(async move {
                 if !manager.is_installed(spark) {
@@ -232,7 +234,7 @@ impl HostWork for AgentWork {
         for (id, dir) in live {
             self.logs.ship(&id, &dir).await;
         }
-        self.drivers.assigned(&self.host, drivers, &mut self.logs).await;
+        self.drivers.assigned(&self.host, drivers, &mut self.logs, &mut self.runtimes).await;
     }
 }
 

@@ -28,6 +28,11 @@ const MAX_BACKOFF: Duration = Duration::from_secs(10);
 pub struct Answer {
     pub state: String,
     pub heartbeat_interval_seconds: u64,
+    /// After this long without an answer the server calls the host LOST,
+    /// gives its share to others and retries its runs elsewhere: the agent
+    /// then stops what it runs, so a run never has two drivers.
+    #[serde(default)]
+    pub lost_after_seconds: Option<u64>,
     /// Every standalone worker the server wants on this host now.
     #[serde(default)]
     pub workers: Vec<WorkerAssignment>,
@@ -96,6 +101,9 @@ impl Agent {
         tokio::pin!(shutdown);
         let mut registered: Option<Duration> = None;
         let mut backoff = Duration::from_millis(250);
+        let mut last_answer = std::time::Instant::now();
+        let mut lost_after: Option<Duration> = None;
+        let mut cut_off = false;
         loop {
             let (path, wait) = match registered {
                 Some(interval) => (HEARTBEAT_PATH, interval),
@@ -111,6 +119,9 @@ impl Agent {
                         tracing::info!(state = %answer.state, "registered with {}", self.server);
                     }
                     backoff = Duration::from_millis(250);
+                    last_answer = std::time::Instant::now();
+                    cut_off = false;
+                    lost_after = answer.lost_after_seconds.map(Duration::from_secs);
                     registered = Some(Duration::from_secs(answer.heartbeat_interval_seconds.max(1)));
                     work.assigned(answer.workers, answer.drivers).await;
                 }
@@ -120,6 +131,14 @@ impl Agent {
                 }
                 Err(err @ (HostsError::Forbidden | HostsError::Validation(_))) => return Err(err),
                 Err(err) => {
+                    if !cut_off && lost_after.is_some_and(|after| last_answer.elapsed() >= after) {
+                        tracing::warn!(
+                            "no answer from the server for {} s: stopping what this host runs",
+                            last_answer.elapsed().as_secs()
+                        );
+                        work.assigned(Vec::new(), Vec::new()).await;
+                        cut_off = true;
+                    }
                     tracing::warn!("server unreachable ({err}); retrying in {} ms", backoff.as_millis());
                     tokio::select! {
                         _ = &mut shutdown => return Ok(()),

@@ -67,8 +67,10 @@ impl RemoteDrivers {
                 .collect();
             for id in ids {
                 s.placed.remove(&id);
-                s.status.remove(&id);
             }
+            // Also those a restarted agent lost (no longer placed).
+            let prefix = format!("{job_run_id}-");
+            s.status.retain(|id, _| !id.starts_with(&prefix));
         });
     }
 
@@ -112,11 +114,14 @@ impl RemoteDrivers {
     }
 
     /// A new agent process registered for `host`: the last one killed its
-    /// drivers, so each is lost for its attempt.
+    /// drivers, so each is lost for its attempt. They are no longer
+    /// assigned there, so the new agent never starts them again inside the
+    /// same attempt; the attempt reads why and ends.
     pub(crate) fn host_restarted(&self, host: &str) {
         self.with(|s| {
             let lost: Vec<String> = s.placed.iter().filter(|(_, p)| p.host == host).map(|(id, _)| id.clone()).collect();
             for id in lost {
+                s.placed.remove(&id);
                 let failed = format!("host lost: the agent on host {host} restarted and its driver with it");
                 s.status.insert(id.clone(), DriverStatus { id, running: false, exit: None, failed: Some(failed) });
             }
@@ -180,13 +185,19 @@ mod tests {
         assert_eq!(drivers.status("run-1-1-driver"), None);
         assert_eq!(drivers.work_dir("b", "run-1-1-driver"), None);
         drivers.report("a", std::slice::from_ref(&status));
-        assert_eq!(drivers.status("run-1-1-driver"), Some(status));
+        assert_eq!(drivers.status("run-1-1-driver"), Some(status.clone()));
         drivers.stop("run-1-1-driver", 5000);
         drivers.stop("run-1-1-driver", 0);
         assert_eq!(drivers.for_host("a")[0].stop_grace_millis, Some(5000));
+        let status = DriverStatus { running: false, ..status };
         drivers.host_restarted("a");
         assert!(drivers.status("run-1-1-driver").unwrap().failed.unwrap().starts_with("host lost"));
+        // The new agent is not told to start it again, nor can it report it.
+        assert!(drivers.for_host("a").is_empty());
+        drivers.report("a", &[status]);
+        assert!(drivers.status("run-1-1-driver").unwrap().failed.is_some());
         drivers.end("run-1");
+        assert_eq!(drivers.status("run-1-1-driver"), None);
         assert!(drivers.for_host("a").is_empty());
         assert!(drivers.use_by_host().is_empty());
         assert_eq!(drivers.host_of("run-1"), None);

@@ -38,6 +38,10 @@ pub const DASHBOARD_ROOT: &str = "/dashboard";
 pub const SESSION_DASHBOARD_ROOT: &str = "/session-dashboard";
 /// Where the port of the attempt's live Spark UI is remembered.
 const UI_PORT_FILE: &str = "ui-port";
+/// In the dir of an attempt whose driver runs on an agent's host: that
+/// host's address (written by `runs::remote_driver` before the driver is
+/// assigned).
+pub(crate) const DRIVER_HOST_FILE: &str = "driver-host";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DashboardError {
@@ -201,15 +205,16 @@ impl Controller {
         // Once the attempt is retired, its files are in its history dir.
         let kept = self.config.attempt_history_dir(application_id, job_run_id, attempt);
         match view_of(&run, &work_dir, &kept) {
-            // Its driver's log came from the agent: the port it names is
+            // Its driver runs on an agent's host: the port its log names is
             // on that host, never this one's loopback (where another run's
             // UI may listen).
-            DashboardView::Live { .. } if self.remote_drivers.host_of(job_run_id).is_some() => {
-                let host = self.remote_drivers.host_of(job_run_id).unwrap_or_default();
-                let address = self.hosts.get(&host).await.ok().and_then(|h| h.report.map(|r| r.address));
-                match address {
-                    Some(address) => Ok(DashboardView::RemoteLive { address, port: bound_ui_port(&work_dir) }),
-                    None => Ok(DashboardView::Live { port: None }),
+            DashboardView::Live { .. } if work_dir.join(DRIVER_HOST_FILE).exists() => {
+                let address = std::fs::read_to_string(work_dir.join(DRIVER_HOST_FILE)).unwrap_or_default();
+                match address.trim() {
+                    "" => Ok(DashboardView::Live { port: None }),
+                    address => {
+                        Ok(DashboardView::RemoteLive { address: address.to_string(), port: bound_ui_port(&work_dir) })
+                    }
                 }
             }
             view => Ok(view),

@@ -46,6 +46,7 @@ pub struct InUse {
 pub struct AgentAnswer {
     pub state: &'static str,
     pub heartbeat_interval_seconds: u64,
+    pub lost_after_seconds: u64,
     pub workers: Vec<WorkerAssignment>,
     pub drivers: Vec<DriverAssignment>,
 }
@@ -105,7 +106,10 @@ impl Controller {
     pub async fn remove_host(&self, name: &str) -> Result<(), ControlError> {
         let host = self.hosts.get(name).await?;
         let status = self.host_status(host).await?;
-        let busy = status.process_count.max(status.running_runs);
+        // A run booked there counts even before its driver runs, and while
+        // it sends its last logs.
+        let booked = self.remote_drivers.use_by_host().get(name).map_or(0, |(_, runs)| *runs);
+        let busy = status.process_count.max(status.running_runs).max(booked);
         self.hosts.remove(name, busy as usize).await?;
         tracing::info!(host = %name, "host removed");
         Ok(())
@@ -142,6 +146,7 @@ impl Controller {
         AgentAnswer {
             state: host.state.as_str(),
             heartbeat_interval_seconds: self.hosts.liveness().heartbeat_interval.as_secs().max(1),
+            lost_after_seconds: self.hosts.liveness().lost_after.as_secs().max(1),
             workers: if runs_here { self.remote_workers.for_host(&host.name) } else { Vec::new() },
             drivers: if runs_here { self.remote_drivers.for_host(&host.name) } else { Vec::new() },
         }

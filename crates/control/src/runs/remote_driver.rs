@@ -30,7 +30,7 @@ use crate::applications::images::image_for;
 use crate::base::capacity::Capacity;
 use crate::base::clock;
 use crate::base::retention::EVENT_LOG_FOLDER;
-use crate::dashboards::{dashboard_prefix, settle_event_logs};
+use crate::dashboards::{dashboard_prefix, settle_event_logs, DRIVER_HOST_FILE};
 use crate::{Controller, S3ForJobs};
 
 /// How often the attempt looks at what the agent reported.
@@ -91,8 +91,18 @@ impl Controller {
             return failed("Job failed to start: this server's S3 endpoint is not set up for other hosts".into());
         };
         let id = assignment.id.clone();
+        // Where its live UI is, for the dashboard: the port its log names is
+        // on that host, never this one's loopback (where another run's UI
+        // may listen), for as long as the attempt's files exist.
+        let address = self.hosts.get(host).await.ok().and_then(|h| h.report.map(|r| r.address));
+        if let Err(err) = std::fs::write(work_dir.join(DRIVER_HOST_FILE), address.unwrap_or_default()) {
+            return failed(format!("Job failed to start: write {DRIVER_HOST_FILE}: {err}"));
+        }
         tracing::info!(job_run_id = %run.job_run_id, %host, "driver assigned to an agent's host");
         self.remote_drivers.assign(host, assignment, work_dir.clone());
+        // An agent that never says anything of it (an older agent, or one
+        // cut off since) must not hold the run forever.
+        let take_by = Instant::now() + self.hosts.liveness().heartbeat_interval * 5 + Duration::from_secs(10);
         let logs = vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }];
         let targets = self.log_targets(app, run, attempt);
         let timeout = execution_timeout(run);
@@ -101,10 +111,19 @@ impl Controller {
         ship_tick.tick().await;
         let mut poll = tokio::time::interval(POLL);
         let mut started_at = None;
+        let mut status_seen = None;
         let mut stopping: Option<(Outcome, Instant)> = None;
         let outcome = loop {
             tokio::select! {
                 request = wait_for_stop(stop), if stopping.is_none() => {
+                    if request == StopRequest::ServerShutdown {
+                        // The API stops answering agents now: waiting for
+                        // one to confirm would only hold up the shutdown.
+                        // Its agent stops the driver once cut off as long
+                        // as a host is LOST; a restart retries the run.
+                        let held = started_at.map_or(0, |t: sparkplane_api::Timestamp| clock::now().as_millis() - t.as_millis());
+                        break Outcome::new(JobRunState::Failed, "attempt lost: the sparkplane server stopped", held);
+                    }
                     let grace = match request { StopRequest::Cancel { grace } => grace, StopRequest::ServerShutdown => Duration::from_secs(5) };
                     let details = match request {
                         StopRequest::Cancel { .. } => "Job run was cancelled",
@@ -128,6 +147,7 @@ impl Controller {
                 }
                 _ = poll.tick() => {
                     let status = self.remote_drivers.status(&id);
+                    status_seen = status_seen.or(status.as_ref().map(|_| ()));
                     if started_at.is_none() && status.as_ref().is_some_and(|s| s.running || s.exit.is_some()) {
                         started_at = Some(clock::now());
                         self.mark_remote_running(run, attempt).await;
@@ -151,6 +171,9 @@ impl Controller {
                     }
                     if let Some(reason) = failed.or(gone) {
                         break Outcome::new(JobRunState::Failed, reason, held);
+                    }
+                    if status_seen.is_none() && Instant::now() >= take_by {
+                        break Outcome::new(JobRunState::Failed, format!("host lost: the agent on host {host} did not take the driver"), held);
                     }
                 }
             }

@@ -350,9 +350,16 @@ impl Controller {
             let (floor, initial) = (resources.launch_executors(), resources.executor_count);
             self.elastic.begin(job_run_id, floor, initial.max(floor));
         }
+        let current = match self.get_job_run(&run.application_id, job_run_id, None).await {
+            Ok(current) => current,
+            Err(err) => {
+                // No attempt will end it: give the booking back now.
+                self.remote_drivers.end(job_run_id);
+                return Err(err);
+            }
+        };
         let (cancel, stop) = tokio::sync::watch::channel(None);
         self.running.lock().await.insert(job_run_id.clone(), RunningAttempt { cancel });
-        let current = self.get_job_run(&run.application_id, job_run_id, None).await?;
         tokio::spawn(self.clone().supervise_attempt(app.clone(), current, attempt, stop));
         Ok(())
     }

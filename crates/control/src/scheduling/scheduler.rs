@@ -360,7 +360,9 @@ pub fn plan_with_agents(
                 }
             }
             JobRunState::Pending => {
-                if app.state != ApplicationState::Started || capacity_blocked.contains(app_id) {
+                // A draining host holds back nobody that cannot leave it.
+                let stays = host.draining && !run.may_move_driver;
+                if app.state != ApplicationState::Started || capacity_blocked.contains(app_id) || stays {
                     continue;
                 }
                 let mut left = usage.warm_left.get(app_id).copied().unwrap_or(WarmLeft { drivers: 0, executors: 0 });

@@ -78,12 +78,16 @@ pub fn safe_segments(rest: &str) -> Option<Vec<String>> {
 
 /// `location` as the browser must see it: an upstream URL or an absolute
 /// path outside `prefix` is moved under `prefix`; anything else is kept.
-pub fn rewrite_location(location: &str, upstream_port: u16, prefix: &str) -> String {
+pub fn rewrite_location(location: &str, upstream_host: &str, upstream_port: u16, prefix: &str) -> String {
     let path = match location.strip_prefix("http://") {
         Some(rest) => {
             let (authority, path) = rest.find('/').map_or((rest, "/"), |i| (&rest[..i], &rest[i..]));
-            let upstream = [format!("127.0.0.1:{upstream_port}"), format!("localhost:{upstream_port}")]
-                .contains(&authority.into());
+            let upstream = [
+                format!("{upstream_host}:{upstream_port}"),
+                format!("127.0.0.1:{upstream_port}"),
+                format!("localhost:{upstream_port}"),
+            ]
+            .contains(&authority.into());
             if !upstream {
                 return location.to_string();
             }
@@ -152,7 +156,7 @@ pub async fn forward(
             continue;
         }
         if name == "location" {
-            let rewritten = value.to_str().map(|v| rewrite_location(v, port, prefix));
+            let rewritten = value.to_str().map(|v| rewrite_location(v, host, port, prefix));
             if let Ok(Ok(value)) = rewritten.map(|v| HeaderValue::from_str(&v)) {
                 response = response.header(header::LOCATION, value);
             }
@@ -173,19 +177,34 @@ mod tests {
 
     #[test]
     fn upstream_redirects_move_under_the_prefix() {
-        assert_eq!(rewrite_location("http://127.0.0.1:4077/jobs/", 4077, PREFIX), format!("{PREFIX}/jobs/"));
         assert_eq!(
-            rewrite_location("http://127.0.0.1:4077/stages/stage/?id=0&attempt=0", 4077, PREFIX),
+            rewrite_location("http://127.0.0.1:4077/jobs/", "127.0.0.1", 4077, PREFIX),
+            format!("{PREFIX}/jobs/")
+        );
+        assert_eq!(
+            rewrite_location("http://127.0.0.1:4077/stages/stage/?id=0&attempt=0", "127.0.0.1", 4077, PREFIX),
             format!("{PREFIX}/stages/stage/?id=0&attempt=0")
         );
-        assert_eq!(rewrite_location("http://localhost:18080", 18080, PREFIX), format!("{PREFIX}/"));
-        assert_eq!(rewrite_location("/history/local-1/jobs/", 1, PREFIX), format!("{PREFIX}/history/local-1/jobs/"));
+        assert_eq!(rewrite_location("http://localhost:18080", "127.0.0.1", 18080, PREFIX), format!("{PREFIX}/"));
+        assert_eq!(
+            rewrite_location("/history/local-1/jobs/", "127.0.0.1", 1, PREFIX),
+            format!("{PREFIX}/history/local-1/jobs/")
+        );
         // Already under the prefix, relative, or elsewhere: unchanged.
-        assert_eq!(rewrite_location(&format!("{PREFIX}/jobs/"), 1, PREFIX), format!("{PREFIX}/jobs/"));
-        assert_eq!(rewrite_location("jobs/", 1, PREFIX), "jobs/");
-        assert_eq!(rewrite_location("http://example.com/x", 4077, PREFIX), "http://example.com/x");
-        assert_eq!(rewrite_location("http://127.0.0.1:9999/x", 4077, PREFIX), "http://127.0.0.1:9999/x");
-        assert_eq!(rewrite_location("//evil.example/x", 4077, PREFIX), "//evil.example/x");
+        assert_eq!(rewrite_location(&format!("{PREFIX}/jobs/"), "127.0.0.1", 1, PREFIX), format!("{PREFIX}/jobs/"));
+        assert_eq!(rewrite_location("jobs/", "127.0.0.1", 1, PREFIX), "jobs/");
+        assert_eq!(rewrite_location("http://example.com/x", "127.0.0.1", 4077, PREFIX), "http://example.com/x");
+        assert_eq!(rewrite_location("http://127.0.0.1:9999/x", "127.0.0.1", 4077, PREFIX), "http://127.0.0.1:9999/x");
+        // A UI on another host (a driver on an agent's host) redirects to its own address.
+        assert_eq!(
+            rewrite_location("http://10.0.0.12:4040/jobs/", "10.0.0.12", 4040, PREFIX),
+            format!("{PREFIX}/jobs/")
+        );
+        assert_eq!(
+            rewrite_location("http://10.0.0.13:4040/jobs/", "10.0.0.12", 4040, PREFIX),
+            "http://10.0.0.13:4040/jobs/"
+        );
+        assert_eq!(rewrite_location("//evil.example/x", "127.0.0.1", 4077, PREFIX), "//evil.example/x");
     }
 
     #[test]
