@@ -77,42 +77,76 @@ def driver_stdout(server, app: str, job: str) -> str:
     return gzip.decompress(path.read_bytes()).decode()
 
 
+class Cluster:
+    """A server on the bridge (tag 231) and two agents in namespaces of their
+    own, both READY, with the McDonald's example and CSV in `s3://bench/`."""
+
+    def __init__(self):
+        if os.geteuid() != 0:
+            raise SystemExit("network namespaces need root")
+        up = subprocess.run(["bash", str(REPO / "scripts" / "netns.sh"), "up", TAG], check=True,
+                            capture_output=True, text=True).stdout
+        exports = dict(part.split("=", 1) for line in up.splitlines() if line.startswith("export ")
+                       for part in line[len("export "):].replace("'", "").split(" ", 1))
+        self.server_ip = exports["SPARKPLANE_TEST_NETNS_SERVER"]
+        self.namespaces = dict(pair.split("=", 1) for pair in exports["SPARKPLANE_TEST_NETNS"].split())
+        self.base = Path(tempfile.mkdtemp(prefix="sparkplane-hosts-bench-"))
+        self.agents, self.proc = [], None
+
+    def __enter__(self):
+        try:
+            self.proc, self.client = start_server(self.base, host=self.server_ip, args=[
+                "--host-name", "control", "--host-heartbeat-interval-seconds", "1"])
+            for i, ns in enumerate(sorted(self.namespaces), start=1):
+                name = f"worker-{i}"
+                token = next(line.strip() for line in cli(self.proc, "hosts", "add", name).splitlines()
+                             if line.strip().startswith(f"{name}."))
+                env = dict(os.environ, SPARKPLANE_HOST_TOKEN=token)
+                log = open(self.base / f"agent-{i}.log", "wb")
+                self.agents.append(subprocess.Popen(
+                    ["ip", "netns", "exec", ns, str(BIN), "agent", "--server", self.proc.endpoint,
+                     "--data-dir", str(self.base / f"agent-{i}")],
+                    stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True))
+            wait_until(lambda: all(host_states(self.proc).get(f"worker-{i}") == "READY" for i in (1, 2)), 60,
+                       "agents READY")
+            s3 = boto3.client("s3", endpoint_url=self.proc.s3_endpoint, region_name="us-east-1",
+                              aws_access_key_id=self.proc.keys["AWS_ACCESS_KEY_ID"],
+                              aws_secret_access_key=self.proc.keys["AWS_SECRET_ACCESS_KEY"])
+            s3.create_bucket(Bucket="bench")
+            s3.upload_file(str(REPO / "examples" / "mcdonalds.py"), "bench", "mcdonalds.py")
+            s3.upload_file(str(REPO / "examples" / "data" / "mcdonalds_dataset.csv"), "bench", "ice.csv")
+            self.s3 = s3
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *_):
+        for agent in self.agents:
+            agent.terminate()
+            agent.wait(30)
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=60)
+        subprocess.run(["bash", str(REPO / "scripts" / "netns.sh"), "down", TAG], capture_output=True)
+
+    def set_hosts(self, verb: str, names: list[str]) -> None:
+        """`hosts drain|resume` each of `names`, and wait until it took."""
+        want = "READY" if verb == "resume" else "DRAINING"
+        for name in names:
+            cli(self.proc, "hosts", verb, name)
+        wait_until(lambda: all(host_states(self.proc)[name] == want for name in names), 30, want)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    if os.geteuid() != 0:
-        raise SystemExit("network namespaces need root")
-    up = subprocess.run(["bash", str(REPO / "scripts" / "netns.sh"), "up", TAG], check=True, capture_output=True,
-                        text=True).stdout
-    exports = dict(part.split("=", 1) for line in up.splitlines() if line.startswith("export ")
-                   for part in line[len("export "):].replace("'", "").split(" ", 1))
-    server_ip = exports["SPARKPLANE_TEST_NETNS_SERVER"]
-    namespaces = dict(pair.split("=", 1) for pair in exports["SPARKPLANE_TEST_NETNS"].split())
-    base = Path(tempfile.mkdtemp(prefix="sparkplane-hosts-bench-"))
-    agents, proc = [], None
     times = {variant: {"grown": [], "mcdonalds": [], "success": []}
              for variant in ("two agents' hosts", "this host only")}
-    try:
-        proc, client = start_server(base, host=server_ip, args=["--host-name", "control",
-                                                                 "--host-heartbeat-interval-seconds", "1"])
-        for i, ns in enumerate(sorted(namespaces), start=1):
-            name = f"worker-{i}"
-            token = next(line.strip() for line in cli(proc, "hosts", "add", name).splitlines()
-                         if line.strip().startswith(f"{name}."))
-            env = dict(os.environ, SPARKPLANE_HOST_TOKEN=token)
-            log = open(base / f"agent-{i}.log", "wb")
-            agents.append(subprocess.Popen(["ip", "netns", "exec", ns, str(BIN), "agent", "--server", proc.endpoint,
-                                            "--data-dir", str(base / f"agent-{i}")],
-                                           stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True))
-        wait_until(lambda: all(host_states(proc).get(f"worker-{i}") == "READY" for i in (1, 2)), 60, "agents READY")
-        s3 = boto3.client("s3", endpoint_url=proc.s3_endpoint, region_name="us-east-1",
-                          aws_access_key_id=proc.keys["AWS_ACCESS_KEY_ID"],
-                          aws_secret_access_key=proc.keys["AWS_SECRET_ACCESS_KEY"])
-        s3.create_bucket(Bucket="bench")
-        s3.put_object(Bucket="bench", Key="grow.py", Body=GROW)
-        s3.upload_file(str(REPO / "examples" / "mcdonalds.py"), "bench", "mcdonalds.py")
-        s3.upload_file(str(REPO / "examples" / "data" / "mcdonalds_dataset.csv"), "bench", "ice.csv")
+    with Cluster() as cluster:
+        proc, client = cluster.proc, cluster.client
+        cluster.s3.put_object(Bucket="bench", Key="grow.py", Body=GROW)
         app = client.create_application(name="spread", type="SPARK", releaseLabel="emr-7.9.0")["applicationId"]
         client.start_application(applicationId=app)
 
@@ -122,11 +156,7 @@ def main():
                                     "entryPointArguments": ["s3://bench/ice.csv", f"s3://bench/out/{n}/"]}}
 
         def use(variant):
-            verb = "resume" if variant.startswith("two") else "drain"
-            want = "READY" if verb == "resume" else "DRAINING"
-            for i in (1, 2):
-                cli(proc, "hosts", verb, f"worker-{i}")
-            wait_until(lambda: all(host_states(proc)[f"worker-{i}"] == want for i in (1, 2)), 30, want)
+            cluster.set_hosts("resume" if variant.startswith("two") else "drain", ["worker-1", "worker-2"])
 
         use("two agents' hosts")
         run_timed(client, app, 0.05, jobDriver=grow(0))  # unmeasured: first runtime start on the agents
@@ -152,14 +182,6 @@ def main():
                 times[variant]["success"].append(success)
                 print(f"round {round_no + 1} {variant}: 3 executors {grown:.2f} s, McDonald's query {query:.2f} s, "
                       f"SUCCESS {success:.2f} s", flush=True)
-    finally:
-        for agent in agents:
-            agent.terminate()
-            agent.wait(30)
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=60)
-        subprocess.run(["bash", str(REPO / "scripts" / "netns.sh"), "down", TAG], capture_output=True)
     local = {k: statistics.median(v) for k, v in times["this host only"].items()}
     print("\n| variant | submit -> 3 executors (median) | ratio | McDonald's query on them (median) | ratio "
           "| submit -> SUCCESS (median) | ratio |")

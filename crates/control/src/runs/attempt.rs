@@ -223,20 +223,7 @@ impl Controller {
         };
         let _ = std::fs::write(work_dir.join("pgid"), driver.pgid().to_string());
         let started_at = clock::now();
-        let marked = self
-            .update_run(&run.application_id, &run.job_run_id, attempt, |current| {
-                if current.state != JobRunState::Scheduled {
-                    return false;
-                }
-                current.state = JobRunState::Running;
-                current.state_details = String::new();
-                current.started_at = Some(started_at);
-                true
-            })
-            .await;
-        if let Err(err) = marked {
-            tracing::error!(job_run_id = %run.job_run_id, error = %err, "record running state");
-        }
+        self.mark_running(run, attempt, started_at).await;
         let targets = self.log_targets(app, run, attempt);
         let timeout = execution_timeout(run);
         let deadline = tokio::time::Instant::now() + timeout.unwrap_or(Duration::from_secs(u32::MAX as u64));
@@ -309,6 +296,24 @@ impl Controller {
         drop(grant);
         let _ = std::fs::remove_file(work_dir.join(spark::SECRET_PROPERTIES_FILE));
         outcome
+    }
+
+    /// SCHEDULED → RUNNING, started at `started_at`: its driver runs.
+    pub(super) async fn mark_running(&self, run: &JobRun, attempt: u32, started_at: sparkplane_api::Timestamp) {
+        let marked = self
+            .update_run(&run.application_id, &run.job_run_id, attempt, |current| {
+                if current.state != JobRunState::Scheduled {
+                    return false;
+                }
+                current.state = JobRunState::Running;
+                current.state_details = String::new();
+                current.started_at = Some(started_at);
+                true
+            })
+            .await;
+        if let Err(err) = marked {
+            tracing::error!(job_run_id = %run.job_run_id, error = %err, "record running state");
+        }
     }
 
     /// The run on a pre-initialized Spark driver, when one is ready and the

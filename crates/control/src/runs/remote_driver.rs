@@ -149,8 +149,9 @@ impl Controller {
                     let status = self.remote_drivers.status(&id);
                     status_seen = status_seen.or(status.as_ref().map(|_| ()));
                     if started_at.is_none() && status.as_ref().is_some_and(|s| s.running || s.exit.is_some()) {
-                        started_at = Some(clock::now());
-                        self.mark_remote_running(run, attempt).await;
+                        let now = clock::now();
+                        started_at = Some(now);
+                        self.mark_running(run, attempt, now).await;
                     }
                     let held = started_at.map_or(0, |t: sparkplane_api::Timestamp| clock::now().as_millis() - t.as_millis());
                     let exit = status.as_ref().and_then(|s| s.exit.clone());
@@ -202,24 +203,6 @@ impl Controller {
             Ok(found) => Some(format!("host lost: the driver's host {host} is {}", found.state.as_str())),
             Err(HostsError::NotFound(_)) => Some(format!("host lost: the driver's host {host} was removed")),
             Err(_) => None,
-        }
-    }
-
-    async fn mark_remote_running(&self, run: &JobRun, attempt: u32) {
-        let now = clock::now();
-        let marked = self
-            .update_run(&run.application_id, &run.job_run_id, attempt, |current| {
-                if current.state != JobRunState::Scheduled {
-                    return false;
-                }
-                current.state = JobRunState::Running;
-                current.state_details = String::new();
-                current.started_at = Some(now);
-                true
-            })
-            .await;
-        if let Err(err) = marked {
-            tracing::error!(job_run_id = %run.job_run_id, error = %err, "record running state");
         }
     }
 

@@ -388,7 +388,7 @@ proptest! {
         }
         // First in, first out: what was placed is the oldest runs, in order,
         // leaving aside those a draining host holds that cannot leave it.
-        let eligible = runs.iter().filter(|r| !(draining && !r.may_move_driver));
+        let eligible = runs.iter().filter(|r| !draining || r.may_move_driver);
         let oldest: Vec<String> = eligible.take(placed.len()).map(|r| r.job_run_id.clone()).collect();
         prop_assert_eq!(placed, oldest);
     }
