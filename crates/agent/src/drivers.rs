@@ -75,7 +75,9 @@ impl Drivers {
                 State::Starting(_) => (false, None, None),
                 State::Running(_) | State::Stopping(_) => (true, None, None),
                 State::Exited { exit, reported: true } => (false, Some(exit.clone()), None),
-                State::Exited { .. } => (true, None, None),
+                // Sending its last logs: running if it ever ran (one
+                // stopped before its launch never did).
+                State::Exited { .. } => (driver.pgid.is_some(), None, None),
                 State::Failed(reason) => (false, None, Some(reason.clone())),
             };
             statuses.push(DriverStatus { id: id.clone(), running, exit, failed });

@@ -122,6 +122,8 @@ impl LogSender {
             let status = answer.status().as_u16();
             match status {
                 200..=299 => {}
+                // Timeouts and throttling pass: send it again next round.
+                408 | 429 => return Err(Refusal::Failed(format!("HTTP {status}"))),
                 400..=499 => return Err(Refusal::Refused(status)),
                 _ => return Err(Refusal::Failed(format!("HTTP {status}"))),
             }

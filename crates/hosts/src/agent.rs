@@ -138,6 +138,11 @@ impl Agent {
                         );
                         work.assigned(Vec::new(), Vec::new()).await;
                         cut_off = true;
+                        // Its next contact is a registration, so the server
+                        // learns that what it assigned here is gone (and
+                        // fails those attempts) before it assigns anything
+                        // again: never the same driver twice in one attempt.
+                        registered = None;
                     }
                     tracing::warn!("server unreachable ({err}); retrying in {} ms", backoff.as_millis());
                     tokio::select! {

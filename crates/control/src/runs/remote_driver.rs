@@ -173,7 +173,7 @@ impl Controller {
                     if let Some(reason) = failed.or(gone) {
                         break Outcome::new(JobRunState::Failed, reason, held);
                     }
-                    if status_seen.is_none() && Instant::now() >= take_by {
+                    if stopping.is_none() && status_seen.is_none() && Instant::now() >= take_by {
                         break Outcome::new(JobRunState::Failed, format!("host lost: the agent on host {host} did not take the driver"), held);
                     }
                 }
