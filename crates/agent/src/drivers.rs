@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use sparkplane_engine::process::{group_members, ProcessGroup};
 use sparkplane_engine::runtime::{RuntimeManager, SparkRuntime};
 use sparkplane_engine::spark::hadoop_s3::{container_credentials_env, sdk_region_override};
@@ -28,7 +27,7 @@ use sparkplane_engine::ExitReport;
 use sparkplane_hosts::{
     DriverAssignment, DriverExit, DriverStatus, ProcessReport, DRIVER_EVENT_LOG_FOLDER as EVENT_LOG_FOLDER,
 };
-use sparkplane_storage::{ObjectStorage, S3Settings};
+use sparkplane_storage::{container_credentials, ObjectStorage, S3Settings};
 use tokio::task::JoinHandle;
 
 use crate::logs::LogSender;
@@ -301,16 +300,8 @@ async fn launch(
         die_with_parent: true,
         ..LaunchContext::bare(&storage)
     };
-    let launched = spark::launch(&plan, &runtime, &dir, &context).await.map_err(|err| describe(&err))?;
+    let launched = spark::launch(&plan, &runtime, &dir, &context).await.map_err(|err| err.launch_details())?;
     Ok(launched.process)
-}
-
-fn describe(err: &sparkplane_engine::EngineError) -> String {
-    use sparkplane_engine::EngineError;
-    match err {
-        EngineError::EntryPointNotFound { .. } | EngineError::DependencyNotFound { .. } => err.to_string(),
-        other => format!("Job failed to start: {other}"),
-    }
 }
 
 /// Object storage that signs as the run's role: the credentials come from
@@ -329,16 +320,8 @@ fn staging_storage(host: &HostParts, assignment: &DriverAssignment, dir: &Path) 
         .open(&token_file)
         .map_err(|err| err.to_string())?;
     file.write_all(assignment.credentials_token.as_bytes()).map_err(|err| err.to_string())?;
-    // Only the provider is kept: the bucket is a placeholder.
-    let provider = AmazonS3Builder::new()
-        .with_bucket_name("credentials")
-        .with_region(&assignment.s3_region)
-        .with_config(AmazonS3ConfigKey::ContainerCredentialsFullUri, &host.credentials_url)
-        .with_config(AmazonS3ConfigKey::ContainerAuthorizationTokenFile, token_file.display().to_string())
-        .build()
-        .map_err(|err| err.to_string())?
-        .credentials()
-        .clone();
+    let provider = container_credentials(&host.credentials_url, &token_file, &assignment.s3_region, Default::default())
+        .map_err(|err| err.to_string())?;
     let settings = S3Settings {
         endpoint: assignment.s3_endpoint.clone(),
         region: assignment.s3_region.clone(),
@@ -346,7 +329,7 @@ fn staging_storage(host: &HostParts, assignment: &DriverAssignment, dir: &Path) 
         secret_access_key: String::new(),
         virtual_hosted_style: false,
     };
-    Ok(ObjectStorage::new(Some(settings)).with_credential_provider(Arc::clone(&provider)))
+    Ok(ObjectStorage::new(Some(settings)).with_credential_provider(provider))
 }
 
 /// Kills every driver (the agent is shutting down).

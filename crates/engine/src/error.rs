@@ -44,6 +44,16 @@ pub enum EngineError {
 }
 
 impl EngineError {
+    /// A run's state details when its launch failed with this error: a
+    /// missing entry point or dependency says so as is, anything else is
+    /// "Job failed to start: ...". The same wherever the driver launches.
+    pub fn launch_details(&self) -> String {
+        match self {
+            EngineError::EntryPointNotFound { .. } | EngineError::DependencyNotFound { .. } => self.to_string(),
+            other => format!("Job failed to start: {other}"),
+        }
+    }
+
     pub(crate) fn io(action: impl Into<String>, source: std::io::Error) -> Self {
         EngineError::Io { action: action.into(), source }
     }

@@ -24,6 +24,6 @@ pub use error::StorageError;
 pub use local_access::{local_path_allowed, resolve_local_path};
 pub use location::{valid_bucket_name, Location};
 pub use logs::{LogShipper, LogTarget, WorkerLogDir};
-pub use objects::{ObjectIdentity, ObjectStorage, S3Settings};
+pub use objects::{container_credentials, ObjectIdentity, ObjectStorage, S3Settings};
 pub use stage::stage_into;
 pub use trash::Trash;

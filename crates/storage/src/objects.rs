@@ -50,6 +50,29 @@ pub struct ObjectStorage {
     clients: Mutex<HashMap<String, Arc<dyn ObjectStore>>>,
 }
 
+/// Credentials fetched from a container-credentials endpoint (`full_uri`)
+/// with the bearer token read from `token_file`, cached and refreshed
+/// before they expire: how an engine process signs as its run's execution
+/// role. object_store's EKS Pod Identity provider is exactly this protocol
+/// (a token read from a file, the ECS JSON back); the bucket is a
+/// placeholder, only the provider is kept.
+pub fn container_credentials(
+    full_uri: &str,
+    token_file: &Path,
+    region: &str,
+    retry: RetryConfig,
+) -> Result<AwsCredentialProvider, object_store::Error> {
+    use object_store::aws::AmazonS3ConfigKey;
+    let store = AmazonS3Builder::new()
+        .with_bucket_name("credentials")
+        .with_region(region)
+        .with_config(AmazonS3ConfigKey::ContainerCredentialsFullUri, full_uri)
+        .with_config(AmazonS3ConfigKey::ContainerAuthorizationTokenFile, token_file.display().to_string())
+        .with_retry(retry)
+        .build()?;
+    Ok(store.credentials().clone())
+}
+
 impl ObjectStorage {
     pub fn new(s3: Option<S3Settings>) -> ObjectStorage {
         ObjectStorage { s3, credentials: None, clients: Mutex::new(HashMap::new()) }

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey, AwsCredential, AwsCredentialProvider};
+use object_store::aws::{AmazonS3Builder, AwsCredential, AwsCredentialProvider};
 use object_store::{ObjectStore, RetryConfig, StaticCredentialProvider};
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -64,20 +64,8 @@ impl WorkerCredentials {
                     token: session_token.clone(),
                 })))
             }
-            // object_store's EKS Pod Identity provider is exactly this
-            // protocol (a bearer token read from a file, the ECS JSON back),
-            // and it caches and refreshes before expiry. The bucket is a
-            // placeholder: only the provider is kept.
             WorkerCredentials::Endpoint { full_uri, token_file } => {
-                let store = AmazonS3Builder::new()
-                    .with_bucket_name("credentials")
-                    .with_region(region)
-                    .with_config(AmazonS3ConfigKey::ContainerCredentialsFullUri, full_uri)
-                    .with_config(AmazonS3ConfigKey::ContainerAuthorizationTokenFile, token_file.display().to_string())
-                    .with_retry(retry())
-                    .build()
-                    .map_err(catalog_error)?;
-                Ok(store.credentials().clone())
+                sparkplane_storage::container_credentials(full_uri, token_file, region, retry()).map_err(catalog_error)
             }
         }
     }

@@ -152,11 +152,13 @@ impl Controller {
         }
     }
 
-    /// An agent sends a piece of the log `relative` (`<app>/<executor>/<stream>`,
-    /// as Spark lays out a worker's dir) of its worker `worker`, starting at
-    /// `offset`. It lands in the attempt's executor logs, which the attempt
-    /// ships into the EMR layout (`SPARK_EXECUTOR/<id>/`) as it does this
-    /// host's. Only a worker assigned to that agent's host is accepted.
+    /// An agent sends a piece of the log `relative` of its worker or driver
+    /// `worker`, starting at `offset`. A worker's (`<app>/<executor>/<stream>`,
+    /// as Spark lays out a worker's dir) lands in the attempt's executor
+    /// logs, which the attempt ships into the EMR layout
+    /// (`SPARK_EXECUTOR/<id>/`) as it does this host's; a driver's where a
+    /// local driver's would (see [`driver_log_path`]). Only a worker or
+    /// driver assigned to that agent's host is accepted.
     pub async fn agent_worker_log(
         &self,
         host: &str,
@@ -165,31 +167,28 @@ impl Controller {
         offset: u64,
         bytes: &[u8],
     ) -> Result<(), ControlError> {
-        if let Some(work_dir) = self.remote_drivers.work_dir(host, worker) {
-            return driver_log(&work_dir, relative, offset, bytes);
-        }
-        let parts: Vec<&str> = relative.split('/').collect();
-        let plain = |p: &&str| {
-            !p.is_empty()
-                && *p != "."
-                && *p != ".."
-                && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        let (path, what) = match self.remote_drivers.work_dir(host, worker) {
+            Some(work_dir) => (driver_log_path(&work_dir, relative)?, "driver"),
+            None => {
+                let parts: Vec<&str> = relative.split('/').collect();
+                let stream_ok = parts.last().is_some_and(|s| *s == "stdout" || *s == "stderr");
+                let numbered = parts.get(1).is_some_and(|id| id.bytes().all(|b| b.is_ascii_digit()));
+                if parts.len() != 3 || !parts.iter().all(|p| plain_segment(p)) || !stream_ok || !numbered {
+                    return Err(ControlError::validation(format!(
+                        "a worker log is <app-id>/<executor-id>/stdout|stderr, got '{relative}'"
+                    )));
+                }
+                let Some(dir) = self.remote_workers.logs_dir(host, worker) else {
+                    return Err(ControlError::not_found(format!("no worker {worker} is assigned to host {host}")));
+                };
+                (dir.join(relative), "worker")
+            }
         };
-        let stream_ok = parts.last().is_some_and(|s| *s == "stdout" || *s == "stderr");
-        if parts.len() != 3 || !parts.iter().all(plain) || !stream_ok || !parts[1].bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ControlError::validation(format!(
-                "a worker log is <app-id>/<executor-id>/stdout|stderr, got '{relative}'"
-            )));
-        }
         if bytes.len() > MAX_LOG_PIECE_BYTES || offset.saturating_add(bytes.len() as u64) > MAX_LOG_FILE_BYTES {
-            return Err(ControlError::validation("a worker log piece is too large"));
+            return Err(ControlError::validation(format!("a {what} log piece is too large")));
         }
-        let Some(dir) = self.remote_workers.logs_dir(host, worker) else {
-            return Err(ControlError::not_found(format!("no worker {worker} is assigned to host {host}")));
-        };
-        let path = dir.join(relative);
         write_at(&path, offset, bytes).map_err(|err| {
-            tracing::warn!(path = %path.display(), error = %err, "write an agent's worker log");
+            tracing::warn!(path = %path.display(), error = %err, "write an agent's {what} log");
             ControlError::validation(format!("cannot take this piece of {relative}: {err}"))
         })
     }
@@ -215,36 +214,33 @@ impl Controller {
     }
 }
 
-/// A piece of a remote driver's log: `logs/SPARK_DRIVER/stdout|stderr`, or
-/// a file of its event log once it ended (the agent's `eventlogs/<name>`,
+/// Where a piece of a remote driver's log goes: `logs/SPARK_DRIVER/stdout|stderr`,
+/// or a file of its event log once it ended (the agent's `eventlogs/<name>`,
 /// filed in the attempt's event-log folder for the history view). Nothing
 /// else of the attempt's dir may be written.
-fn driver_log(work_dir: &std::path::Path, relative: &str, offset: u64, bytes: &[u8]) -> Result<(), ControlError> {
+fn driver_log_path(work_dir: &std::path::Path, relative: &str) -> Result<std::path::PathBuf, ControlError> {
     use sparkplane_engine::spark::DRIVER_LOG_FOLDER;
     let parts: Vec<&str> = relative.split('/').collect();
-    let plain = |p: &str| {
-        !p.is_empty() && p != "." && p != ".." && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-    };
-    let path = match parts.as_slice() {
+    match parts.as_slice() {
         ["logs", folder, stream] if *folder == DRIVER_LOG_FOLDER && matches!(*stream, "stdout" | "stderr") => {
-            work_dir.join(relative)
+            Ok(work_dir.join(relative))
         }
-        [folder, name] if *folder == sparkplane_hosts::DRIVER_EVENT_LOG_FOLDER && plain(name) => {
-            work_dir.join(crate::base::retention::EVENT_LOG_FOLDER).join(name)
+        [folder, name] if *folder == sparkplane_hosts::DRIVER_EVENT_LOG_FOLDER && plain_segment(name) => {
+            Ok(work_dir.join(crate::base::retention::EVENT_LOG_FOLDER).join(name))
         }
-        _ => {
-            return Err(ControlError::validation(format!(
-                "a driver log is logs/{DRIVER_LOG_FOLDER}/stdout|stderr or eventlogs/<file>, got '{relative}'"
-            )))
-        }
-    };
-    if bytes.len() > MAX_LOG_PIECE_BYTES || offset.saturating_add(bytes.len() as u64) > MAX_LOG_FILE_BYTES {
-        return Err(ControlError::validation("a driver log piece is too large"));
+        _ => Err(ControlError::validation(format!(
+            "a driver log is logs/{DRIVER_LOG_FOLDER}/stdout|stderr or eventlogs/<file>, got '{relative}'"
+        ))),
     }
-    write_at(&path, offset, bytes).map_err(|err| {
-        tracing::warn!(path = %path.display(), error = %err, "write an agent's driver log");
-        ControlError::validation(format!("cannot take this piece of {relative}: {err}"))
-    })
+}
+
+/// A path segment an agent may name: no `.` or `..`, nothing but
+/// letters, digits, `-`, `_` and `.`.
+fn plain_segment(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment != "."
+        && segment != ".."
+        && segment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
 /// Writes `bytes` at `offset` of `path` (made with its folders), dropping

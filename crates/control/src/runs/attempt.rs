@@ -142,11 +142,10 @@ impl Controller {
         // Revoked when dropped at the end of this function: every way the
         // attempt ends.
         let mut grant: Option<AttemptGrant> = None;
+        if let (JobPlan::Spark(_), Some(host)) = (&plan, self.remote_drivers.host_of(&run.job_run_id)) {
+            return self.drive_remote_attempt(app, run, attempt, &host, stop).await;
+        }
         let launch = match &plan {
-            JobPlan::Spark(_) if self.remote_drivers.host_of(&run.job_run_id).is_some() => {
-                let host = self.remote_drivers.host_of(&run.job_run_id).unwrap_or_default();
-                return self.drive_remote_attempt(app, run, attempt, &host, stop).await;
-            }
             JobPlan::Spark(spark_plan) => {
                 let runtime = tokio::select! {
                     installed = self.runtimes.ensure(spark_plan.runtime) => match installed {
@@ -196,7 +195,7 @@ impl Controller {
                     tokio::select! {
                         started = starting => match started {
                             Ok(started) => executors = started,
-                            Err(err) => return failed(describe_launch_error(&err)),
+                            Err(err) => return failed(err.launch_details()),
                         },
                         request = wait_for_stop(stop) => return stopped_early(request),
                     }
@@ -219,7 +218,7 @@ impl Controller {
         };
         let (mut driver, logs) = match launch {
             Ok(launched) => launched,
-            Err(err) => return failed(describe_launch_error(&err)),
+            Err(err) => return failed(err.launch_details()),
         };
         let _ = std::fs::write(work_dir.join("pgid"), driver.pgid().to_string());
         let started_at = clock::now();
@@ -414,13 +413,6 @@ pub(super) async fn wait_for_stop(stop: &mut watch::Receiver<Option<StopRequest>
             // The sender is gone: nobody can ask any more, wait forever.
             std::future::pending::<()>().await;
         }
-    }
-}
-
-fn describe_launch_error(err: &EngineError) -> String {
-    match err {
-        EngineError::EntryPointNotFound { .. } | EngineError::DependencyNotFound { .. } => err.to_string(),
-        other => format!("Job failed to start: {other}"),
     }
 }
 

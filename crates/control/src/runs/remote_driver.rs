@@ -121,7 +121,7 @@ impl Controller {
                         // one to confirm would only hold up the shutdown.
                         // Its agent stops the driver once cut off as long
                         // as a host is LOST; a restart retries the run.
-                        let held = started_at.map_or(0, |t: sparkplane_api::Timestamp| clock::now().as_millis() - t.as_millis());
+                        let held = held_since(started_at);
                         break Outcome::new(JobRunState::Failed, "attempt lost: the sparkplane server stopped", held);
                     }
                     let grace = match request { StopRequest::Cancel { grace } => grace, StopRequest::ServerShutdown => Duration::from_secs(5) };
@@ -153,7 +153,7 @@ impl Controller {
                         started_at = Some(now);
                         self.mark_running(run, attempt, now).await;
                     }
-                    let held = started_at.map_or(0, |t: sparkplane_api::Timestamp| clock::now().as_millis() - t.as_millis());
+                    let held = held_since(started_at);
                     let exit = status.as_ref().and_then(|s| s.exit.clone());
                     let failed = status.and_then(|s| s.failed);
                     let gone = self.host_gone(host).await;
@@ -249,4 +249,9 @@ impl Controller {
             stop_grace_millis: None,
         })
     }
+}
+
+/// How long the driver has held its workers: since it started, if it did.
+fn held_since(started_at: Option<sparkplane_api::Timestamp>) -> i64 {
+    started_at.map_or(0, |t| clock::now().as_millis() - t.as_millis())
 }
