@@ -125,3 +125,12 @@ def test_sail_sessions_refuse_settings_they_would_ignore(srv, app):
     assert "ValidationException" in err and "always runs on Spark" in err, err
     listed = srv.aws("emr-serverless", "list-sessions", "--application-id", app)["sessions"]
     assert not [s for s in listed if s["state"] in ("SUBMITTED", "FAILED")], "a refused session is never stored"
+    # An application that names an unknown engine for its sessions is
+    # refused when it is created or updated, not at its first session.
+    flink = json.dumps([{"classification": "spark-defaults", "properties": {ENGINE: "flink"}}])
+    err = srv.aws("emr-serverless", "create-application", "--name", "flink", "--type", "SPARK",
+                  "--release-label", "emr-7.13.0", "--runtime-configuration", flink, expect_error=True).stderr
+    assert "ValidationException" in err and "'sail'" in err, err
+    err = srv.aws("emr-serverless", "update-application", "--application-id", app,
+                  "--runtime-configuration", flink, expect_error=True).stderr
+    assert "ValidationException" in err and "'sail'" in err, err

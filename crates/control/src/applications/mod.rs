@@ -41,6 +41,15 @@ fn check_release(label: &str) -> Result<(), ControlError> {
     SparkRuntime::for_release(label).map(|_| ()).map_err(|err| ControlError::validation(err.to_string()))
 }
 
+/// The engine an application picks for its sessions
+/// (`spark.sparkplane.session.engine` in its `spark-defaults`) is checked
+/// when it is set, not first when a session reads it.
+fn check_session_engine(runtime: Option<&[sparkplane_api::Configuration]>) -> Result<(), ControlError> {
+    sparkplane_engine::sail::SessionEngine::of(runtime.unwrap_or_default(), &[])
+        .map(|_| ())
+        .map_err(|err| ControlError::validation(err.to_string()))
+}
+
 fn check_log_uri(monitoring: Option<&sparkplane_api::MonitoringConfiguration>) -> Result<(), ControlError> {
     let uri = monitoring.and_then(|m| m.s3_monitoring_configuration.as_ref()).and_then(|s| s.log_uri.as_deref());
     match uri {
@@ -69,6 +78,7 @@ impl Controller {
             self.config.containers.is_some(),
         )?;
         check_log_uri(request.monitoring_configuration.as_ref())?;
+        check_session_engine(request.runtime_configuration.as_deref())?;
         local_paths::check(
             &self.config.allowed_local_dirs,
             local,
@@ -151,6 +161,7 @@ impl Controller {
             check_release(label)?;
         }
         check_log_uri(request.monitoring_configuration.as_ref())?;
+        check_session_engine(request.runtime_configuration.as_deref())?;
         local_paths::check(
             &self.config.allowed_local_dirs,
             local,
