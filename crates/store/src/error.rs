@@ -43,6 +43,12 @@ pub enum StoreError {
     /// no password, and neither has `reason`.
     #[error("cannot connect to the store at {url}: {reason}")]
     Connect { url: String, reason: String },
+    /// A write by a server that no longer holds the lease it was fenced
+    /// with (see [`crate::Store::fence`]): another server leads now.
+    #[error(
+        "this server no longer holds the {lease} lease with token {token}; another server leads, so it writes nothing"
+    )]
+    Fenced { lease: String, token: i64 },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
 }

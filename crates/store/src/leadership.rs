@@ -5,7 +5,28 @@
 
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
-use crate::{LeaseRow, ServerRow};
+use std::sync::{Arc, RwLock};
+
+use crate::{Fence, LeaseRow, ServerRow, StoreError};
+
+/// The fence a backend checks its writes against, once set.
+#[derive(Clone, Default)]
+pub(crate) struct FenceCell(Arc<RwLock<Option<Fence>>>);
+
+impl FenceCell {
+    pub(crate) fn set(&self, fence: Fence) {
+        *self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(fence);
+    }
+
+    pub(crate) fn get(&self) -> Option<Fence> {
+        self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+}
+
+/// What a write that found the fence broken fails with.
+pub(crate) fn fenced(fence: Fence) -> StoreError {
+    StoreError::Fenced { lease: fence.lease, token: fence.token }
+}
 
 /// What differs between the backends' SQL.
 pub(crate) struct Dialect {
@@ -65,6 +86,14 @@ impl Dialect {
     pub fn list_servers(&self) -> String {
         let (now, body) = (self.now_ms, self.body_text);
         format!("SELECT name, {body} AS body, {now} - seen_at_ms AS seen_ms_ago FROM servers ORDER BY name")
+    }
+
+    /// Whether (`name`, `holder`, `token`) still holds the lease, with
+    /// `lock` appended (PostgreSQL's `FOR SHARE`, so that a takeover waits
+    /// for the write that checked it).
+    pub fn fence_check(&self, lock: &str) -> String {
+        let [name, holder, token] = self.params;
+        format!("SELECT 1 FROM leases WHERE name = {name} AND holder = {holder} AND token = {token}{lock}")
     }
 
     pub fn delete_server(&self) -> String {

@@ -182,6 +182,17 @@ pub trait Store: Send + Sync + 'static {
     /// Every host, by name.
     async fn list_hosts(&self) -> Result<Vec<HostRow>, StoreError>;
 
+    // Drivers placed on agents' hosts, by driver id: opaque JSON that the
+    // control plane owns, kept while the attempt lasts so that the next
+    // leader adopts it.
+
+    /// Inserts or replaces the placement of driver `id`.
+    async fn put_driver_placement(&self, id: &str, body: &str) -> Result<(), StoreError>;
+    /// Returns whether a placement was deleted.
+    async fn delete_driver_placement(&self, id: &str) -> Result<bool, StoreError>;
+    /// Every placement, by driver id.
+    async fn list_driver_placements(&self) -> Result<Vec<PlacementRow>, StoreError>;
+
     // Leadership among the servers that share this store. Times are the
     // store's clock, so that servers with skewed clocks agree.
 
@@ -199,6 +210,24 @@ pub trait Store: Send + Sync + 'static {
     async fn list_servers(&self) -> Result<Vec<ServerRow>, StoreError>;
     /// Forgets one server; returns whether it was known.
     async fn delete_server(&self, name: &str) -> Result<bool, StoreError>;
+
+    /// From now on every write but the lease's and the server list's
+    /// commits only while `fence.holder` still holds `fence.lease` with
+    /// `fence.token`, checked in the write's own transaction with the lease
+    /// row locked against a takeover; otherwise it fails with
+    /// [`StoreError::Fenced`] and writes nothing. A leader sets it once it
+    /// leads, so that however long it was paused, it never writes after
+    /// another server took over.
+    fn fence(&self, fence: Fence);
+}
+
+/// Who may write once a store is fenced: the `holder` of lease `lease`
+/// while its token is still `token` (see [`Store::fence`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fence {
+    pub lease: String,
+    pub holder: String,
+    pub token: i64,
 }
 
 /// A lease as the store sees it, at the store's clock.
@@ -235,6 +264,14 @@ pub struct RunCount {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostRow {
     pub name: String,
+    pub body: String,
+}
+
+/// One stored driver placement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacementRow {
+    /// The driver's id: `<job run id>-<attempt>-driver`.
+    pub id: String,
     pub body: String,
 }
 

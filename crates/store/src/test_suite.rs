@@ -8,7 +8,7 @@
 use serde_json::json;
 use sparkplane_api::{Application, ApplicationState, JobRun, JobRunState, Session, SessionState};
 
-use crate::{ApplicationFilter, Created, JobRunFilter, PageRequest, SessionFilter, Store};
+use crate::{ApplicationFilter, Created, Fence, JobRunFilter, PageRequest, SessionFilter, Store, StoreError};
 
 /// What a case needs from its fixture: the store under test.
 pub trait AsStore {
@@ -292,6 +292,56 @@ pub async fn hosts_insert_replace_delete(store: &dyn Store) {
     assert_eq!(store.list_hosts().await.unwrap().len(), 1);
 }
 
+pub async fn driver_placements_put_replace_delete(store: &dyn Store) {
+    store.put_driver_placement("run-b", r#"{"attempt":1}"#).await.unwrap();
+    store.put_driver_placement("run-a", r#"{"attempt":1}"#).await.unwrap();
+    store.put_driver_placement("run-b", r#"{"attempt":2}"#).await.unwrap();
+    let seen: Vec<(String, Option<serde_json::Value>)> =
+        store.list_driver_placements().await.unwrap().into_iter().map(|p| (p.id, as_json(Some(&p.body)))).collect();
+    assert_eq!(
+        seen,
+        vec![("run-a".to_string(), Some(json!({"attempt": 1}))), ("run-b".to_string(), Some(json!({"attempt": 2})))]
+    );
+    assert!(store.delete_driver_placement("run-a").await.unwrap());
+    assert!(!store.delete_driver_placement("run-a").await.unwrap());
+    assert_eq!(store.list_driver_placements().await.unwrap().len(), 1);
+}
+
+pub async fn writes_are_fenced_by_the_lease_they_were_made_under(store: &dyn Store) {
+    let fenced = |result: Result<(), StoreError>| matches!(result, Err(StoreError::Fenced { token: 1, .. }));
+    let first = store.acquire_lease("leader", "a", 60_000).await.unwrap();
+    store.fence(Fence { lease: "leader".into(), holder: "a".into(), token: first.token });
+    let app = application("app-1", 1_000);
+    store.create_application(&app, "t1").await.unwrap();
+    store.create_job_run(&job_run("app-1", "run-1", 1_000), "r1").await.unwrap();
+    store.insert_host("h", r#"{"v":1}"#).await.unwrap();
+    assert!(store.create_catalog_database("db", "{}").await.unwrap());
+
+    // Another server takes over: nothing this one writes lands any more.
+    assert!(store.release_lease("leader", "a").await.unwrap());
+    let second = store.acquire_lease("leader", "b", 60_000).await.unwrap();
+    assert_eq!(second.token, first.token + 1);
+    assert!(fenced(store.create_application(&application("app-2", 2_000), "t2").await.map(|_| ())));
+    let mut run = job_run("app-1", "run-1", 1_000);
+    run.state = JobRunState::Failed;
+    assert!(fenced(store.put_job_run(&run, 1).await));
+    assert!(fenced(store.replace_host("h", r#"{"v":2}"#).await.map(|_| ())));
+    assert!(fenced(store.put_driver_placement("run-1-1-driver", "{}").await));
+    assert!(fenced(store.insert_iam_entity("user", "u", "{}").await.map(|_| ())));
+    assert!(fenced(store.put_catalog_table("db", "t", "{}").await));
+    assert_eq!(store.get_application("app-2").await.unwrap(), None);
+    assert_eq!(store.get_job_run("app-1", "run-1").await.unwrap().unwrap().state, JobRunState::Submitted);
+    assert_eq!(as_json(Some(&store.list_hosts().await.unwrap()[0].body)), Some(json!({"v": 1})));
+    assert!(store.list_driver_placements().await.unwrap().is_empty());
+    // The election's own rows are never fenced: any candidate writes them.
+    store.put_server("a", "{}").await.unwrap();
+
+    // Fenced with the lease it now holds, the store writes again.
+    store.fence(Fence { lease: "leader".into(), holder: "b".into(), token: second.token });
+    store.put_job_run(&run, 1).await.unwrap();
+    assert_eq!(store.get_job_run("app-1", "run-1").await.unwrap().unwrap().state, JobRunState::Failed);
+}
+
 pub async fn lease_is_one_holders_until_it_expires(store: &dyn Store) {
     assert_eq!(store.get_lease("leader").await.unwrap(), None);
     let first = store.acquire_lease("leader", "a", 60_000).await.unwrap();
@@ -355,7 +405,9 @@ macro_rules! store_test_suite {
             catalog_keeps_databases_and_tables,
             iam_entities_insert_replace_delete,
             hosts_insert_replace_delete,
+            driver_placements_put_replace_delete,
             lease_is_one_holders_until_it_expires,
+            writes_are_fenced_by_the_lease_they_were_made_under,
             servers_are_listed_with_their_age,
         );
     };

@@ -175,6 +175,18 @@ impl Store for Timed {
         self.time("list_hosts", self.inner.list_hosts()).await
     }
 
+    async fn put_driver_placement(&self, id: &str, body: &str) -> Result<(), StoreError> {
+        self.time("put_driver_placement", self.inner.put_driver_placement(id, body)).await
+    }
+
+    async fn delete_driver_placement(&self, id: &str) -> Result<bool, StoreError> {
+        self.time("delete_driver_placement", self.inner.delete_driver_placement(id)).await
+    }
+
+    async fn list_driver_placements(&self) -> Result<Vec<crate::PlacementRow>, StoreError> {
+        self.time("list_driver_placements", self.inner.list_driver_placements()).await
+    }
+
     async fn acquire_lease(&self, name: &str, holder: &str, ttl_ms: i64) -> Result<crate::LeaseRow, StoreError> {
         self.time("acquire_lease", self.inner.acquire_lease(name, holder, ttl_ms)).await
     }
@@ -197,6 +209,10 @@ impl Store for Timed {
 
     async fn delete_server(&self, name: &str) -> Result<bool, StoreError> {
         self.time("delete_server", self.inner.delete_server(name)).await
+    }
+
+    fn fence(&self, fence: crate::Fence) {
+        self.inner.fence(fence)
     }
 }
 

@@ -11,13 +11,15 @@ fn missing_database(database: &str) -> StoreError {
 
 impl PgStore {
     pub(crate) async fn catalog_create_database(&self, name: &str, body: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query(
-            "INSERT INTO catalog_databases (name, body) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(name)
-        .bind(body)
-        .execute(&self.pool)
-        .await?;
+        let result = self
+            .write(
+                sqlx::query(
+                    "INSERT INTO catalog_databases (name, body) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(name)
+                .bind(body),
+            )
+            .await?;
         Ok(result.rows_affected() == 1)
     }
 
@@ -35,18 +37,19 @@ impl PgStore {
     pub(crate) async fn catalog_put_table(&self, database: &str, name: &str, body: &str) -> Result<(), StoreError> {
         // The foreign key decides whether the database exists, in the same
         // statement, so a concurrent drop cannot slip in between.
-        sqlx::query(
-            "INSERT INTO catalog_tables (database, name, body) VALUES ($1, $2, $3::jsonb) \
+        self.write(
+            sqlx::query(
+                "INSERT INTO catalog_tables (database, name, body) VALUES ($1, $2, $3::jsonb) \
              ON CONFLICT (database, name) DO UPDATE SET body = excluded.body",
+            )
+            .bind(database)
+            .bind(name)
+            .bind(body),
         )
-        .bind(database)
-        .bind(name)
-        .bind(body)
-        .execute(&self.pool)
         .await
-        .map_err(|err| match StoreError::foreign_key_violation(&err) {
-            true => missing_database(database),
-            false => StoreError::Database(err),
+        .map_err(|err| match err {
+            StoreError::Database(err) if StoreError::foreign_key_violation(&err) => missing_database(database),
+            other => other,
         })?;
         Ok(())
     }
@@ -60,10 +63,10 @@ impl PgStore {
     }
 
     pub(crate) async fn catalog_drop_table(&self, database: &str, name: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM catalog_tables WHERE database = $1 AND name = $2")
-            .bind(database)
-            .bind(name)
-            .execute(&self.pool)
+        let result = self
+            .write(
+                sqlx::query("DELETE FROM catalog_tables WHERE database = $1 AND name = $2").bind(database).bind(name),
+            )
             .await?;
         Ok(result.rows_affected() == 1)
     }

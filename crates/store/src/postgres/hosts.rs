@@ -1,31 +1,30 @@
-//! The host documents in PostgreSQL.
+//! The host documents, and the drivers placed on agents' hosts, in PostgreSQL.
 
 use sqlx::Row;
 
 use super::PgStore;
-use crate::{HostRow, StoreError};
+use crate::{HostRow, PlacementRow, StoreError};
 
 impl PgStore {
     pub(crate) async fn hosts_insert(&self, name: &str, body: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("INSERT INTO hosts (name, body) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .bind(body)
-            .execute(&self.pool)
+        let result = self
+            .write(
+                sqlx::query("INSERT INTO hosts (name, body) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO NOTHING")
+                    .bind(name)
+                    .bind(body),
+            )
             .await?;
         Ok(result.rows_affected() == 1)
     }
 
     pub(crate) async fn hosts_replace(&self, name: &str, body: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("UPDATE hosts SET body = $1::jsonb WHERE name = $2")
-            .bind(body)
-            .bind(name)
-            .execute(&self.pool)
-            .await?;
+        let result =
+            self.write(sqlx::query("UPDATE hosts SET body = $1::jsonb WHERE name = $2").bind(body).bind(name)).await?;
         Ok(result.rows_affected() == 1)
     }
 
     pub(crate) async fn hosts_delete(&self, name: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM hosts WHERE name = $1").bind(name).execute(&self.pool).await?;
+        let result = self.write(sqlx::query("DELETE FROM hosts WHERE name = $1").bind(name)).await?;
         Ok(result.rows_affected() == 1)
     }
 
@@ -33,5 +32,28 @@ impl PgStore {
         let rows =
             sqlx::query("SELECT name, body::text AS body FROM hosts ORDER BY name").fetch_all(&self.pool).await?;
         rows.iter().map(|row| Ok(HostRow { name: row.try_get("name")?, body: row.try_get("body")? })).collect()
+    }
+
+    pub(crate) async fn placements_put(&self, id: &str, body: &str) -> Result<(), StoreError> {
+        self.write(sqlx::query(
+            "INSERT INTO driver_placements (id, body) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+        )
+        .bind(id)
+        .bind(body)
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn placements_delete(&self, id: &str) -> Result<bool, StoreError> {
+        let result = self.write(sqlx::query("DELETE FROM driver_placements WHERE id = $1").bind(id)).await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub(crate) async fn placements_list(&self) -> Result<Vec<PlacementRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, body::text AS body FROM driver_placements ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|row| Ok(PlacementRow { id: row.try_get("id")?, body: row.try_get("body")? })).collect()
     }
 }

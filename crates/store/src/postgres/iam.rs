@@ -7,32 +7,32 @@ use crate::{IamEntity, StoreError};
 
 impl PgStore {
     pub(crate) async fn iam_insert(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query(
+        let result = self.write(sqlx::query(
             "INSERT INTO iam_entities (kind, key, body) VALUES ($1, $2, $3::jsonb) ON CONFLICT (kind, key) DO NOTHING",
         )
         .bind(kind)
         .bind(key)
         .bind(body)
-        .execute(&self.pool)
+        )
         .await?;
         Ok(result.rows_affected() == 1)
     }
 
     pub(crate) async fn iam_replace(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("UPDATE iam_entities SET body = $1::jsonb WHERE kind = $2 AND key = $3")
-            .bind(body)
-            .bind(kind)
-            .bind(key)
-            .execute(&self.pool)
+        let result = self
+            .write(
+                sqlx::query("UPDATE iam_entities SET body = $1::jsonb WHERE kind = $2 AND key = $3")
+                    .bind(body)
+                    .bind(kind)
+                    .bind(key),
+            )
             .await?;
         Ok(result.rows_affected() == 1)
     }
 
     pub(crate) async fn iam_delete(&self, kind: &str, key: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM iam_entities WHERE kind = $1 AND key = $2")
-            .bind(kind)
-            .bind(key)
-            .execute(&self.pool)
+        let result = self
+            .write(sqlx::query("DELETE FROM iam_entities WHERE kind = $1 AND key = $2").bind(kind).bind(key))
             .await?;
         Ok(result.rows_affected() == 1)
     }

@@ -6,7 +6,7 @@ use super::PgStore;
 use crate::leadership::{lease_row, server_row, Dialect};
 use crate::{LeaseRow, ServerRow, StoreError};
 
-const SQL: Dialect = Dialect {
+pub(super) const SQL: Dialect = Dialect {
     params: ["$1", "$2", "$3"],
     now_ms: "(extract(epoch FROM clock_timestamp()) * 1000)::bigint",
     json_param: "::jsonb",

@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "hosts", include_str!("../../migrations/postgres/0005_hosts.sql")),
     (6, "leadership", include_str!("../../migrations/postgres/0006_leadership.sql")),
     (7, "sessions", include_str!("../../migrations/postgres/0007_sessions.sql")),
+    (8, "driver_placements", include_str!("../../migrations/postgres/0008_driver_placements.sql")),
 ];
 
 /// The newest schema this binary knows.

@@ -31,11 +31,13 @@ fn mode_of(run: &JobRun) -> &'static str {
 
 /// A unique violation left after the client token's `ON CONFLICT` (the
 /// id itself is taken) becomes [`StoreError::AlreadyExists`].
-pub(super) fn insert_error(err: sqlx::Error, entity: &'static str, id: &str) -> StoreError {
-    if StoreError::unique_violation(&err) {
-        return StoreError::AlreadyExists { entity, id: id.to_string() };
+pub(super) fn insert_error(err: impl Into<StoreError>, entity: &'static str, id: &str) -> StoreError {
+    match err.into() {
+        StoreError::Database(err) if StoreError::unique_violation(&err) => {
+            StoreError::AlreadyExists { entity, id: id.to_string() }
+        }
+        other => other,
     }
-    StoreError::Database(err)
 }
 
 /// Appends the keyset condition and limit, fetches one extra row to learn
@@ -76,7 +78,7 @@ impl Store for PgStore {
         client_token: &str,
     ) -> Result<Created<Application>, StoreError> {
         let body = encode("application", app)?;
-        let inserted = sqlx::query(
+        let inserted = self.write(sqlx::query(
             "INSERT INTO applications (id, client_token, state, created_at, body) VALUES ($1, $2, $3, $4, $5::jsonb) \
              ON CONFLICT (client_token) DO NOTHING",
         )
@@ -85,7 +87,7 @@ impl Store for PgStore {
         .bind(app.state.as_str())
         .bind(app.created_at.as_millis())
         .bind(body)
-        .execute(&self.pool)
+        )
         .await
         .map_err(|err| insert_error(err, "application", &app.application_id))?;
         if inserted.rows_affected() == 1 {
@@ -107,11 +109,13 @@ impl Store for PgStore {
     }
 
     async fn put_application(&self, app: &Application) -> Result<(), StoreError> {
-        let result = sqlx::query("UPDATE applications SET state = $1, body = $2::jsonb WHERE id = $3")
-            .bind(app.state.as_str())
-            .bind(encode("application", app)?)
-            .bind(&app.application_id)
-            .execute(&self.pool)
+        let result = self
+            .write(
+                sqlx::query("UPDATE applications SET state = $1, body = $2::jsonb WHERE id = $3")
+                    .bind(app.state.as_str())
+                    .bind(encode("application", app)?)
+                    .bind(&app.application_id),
+            )
             .await?;
         if result.rows_affected() == 0 {
             return Err(StoreError::Missing { entity: "application", id: app.application_id.clone() });
@@ -138,7 +142,7 @@ impl Store for PgStore {
 
     async fn create_job_run(&self, run: &JobRun, client_token: &str) -> Result<Created<JobRun>, StoreError> {
         let body = encode("job run", run)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let inserted = sqlx::query(
             "INSERT INTO job_runs (id, application_id, client_token, state, mode, created_at, body) \
              VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (application_id, client_token) DO NOTHING",
@@ -204,7 +208,7 @@ impl Store for PgStore {
 
     async fn put_job_run(&self, run: &JobRun, attempt: u32) -> Result<(), StoreError> {
         let body = encode("job run", run)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let result =
             sqlx::query("UPDATE job_runs SET state = $1, body = $2::jsonb WHERE application_id = $3 AND id = $4")
                 .bind(run.state.as_str())
@@ -393,6 +397,18 @@ impl Store for PgStore {
         self.hosts_list().await
     }
 
+    async fn put_driver_placement(&self, id: &str, body: &str) -> Result<(), StoreError> {
+        self.placements_put(id, body).await
+    }
+
+    async fn delete_driver_placement(&self, id: &str) -> Result<bool, StoreError> {
+        self.placements_delete(id).await
+    }
+
+    async fn list_driver_placements(&self) -> Result<Vec<crate::PlacementRow>, StoreError> {
+        self.placements_list().await
+    }
+
     async fn acquire_lease(&self, name: &str, holder: &str, ttl_ms: i64) -> Result<crate::LeaseRow, StoreError> {
         self.lease_acquire(name, holder, ttl_ms).await
     }
@@ -415,5 +431,9 @@ impl Store for PgStore {
 
     async fn delete_server(&self, name: &str) -> Result<bool, StoreError> {
         self.servers_delete(name).await
+    }
+
+    fn fence(&self, fence: crate::Fence) {
+        self.set_fence(fence);
     }
 }

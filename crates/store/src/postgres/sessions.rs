@@ -15,19 +15,21 @@ impl PgStore {
         client_token: &str,
     ) -> Result<Created<Session>, StoreError> {
         let body = encode("session", session)?;
-        let inserted = sqlx::query(
-            "INSERT INTO sessions (id, application_id, client_token, state, created_at, body) \
+        let inserted = self
+            .write(
+                sqlx::query(
+                    "INSERT INTO sessions (id, application_id, client_token, state, created_at, body) \
              VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (application_id, client_token) DO NOTHING",
-        )
-        .bind(&session.session_id)
-        .bind(&session.application_id)
-        .bind(client_token)
-        .bind(session.state.as_str())
-        .bind(session.created_at.as_millis())
-        .bind(&body)
-        .execute(&self.pool)
-        .await
-        .map_err(|err| insert_error(err, "session", &session.session_id))?;
+                )
+                .bind(&session.session_id)
+                .bind(&session.application_id)
+                .bind(client_token)
+                .bind(session.state.as_str())
+                .bind(session.created_at.as_millis())
+                .bind(&body),
+            )
+            .await
+            .map_err(|err| insert_error(err, "session", &session.session_id))?;
         if inserted.rows_affected() == 0 {
             let existing: String =
                 sqlx::query_scalar("SELECT body::text FROM sessions WHERE application_id = $1 AND client_token = $2")
@@ -52,14 +54,15 @@ impl PgStore {
 
     pub(crate) async fn sessions_put(&self, session: &Session) -> Result<(), StoreError> {
         let body = encode("session", session)?;
-        let result =
-            sqlx::query("UPDATE sessions SET state = $1, body = $2::jsonb WHERE application_id = $3 AND id = $4")
-                .bind(session.state.as_str())
-                .bind(&body)
-                .bind(&session.application_id)
-                .bind(&session.session_id)
-                .execute(&self.pool)
-                .await?;
+        let result = self
+            .write(
+                sqlx::query("UPDATE sessions SET state = $1, body = $2::jsonb WHERE application_id = $3 AND id = $4")
+                    .bind(session.state.as_str())
+                    .bind(&body)
+                    .bind(&session.application_id)
+                    .bind(&session.session_id),
+            )
+            .await?;
         if result.rows_affected() == 0 {
             return Err(StoreError::Missing { entity: "session", id: session.session_id.clone() });
         }

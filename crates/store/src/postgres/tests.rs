@@ -95,3 +95,22 @@ async fn an_unreachable_server_is_a_clear_error_without_the_password() {
     assert!(text.contains("postgres://sparkplane:***@127.0.0.1:1/state"), "{text}");
     assert!(!text.contains("s3cret"), "{text}");
 }
+
+/// A server stopped inside a fenced write must not hold the lease row (and
+/// so a takeover) for long: PostgreSQL ends its idle transaction.
+#[tokio::test]
+async fn a_session_idle_inside_a_transaction_is_ended_before_a_lease_expires() {
+    let Some(database) = TestDatabase::create().await else { return };
+    let store = database.store().await;
+    let lease = store.acquire_lease("leader", "a", 60_000).await.unwrap();
+    store.fence(crate::Fence { lease: "leader".into(), holder: "a".into(), token: lease.token });
+    let mut tx = store.write_tx().await.unwrap();
+    let setting: String =
+        sqlx::query_scalar("SHOW idle_in_transaction_session_timeout").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(setting, super::IDLE_IN_TRANSACTION);
+    tx.rollback().await.unwrap();
+    // Only the fenced transaction: the session keeps the server's default.
+    let outside: String =
+        sqlx::query_scalar("SHOW idle_in_transaction_session_timeout").fetch_one(&store.pool).await.unwrap();
+    assert_ne!(outside, super::IDLE_IN_TRANSACTION);
+}

@@ -7,12 +7,13 @@ use crate::StoreError;
 
 impl SqliteStore {
     pub(crate) async fn catalog_create_database(&self, name: &str, body: &str) -> Result<bool, StoreError> {
-        let result =
-            sqlx::query("INSERT INTO catalog_databases (name, body) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-                .bind(name)
-                .bind(body)
-                .execute(&self.pool)
-                .await?;
+        let result = self
+            .write(
+                sqlx::query("INSERT INTO catalog_databases (name, body) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+                    .bind(name)
+                    .bind(body),
+            )
+            .await?;
         Ok(result.rows_affected() == 1)
     }
 
@@ -32,14 +33,15 @@ impl SqliteStore {
         if !exists {
             return Err(StoreError::Missing { entity: "catalog database", id: database.to_string() });
         }
-        sqlx::query(
-            "INSERT INTO catalog_tables (database, name, body) VALUES (?, ?, ?) \
+        self.write(
+            sqlx::query(
+                "INSERT INTO catalog_tables (database, name, body) VALUES (?, ?, ?) \
              ON CONFLICT (database, name) DO UPDATE SET body = excluded.body",
+            )
+            .bind(database)
+            .bind(name)
+            .bind(body),
         )
-        .bind(database)
-        .bind(name)
-        .bind(body)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -53,10 +55,8 @@ impl SqliteStore {
     }
 
     pub(crate) async fn catalog_drop_table(&self, database: &str, name: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM catalog_tables WHERE database = ? AND name = ?")
-            .bind(database)
-            .bind(name)
-            .execute(&self.pool)
+        let result = self
+            .write(sqlx::query("DELETE FROM catalog_tables WHERE database = ? AND name = ?").bind(database).bind(name))
             .await?;
         Ok(result.rows_affected() == 1)
     }

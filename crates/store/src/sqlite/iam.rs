@@ -7,33 +7,34 @@ use crate::{IamEntity, StoreError};
 
 impl SqliteStore {
     pub(crate) async fn iam_insert(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query(
-            "INSERT INTO iam_entities (kind, key, body) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO NOTHING",
-        )
-        .bind(kind)
-        .bind(key)
-        .bind(body)
-        .execute(&self.pool)
-        .await?;
+        let result = self
+            .write(
+                sqlx::query(
+                    "INSERT INTO iam_entities (kind, key, body) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO NOTHING",
+                )
+                .bind(kind)
+                .bind(key)
+                .bind(body),
+            )
+            .await?;
         Ok(result.rows_affected() == 1)
     }
 
     pub(crate) async fn iam_replace(&self, kind: &str, key: &str, body: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("UPDATE iam_entities SET body = ? WHERE kind = ? AND key = ?")
-            .bind(body)
-            .bind(kind)
-            .bind(key)
-            .execute(&self.pool)
+        let result = self
+            .write(
+                sqlx::query("UPDATE iam_entities SET body = ? WHERE kind = ? AND key = ?")
+                    .bind(body)
+                    .bind(kind)
+                    .bind(key),
+            )
             .await?;
         Ok(result.rows_affected() == 1)
     }
 
     pub(crate) async fn iam_delete(&self, kind: &str, key: &str) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM iam_entities WHERE kind = ? AND key = ?")
-            .bind(kind)
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
+        let result =
+            self.write(sqlx::query("DELETE FROM iam_entities WHERE kind = ? AND key = ?").bind(kind).bind(key)).await?;
         Ok(result.rows_affected() == 1)
     }
 

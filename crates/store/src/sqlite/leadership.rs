@@ -6,7 +6,7 @@ use super::SqliteStore;
 use crate::leadership::{lease_row, server_row, Dialect};
 use crate::{LeaseRow, ServerRow, StoreError};
 
-const SQL: Dialect = Dialect {
+pub(super) const SQL: Dialect = Dialect {
     params: ["?1", "?2", "?3"],
     now_ms: "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)",
     json_param: "",

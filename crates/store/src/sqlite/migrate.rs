@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "hosts", include_str!("../../migrations/sqlite/0005_hosts.sql")),
     (6, "leadership", include_str!("../../migrations/sqlite/0006_leadership.sql")),
     (7, "sessions", include_str!("../../migrations/sqlite/0007_sessions.sql")),
+    (8, "driver_placements", include_str!("../../migrations/sqlite/0008_driver_placements.sql")),
 ];
 
 /// The newest schema this binary knows.

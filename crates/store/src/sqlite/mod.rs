@@ -15,11 +15,14 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+use crate::leadership::{fenced, FenceCell};
 use crate::StoreError;
+use leadership::SQL;
 
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    fence: FenceCell,
 }
 
 impl SqliteStore {
@@ -27,9 +30,38 @@ impl SqliteStore {
     /// (`BEGIN IMMEDIATE`), waiting for it under the busy timeout. A plain
     /// (deferred) transaction that reads, then writes, fails at once with
     /// "database is locked" when another connection wrote after its read:
-    /// SQLite cannot upgrade its stale snapshot, and does not wait.
-    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    /// SQLite cannot upgrade its stale snapshot, and does not wait. Once
+    /// fenced, it checks the lease under that lock, which no takeover can
+    /// pass until the transaction ends.
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        if let Some(fence) = self.fence.get() {
+            let held = sqlx::query(&SQL.fence_check(""))
+                .bind(&fence.lease)
+                .bind(&fence.holder)
+                .bind(fence.token)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if held.is_none() {
+                return Err(fenced(fence));
+            }
+        }
+        Ok(tx)
+    }
+
+    /// One statement in its own [`SqliteStore::write_tx`].
+    pub(crate) async fn write<'q>(
+        &self,
+        query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    ) -> Result<sqlx::sqlite::SqliteQueryResult, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let result = query.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    pub(crate) fn set_fence(&self, fence: crate::Fence) {
+        self.fence.set(fence);
     }
 
     /// Opens (creating if needed) the database at `path` and applies the
@@ -55,7 +87,7 @@ impl SqliteStore {
     async fn connect(options: SqliteConnectOptions, max_connections: u32) -> Result<SqliteStore, StoreError> {
         let pool = SqlitePoolOptions::new().max_connections(max_connections).connect_with(options).await?;
         migrate::apply(&pool).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore { pool, fence: FenceCell::default() })
     }
 }
 

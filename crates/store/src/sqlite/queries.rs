@@ -90,11 +90,13 @@ impl Store for SqliteStore {
     }
 
     async fn put_application(&self, app: &Application) -> Result<(), StoreError> {
-        let result = sqlx::query("UPDATE applications SET state = ?, body = ? WHERE id = ?")
-            .bind(app.state.as_str())
-            .bind(encode("application", app)?)
-            .bind(&app.application_id)
-            .execute(&self.pool)
+        let result = self
+            .write(
+                sqlx::query("UPDATE applications SET state = ?, body = ? WHERE id = ?")
+                    .bind(app.state.as_str())
+                    .bind(encode("application", app)?)
+                    .bind(&app.application_id),
+            )
             .await?;
         if result.rows_affected() == 0 {
             return Err(StoreError::Missing { entity: "application", id: app.application_id.clone() });
@@ -367,6 +369,18 @@ impl Store for SqliteStore {
         self.hosts_list().await
     }
 
+    async fn put_driver_placement(&self, id: &str, body: &str) -> Result<(), StoreError> {
+        self.placements_put(id, body).await
+    }
+
+    async fn delete_driver_placement(&self, id: &str) -> Result<bool, StoreError> {
+        self.placements_delete(id).await
+    }
+
+    async fn list_driver_placements(&self) -> Result<Vec<crate::PlacementRow>, StoreError> {
+        self.placements_list().await
+    }
+
     async fn acquire_lease(&self, name: &str, holder: &str, ttl_ms: i64) -> Result<crate::LeaseRow, StoreError> {
         self.lease_acquire(name, holder, ttl_ms).await
     }
@@ -389,5 +403,9 @@ impl Store for SqliteStore {
 
     async fn delete_server(&self, name: &str) -> Result<bool, StoreError> {
         self.servers_delete(name).await
+    }
+
+    fn fence(&self, fence: crate::Fence) {
+        self.set_fence(fence);
     }
 }

@@ -51,12 +51,14 @@ impl SqliteStore {
 
     pub(crate) async fn sessions_put(&self, session: &Session) -> Result<(), StoreError> {
         let body = encode("session", session)?;
-        let result = sqlx::query("UPDATE sessions SET state = ?, body = ? WHERE application_id = ? AND id = ?")
-            .bind(session.state.as_str())
-            .bind(&body)
-            .bind(&session.application_id)
-            .bind(&session.session_id)
-            .execute(&self.pool)
+        let result = self
+            .write(
+                sqlx::query("UPDATE sessions SET state = ?, body = ? WHERE application_id = ? AND id = ?")
+                    .bind(session.state.as_str())
+                    .bind(&body)
+                    .bind(&session.application_id)
+                    .bind(&session.session_id),
+            )
             .await?;
         if result.rows_affected() == 0 {
             return Err(StoreError::Missing { entity: "session", id: session.session_id.clone() });
