@@ -29,7 +29,7 @@ pub use directory::Directory;
 pub use error::IamError;
 pub use ops::{Holder, NewAccessKey, NewRole};
 pub use secrets::{KeyFileError, SecretDeriver};
-pub use sessions::{SessionCredentials, SessionPolicy};
+pub use sessions::{session_token_sha256, SessionCredentials, SessionPolicy};
 
 /// The service principal that runs jobs, as named in trust policies.
 pub const EMR_SERVERLESS_PRINCIPAL: &str = "emr-serverless.amazonaws.com";

@@ -5,14 +5,19 @@
 //! session token that must accompany every request. The session's
 //! permissions are the role's policies intersected with the session
 //! policies (a run's `executionIamPolicy`), evaluated at each request, so a
-//! change to the role applies at once. Sessions live in memory only: an
-//! attempt never outlives its server, and a restarted server must not honour
-//! credentials of attempts it no longer supervises.
+//! change to the role applies at once. Sessions live in memory: a server
+//! honours only credentials of attempts it supervises. The one exception is
+//! an attempt that a server adopts from the last leader (a driver on an
+//! agent's host outlives its server): the control plane keeps each issued
+//! key's id, the SHA-256 of its session token and its expiry, and
+//! [`Iam::restore_session`] honours that key again. The secret is derived
+//! from the key id (see [`crate::secrets`]), so nothing usable is stored.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
+use sha2::{Digest, Sha256};
 use sparkplane_policy::{PolicyDocument, TokenError};
 
 use crate::{Iam, IamError};
@@ -22,10 +27,11 @@ use crate::{Iam, IamError};
 pub(crate) struct Session {
     pub(crate) role_name: String,
     pub(crate) session_name: String,
-    token: String,
+    /// The session token's SHA-256: what a restored session knows of it.
+    token_sha256: [u8; 32],
     pub(crate) expires_at: i64,
     /// The session policies, parsed; None: the role's permissions unnarrowed.
-    pub(crate) session_policies: Option<Vec<Arc<PolicyDocument>>>,
+    pub(crate) session_policies: Option<SessionPolicies>,
 }
 
 /// What the holder of a session needs to sign requests.
@@ -55,12 +61,21 @@ pub struct SessionPolicy {
     pub policy_arns: Vec<String>,
 }
 
+/// A session's policies, parsed.
+pub(crate) type SessionPolicies = Vec<Arc<PolicyDocument>>;
+
 pub(crate) type Sessions = std::sync::RwLock<HashMap<String, Arc<Session>>>;
 
 fn random_token() -> Result<String, IamError> {
     let mut bytes = [0u8; 48];
     getrandom::getrandom(&mut bytes).map_err(|_| IamError::Random)?;
     Ok(hex::encode(bytes))
+}
+
+/// The SHA-256 of a session token, in hex: what a caller keeps of an issued
+/// session to restore it later.
+pub fn session_token_sha256(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 impl Iam {
@@ -74,6 +89,71 @@ impl Iam {
         policy: &SessionPolicy,
         expires_at: i64,
     ) -> Result<SessionCredentials, IamError> {
+        let (role_name, session_policies) = self.session_permissions(role_arn, policy)?;
+        let access_key_id = crate::ops::new_id("ASIA")?;
+        let token = random_token()?;
+        let session = Session {
+            role_name: role_name.clone(),
+            session_name: session_name.to_string(),
+            token_sha256: Sha256::digest(token.as_bytes()).into(),
+            expires_at,
+            session_policies,
+        };
+        let credentials = SessionCredentials {
+            secret_access_key: self.secrets.secret_for(&access_key_id),
+            session_token: token,
+            expiration_epoch_secs: expires_at,
+            access_key_id: access_key_id.clone(),
+        };
+        tracing::info!(role = %role_name, session = session_name, access_key_id = %access_key_id, "session issued");
+        self.sessions_mut(|sessions| {
+            sessions.insert(access_key_id, Arc::new(session));
+        });
+        Ok(credentials)
+    }
+
+    /// Honours again a session that another server issued with
+    /// [`Iam::issue_session`] (same server key): `access_key_id` with the
+    /// session token whose SHA-256 (hex) is `token_sha256`, until
+    /// `expires_at`. The role's and the policy's documents are read now, as
+    /// for a new session.
+    pub fn restore_session(
+        &self,
+        role_arn: &str,
+        session_name: &str,
+        policy: &SessionPolicy,
+        access_key_id: &str,
+        token_sha256: &str,
+        expires_at: i64,
+    ) -> Result<(), IamError> {
+        if !is_temporary(access_key_id) {
+            return Err(IamError::InvalidInput(format!("{access_key_id} is not a session's key")));
+        }
+        let mut digest = [0u8; 32];
+        hex::decode_to_slice(token_sha256, &mut digest)
+            .map_err(|_| IamError::InvalidInput("a session token's SHA-256 is 64 hex digits".into()))?;
+        let (role_name, session_policies) = self.session_permissions(role_arn, policy)?;
+        let session = Session {
+            role_name,
+            session_name: session_name.to_string(),
+            token_sha256: digest,
+            expires_at,
+            session_policies,
+        };
+        tracing::info!(session = session_name, access_key_id, "session restored");
+        self.sessions_mut(|sessions| {
+            sessions.insert(access_key_id.to_string(), Arc::new(session));
+        });
+        Ok(())
+    }
+
+    /// The role's name, and the session policies parsed (None: the role's
+    /// permissions unnarrowed).
+    fn session_permissions(
+        &self,
+        role_arn: &str,
+        policy: &SessionPolicy,
+    ) -> Result<(String, Option<SessionPolicies>), IamError> {
         let directory = self.directory();
         let role = directory
             .role_by_arn(&self.account, role_arn)
@@ -93,25 +173,7 @@ impl Iam {
             documents.push(Arc::new(parsed));
         }
         let has_session_policy = policy.inline.is_some() || !policy.policy_arns.is_empty();
-        let access_key_id = crate::ops::new_id("ASIA")?;
-        let session = Session {
-            role_name: role.name.clone(),
-            session_name: session_name.to_string(),
-            token: random_token()?,
-            expires_at,
-            session_policies: has_session_policy.then_some(documents),
-        };
-        let credentials = SessionCredentials {
-            secret_access_key: self.secrets.secret_for(&access_key_id),
-            session_token: session.token.clone(),
-            expiration_epoch_secs: expires_at,
-            access_key_id: access_key_id.clone(),
-        };
-        tracing::info!(role = %role.name, session = session_name, access_key_id = %access_key_id, "session issued");
-        self.sessions_mut(|sessions| {
-            sessions.insert(access_key_id, Arc::new(session));
-        });
-        Ok(credentials)
+        Ok((role.name.clone(), has_session_policy.then_some(documents)))
     }
 
     /// Checks a run's session policy when the run is submitted, so that a
@@ -161,8 +223,8 @@ impl Iam {
         let Some(session) = self.session(access_key_id) else {
             return Err(TokenError::Expired);
         };
-        let presented = token.unwrap_or_default();
-        if !constant_time_eq(presented.as_bytes(), session.token.as_bytes()) {
+        let presented: [u8; 32] = Sha256::digest(token.unwrap_or_default().as_bytes()).into();
+        if !constant_time_eq(&presented, &session.token_sha256) {
             return Err(TokenError::Invalid);
         }
         if chrono::Utc::now().timestamp() >= session.expires_at {

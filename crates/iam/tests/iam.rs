@@ -159,3 +159,44 @@ async fn sessions_are_the_role_narrowed_and_end_when_revoked() {
 fn chrono_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
+
+#[tokio::test]
+async fn a_session_restored_on_another_server_with_the_same_key_works_until_revoked() {
+    let store = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let root = Credentials { access_key_id: "SPKROOT".into(), secret_access_key: "root-secret".into() };
+    let first = Iam::open(store.clone(), ACCOUNT, root.clone(), SecretDeriver::from_key([3; 32])).await.unwrap();
+    let role_arn = "arn:aws:iam::123456789012:role/job";
+    first.create_role("job", NewRole { assume_role_policy: TRUST_EMR.into(), ..Default::default() }).await.unwrap();
+    first
+        .put_inline_policy::<sparkplane_iam::model::Role>("job", "s3", &allow("s3:*", "arn:aws:s3:::out/*"))
+        .await
+        .unwrap();
+    let narrow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let policy = SessionPolicy { inline: Some(narrow.into()), policy_arns: vec![] };
+    let far = chrono_now() + 3_600;
+    let creds = first.issue_session(role_arn, "run-1-1", &policy, far).unwrap();
+    let kept = sparkplane_iam::session_token_sha256(&creds.session_token);
+    assert!(!kept.contains(&creds.session_token), "only the token's hash is kept");
+
+    let second = Iam::open(store, ACCOUNT, root, SecretDeriver::from_key([3; 32])).await.unwrap();
+    assert_eq!(second.secret_for(&creds.access_key_id), None, "unknown until restored");
+    second.restore_session(role_arn, "run-1-1", &policy, &creds.access_key_id, &kept, far).unwrap();
+    assert_eq!(second.secret_for(&creds.access_key_id), Some(creds.secret_access_key.clone()));
+    second.check_token(&creds.access_key_id, Some(&creds.session_token)).unwrap();
+    assert_eq!(second.check_token(&creds.access_key_id, Some("forged")), Err(TokenError::Invalid));
+    let caller = second.caller(&creds.access_key_id).unwrap();
+    assert_eq!(caller.arn, "arn:aws:sts::123456789012:assumed-role/job/run-1-1");
+    let none = Context::new();
+    assert!(caller.authorize("s3:GetObject", "arn:aws:s3:::out/a", &none).is_ok());
+    assert!(caller.authorize("s3:PutObject", "arn:aws:s3:::out/a", &none).is_err(), "still narrowed");
+
+    assert!(second.restore_session(role_arn, "x", &policy, "AKIAUSER", &kept, far).is_err(), "only session keys");
+    assert!(second.restore_session(role_arn, "x", &policy, &creds.access_key_id, "zz", far).is_err());
+    let gone = "arn:aws:iam::123456789012:role/gone";
+    assert!(matches!(
+        second.restore_session(gone, "x", &policy, &creds.access_key_id, &kept, far),
+        Err(IamError::NoSuchEntity(_))
+    ));
+    second.revoke_session(&creds.access_key_id);
+    assert_eq!(second.check_token(&creds.access_key_id, Some(&creds.session_token)), Err(TokenError::Expired));
+}
