@@ -483,11 +483,24 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.connect((server_ip, 9))
 print("driver ip", s.getsockname()[0], flush=True)
 s.close()
+ice = spark.read.option("header", True).csv(source).cache()
+print("read", ice.count(), flush=True)
 time.sleep(float(pause))
-ice = spark.read.option("header", True).csv(source)
 ice.write.mode("overwrite").parquet(target)
 print("rows", spark.read.parquet(target).count(), flush=True)
 """
+
+
+def stage_ice_cream(server, prefix: str, tmp_path: Path) -> str:
+    """A new bucket with the McDonald's CSV (`in/ice.csv`) and ICE_CREAM
+    (`code/ice.py`); its name."""
+    bucket = unique(prefix)
+    s3cli(server, "s3", "mb", f"s3://{bucket}")
+    s3cli(server, "s3", "cp", str(MCDONALDS_CSV), f"s3://{bucket}/in/ice.csv")
+    script = tmp_path / "ice.py"
+    script.write_text(ICE_CREAM)
+    s3cli(server, "s3", "cp", str(script), f"s3://{bucket}/code/ice.py")
+    return bucket
 
 
 def drivers_on(server, name: str) -> list[dict]:
@@ -502,12 +515,7 @@ def test_a_run_with_no_room_here_runs_its_driver_on_an_agent_and_a_lost_host_ret
         wait_host(server, name, "READY")
     client = server.client()
     cli = ["--endpoint", server.endpoint, "--data-dir", str(server.data_dir)]
-    bucket = unique("remote-driver")
-    s3cli(server, "s3", "mb", f"s3://{bucket}")
-    s3cli(server, "s3", "cp", str(MCDONALDS_CSV), f"s3://{bucket}/in/ice.csv")
-    script = tmp_path / "ice.py"
-    script.write_text(ICE_CREAM)
-    s3cli(server, "s3", "cp", str(script), f"s3://{bucket}/code/ice.py")
+    bucket = stage_ice_cream(server, "remote-driver", tmp_path)
     app = create_app(client, name=unique("remote-driver"), release=release_label)["applicationId"]
     log_dir = tmp_path / "logs"
     server.cli("hosts", "drain", "control", *cli)

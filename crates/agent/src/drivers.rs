@@ -262,6 +262,12 @@ async fn launch(
     dir: PathBuf,
 ) -> Result<ProcessGroup, String> {
     let failed = |what: &str, err: &dyn std::fmt::Display| format!("Job failed to start: {what}: {err}");
+    if assignment.credentials_token.is_empty() {
+        // A server that adopted the attempt from the one that assigned it
+        // knows only the token's hash: the driver was never started here,
+        // so the attempt fails and `retryPolicy` runs it anew.
+        return Err("Job failed to start: the server that assigned the driver stopped before this host took it".into());
+    }
     std::fs::create_dir_all(dir.join(EVENT_LOG_FOLDER)).map_err(|err| failed("create the driver's dir", &err))?;
     let plan = SparkJobPlan::new(
         &assignment.release_label,

@@ -32,7 +32,7 @@ use sparkplane_store::Store;
 use tokio::sync::{Mutex, Notify};
 
 pub use access::credentials::{
-    AttemptCredentials, AttemptGrant, ContainerCredentials, CredentialIssuer, CredentialsError,
+    AttemptCredentials, AttemptGrant, ContainerCredentials, CredentialIssuer, CredentialsError, IssuedSet,
 };
 pub use base::config::{ControlConfig, S3ForJobs};
 pub use base::error::ControlError;
@@ -41,6 +41,9 @@ pub use runs::job_runs::{query_timestamp, JobRunListQuery, LogStream};
 /// Handle to a running attempt, so cancel can reach it.
 struct RunningAttempt {
     cancel: tokio::sync::watch::Sender<Option<runs::attempt::StopRequest>>,
+    /// Whose handle it is: an ended attempt removes only its own, never
+    /// that of the retry the scheduler may have started meanwhile.
+    attempt: u32,
 }
 
 pub struct Controller {
@@ -152,7 +155,8 @@ impl Controller {
     }
 
     /// Stops every running attempt (marking it failed, so a restart does
-    /// not wait for it) and ends the scheduler loop.
+    /// not wait for it; one whose driver runs on an agent's host is left
+    /// to the next server to lead) and ends the scheduler loop.
     pub async fn shutdown(&self) {
         let _ = self.shutdown.send(true);
         self.stop_sessions().await;

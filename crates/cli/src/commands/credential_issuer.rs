@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use sparkplane_api::JobRun;
-use sparkplane_control::{AttemptCredentials, CredentialIssuer};
+use sparkplane_control::{AttemptCredentials, CredentialIssuer, IssuedSet};
 use sparkplane_iam::{Iam, SessionPolicy};
 
 pub struct IamCredentialIssuer(pub Arc<Iam>);
@@ -39,5 +39,19 @@ impl CredentialIssuer for IamCredentialIssuer {
 
     fn revoke(&self, access_key_id: &str) {
         self.0.revoke_session(access_key_id);
+    }
+
+    fn restore(&self, run: &JobRun, attempt: u32, set: &IssuedSet) -> Result<(), String> {
+        let session_name = format!("{}-{attempt}", run.job_run_id);
+        self.0
+            .restore_session(
+                &run.execution_role,
+                &session_name,
+                &session_policy_of(run),
+                &set.access_key_id,
+                &set.session_token_sha256,
+                set.expires_at,
+            )
+            .map_err(|err| format!("restore credentials of execution role {}: {err}", run.execution_role))
     }
 }

@@ -24,6 +24,7 @@
 use sparkplane_api::JobRun;
 use sparkplane_engine::spark::hadoop_s3;
 
+pub use super::grants::IssuedSet;
 pub use super::grants::{AttemptGrant, TOKEN_FILE};
 use crate::{Controller, S3ForJobs};
 
@@ -78,6 +79,9 @@ pub trait CredentialIssuer: Send + Sync {
     fn issue(&self, run: &JobRun, attempt: u32, expires_at_epoch_secs: i64) -> Result<AttemptCredentials, String>;
     /// Ends them (the attempt ended): they stop working at once.
     fn revoke(&self, access_key_id: &str);
+    /// Honours again a set that another server issued for the run's
+    /// attempt (one this server adopts), until `set.expires_at`.
+    fn restore(&self, run: &JobRun, attempt: u32, set: &IssuedSet) -> Result<(), String>;
 }
 
 /// Why the credentials endpoint refuses.
@@ -171,6 +175,23 @@ impl Controller {
         let Some(grant) = self.unbound_grant()? else { return Ok(None) };
         grant.bind(run, attempt, epoch_secs())?;
         Ok(Some(grant))
+    }
+
+    /// The grant of `run`'s `attempt` that the last leader made, taken over
+    /// from what the store kept of it (see [`super::grants::Grants::adopt`]);
+    /// `None` when no issuer is set or no API listens.
+    pub(crate) fn adopted_grant(
+        &self,
+        token_sha256: &str,
+        run: &JobRun,
+        attempt: u32,
+        sets: &[IssuedSet],
+    ) -> Result<Option<AttemptGrant>, CredentialsError> {
+        let Some(api) = self.config.api_endpoint.as_deref().filter(|_| self.issues_grants()) else {
+            return Ok(None);
+        };
+        let full_uri = format!("{}{CREDENTIALS_PATH}", api.trim_end_matches('/'));
+        self.grants.adopt(token_sha256, &full_uri, run, attempt, sets, epoch_secs()).map(Some)
     }
 
     /// Without an issuer (unit tests, embedders) Spark attempts sign with the

@@ -45,6 +45,28 @@ struct Entry {
 struct Issued {
     credentials: AttemptCredentials,
     issued_at: i64,
+    session_token_sha256: String,
+    /// Adopted from another server: its secrets are not known here.
+    restored: bool,
+}
+
+impl Issued {
+    fn new(credentials: AttemptCredentials, issued_at: i64) -> Issued {
+        let session_token_sha256 = hex::encode(Sha256::digest(credentials.session_token.as_bytes()));
+        Issued { credentials, issued_at, session_token_sha256, restored: false }
+    }
+}
+
+/// What is kept of a set issued under a grant, to honour it again on the
+/// server that adopts the attempt: nothing usable by itself.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedSet {
+    pub access_key_id: String,
+    /// SHA-256 of the session token, in hex.
+    pub session_token_sha256: String,
+    /// Epoch seconds.
+    pub expires_at: i64,
 }
 
 /// The registry of live grants.
@@ -94,7 +116,7 @@ impl Grants {
             // Sets that expired are of no use to anyone: revoked now rather
             // than at the attempt's end, so a long run holds few sessions.
             let expired = take_expired(&mut entry.issued, now);
-            if let Some(latest) = entry.issued.last() {
+            if let Some(latest) = entry.issued.last().filter(|latest| !latest.restored) {
                 if reusable(latest.issued_at, latest.credentials.expiration_epoch_secs, now) {
                     let credentials = latest.credentials.clone();
                     return (Ok(ContainerCredentials { credentials, role_arn: run.execution_role.clone() }), expired);
@@ -104,7 +126,7 @@ impl Grants {
             let expires_at = expiry(now, issuing.lifetime_secs);
             match issuing.issuer.issue(&run, attempt, expires_at) {
                 Ok(credentials) => {
-                    entry.issued.push(Issued { credentials: credentials.clone(), issued_at: now });
+                    entry.issued.push(Issued::new(credentials.clone(), now));
                     (Ok(ContainerCredentials { credentials, role_arn: run.execution_role.clone() }), expired)
                 }
                 Err(reason) => (Err(CredentialsError::Issue(reason)), expired),
@@ -112,6 +134,71 @@ impl Grants {
         });
         revoke(&issuing, expired);
         result
+    }
+
+    /// Takes over the grant of `run`'s `attempt` that another server made:
+    /// `token_sha256` (hex) is its token's hash, and `sets` what was issued
+    /// under it. Each set still valid is honoured again (the issuer
+    /// restores it); one that cannot be is skipped, so its holder fetches
+    /// anew. The grant's holder keeps its token; this server never sees it.
+    pub(crate) fn adopt(
+        self: &Arc<Self>,
+        token_sha256: &str,
+        full_uri: &str,
+        run: &JobRun,
+        attempt: u32,
+        sets: &[IssuedSet],
+        now: i64,
+    ) -> Result<AttemptGrant, CredentialsError> {
+        let issuing = self.issuing().ok_or(CredentialsError::UnknownToken)?;
+        let mut key: TokenHash = [0; 32];
+        hex::decode_to_slice(token_sha256, &mut key).map_err(|_| CredentialsError::UnknownToken)?;
+        let mut issued = Vec::new();
+        for set in sets.iter().filter(|set| set.expires_at > now) {
+            match issuing.issuer.restore(run, attempt, set) {
+                Ok(()) => issued.push(Issued {
+                    credentials: AttemptCredentials {
+                        access_key_id: set.access_key_id.clone(),
+                        secret_access_key: String::new(),
+                        session_token: String::new(),
+                        expiration_epoch_secs: set.expires_at,
+                    },
+                    issued_at: 0,
+                    session_token_sha256: set.session_token_sha256.clone(),
+                    restored: true,
+                }),
+                Err(reason) => tracing::warn!(
+                    job_run_id = %run.job_run_id, access_key_id = %set.access_key_id, %reason,
+                    "an adopted attempt's credentials cannot be honoured; it fetches new ones"
+                ),
+            }
+        }
+        let binding = Some((Arc::new(run.clone()), attempt));
+        let earlier = self.with(|entries| entries.insert(key, Entry { binding, issued }));
+        if let Some(earlier) = earlier {
+            self.revoke_all(earlier.issued);
+        }
+        Ok(AttemptGrant {
+            grants: self.clone(),
+            key,
+            token: String::new(),
+            full_uri: full_uri.to_string(),
+            token_file: None,
+        })
+    }
+
+    fn issued_sets(&self, key: &TokenHash) -> Vec<IssuedSet> {
+        self.with(|entries| {
+            let issued = entries.get(key).map(|entry| entry.issued.as_slice()).unwrap_or_default();
+            issued
+                .iter()
+                .map(|i| IssuedSet {
+                    access_key_id: i.credentials.access_key_id.clone(),
+                    session_token_sha256: i.session_token_sha256.clone(),
+                    expires_at: i.credentials.expiration_epoch_secs,
+                })
+                .collect()
+        })
     }
 
     fn bind(&self, key: &TokenHash, run: &JobRun, attempt: u32) {
@@ -187,9 +274,20 @@ impl AttemptGrant {
     }
 
     /// The bearer token (`AWS_CONTAINER_AUTHORIZATION_TOKEN`): a secret,
-    /// never for a command line or a log.
+    /// never for a command line or a log. Empty for an adopted grant, whose
+    /// holder has it.
     pub fn token(&self) -> &str {
         &self.token
+    }
+
+    /// The token's SHA-256 (hex): what the store keeps to adopt the grant.
+    pub(crate) fn token_sha256(&self) -> String {
+        hex::encode(self.key)
+    }
+
+    /// What was issued under the grant and is not yet revoked.
+    pub(crate) fn issued_sets(&self) -> Vec<IssuedSet> {
+        self.grants.issued_sets(&self.key)
     }
 
     /// Writes the token into `dir/`[`TOKEN_FILE`] (mode 0600, replacing an

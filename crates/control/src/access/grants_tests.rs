@@ -11,6 +11,7 @@ use crate::access::credentials::{REISSUE_AFTER_SECS, REUSE_MIN_REMAINING_SECS};
 struct Recorder {
     issued: Mutex<Vec<(String, u32, i64)>>,
     revoked: Mutex<Vec<String>>,
+    restored: Mutex<Vec<IssuedSet>>,
     refuse: std::sync::atomic::AtomicBool,
 }
 
@@ -24,12 +25,19 @@ impl CredentialIssuer for Recorder {
         Ok(AttemptCredentials {
             access_key_id: format!("ASIA{}", issued.len()),
             secret_access_key: "s".into(),
-            session_token: "t".into(),
+            session_token: format!("t{}", issued.len()),
             expiration_epoch_secs: expires_at,
         })
     }
     fn revoke(&self, access_key_id: &str) {
         self.revoked.lock().unwrap().push(access_key_id.to_string());
+    }
+    fn restore(&self, _run: &JobRun, _attempt: u32, set: &IssuedSet) -> Result<(), String> {
+        if set.access_key_id == "ASIAGONE" {
+            return Err("Role r cannot be found.".into());
+        }
+        self.restored.lock().unwrap().push(set.clone());
+        Ok(())
     }
 }
 
@@ -159,4 +167,39 @@ fn without_an_issuer_nothing_is_served() {
     let grants = Arc::new(Grants::default());
     let grant = grants.grant("u").unwrap();
     assert!(matches!(grants.fetch(grant.token(), 0), Err(CredentialsError::UnknownToken)));
+}
+
+#[test]
+fn another_server_adopts_a_grant_from_what_the_store_keeps() {
+    let (old, _) = registry(3600);
+    let grant = old.grant("http://127.0.0.1:1/c").unwrap();
+    grant.bind(&run("r1"), 1, 1_000).unwrap();
+    let kept = grant.issued_sets();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].access_key_id, "ASIA1");
+    assert_eq!(kept[0].session_token_sha256, hex::encode(Sha256::digest(b"t1")), "the token's hash, not the token");
+    assert_eq!(grant.token_sha256(), hex::encode(Sha256::digest(grant.token().as_bytes())));
+
+    // The next leader: a fresh registry, the same token.
+    let (new, recorder) = registry(3600);
+    let expired = IssuedSet { access_key_id: "ASIA0".into(), session_token_sha256: "00".repeat(32), expires_at: 999 };
+    let gone = IssuedSet { access_key_id: "ASIAGONE".into(), ..kept[0].clone() };
+    let sets = [expired, gone, kept[0].clone()];
+    let adopted = new.adopt(&grant.token_sha256(), "http://127.0.0.1:2/c", &run("r1"), 1, &sets, 1_000).unwrap();
+    assert_eq!(*recorder.restored.lock().unwrap(), vec![kept[0].clone()], "only a live set is restored");
+    assert_eq!(adopted.token(), "", "this server never learns the token");
+    assert_eq!(adopted.issued_sets(), vec![kept[0].clone()]);
+    // The holder's token works here, but a restored set is never handed
+    // out (its secret is unknown here): a new one is issued.
+    let fetched = new.fetch(grant.token(), 1_001).unwrap();
+    assert_eq!(fetched.credentials.access_key_id, "ASIA1");
+    assert_eq!(fetched.credentials.session_token, "t1");
+    assert_eq!(recorder.issued.lock().unwrap().len(), 1, "issued anew by the new server's issuer");
+    assert_eq!(adopted.issued_sets().len(), 2);
+    assert!(new.adopt("not hex", "u", &run("r1"), 1, &[], 1_000).is_err());
+    drop(adopted);
+    let mut revoked = recorder.revoked.lock().unwrap().clone();
+    revoked.sort();
+    assert_eq!(revoked, vec!["ASIA1", "ASIA1"], "the restored set and the new one, each revoked at the end");
+    assert!(new.fetch(grant.token(), 1_002).is_err());
 }

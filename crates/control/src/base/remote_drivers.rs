@@ -5,9 +5,9 @@
 //! ([`RemoteDrivers::choose`]); from then until the attempt ends, that
 //! host's share counts the run. The attempt assigns the driver, and an
 //! agent's heartbeat reads its host's assignments and records its drivers'
-//! status. In memory only, as for remote workers: an attempt never outlives
-//! its server, and an agent whose server restarted is told to run nothing,
-//! so it stops what it ran.
+//! status. In memory: what must outlive the server is kept in the store by
+//! the attempt (`runs::remote_adopt`), and the next server to lead books
+//! the run here again from it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;

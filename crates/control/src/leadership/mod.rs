@@ -180,11 +180,18 @@ impl Candidate {
     }
 
     /// Stands by until this server holds the lease; returns its token.
+    /// From then on the store writes only under that lease
+    /// ([`Store::fence`]): a leader paused past its lease writes nothing
+    /// once another server took over.
     pub async fn wait_to_lead(&self) -> i64 {
         let mut last_leader = None;
         loop {
             match self.attempt().await {
-                (Role::Leading { token, .. }, _) => return token,
+                (Role::Leading { token, .. }, _) => {
+                    let holder = self.id.clone();
+                    self.store.fence(sparkplane_store::Fence { lease: LEASE.to_string(), holder, token });
+                    return token;
+                }
                 (_, Some(lease)) if last_leader.as_ref() != Some(&lease.holder) && lease.expires_in_ms > 0 => {
                     eprintln!(
                         "standing by: server {} leads (lease token {}); this one takes over when its lease expires",

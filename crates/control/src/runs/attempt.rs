@@ -19,6 +19,8 @@ use tokio::sync::watch;
 
 use super::elastic::{Executors, STEP_INTERVAL};
 use super::plan::{plan_for, JobPlan};
+use super::remote_adopt::Adopted;
+use super::remote_driver::remote_driver_id;
 use crate::access::grants::AttemptGrant;
 use crate::base::records::truncate_details;
 use crate::base::{clock, metering};
@@ -49,13 +51,21 @@ pub(super) struct Outcome {
     /// How long each executor process ran, for elastic runs (the others
     /// hold their executors as long as the driver).
     executor_millis: Option<Vec<i64>>,
+    /// The server stops and leaves the attempt to the next one to lead
+    /// (a driver on an agent's host): nothing is recorded.
+    pub(super) handed_over: bool,
 }
 
 impl Outcome {
     /// An end with no executor lifetimes yet (elastic runs add theirs once
     /// their executors are stopped).
     pub(super) fn new(state: JobRunState, details: impl Into<String>, held_millis: i64) -> Outcome {
-        Outcome { state, details: details.into(), held_millis, executor_millis: None }
+        Outcome { state, details: details.into(), held_millis, executor_millis: None, handed_over: false }
+    }
+
+    /// No end: the attempt goes on under the next server to lead.
+    pub(super) fn handed_over() -> Outcome {
+        Outcome { handed_over: true, ..Outcome::new(JobRunState::Running, "", 0) }
     }
 
     /// The same end, with the driver having been held `held_millis`.
@@ -66,15 +76,27 @@ impl Outcome {
 
 impl Controller {
     /// Runs attempt `attempt` of `run` to completion. Spawned by the
-    /// scheduler after it recorded the run as SCHEDULED.
+    /// scheduler after it recorded the run as SCHEDULED, or at startup for
+    /// an attempt `adopted` from the last leader.
     pub(crate) async fn supervise_attempt(
         self: Arc<Self>,
         app: Application,
         run: JobRun,
         attempt: u32,
         mut stop: watch::Receiver<Option<StopRequest>>,
+        adopted: Option<Adopted>,
     ) {
-        let outcome = self.drive_attempt(&app, &run, attempt, &mut stop).await;
+        // Booked on an agent's host when scheduled (or adopted); the attempt
+        // ends that booking itself.
+        let remote = self.remote_drivers.host_of(&run.job_run_id).is_some();
+        let outcome = self.drive_attempt(&app, &run, attempt, &mut stop, adopted).await;
+        if outcome.handed_over {
+            // Still booked and assigned here: until this server stops
+            // answering, its agent is told to keep the driver.
+            tracing::info!(job_run_id = %run.job_run_id, attempt, "attempt left to the next server to lead");
+            self.forget_running(&run.job_run_id, attempt).await;
+            return;
+        }
         // Before the end is recorded: a retry scheduled right after must
         // find its own books, not this attempt's.
         self.elastic.end(&run.job_run_id);
@@ -110,11 +132,25 @@ impl Controller {
         if let Err(err) = result {
             tracing::error!(job_run_id = %run.job_run_id, error = %err, "record end of attempt");
         }
+        if remote {
+            // After the end is recorded, so that no leader finds the run
+            // running without its placement and fails an attempt that ended.
+            self.forget_placement(&remote_driver_id(&run.job_run_id, attempt)).await;
+        }
         tracing::info!(job_run_id = %run.job_run_id, attempt, state = %outcome.state.as_str(), "attempt ended");
         // Logs were shipped and every process has exited (drive_attempt).
         self.retire_attempt_dir(&run.application_id, &run.job_run_id, attempt, outcome.state);
-        self.running.lock().await.remove(&run.job_run_id);
+        self.forget_running(&run.job_run_id, attempt).await;
         self.wake_scheduler();
+    }
+
+    /// Drops the cancel handle of `job_run_id`'s `attempt`, unless it is
+    /// already a later attempt's.
+    async fn forget_running(&self, job_run_id: &str, attempt: u32) {
+        let mut running = self.running.lock().await;
+        if running.get(job_run_id).is_some_and(|handle| handle.attempt == attempt) {
+            running.remove(job_run_id);
+        }
     }
 
     async fn drive_attempt(
@@ -123,6 +159,7 @@ impl Controller {
         run: &JobRun,
         attempt: u32,
         stop: &mut watch::Receiver<Option<StopRequest>>,
+        adopted: Option<Adopted>,
     ) -> Outcome {
         let failed = |details: String| Outcome::new(JobRunState::Failed, details, 0);
         let stopped_early = |request: StopRequest| stopped_outcome(request, None, 0);
@@ -143,7 +180,7 @@ impl Controller {
         // attempt ends.
         let mut grant: Option<AttemptGrant> = None;
         if let (JobPlan::Spark(_), Some(host)) = (&plan, self.remote_drivers.host_of(&run.job_run_id)) {
-            return self.drive_remote_attempt(app, run, attempt, &host, stop).await;
+            return self.drive_remote_attempt(app, run, attempt, &host, stop, adopted).await;
         }
         let launch = match &plan {
             JobPlan::Spark(spark_plan) => {

@@ -13,6 +13,8 @@ pub(crate) mod images;
 pub(crate) mod job_runs;
 pub mod plan;
 pub(crate) mod recovery;
+pub(crate) mod recovery_plan;
+pub(crate) mod remote_adopt;
 pub(crate) mod remote_driver;
 pub(crate) mod remote_workers;
 pub mod retry;

@@ -13,7 +13,9 @@
 //! fails the attempt with "host lost", and `retryPolicy` retries it on
 //! another host. The logs land in the attempt's dir as a local driver's
 //! would, so they are shipped into the same layout, and the event log
-//! gives the history view.
+//! gives the history view. The attempt outlives this server: its placement
+//! is kept in the store, and the next server to lead follows it on
+//! ([`super::remote_adopt`]).
 
 use std::time::{Duration, Instant};
 
@@ -26,6 +28,7 @@ use tokio::sync::watch;
 
 use super::attempt::{execution_timeout, exit_outcome, wait_for_stop, Outcome, StopRequest, DEFAULT_TIMEOUT_MINUTES};
 use super::plan::{plan_for, JobPlan};
+use super::remote_adopt::{Adopted, Placement};
 use crate::applications::images::image_for;
 use crate::base::capacity::Capacity;
 use crate::base::clock;
@@ -62,7 +65,8 @@ impl Controller {
             .max_by_key(|c| (c.cpu, c.memory_gb))
     }
 
-    /// Runs attempt `attempt` of `run` with its driver on `host`.
+    /// Runs attempt `attempt` of `run` with its driver on `host`, or
+    /// follows it on, when `adopted` from the last leader.
     pub(super) async fn drive_remote_attempt(
         &self,
         app: &Application,
@@ -70,6 +74,7 @@ impl Controller {
         attempt: u32,
         host: &str,
         stop: &mut watch::Receiver<Option<StopRequest>>,
+        adopted: Option<Adopted>,
     ) -> Outcome {
         let failed = |details: String| Outcome::new(JobRunState::Failed, details, 0);
         let work_dir = self.config.attempt_dir(&run.application_id, &run.job_run_id, attempt);
@@ -79,18 +84,6 @@ impl Controller {
                 return failed(format!("Job failed to start: create {}: {err}", dir.display()));
             }
         }
-        // Revoked when dropped, on every way out: the driver's keys end with it.
-        let grant = match self.attempt_grant(run, attempt) {
-            Ok(Some(grant)) => grant,
-            Ok(None) => {
-                return failed("Job failed to start: no credentials issuer for a driver on another host".into())
-            }
-            Err(err) => return failed(format!("Job failed to start: no credentials for the execution role: {err}")),
-        };
-        let Some(assignment) = self.driver_assignment(app, run, attempt, grant.token()) else {
-            return failed("Job failed to start: this server's S3 endpoint is not set up for other hosts".into());
-        };
-        let id = assignment.id.clone();
         // Where its live UI is, for the dashboard: the port its log names is
         // on that host, never this one's loopback (where another run's UI
         // may listen), for as long as the attempt's files exist.
@@ -98,27 +91,75 @@ impl Controller {
         if let Err(err) = std::fs::write(work_dir.join(DRIVER_HOST_FILE), address.unwrap_or_default()) {
             return failed(format!("Job failed to start: write {DRIVER_HOST_FILE}: {err}"));
         }
-        tracing::info!(job_run_id = %run.job_run_id, %host, "driver assigned to an agent's host");
-        self.remote_drivers.assign(host, assignment, work_dir.clone());
+        let adopting = adopted.is_some();
+        // The grant is revoked when dropped, on every way out: the driver's
+        // keys end with it.
+        // `kept`: the store holds a placement of the attempt (it may be
+        // handed over); `synced`: the one this attempt holds.
+        let (grant, mut placement, mut kept) = match adopted {
+            Some(Adopted { grant, placement }) => (grant, placement, true),
+            None => {
+                let grant = match self.attempt_grant(run, attempt) {
+                    Ok(Some(grant)) => grant,
+                    Ok(None) => {
+                        return failed("Job failed to start: no credentials issuer for a driver on another host".into())
+                    }
+                    Err(err) => {
+                        return failed(format!("Job failed to start: no credentials for the execution role: {err}"))
+                    }
+                };
+                let Some(assignment) = self.driver_assignment(app, run, attempt, grant.token()) else {
+                    return failed(
+                        "Job failed to start: this server's S3 endpoint is not set up for other hosts".into(),
+                    );
+                };
+                let placement = Placement::new(host, attempt, &assignment, &grant);
+                // Kept before the agent can see it: a driver that runs is
+                // always one the next leader can adopt.
+                let kept = self.keep_placement(&placement).await;
+                tracing::info!(job_run_id = %run.job_run_id, %host, "driver assigned to an agent's host");
+                self.remote_drivers.assign(host, assignment, work_dir.clone());
+                (grant, placement, kept)
+            }
+        };
+        let id = placement.assignment.id.clone();
         // An agent that never says anything of it (an older agent, or one
         // cut off since) must not hold the run forever.
         let take_by = Instant::now() + self.hosts.liveness().heartbeat_interval * 5 + Duration::from_secs(10);
         let logs = vec![WorkerLogDir { worker: DRIVER_LOG_FOLDER.to_string(), dir: log_dir }];
         let targets = self.log_targets(app, run, attempt);
         let timeout = execution_timeout(run);
-        let deadline = tokio::time::Instant::now() + timeout.unwrap_or(Duration::from_secs(u32::MAX as u64));
+        // An adopted attempt has been going since the last leader started
+        // its driver (RUNNING) or scheduled it.
+        let mut started_at = run.started_at.filter(|_| adopting && run.state == JobRunState::Running);
+        let began = if adopting { started_at.or(Some(run.updated_at)) } else { None };
+        let ran = Duration::from_millis(u64::try_from(held_since(began)).unwrap_or(0));
+        let mut synced = kept;
+        let mut retry_keep_at = Instant::now();
+        let limit = timeout.unwrap_or(Duration::from_secs(u32::MAX as u64)).saturating_sub(ran);
+        let deadline = tokio::time::Instant::now() + limit;
         let mut ship_tick = tokio::time::interval(self.config.log_ship_interval);
         ship_tick.tick().await;
         let mut poll = tokio::time::interval(POLL);
-        let mut started_at = None;
         let mut status_seen = None;
         let mut stopping: Option<(Outcome, Instant)> = None;
         let outcome = loop {
             tokio::select! {
                 request = wait_for_stop(stop), if stopping.is_none() => {
                     if request == StopRequest::ServerShutdown {
-                        // The API stops answering agents now: waiting for
-                        // one to confirm would only hold up the shutdown.
+                        // What the next leader needs, as it stands now.
+                        let sessions = grant.issued_sets();
+                        if !synced || sessions != placement.sessions {
+                            placement.sessions = sessions;
+                            kept |= self.keep_placement(&placement).await;
+                        }
+                        if kept {
+                            // The agent runs the driver on: the next server
+                            // to lead adopts the attempt. One that leads
+                            // none before the agent is cut off finds the
+                            // driver gone and retries the run.
+                            break Outcome::handed_over();
+                        }
                         // Its agent stops the driver once cut off as long
                         // as a host is LOST; a restart retries the run.
                         let held = held_since(started_at);
@@ -146,6 +187,21 @@ impl Controller {
                     }
                 }
                 _ = poll.tick() => {
+                    // Credentials issued since are kept too, so that the
+                    // next leader honours what the driver holds.
+                    // A failed write is tried again a second later.
+                    let sessions = grant.issued_sets();
+                    if sessions != placement.sessions {
+                        placement.sessions = sessions;
+                        synced = false;
+                    }
+                    if !synced && Instant::now() >= retry_keep_at {
+                        synced = self.keep_placement(&placement).await;
+                        kept |= synced;
+                        if !synced {
+                            retry_keep_at = Instant::now() + Duration::from_secs(1);
+                        }
+                    }
                     let status = self.remote_drivers.status(&id);
                     status_seen = status_seen.or(status.as_ref().map(|_| ()));
                     if started_at.is_none() && status.as_ref().is_some_and(|s| s.running || s.exit.is_some()) {
@@ -179,6 +235,10 @@ impl Controller {
                 }
             }
         };
+        if outcome.handed_over {
+            // Logs keep arriving at the next leader, which ships them.
+            return outcome;
+        }
         self.remote_drivers.end(&run.job_run_id);
         if let Err(err) = LogShipper::ship(&self.storage, &logs, &targets).await {
             tracing::warn!(job_run_id = %run.job_run_id, error = %err, "ship final logs");
@@ -228,7 +288,7 @@ impl Controller {
         default_conf
             .push(("spark.ui.proxyBase".to_string(), dashboard_prefix(&run.application_id, &run.job_run_id, attempt)));
         Some(DriverAssignment {
-            id: format!("{}-{attempt}-driver", run.job_run_id),
+            id: remote_driver_id(&run.job_run_id, attempt),
             application_id: run.application_id.clone(),
             job_run_id: run.job_run_id.clone(),
             release_label: run.release_label.clone(),
@@ -249,6 +309,12 @@ impl Controller {
             stop_grace_millis: None,
         })
     }
+}
+
+/// The id of the driver of `job_run_id`'s `attempt` on an agent's host: the
+/// agent's name for it, and its placement's key in the store.
+pub(crate) fn remote_driver_id(job_run_id: &str, attempt: u32) -> String {
+    format!("{job_run_id}-{attempt}-driver")
 }
 
 /// How long the driver has held its workers: since it started, if it did.

@@ -353,14 +353,15 @@ impl Controller {
         let current = match self.get_job_run(&run.application_id, job_run_id, None).await {
             Ok(current) => current,
             Err(err) => {
-                // No attempt will end it: give the booking back now.
+                // No attempt will end them: give the bookings back now.
                 self.remote_drivers.end(job_run_id);
+                self.elastic.end(job_run_id);
                 return Err(err);
             }
         };
         let (cancel, stop) = tokio::sync::watch::channel(None);
-        self.running.lock().await.insert(job_run_id.clone(), RunningAttempt { cancel });
-        tokio::spawn(self.clone().supervise_attempt(app.clone(), current, attempt, stop));
+        self.running.lock().await.insert(job_run_id.clone(), RunningAttempt { cancel, attempt });
+        tokio::spawn(self.clone().supervise_attempt(app.clone(), current, attempt, stop, None));
         Ok(())
     }
 }
