@@ -19,6 +19,14 @@ def free_port():
         return s.getsockname()[1]
 
 
+def root_keys(data_dir: Path) -> dict:
+    """The root key pair (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`) of
+    the server whose data dir is `data_dir`."""
+    out = subprocess.run([str(BIN), "credentials", "--data-dir", str(data_dir)],
+                         check=True, capture_output=True, text=True).stdout
+    return dict(line.split(" ", 1)[1].split("=", 1) for line in out.splitlines() if line.startswith("export "))
+
+
 def wait_until(predicate, timeout, what):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -53,9 +61,7 @@ def start_server(base: Path, env: dict | None = None, host: str = "127.0.0.1", a
             return False
 
     wait_until(healthy, 60, "server start")
-    creds = subprocess.run([str(BIN), "credentials", "--data-dir", str(base / "data")],
-                           check=True, capture_output=True, text=True).stdout
-    keys = dict(line.split(" ", 1)[1].split("=", 1) for line in creds.splitlines() if line.startswith("export "))
+    keys = root_keys(base / "data")
     client = boto3.client(
         "emr-serverless", endpoint_url=f"http://{host}:{port}", region_name="us-east-1",
         aws_access_key_id=keys["AWS_ACCESS_KEY_ID"], aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
