@@ -406,11 +406,16 @@ pub(super) fn write_secret_properties(
 ///
 /// Both streams are searched, stdout first: PySpark's `PythonRunner` merges
 /// the Python process's stderr into stdout, so a Python traceback ends up
-/// there, while JVM exceptions go to stderr.
+/// there, while JVM exceptions go to stderr. py4j's `Py4JNetworkError`
+/// counts only when nothing else does: the JVM going away under a Python
+/// process that is already failing prints it after the real error.
 pub fn failure_summary(log_dir: &Path) -> Option<String> {
     let stdout = tail_lines(&log_dir.join("stdout"));
     let stderr = tail_lines(&log_dir.join("stderr"));
-    let telling = |lines: &[String]| lines.iter().rev().find(|line| is_error_line(line)).cloned();
+    let telling = |lines: &[String]| {
+        let errors = || lines.iter().rev().filter(|line| is_error_line(line));
+        errors().find(|line| !line.contains("Py4JNetworkError")).or_else(|| errors().next()).cloned()
+    };
     let not_logging = |lines: &[String]| lines.iter().rev().find(|line| !is_spark_log_line(line)).cloned();
     telling(&stdout)
         .or_else(|| telling(&stderr))

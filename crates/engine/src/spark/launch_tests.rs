@@ -115,6 +115,12 @@ fn failure_summary_finds_python_and_jvm_errors() {
     std::fs::write(&stdout, "Traceback (most recent call last):\n  File \"x.py\", line 3\nValueError: boom\n").unwrap();
     std::fs::write(&stderr, "26/11/20 00:00:00 INFO ShutdownHookManager: Deleting directory /tmp/x\n").unwrap();
     assert_eq!(failure_summary(dir.path()).as_deref(), Some("ValueError: boom"));
+    // py4j's complaint that the JVM went away comes after the real error.
+    let py4j = "py4j.protocol.Py4JNetworkError: Answer from Java side is empty";
+    std::fs::write(&stdout, format!("Traceback (most recent call last):\nValueError: boom\n{py4j}\n")).unwrap();
+    assert_eq!(failure_summary(dir.path()).as_deref(), Some("ValueError: boom"));
+    std::fs::write(&stdout, format!("Traceback (most recent call last):\n{py4j}\n")).unwrap();
+    assert_eq!(failure_summary(dir.path()).as_deref(), Some(py4j));
     // A JVM job: the exception is in stderr.
     std::fs::write(&stdout, "").unwrap();
     std::fs::write(&stderr, "Exception in thread \"main\" java.lang.IllegalStateException: bad\n\tat X.main\n")
