@@ -62,6 +62,8 @@ pub fn job_transition_allowed(from: JobRunState, to: JobRunState) -> bool {
         (S::Submitted | S::Queued | S::Pending | S::Scheduled | S::Running, S::Failed) => true,
         (S::Submitted | S::Queued | S::Pending | S::Scheduled | S::Running, S::Cancelling) => true,
         (S::Cancelling, S::Cancelled) => true,
+        // A run with no process yet is cancelled in one write (CancelDecision::Immediate).
+        (S::Submitted | S::Queued | S::Pending, S::Cancelled) => true,
         // Retry: a failed attempt re-enters the queue as a new attempt.
         (S::Failed, S::Pending) => true,
         _ => false,
@@ -151,6 +153,9 @@ mod tests {
             (J::Queued, J::Pending),
             (J::Queued, J::Failed),
             (J::Queued, J::Cancelling),
+            (J::Submitted, J::Cancelled),
+            (J::Queued, J::Cancelled),
+            (J::Pending, J::Cancelled),
         ];
         assert_eq!(allowed.len(), expected.len(), "{allowed:?}");
         for pair in expected {
