@@ -1,9 +1,11 @@
 """Helpers shared by the benchmark scripts: paths, ports, and a sparkplane
 server with a boto3 EMR Serverless client."""
 import os
+import re
 import socket
 import subprocess
 import time
+import urllib.parse
 from pathlib import Path
 
 import boto3
@@ -188,3 +190,22 @@ def cancel_runs(proc, app_id: str, ids: list[str], timeout: int = 300) -> None:
     client = client_of(proc)
     wait_until(lambda: not client.list_job_runs(applicationId=app_id, states=waiting)["jobRuns"], timeout,
                "the cancelled runs to end")
+
+
+def fresh_database(url: str, prefix: str) -> str:
+    """A new, empty database on the cluster of `url`; its URL."""
+    psql = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"))), "psql")
+    name = f"{prefix}_{int(time.time())}"
+    subprocess.run([str(psql), url, "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}"],
+                   check=True, capture_output=True, timeout=60)
+    return urllib.parse.urlparse(url)._replace(path=f"/{name}").geturl()
+
+
+def throwaway_postgres(base: Path) -> tuple[str, Path]:
+    """Starts a PostgreSQL cluster under `base` (scripts/postgres.sh); its URL
+    and the dir to stop it with."""
+    out = subprocess.run(["bash", str(REPO / "scripts/postgres.sh"), "start", str(base / "pg")],
+                         check=True, capture_output=True, text=True, timeout=900).stdout
+    url = re.search(r"SPARKPLANE_TEST_POSTGRES_URL='([^']+)'", out).group(1)
+    pg_dir = Path(re.search(r"postgres.sh stop (\S+)", out).group(1))
+    return url, pg_dir

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import random
-import re
 import signal
 import statistics
 import subprocess
@@ -34,14 +33,14 @@ import tempfile
 import threading
 import time
 import types
-import urllib.parse
 from collections import Counter
 from pathlib import Path
 
 import boto3
 from botocore.config import Config
 
-from common import BENCH_ROLE_ARN, BIN, REPO, RUNTIME_DIR, ensure_role, free_port, root_keys, wait_until
+from common import (BENCH_ROLE_ARN, BIN, REPO, RUNTIME_DIR, ensure_role, free_port, fresh_database, root_keys,
+                    throwaway_postgres, wait_until)
 
 TERMINAL = {"SUCCESS", "FAILED", "CANCELLED"}
 TAKEOVER_LIMIT = 10.0
@@ -131,22 +130,6 @@ class Submitter(threading.Thread):
             time.sleep(self.pause)
 
 
-def fresh_database(url: str) -> str:
-    psql = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"))), "psql")
-    name = f"killloop_{int(time.time())}"
-    subprocess.run([str(psql), url, "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}"],
-                   check=True, capture_output=True, timeout=60)
-    return urllib.parse.urlparse(url)._replace(path=f"/{name}").geturl()
-
-
-def throwaway_postgres(base: Path) -> tuple[str, Path]:
-    out = subprocess.run(["bash", str(REPO / "scripts/postgres.sh"), "start", str(base / "pg")],
-                         check=True, capture_output=True, text=True, timeout=900).stdout
-    url = re.search(r"SPARKPLANE_TEST_POSTGRES_URL='([^']+)'", out).group(1)
-    pg_dir = Path(re.search(r"postgres.sh stop (\S+)", out).group(1))
-    return url, pg_dir
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kills", type=int, default=20)
@@ -161,7 +144,7 @@ def main() -> None:
     pg_dir = None
     if not args.store_url:
         args.store_url, pg_dir = throwaway_postgres(base)
-    pair = Pair(base, fresh_database(args.store_url))
+    pair = Pair(base, fresh_database(args.store_url, "killloop"))
     try:
         pair.spawn()
         wait_until(lambda: (pair.data_dir / "credentials").exists(), 60, "the first server's credentials")
