@@ -12,16 +12,18 @@ that sleeps, so every run the bench submits queues (QUEUED) and none
 starts a driver. A StartJobRun phase submits for `--seconds`, each request
 with its own clientToken; its runs are then cancelled, so that every phase
 starts from the same queue. The store is then filled to `--runs` job runs
-(submitted through the API and cancelled, both by wrk), and both phases
+(submitted through the API and cancelled, by a Python client: set-up,
+not measured), and both phases
 run again. GetJobRun reads 1,000 different runs in turn (the sleeper's
 alone on the empty store). Every response must be 2xx, and no StartJobRun
 request may be sent twice.
 
 Usage (wrk from Debian; a Spark runtime installed for the sleeper):
   .venv/bin/python bench/api_throughput.py [--runs 100000] [--seconds 10] [--store-url postgres://...]
-  --store-url postgres (or SPARKPLANE_TEST_POSTGRES_URL=...) runs on a fresh
-  database of that cluster; `--store-url postgres` alone starts a throwaway
-  cluster with scripts/postgres.sh. Without it: SQLite in the data dir.
+  --store-url postgres://... (or SPARKPLANE_TEST_POSTGRES_URL=...) runs on a
+  fresh database of that cluster; `--store-url postgres` alone starts a
+  throwaway cluster with scripts/postgres.sh. Without it: SQLite in the
+  data dir.
 Prints a markdown table: each rate, its latency and the server's CPU use
 while it was measured (in cores; wrk uses the rest). Run it once per binary
 to compare two builds in one session.
